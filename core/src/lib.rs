@@ -1,0 +1,15 @@
+//! PeerShare's pure core: everything that decides, nothing that does I/O.
+//!
+//! Hosts (the `peershare dev` tokio server, the Cloudflare Durable Object, tests) feed
+//! inputs in and carry outputs out. Time is always an argument, never read from a clock,
+//! so the same call behaves the same in every host and in a unit test.
+
+pub mod group_id;
+pub mod protocol;
+pub mod room;
+pub mod time;
+pub mod turn_credentials;
+pub mod typescript;
+
+pub use group_id::GroupId;
+pub use time::Timestamp;

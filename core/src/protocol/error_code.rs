@@ -1,0 +1,135 @@
+//! Typed, categorised errors the room sends to a participant.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What went wrong, as a stable machine-readable code. The web client maps each code to a
+/// message and a suggested action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame was not a JSON object with a string `type`, or its fields did not match.
+    MalformedMessage,
+    /// The `type` names no message of this protocol version.
+    UnknownMessageType,
+    /// The frame exceeded [`super::MAX_MESSAGE_BYTES`].
+    MessageTooLarge,
+    /// A binary frame arrived; the protocol is text-only.
+    BinaryNotSupported,
+    /// The client speaks a protocol version this server does not.
+    UnsupportedVersion,
+    /// A message other than `join`/`ping` arrived before `join`.
+    NotJoined,
+    /// A second `join` arrived on the same connection.
+    AlreadyJoined,
+    /// The display name is empty, too long, or contains control characters.
+    InvalidDisplayName,
+    /// The addressed participant is not in this room.
+    UnknownParticipant,
+    /// A participant addressed a signal to itself.
+    CannotSignalSelf,
+    /// The room has reached its capacity.
+    RoomFull,
+    /// A third participant needs a media node and none can be had.
+    GroupCallsUnavailable,
+    /// The connection did not send `join` in time.
+    JoinTimeout,
+    /// The participant stopped sending heartbeats.
+    HeartbeatTimeout,
+}
+
+/// Broad class of an error, so clients can react without knowing every code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCategory {
+    /// The client sent something this server cannot accept; retrying unchanged will not help.
+    InvalidRequest,
+    /// The call has no room for this participant.
+    Capacity,
+    /// A capability the call needs is not available right now.
+    Unavailable,
+    /// The connection was idle for too long.
+    Timeout,
+}
+
+impl ErrorCode {
+    /// The class of this error.
+    pub fn category(self) -> ErrorCategory {
+        use ErrorCode::*;
+        match self {
+            MalformedMessage | UnknownMessageType | MessageTooLarge | BinaryNotSupported
+            | UnsupportedVersion | NotJoined | AlreadyJoined | InvalidDisplayName | UnknownParticipant
+            | CannotSignalSelf => ErrorCategory::InvalidRequest,
+            RoomFull => ErrorCategory::Capacity,
+            GroupCallsUnavailable => ErrorCategory::Unavailable,
+            JoinTimeout | HeartbeatTimeout => ErrorCategory::Timeout,
+        }
+    }
+
+    /// WebSocket close code used when this error ends the connection (4000–4999 is the
+    /// application range).
+    pub fn close_code(self) -> u16 {
+        use ErrorCode::*;
+        match self {
+            MalformedMessage => 4000,
+            UnknownMessageType => 4001,
+            MessageTooLarge => 4002,
+            BinaryNotSupported => 4003,
+            UnsupportedVersion => 4004,
+            NotJoined => 4005,
+            AlreadyJoined => 4006,
+            InvalidDisplayName => 4007,
+            UnknownParticipant => 4008,
+            CannotSignalSelf => 4009,
+            RoomFull => 4010,
+            GroupCallsUnavailable => 4011,
+            JoinTimeout => 4012,
+            HeartbeatTimeout => 4013,
+        }
+    }
+
+    /// The snake_case wire name of this code.
+    pub fn as_str(self) -> &'static str {
+        use ErrorCode::*;
+        match self {
+            MalformedMessage => "malformed_message",
+            UnknownMessageType => "unknown_message_type",
+            MessageTooLarge => "message_too_large",
+            BinaryNotSupported => "binary_not_supported",
+            UnsupportedVersion => "unsupported_version",
+            NotJoined => "not_joined",
+            AlreadyJoined => "already_joined",
+            InvalidDisplayName => "invalid_display_name",
+            UnknownParticipant => "unknown_participant",
+            CannotSignalSelf => "cannot_signal_self",
+            RoomFull => "room_full",
+            GroupCallsUnavailable => "group_calls_unavailable",
+            JoinTimeout => "join_timeout",
+            HeartbeatTimeout => "heartbeat_timeout",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_name_matches_serde() {
+        for code in [
+            ErrorCode::MalformedMessage,
+            ErrorCode::RoomFull,
+            ErrorCode::GroupCallsUnavailable,
+            ErrorCode::HeartbeatTimeout,
+        ] {
+            let json = serde_json::to_string(&code).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn close_codes_are_application_range() {
+        assert!((4000..5000).contains(&ErrorCode::MalformedMessage.close_code()));
+        assert!((4000..5000).contains(&ErrorCode::HeartbeatTimeout.close_code()));
+    }
+}

@@ -1,0 +1,23 @@
+//! The signaling protocol between browsers and a call room: tagged JSON, versioned.
+//!
+//! Every message is a JSON object whose `type` field names the variant. TypeScript types for
+//! the web client are generated from these definitions (see [`crate::typescript`]).
+
+mod client_message;
+mod error_code;
+mod server_message;
+mod types;
+
+pub use client_message::{ClientMessage, ParseError};
+pub use error_code::{ErrorCategory, ErrorCode};
+pub use server_message::{CallMode, LeaveReason, Peer, ServerMessage};
+pub use types::{IceCandidate, MediaState, ParticipantId, SdpType, SessionDescription};
+
+/// The protocol version this build speaks. A client announces its version in `join`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest text message the room accepts, in bytes. Larger ones get `message_too_large`.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Longest display name, in characters (after trimming).
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;

@@ -1,0 +1,125 @@
+//! Messages a call room sends to a browser.
+
+use super::{ErrorCategory, ErrorCode, IceCandidate, MediaState, ParticipantId, SessionDescription};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// How media flows in the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum CallMode {
+    /// Browsers connect directly to each other (two participants).
+    PeerToPeer,
+}
+
+/// Why a participant left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveReason {
+    /// They pressed leave.
+    Left,
+    /// Their connection closed without a goodbye.
+    ConnectionLost,
+    /// They stopped sending heartbeats.
+    TimedOut,
+}
+
+/// Another participant, as seen by the recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Peer {
+    /// Their id.
+    pub id: ParticipantId,
+    /// Their display name.
+    pub display_name: String,
+    /// Their microphone and camera state.
+    pub media: MediaState,
+    /// Perfect-negotiation role of the *recipient* towards this peer: a polite peer rolls back
+    /// its own offer on collision, an impolite one ignores the incoming offer.
+    pub polite: bool,
+}
+
+/// A message from the room to a client.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// The join succeeded: who you are and who is already here.
+    Welcome {
+        /// Protocol version of the room.
+        version: u32,
+        /// Your participant id.
+        you: ParticipantId,
+        /// Everyone else in the call.
+        participants: Vec<Peer>,
+        /// How media flows.
+        mode: CallMode,
+        /// Most participants the room admits.
+        capacity: u32,
+        /// Send a `ping` at least this often (milliseconds) or be removed.
+        heartbeat_interval_ms: u32,
+    },
+    /// Someone joined.
+    ParticipantJoined {
+        /// The newcomer.
+        participant: Peer,
+    },
+    /// Someone left.
+    ParticipantLeft {
+        /// Who.
+        id: ParticipantId,
+        /// Why.
+        reason: LeaveReason,
+    },
+    /// Someone's microphone or camera changed.
+    ParticipantUpdated {
+        /// Who.
+        id: ParticipantId,
+        /// Their new state.
+        media: MediaState,
+    },
+    /// An SDP offer or answer from another participant.
+    Description {
+        /// Sender.
+        from: ParticipantId,
+        /// The description.
+        description: SessionDescription,
+    },
+    /// A trickled ICE candidate from another participant; `null` ends the candidates.
+    IceCandidate {
+        /// Sender.
+        from: ParticipantId,
+        /// The candidate, or `null` for end-of-candidates.
+        candidate: Option<IceCandidate>,
+    },
+    /// Answer to `ping`.
+    Pong {
+        /// The nonce from the ping.
+        nonce: u32,
+    },
+    /// Something the client sent or asked for could not be done.
+    Error {
+        /// Machine-readable code.
+        code: ErrorCode,
+        /// Broad class of the error.
+        category: ErrorCategory,
+        /// Human-readable detail.
+        message: String,
+        /// The room closes the connection after this error.
+        fatal: bool,
+    },
+}
+
+impl ServerMessage {
+    /// An error message for `code`.
+    pub fn error(code: ErrorCode, message: impl Into<String>, fatal: bool) -> Self {
+        ServerMessage::Error { code, category: code.category(), message: message.into(), fatal }
+    }
+
+    /// The JSON text of this message.
+    pub fn to_json(&self) -> String {
+        // Serializing these plain data types cannot fail: no maps with non-string keys, no
+        // custom serializers that error.
+        serde_json::to_string(self).unwrap_or_else(|e| {
+            format!(r#"{{"type":"error","code":"malformed_message","category":"invalid_request","message":"server could not encode a message: {e}","fatal":false}}"#)
+        })
+    }
+}

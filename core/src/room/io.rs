@@ -1,0 +1,63 @@
+//! What goes into a room and what comes out.
+
+use super::RoomSnapshot;
+use crate::protocol::ServerMessage;
+use crate::time::Timestamp;
+
+/// A host's handle for one client connection (one WebSocket). Hosts choose the numbers; the
+/// room only compares them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+pub struct ConnectionId(pub u64);
+
+/// Something that happened, fed to [`super::Room::handle`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// A connection was opened; it must send `join` before the join timeout.
+    Connected(ConnectionId),
+    /// A text frame arrived on a connection.
+    Text(ConnectionId, String),
+    /// A binary frame arrived on a connection (the protocol is text-only).
+    Binary(ConnectionId),
+    /// The connection closed (the socket is gone; nothing can be sent to it any more).
+    Disconnected(ConnectionId),
+    /// Time passed; the host calls this at or after the last [`Output::WakeAt`].
+    Timeout,
+    /// The host could not provide the media node the room asked for with
+    /// [`Output::NeedsMediaNode`].
+    MediaNodeUnavailable {
+        /// Why, for the participants who were waiting for it.
+        reason: String,
+    },
+}
+
+/// How the room wants a connection closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseFrame {
+    /// WebSocket close code (1000 normal, 4000–4999 protocol errors).
+    pub code: u16,
+    /// Short reason text (the wire name of the error code).
+    pub reason: &'static str,
+}
+
+/// Something the host must do, drained with [`super::Room::poll_output`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Send a message to one connection.
+    Send(ConnectionId, ServerMessage),
+    /// Send the same message to each of these connections.
+    Broadcast(Vec<ConnectionId>, ServerMessage),
+    /// Close a connection after sending everything queued before this output.
+    Close(ConnectionId, CloseFrame),
+    /// Feed [`Input::Timeout`] at (or after) this time. Replaces any earlier wake-up.
+    WakeAt(Timestamp),
+    /// Store this snapshot; [`super::Room::restore`] rebuilds the room from it.
+    Persist(RoomSnapshot),
+    /// More participants want in than peer-to-peer can carry: the room needs a media node.
+    /// Answer with [`Input::MediaNodeUnavailable`] (or, once it exists, an allocation).
+    NeedsMediaNode {
+        /// Participants the call would have on the node, including those waiting.
+        participants: u32,
+    },
+    /// The room has no connections left; the host may drop it.
+    Empty,
+}

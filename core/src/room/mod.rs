@@ -1,0 +1,20 @@
+//! The call room as a sans-IO state machine.
+//!
+//! A host feeds [`Input`]s with the current time through [`Room::handle`] and then drains
+//! [`Output`]s with [`Room::poll_output`] until it returns `None`, exactly like str0m's `Rtc`.
+//! The room never touches a socket or a clock: the same sequence of inputs always yields the
+//! same outputs, whether the host is a tokio task, a Durable Object or a unit test.
+
+mod config;
+mod io;
+mod participant;
+mod snapshot;
+mod state;
+
+pub use config::RoomConfig;
+pub use io::{CloseFrame, ConnectionId, Input, Output};
+pub use snapshot::{ParticipantSnapshot, RoomSnapshot};
+pub use state::Room;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,28 @@
+//! A connection's standing in the room: waiting to join, waiting for a node, or in the call.
+
+use crate::protocol::{MediaState, ParticipantId};
+use crate::time::Timestamp;
+
+/// Where a connection stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Standing {
+    /// Connected, has not sent `join` yet.
+    Connecting {
+        /// When the connection opened.
+        since: Timestamp,
+    },
+    /// Sent a valid `join`, but the call needs a media node before it can take them.
+    WaitingForNode(Member),
+    /// In the call.
+    Joined(Member),
+}
+
+/// A participant who has sent a valid `join`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Member {
+    pub id: ParticipantId,
+    pub display_name: String,
+    pub media: MediaState,
+    pub joined_at: Timestamp,
+    pub last_seen: Timestamp,
+}

@@ -1,0 +1,30 @@
+//! The persistent part of a room, so a host can evict it and rebuild it (Durable Objects).
+
+use super::ConnectionId;
+use crate::protocol::{MediaState, ParticipantId};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Everything needed to rebuild a room after its host was evicted.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RoomSnapshot {
+    /// Next participant id to hand out (ids are never reused within a room).
+    pub next_participant_id: u32,
+    /// Everyone in the call, in join order.
+    pub participants: Vec<ParticipantSnapshot>,
+}
+
+/// One participant in a [`RoomSnapshot`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantSnapshot {
+    /// The host's connection handle.
+    pub connection: ConnectionId,
+    /// Participant id.
+    pub id: ParticipantId,
+    /// Display name.
+    pub display_name: String,
+    /// Microphone and camera state.
+    pub media: MediaState,
+    /// When they joined.
+    pub joined_at: Timestamp,
+}

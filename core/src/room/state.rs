@@ -1,0 +1,449 @@
+//! The room's rules: admission, perfect-negotiation roles, peer-to-peer relay, liveness.
+
+use super::participant::{Member, Standing};
+use super::{CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot};
+use crate::protocol::{
+    CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaState, PROTOCOL_VERSION,
+    ParticipantId, Peer, ServerMessage,
+};
+use crate::time::Timestamp;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Most participants a peer-to-peer call carries; one more needs a media node.
+const PEER_TO_PEER_LIMIT: usize = 2;
+
+/// Close frame for a participant who left on purpose.
+const NORMAL_CLOSE: CloseFrame = CloseFrame { code: 1000, reason: "left" };
+
+/// One call's signaling room. See the [module docs](super).
+#[derive(Debug)]
+pub struct Room {
+    config: RoomConfig,
+    connections: BTreeMap<ConnectionId, Standing>,
+    next_participant_id: u32,
+    node_requested: bool,
+    wake_at: Option<Timestamp>,
+    outputs: VecDeque<Output>,
+}
+
+impl Room {
+    /// An empty room.
+    pub fn new(config: RoomConfig) -> Self {
+        Self {
+            config,
+            connections: BTreeMap::new(),
+            next_participant_id: 1,
+            node_requested: false,
+            wake_at: None,
+            outputs: VecDeque::new(),
+        }
+    }
+
+    /// Rebuilds a room from a snapshot. Liveness restarts at `now`, so nobody is timed out for
+    /// the time the host was away.
+    pub fn restore(config: RoomConfig, snapshot: RoomSnapshot, now: Timestamp) -> Self {
+        let mut room = Self::new(config);
+        room.next_participant_id = snapshot.next_participant_id.max(1);
+        for p in snapshot.participants {
+            room.connections.insert(
+                p.connection,
+                Standing::Joined(Member {
+                    id: p.id,
+                    display_name: p.display_name,
+                    media: p.media,
+                    joined_at: p.joined_at,
+                    last_seen: now,
+                }),
+            );
+        }
+        room.reschedule();
+        room
+    }
+
+    /// Feeds one input at time `now`. Drain [`Room::poll_output`] afterwards.
+    pub fn handle(&mut self, input: Input, now: Timestamp) {
+        match input {
+            Input::Connected(conn) => {
+                self.connections.entry(conn).or_insert(Standing::Connecting { since: now });
+            }
+            Input::Text(conn, text) => self.on_text(conn, &text, now),
+            Input::Binary(conn) => {
+                self.touch(conn, now);
+                self.send_error(
+                    conn,
+                    ErrorCode::BinaryNotSupported,
+                    "send text frames with JSON messages",
+                    false,
+                );
+            }
+            Input::Disconnected(conn) => self.remove(conn, LeaveReason::ConnectionLost),
+            Input::Timeout => {
+                self.wake_at = None;
+                self.expire(now);
+            }
+            Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
+        }
+        self.admit_waiting();
+        self.reschedule();
+    }
+
+    /// The next thing the host must do, or `None` when there is nothing left.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.outputs.pop_front()
+    }
+
+    /// How media flows in this call.
+    pub fn mode(&self) -> CallMode {
+        CallMode::PeerToPeer
+    }
+
+    /// Participants in the call (not counting those still connecting or waiting for a node).
+    pub fn participant_count(&self) -> usize {
+        self.members().count()
+    }
+
+    /// Display names of the participants in the call, in join order.
+    pub fn participant_names(&self) -> Vec<String> {
+        let mut members: Vec<_> = self.members().map(|(_, m)| m).collect();
+        members.sort_by_key(|m| m.id);
+        members.into_iter().map(|m| m.display_name.clone()).collect()
+    }
+
+    /// The persistent state of the room.
+    pub fn snapshot(&self) -> RoomSnapshot {
+        let mut participants: Vec<_> = self
+            .members()
+            .map(|(conn, m)| ParticipantSnapshot {
+                connection: conn,
+                id: m.id,
+                display_name: m.display_name.clone(),
+                media: m.media,
+                joined_at: m.joined_at,
+            })
+            .collect();
+        participants.sort_by_key(|p| p.id);
+        RoomSnapshot { next_participant_id: self.next_participant_id, participants }
+    }
+
+    fn members(&self) -> impl Iterator<Item = (ConnectionId, &Member)> {
+        self.connections.iter().filter_map(|(conn, s)| match s {
+            Standing::Joined(m) => Some((*conn, m)),
+            _ => None,
+        })
+    }
+
+    fn member_connections_except(&self, except: ConnectionId) -> Vec<ConnectionId> {
+        self.members().map(|(c, _)| c).filter(|c| *c != except).collect()
+    }
+
+    fn waiting_count(&self) -> usize {
+        self.connections.values().filter(|s| matches!(s, Standing::WaitingForNode(_))).count()
+    }
+
+    fn on_text(&mut self, conn: ConnectionId, text: &str, now: Timestamp) {
+        self.connections.entry(conn).or_insert(Standing::Connecting { since: now });
+        self.touch(conn, now);
+        match ClientMessage::parse(text) {
+            Ok(message) => self.on_message(conn, message, now),
+            Err(e) => self.send_error(conn, e.code(), e.to_string(), false),
+        }
+    }
+
+    fn touch(&mut self, conn: ConnectionId, now: Timestamp) {
+        if let Some(Standing::Joined(m) | Standing::WaitingForNode(m)) = self.connections.get_mut(&conn) {
+            m.last_seen = now;
+        }
+    }
+
+    fn on_message(&mut self, conn: ConnectionId, message: ClientMessage, now: Timestamp) {
+        let standing = self.connections.get(&conn).cloned();
+        match (standing, message) {
+            (_, ClientMessage::Ping { nonce }) => {
+                self.push(Output::Send(conn, ServerMessage::Pong { nonce }))
+            }
+            (Some(Standing::Connecting { .. }), ClientMessage::Join { version, display_name, media }) => {
+                self.join(conn, version, &display_name, media, now)
+            }
+            (_, ClientMessage::Join { .. }) => {
+                self.send_error(conn, ErrorCode::AlreadyJoined, "this connection has already joined", false)
+            }
+            (Some(Standing::Connecting { .. }), ClientMessage::Leave) => {
+                self.connections.remove(&conn);
+                self.push(Output::Close(conn, NORMAL_CLOSE));
+            }
+            (Some(Standing::Connecting { .. }), _) => {
+                self.send_error(conn, ErrorCode::NotJoined, "send join first", false)
+            }
+            (_, ClientMessage::Leave) => {
+                self.remove(conn, LeaveReason::Left);
+                self.push(Output::Close(conn, NORMAL_CLOSE));
+            }
+            (Some(Standing::WaitingForNode(mut m)), ClientMessage::MediaState { media }) => {
+                m.media = media;
+                self.connections.insert(conn, Standing::WaitingForNode(m));
+            }
+            (Some(Standing::WaitingForNode(_)), _) => self.send_error(
+                conn,
+                ErrorCode::NotJoined,
+                "you are waiting for the call to move to a media node",
+                false,
+            ),
+            (Some(Standing::Joined(mut m)), ClientMessage::MediaState { media }) => {
+                m.media = media;
+                let id = m.id;
+                self.connections.insert(conn, Standing::Joined(m));
+                let others = self.member_connections_except(conn);
+                self.push(Output::Broadcast(others, ServerMessage::ParticipantUpdated { id, media }));
+                self.persist();
+            }
+            (Some(Standing::Joined(m)), ClientMessage::Description { to, description }) => {
+                if let Some(target) = self.relay_target(conn, m.id, to) {
+                    self.push(Output::Send(target, ServerMessage::Description { from: m.id, description }));
+                }
+            }
+            (Some(Standing::Joined(m)), ClientMessage::IceCandidate { to, candidate }) => {
+                if let Some(target) = self.relay_target(conn, m.id, to) {
+                    self.push(Output::Send(target, ServerMessage::IceCandidate { from: m.id, candidate }));
+                }
+            }
+            (None, _) | (Some(Standing::Joined(_)), ClientMessage::Unknown) => {}
+        }
+    }
+
+    fn join(
+        &mut self,
+        conn: ConnectionId,
+        version: u32,
+        display_name: &str,
+        media: MediaState,
+        now: Timestamp,
+    ) {
+        if version != PROTOCOL_VERSION {
+            let detail = format!(
+                "this server speaks protocol version {PROTOCOL_VERSION}, the client sent {version}; reload the page"
+            );
+            self.fail(conn, ErrorCode::UnsupportedVersion, detail);
+            return;
+        }
+        let Some(display_name) = valid_display_name(display_name) else {
+            let detail = format!(
+                "display name must be 1 to {MAX_DISPLAY_NAME_CHARS} characters without control characters"
+            );
+            self.send_error(conn, ErrorCode::InvalidDisplayName, detail, false);
+            return;
+        };
+        let occupied = self.participant_count() + self.waiting_count();
+        if occupied >= self.config.capacity as usize {
+            let detail = format!("this call is full ({} participants)", self.config.capacity);
+            self.fail(conn, ErrorCode::RoomFull, detail);
+            return;
+        }
+        let member = Member {
+            id: ParticipantId(self.next_participant_id),
+            display_name,
+            media,
+            joined_at: now,
+            last_seen: now,
+        };
+        self.next_participant_id += 1;
+        if self.participant_count() < PEER_TO_PEER_LIMIT {
+            self.admit(conn, member);
+        } else {
+            self.connections.insert(conn, Standing::WaitingForNode(member));
+            if !self.node_requested {
+                self.node_requested = true;
+                let participants = (self.participant_count() + self.waiting_count()) as u32;
+                self.push(Output::NeedsMediaNode { participants });
+            }
+        }
+    }
+
+    fn admit(&mut self, conn: ConnectionId, member: Member) {
+        let participants = self.members().map(|(_, other)| peer_view(member.id, other)).collect::<Vec<_>>();
+        let others = self.member_connections_except(conn);
+        let welcome = ServerMessage::Welcome {
+            version: PROTOCOL_VERSION,
+            you: member.id,
+            participants,
+            mode: self.mode(),
+            capacity: self.config.capacity,
+            heartbeat_interval_ms: self.config.heartbeat_interval.as_millis() as u32,
+        };
+        let joined = Peer {
+            id: member.id,
+            display_name: member.display_name.clone(),
+            media: member.media,
+            // Everyone already here joined earlier, so they are polite towards the newcomer.
+            polite: true,
+        };
+        self.connections.insert(conn, Standing::Joined(member));
+        self.push(Output::Send(conn, welcome));
+        if !others.is_empty() {
+            self.push(Output::Broadcast(others, ServerMessage::ParticipantJoined { participant: joined }));
+        }
+        self.persist();
+    }
+
+    /// Moves waiting participants into the call while peer-to-peer has room for them.
+    fn admit_waiting(&mut self) {
+        while self.participant_count() < PEER_TO_PEER_LIMIT {
+            let Some((conn, member)) = self.connections.iter().find_map(|(c, s)| match s {
+                Standing::WaitingForNode(m) => Some((*c, m.clone())),
+                _ => None,
+            }) else {
+                break;
+            };
+            self.admit(conn, member);
+        }
+        if self.waiting_count() == 0 {
+            self.node_requested = false;
+        }
+    }
+
+    fn refuse_waiting(&mut self, reason: &str) {
+        let waiting: Vec<_> = self
+            .connections
+            .iter()
+            .filter(|(_, s)| matches!(s, Standing::WaitingForNode(_)))
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in waiting {
+            let detail = format!("group calls are not available yet: {reason}");
+            self.fail(conn, ErrorCode::GroupCallsUnavailable, detail);
+        }
+        self.node_requested = false;
+    }
+
+    fn relay_target(
+        &mut self,
+        from_conn: ConnectionId,
+        from: ParticipantId,
+        to: ParticipantId,
+    ) -> Option<ConnectionId> {
+        if to == from {
+            self.send_error(
+                from_conn,
+                ErrorCode::CannotSignalSelf,
+                "a participant cannot signal itself",
+                false,
+            );
+            return None;
+        }
+        let target = self.members().find(|(_, m)| m.id == to).map(|(c, _)| c);
+        if target.is_none() {
+            self.send_error(
+                from_conn,
+                ErrorCode::UnknownParticipant,
+                format!("participant {to} is not in this call"),
+                false,
+            );
+        }
+        target
+    }
+
+    fn expire(&mut self, now: Timestamp) {
+        let join_timeout = self.config.join_timeout;
+        let heartbeat_timeout = self.config.heartbeat_timeout;
+        let expired: Vec<_> = self
+            .connections
+            .iter()
+            .filter_map(|(conn, s)| match s {
+                Standing::Connecting { since } if now.since(*since) >= join_timeout => {
+                    Some((*conn, ErrorCode::JoinTimeout))
+                }
+                Standing::Joined(m) | Standing::WaitingForNode(m)
+                    if now.since(m.last_seen) >= heartbeat_timeout =>
+                {
+                    Some((*conn, ErrorCode::HeartbeatTimeout))
+                }
+                _ => None,
+            })
+            .collect();
+        for (conn, code) in expired {
+            let detail = match code {
+                ErrorCode::JoinTimeout => format!("no join within {} s", join_timeout.as_secs()),
+                _ => format!("no message for {} s", heartbeat_timeout.as_secs()),
+            };
+            self.fail(conn, code, detail);
+        }
+    }
+
+    /// Sends a fatal error, closes the connection and removes it from the room.
+    fn fail(&mut self, conn: ConnectionId, code: ErrorCode, detail: impl Into<String>) {
+        self.send_error(conn, code, detail, true);
+        let reason = if code == ErrorCode::HeartbeatTimeout {
+            LeaveReason::TimedOut
+        } else {
+            LeaveReason::ConnectionLost
+        };
+        self.remove(conn, reason);
+        self.push(Output::Close(conn, CloseFrame { code: code.close_code(), reason: code.as_str() }));
+    }
+
+    fn remove(&mut self, conn: ConnectionId, reason: LeaveReason) {
+        let Some(standing) = self.connections.remove(&conn) else { return };
+        if let Standing::Joined(m) = standing {
+            let others = self.member_connections_except(conn);
+            if !others.is_empty() {
+                self.push(Output::Broadcast(others, ServerMessage::ParticipantLeft { id: m.id, reason }));
+            }
+            self.persist();
+        }
+        if self.connections.is_empty() {
+            self.push(Output::Empty);
+        }
+    }
+
+    fn send_error(&mut self, conn: ConnectionId, code: ErrorCode, detail: impl Into<String>, fatal: bool) {
+        self.push(Output::Send(conn, ServerMessage::error(code, detail, fatal)));
+    }
+
+    fn persist(&mut self) {
+        let snapshot = self.snapshot();
+        self.push(Output::Persist(snapshot));
+    }
+
+    fn push(&mut self, output: Output) {
+        self.outputs.push_back(output);
+    }
+
+    /// Asks for a wake-up at the earliest deadline if it is earlier than the pending one.
+    fn reschedule(&mut self) {
+        let next = self
+            .connections
+            .values()
+            .map(|s| match s {
+                Standing::Connecting { since } => since.plus(self.config.join_timeout),
+                Standing::Joined(m) | Standing::WaitingForNode(m) => {
+                    m.last_seen.plus(self.config.heartbeat_timeout)
+                }
+            })
+            .min();
+        if let Some(next) = next
+            && self.wake_at.is_none_or(|pending| next < pending)
+        {
+            self.wake_at = Some(next);
+            self.push(Output::WakeAt(next));
+        }
+    }
+}
+
+/// `other` as seen by the participant `viewer`: the one who joined earlier is polite.
+fn peer_view(viewer: ParticipantId, other: &Member) -> Peer {
+    Peer {
+        id: other.id,
+        display_name: other.display_name.clone(),
+        media: other.media,
+        polite: viewer < other.id,
+    }
+}
+
+fn valid_display_name(raw: &str) -> Option<String> {
+    let name = raw.trim();
+    let chars = name.chars().count();
+    (1..=MAX_DISPLAY_NAME_CHARS)
+        .contains(&chars)
+        .then_some(name)
+        .filter(|n| !n.chars().any(char::is_control))
+        .map(str::to_owned)
+}

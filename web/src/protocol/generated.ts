@@ -1,0 +1,228 @@
+// Generated from peershare-core by `cargo xtask gen`. Do not edit by hand.
+
+export const PROTOCOL_VERSION = 1;
+export const MAX_MESSAGE_BYTES = 65536;
+export const MAX_DISPLAY_NAME_CHARS = 64;
+
+export type ParticipantId = number;
+
+export type MediaState = { 
+/**
+ * Microphone is on (not muted).
+ */
+audio: boolean, 
+/**
+ * Camera is on.
+ */
+video: boolean, };
+
+export type SdpType = "offer" | "answer";
+
+export type SessionDescription = { 
+/**
+ * Offer or answer.
+ */
+type: SdpType, 
+/**
+ * The SDP text.
+ */
+sdp: string, };
+
+export type IceCandidate = { 
+/**
+ * The `candidate:` attribute line.
+ */
+candidate: string, 
+/**
+ * Media stream id the candidate belongs to.
+ */
+sdpMid?: string | null, 
+/**
+ * Index of the m-line the candidate belongs to.
+ */
+sdpMLineIndex?: number | null, 
+/**
+ * ICE username fragment, identifying the ICE generation.
+ */
+usernameFragment?: string | null, };
+
+export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout";
+
+export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout";
+
+export type CallMode = "peer_to_peer";
+
+export type LeaveReason = "left" | "connection_lost" | "timed_out";
+
+export type Peer = { 
+/**
+ * Their id.
+ */
+id: ParticipantId, 
+/**
+ * Their display name.
+ */
+display_name: string, 
+/**
+ * Their microphone and camera state.
+ */
+media: MediaState, 
+/**
+ * Perfect-negotiation role of the *recipient* towards this peer: a polite peer rolls back
+ * its own offer on collision, an impolite one ignores the incoming offer.
+ */
+polite: boolean, };
+
+export type ClientMessage = { "type": "join", 
+/**
+ * Protocol version the client speaks.
+ */
+version: number, 
+/**
+ * Name shown to the other participants.
+ */
+display_name: string, 
+/**
+ * Initial microphone and camera state.
+ */
+media: MediaState, } | { "type": "description", 
+/**
+ * Recipient.
+ */
+to: ParticipantId, 
+/**
+ * The description.
+ */
+description: SessionDescription, } | { "type": "ice_candidate", 
+/**
+ * Recipient.
+ */
+to: ParticipantId, 
+/**
+ * The candidate, or `null` for end-of-candidates.
+ */
+candidate: IceCandidate | null, } | { "type": "media_state", 
+/**
+ * New state.
+ */
+media: MediaState, } | { "type": "ping", 
+/**
+ * Echoed back in `pong`.
+ */
+nonce: number, } | { "type": "leave" };
+
+export type ServerMessage = { "type": "welcome", 
+/**
+ * Protocol version of the room.
+ */
+version: number, 
+/**
+ * Your participant id.
+ */
+you: ParticipantId, 
+/**
+ * Everyone else in the call.
+ */
+participants: Array<Peer>, 
+/**
+ * How media flows.
+ */
+mode: CallMode, 
+/**
+ * Most participants the room admits.
+ */
+capacity: number, 
+/**
+ * Send a `ping` at least this often (milliseconds) or be removed.
+ */
+heartbeat_interval_ms: number, } | { "type": "participant_joined", 
+/**
+ * The newcomer.
+ */
+participant: Peer, } | { "type": "participant_left", 
+/**
+ * Who.
+ */
+id: ParticipantId, 
+/**
+ * Why.
+ */
+reason: LeaveReason, } | { "type": "participant_updated", 
+/**
+ * Who.
+ */
+id: ParticipantId, 
+/**
+ * Their new state.
+ */
+media: MediaState, } | { "type": "description", 
+/**
+ * Sender.
+ */
+from: ParticipantId, 
+/**
+ * The description.
+ */
+description: SessionDescription, } | { "type": "ice_candidate", 
+/**
+ * Sender.
+ */
+from: ParticipantId, 
+/**
+ * The candidate, or `null` for end-of-candidates.
+ */
+candidate: IceCandidate | null, } | { "type": "pong", 
+/**
+ * The nonce from the ping.
+ */
+nonce: number, } | { "type": "error", 
+/**
+ * Machine-readable code.
+ */
+code: ErrorCode, 
+/**
+ * Broad class of the error.
+ */
+category: ErrorCategory, 
+/**
+ * Human-readable detail.
+ */
+message: string, 
+/**
+ * The room closes the connection after this error.
+ */
+fatal: boolean, };
+
+export type IceServer = { 
+/**
+ * `stun:` / `turn:` / `turns:` URLs.
+ */
+urls: Array<string>, 
+/**
+ * TURN username, if any.
+ */
+username?: string, 
+/**
+ * TURN password, if any.
+ */
+credential?: string, };
+
+export type IceTransportPolicy = "all" | "relay";
+
+export type IceConfig = { 
+/**
+ * Servers for `RTCConfiguration.iceServers` (empty: host candidates only).
+ */
+iceServers: Array<IceServer>, 
+/**
+ * Policy for `RTCConfiguration.iceTransportPolicy`.
+ */
+iceTransportPolicy: IceTransportPolicy, 
+/**
+ * Seconds the credentials stay valid; refresh before then.
+ */
+ttlSeconds: number, 
+/**
+ * Unix time (seconds) at which the credentials expire.
+ */
+expiresAt: number, };
