@@ -1,0 +1,52 @@
+//! HTTP API errors: one enum, one JSON shape `{"error": "<code>", "message": "..."}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use peershare_core::group_id::GroupIdError;
+use peershare_core::turn_credentials::TurnCredentialsError;
+use serde::Serialize;
+
+/// An error answered to an HTTP request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The group id in the path is not valid.
+    #[error("invalid group id: {0}")]
+    InvalidGroupId(#[from] GroupIdError),
+    /// No such API route.
+    #[error("no API route {0}")]
+    NotFound(String),
+    /// TURN credentials could not be issued.
+    #[error("cannot issue TURN credentials: {0}")]
+    TurnCredentials(#[from] TurnCredentialsError),
+    /// The web client has not been built.
+    #[error("the web client is not built; run `cargo xtask dev`, which builds it")]
+    WebClientMissing,
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    message: String,
+}
+
+impl ApiError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ApiError::InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
+            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::TurnCredentials(_) => (StatusCode::INTERNAL_SERVER_ERROR, "turn_unavailable"),
+            ApiError::WebClientMissing => (StatusCode::SERVICE_UNAVAILABLE, "web_client_missing"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        (status, Json(ErrorBody { error: code, message: self.to_string() })).into_response()
+    }
+}

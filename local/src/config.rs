@@ -1,0 +1,180 @@
+//! `peershare` command line and environment: one typed struct, validated once at start.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use peershare_core::turn_credentials::IceTransportPolicy;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// PeerShare: group video calls.
+#[derive(Debug, Parser)]
+#[command(name = "peershare", version, about)]
+pub struct Cli {
+    /// What to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands of `peershare`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole platform in this process on embedded defaults.
+    Dev(DevConfig),
+}
+
+/// Configuration of `peershare dev`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DevConfig {
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "PEERSHARE_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Folder holding the built web client (index.html and assets).
+    #[arg(long, env = "PEERSHARE_WEB_DIR", default_value = default_web_dir())]
+    pub web_dir: PathBuf,
+
+    /// TURN server URLs handed to browsers, comma-separated (e.g. `turn:turn.example.com:3478?transport=udp`).
+    #[arg(long, env = "PEERSHARE_TURN_URLS", value_delimiter = ',')]
+    pub turn_urls: Vec<String>,
+
+    /// Shared secret of the TURN server (coturn `static-auth-secret`).
+    #[arg(long, env = "PEERSHARE_TURN_SECRET", hide_env_values = true)]
+    pub turn_secret: Option<String>,
+
+    /// Lifetime of issued TURN credentials, in seconds.
+    #[arg(long, env = "PEERSHARE_TURN_TTL_SECS", default_value_t = 3600, value_parser = clap::value_parser!(u64).range(10..=86_400))]
+    pub turn_ttl_secs: u64,
+
+    /// ICE transport policy for browsers: `relay` forces every call through TURN.
+    #[arg(long, env = "PEERSHARE_ICE_TRANSPORT_POLICY", value_enum, default_value_t = PolicyArg::All)]
+    pub ice_transport_policy: PolicyArg,
+
+    /// Most participants per call.
+    #[arg(long, env = "PEERSHARE_ROOM_CAPACITY", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
+    pub room_capacity: u32,
+
+    /// Log format.
+    #[arg(long, env = "PEERSHARE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+}
+
+/// `--ice-transport-policy` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PolicyArg {
+    /// Any candidate type.
+    All,
+    /// TURN relay only.
+    Relay,
+}
+
+/// `--log-format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Pretty,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Why a configuration cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// TURN URLs without a secret (or the reverse).
+    #[error("--turn-urls and --turn-secret must be given together")]
+    TurnHalfConfigured,
+    /// `relay` policy without a TURN server: no call could ever connect.
+    #[error("--ice-transport-policy relay needs --turn-urls and --turn-secret")]
+    RelayWithoutTurn,
+    /// A TURN URL with an unknown scheme.
+    #[error("TURN URL {0:?} must start with turn:, turns: or stun:")]
+    BadTurnUrl(String),
+}
+
+fn default_web_dir() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/../web/dist")
+}
+
+impl DevConfig {
+    /// Checks combinations clap cannot express.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let has_secret = self.turn_secret.as_deref().is_some_and(|s| !s.is_empty());
+        if self.turn_urls.is_empty() == has_secret {
+            return Err(ConfigError::TurnHalfConfigured);
+        }
+        if self.ice_transport_policy == PolicyArg::Relay && self.turn_urls.is_empty() {
+            return Err(ConfigError::RelayWithoutTurn);
+        }
+        if let Some(bad) =
+            self.turn_urls.iter().find(|u| !["turn:", "turns:", "stun:"].iter().any(|p| u.starts_with(p)))
+        {
+            return Err(ConfigError::BadTurnUrl(bad.clone()));
+        }
+        Ok(())
+    }
+
+    /// TURN URLs and secret, when configured.
+    pub fn turn(&self) -> Option<(&[String], &str)> {
+        match (&self.turn_urls[..], self.turn_secret.as_deref()) {
+            ([], _) | (_, None) => None,
+            (urls, Some(secret)) => Some((urls, secret)),
+        }
+    }
+
+    /// TURN credential lifetime.
+    pub fn turn_ttl(&self) -> Duration {
+        Duration::from_secs(self.turn_ttl_secs)
+    }
+
+    /// ICE transport policy as the core type.
+    pub fn policy(&self) -> IceTransportPolicy {
+        match self.ice_transport_policy {
+            PolicyArg::All => IceTransportPolicy::All,
+            PolicyArg::Relay => IceTransportPolicy::Relay,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> DevConfig {
+        let mut full = vec!["peershare", "dev"];
+        full.extend_from_slice(args);
+        match Cli::try_parse_from(full).expect("parses").command {
+            Command::Dev(c) => c,
+        }
+    }
+
+    #[test]
+    fn defaults_are_a_loopback_server_without_turn() {
+        let c = parse(&[]);
+        assert_eq!(c.listen, "127.0.0.1:8080".parse().expect("addr"));
+        assert!(c.turn().is_none());
+        assert!(c.validate().is_ok());
+    }
+
+    #[test]
+    fn half_configured_turn_is_refused() {
+        assert!(matches!(
+            parse(&["--turn-urls", "turn:x:3478"]).validate(),
+            Err(ConfigError::TurnHalfConfigured)
+        ));
+        assert!(matches!(parse(&["--turn-secret", "s"]).validate(), Err(ConfigError::TurnHalfConfigured)));
+        assert!(matches!(
+            parse(&["--ice-transport-policy", "relay"]).validate(),
+            Err(ConfigError::TurnHalfConfigured | ConfigError::RelayWithoutTurn)
+        ));
+        assert!(matches!(
+            parse(&["--turn-urls", "http://x", "--turn-secret", "s"]).validate(),
+            Err(ConfigError::BadTurnUrl(_))
+        ));
+    }
+
+    #[test]
+    fn turn_urls_are_comma_separated() {
+        let c = parse(&["--turn-urls", "turn:a:3478,turns:a:5349", "--turn-secret", "s"]);
+        assert!(c.validate().is_ok());
+        assert_eq!(c.turn().map(|(u, _)| u.len()), Some(2));
+    }
+}

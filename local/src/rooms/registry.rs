@@ -1,0 +1,87 @@
+//! Which rooms are open: finds a group's room task or starts one.
+
+use super::host::{self, RoomEvent, RoomStatus};
+use peershare_core::GroupId;
+use peershare_core::room::RoomConfig;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::{mpsc, watch};
+
+/// A way to talk to a running room.
+#[derive(Debug, Clone)]
+pub struct RoomHandle {
+    events: mpsc::UnboundedSender<RoomEvent>,
+    status: watch::Receiver<RoomStatus>,
+}
+
+impl RoomHandle {
+    /// Sends an event to the room. Returns false if the room has stopped.
+    pub fn send(&self, event: RoomEvent) -> bool {
+        self.events.send(event).is_ok()
+    }
+
+    /// The room's latest status.
+    pub fn status(&self) -> RoomStatus {
+        self.status.borrow().clone()
+    }
+}
+
+/// All open rooms of this process.
+#[derive(Debug, Clone)]
+pub struct RoomRegistry {
+    rooms: Arc<Mutex<HashMap<GroupId, RoomHandle>>>,
+    config: RoomConfig,
+}
+
+impl RoomRegistry {
+    /// An empty registry whose rooms use `config`.
+    pub fn new(config: RoomConfig) -> Self {
+        Self { rooms: Arc::default(), config }
+    }
+
+    /// Sends `event` to the group's room, starting the room if it is not running. The lock is
+    /// held while sending, so a room never shuts down with an event on its way in.
+    pub fn send(&self, group: &GroupId, event: RoomEvent) {
+        let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let handle = rooms.entry(group.clone()).or_insert_with(|| self.spawn(group.clone()));
+        if let Err(mpsc::error::SendError(event)) = handle.events.send(event) {
+            // The task ended on its own (it only does so after removing itself, so this is a
+            // defensive path): start a fresh room.
+            let fresh = self.spawn(group.clone());
+            fresh.send(event);
+            rooms.insert(group.clone(), fresh);
+        }
+    }
+
+    /// Status of a group's room, if it is open.
+    pub fn status(&self, group: &GroupId) -> Option<RoomStatus> {
+        self.rooms.lock().unwrap_or_else(PoisonError::into_inner).get(group).map(RoomHandle::status)
+    }
+
+    /// Number of open rooms and connections across them.
+    pub fn totals(&self) -> (usize, u32) {
+        let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        (rooms.len(), rooms.values().map(|h| h.status().connections).sum())
+    }
+
+    /// Removes the group's room if nothing is queued for it. Called by the room task itself.
+    pub(super) fn remove_if_idle(
+        &self,
+        group: &GroupId,
+        events: &mpsc::UnboundedReceiver<RoomEvent>,
+    ) -> bool {
+        let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        if !events.is_empty() {
+            return false;
+        }
+        rooms.remove(group);
+        true
+    }
+
+    fn spawn(&self, group: GroupId) -> RoomHandle {
+        let (events_tx, events_rx) = mpsc::unbounded_channel();
+        let (status_tx, status_rx) = watch::channel(RoomStatus::default());
+        tokio::spawn(host::run(group, self.config.clone(), events_rx, status_tx, self.clone()));
+        RoomHandle { events: events_tx, status: status_rx }
+    }
+}

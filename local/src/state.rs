@@ -1,0 +1,14 @@
+//! What every request handler can reach.
+
+use crate::config::DevConfig;
+use crate::rooms::RoomRegistry;
+use std::sync::Arc;
+
+/// Shared state of the server.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// Open call rooms.
+    pub rooms: RoomRegistry,
+    /// The validated configuration.
+    pub config: Arc<DevConfig>,
+}

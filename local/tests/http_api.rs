@@ -1,0 +1,108 @@
+//! The HTTP endpoints of `peershare dev`, over real sockets.
+
+mod support;
+
+use peershare_core::turn_credentials::password_for;
+use serde_json::Value;
+use std::time::{SystemTime, UNIX_EPOCH};
+use support::{config, start};
+
+async fn get(url: String) -> (u16, Value) {
+    let res = reqwest::get(url).await.expect("request");
+    let status = res.status().as_u16();
+    (status, res.json().await.expect("JSON body"))
+}
+
+#[tokio::test]
+async fn healthz_reports_ok_and_counts_rooms() {
+    let server = start(config(&[])).await;
+    let (_ada, _) = server.join("health", "Ada").await;
+    let (status, body) = get(server.url("/healthz")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["rooms"], 1);
+}
+
+#[tokio::test]
+async fn turn_credentials_without_turn_are_host_only() {
+    let server = start(config(&[])).await;
+    let (status, body) = get(server.url("/api/turn-credentials")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["iceServers"], serde_json::json!([]));
+    assert_eq!(body["iceTransportPolicy"], "all");
+    assert_eq!(body["ttlSeconds"], 3600);
+}
+
+#[tokio::test]
+async fn turn_credentials_are_signed_with_the_shared_secret_and_expire() {
+    let server = start(config(&[
+        "--turn-urls",
+        "turn:127.0.0.1:3478?transport=udp",
+        "--turn-secret",
+        "hunter2",
+        "--turn-ttl-secs",
+        "600",
+        "--ice-transport-policy",
+        "relay",
+    ]))
+    .await;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs();
+    let (_, body) = get(server.url("/api/turn-credentials")).await;
+    let a = &body["iceServers"][0];
+    let username = a["username"].as_str().expect("username");
+    let (expiry, user) = username.split_once(':').expect("expiry:user");
+    let expiry: u64 = expiry.parse().expect("numeric expiry");
+    assert!((now + 600..=now + 602).contains(&expiry), "expiry {expiry} is now+ttl");
+    assert!(user.starts_with("guest-"));
+    assert_eq!(a["credential"], password_for("hunter2", username));
+    assert_eq!(a["urls"][0], "turn:127.0.0.1:3478?transport=udp");
+    assert_eq!(body["iceTransportPolicy"], "relay");
+    let (_, again) = get(server.url("/api/turn-credentials")).await;
+    assert_ne!(again["iceServers"][0]["username"], a["username"], "each caller gets their own user");
+}
+
+#[tokio::test]
+async fn bad_group_ids_and_unknown_routes_get_json_errors() {
+    let server = start(config(&[])).await;
+    let (status, body) = get(server.url("/api/groups/not%20valid/call/status")).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "invalid_group_id");
+    assert!(body["message"].as_str().expect("message").contains("letters, digits"));
+    let (status, body) = get(server.url(&format!("/api/groups/{}/call/status", "a".repeat(65)))).await;
+    assert_eq!((status, body["error"].as_str()), (400, Some("invalid_group_id")));
+    let (status, body) = get(server.url("/api/nope")).await;
+    assert_eq!((status, body["error"].as_str()), (404, Some("not_found")));
+}
+
+#[tokio::test]
+async fn call_status_counts_participants() {
+    let server = start(config(&["--room-capacity", "5"])).await;
+    let (_, body) = get(server.url("/api/groups/count-me/call/status")).await;
+    assert_eq!(body, serde_json::json!({"participants": 0, "capacity": 5}));
+    let (_ada, _) = server.join("count-me", "Ada").await;
+    let (_, body) = get(server.url("/api/groups/count-me/call/status")).await;
+    assert_eq!(body["participants"], 1);
+}
+
+#[tokio::test]
+async fn a_missing_web_client_is_explained() {
+    let server = start(config(&["--web-dir", "/nonexistent-peershare-web"])).await;
+    let (status, body) = get(server.url("/c/abc-defg-hij")).await;
+    assert_eq!(status, 503);
+    assert_eq!(body["error"], "web_client_missing");
+}
+
+#[tokio::test]
+async fn the_web_client_is_served_for_every_client_route() {
+    let dir = std::env::temp_dir().join(format!("peershare-web-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("assets")).expect("mkdir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>PeerShare</title>").expect("index");
+    std::fs::write(dir.join("assets/app.js"), "console.log(1)").expect("asset");
+    let server = start(config(&["--web-dir", dir.to_str().expect("utf8")])).await;
+    for path in ["/", "/c/abc-defg-hij"] {
+        let body = reqwest::get(server.url(path)).await.expect("get").text().await.expect("text");
+        assert!(body.contains("<title>PeerShare</title>"), "{path} serves index.html");
+    }
+    let js = reqwest::get(server.url("/assets/app.js")).await.expect("get");
+    assert_eq!(js.headers()["content-type"], "text/javascript");
+}

@@ -1,0 +1,121 @@
+//! A real `peershare dev` on a loopback port, and a WebSocket client speaking the protocol.
+
+#![allow(dead_code)]
+
+use clap::Parser;
+use futures_util::{SinkExt, StreamExt};
+use peershare::config::{Cli, Command, DevConfig};
+use peershare_core::protocol::ServerMessage;
+use serde_json::{Value, json};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
+
+/// Generous: the machine may be busy.
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct Server {
+    pub addr: SocketAddr,
+    _shutdown: tokio::sync::oneshot::Sender<()>,
+}
+
+pub fn config(extra: &[&str]) -> DevConfig {
+    let mut args = vec!["peershare", "dev", "--listen", "127.0.0.1:0"];
+    args.extend_from_slice(extra);
+    match Cli::try_parse_from(args).expect("valid test config").command {
+        Command::Dev(c) => c,
+    }
+}
+
+pub async fn start(config: DevConfig) -> Server {
+    config.validate().expect("valid config");
+    let listener = tokio::net::TcpListener::bind(config.listen).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(peershare::serve(config, listener, async {
+        let _ = rx.await;
+    }));
+    Server { addr, _shutdown: tx }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn connect(&self, group: &str) -> Client {
+        let (ws, _) =
+            connect_async(format!("ws://{}/api/groups/{group}/call", self.addr)).await.expect("connect");
+        Client { ws }
+    }
+
+    pub async fn join(&self, group: &str, name: &str) -> (Client, u32) {
+        let mut c = self.connect(group).await;
+        c.send_json(
+            json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}),
+        )
+        .await;
+        let welcome = c.recv_type("welcome").await;
+        (c, welcome["you"].as_u64().expect("you") as u32)
+    }
+}
+
+pub struct Client {
+    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+pub enum Received {
+    Json(Value),
+    Closed(Option<u16>),
+}
+
+impl Client {
+    pub async fn send_json(&mut self, v: Value) {
+        self.send_text(v.to_string()).await;
+    }
+
+    pub async fn send_text(&mut self, text: String) {
+        self.ws.send(Message::text(text)).await.expect("send");
+    }
+
+    /// Next text message or close, within the deadline.
+    pub async fn next(&mut self) -> Received {
+        loop {
+            let frame =
+                tokio::time::timeout(DEADLINE, self.ws.next()).await.expect("no frame before deadline");
+            match frame {
+                Some(Ok(Message::Text(t))) => {
+                    let value: Value = serde_json::from_str(&t).expect("server sends JSON");
+                    // Every server frame must parse as the typed protocol.
+                    serde_json::from_value::<ServerMessage>(value.clone()).expect("typed server message");
+                    return Received::Json(value);
+                }
+                Some(Ok(Message::Close(frame))) => return Received::Closed(frame.map(|f| u16::from(f.code))),
+                Some(Ok(_)) => continue,
+                Some(Err(_)) | None => return Received::Closed(None),
+            }
+        }
+    }
+
+    pub async fn recv(&mut self) -> Value {
+        match self.next().await {
+            Received::Json(v) => v,
+            Received::Closed(code) => panic!("connection closed ({code:?}) while a message was expected"),
+        }
+    }
+
+    /// Skips pongs and returns the next message, asserting its type.
+    pub async fn recv_type(&mut self, ty: &str) -> Value {
+        let v = self.recv().await;
+        assert_eq!(v["type"], ty, "unexpected message {v}");
+        v
+    }
+
+    pub async fn ping(&mut self, nonce: u32) {
+        self.send_json(json!({"type":"ping","nonce":nonce})).await;
+        let pong = self.recv_type("pong").await;
+        assert_eq!(pong["nonce"], nonce);
+    }
+}
