@@ -1,0 +1,119 @@
+/** The same call when only a TURN relay can carry it, and coturn refusing expired credentials. */
+import { expect, test } from '@playwright/test';
+import { allocatedUsernames, startCoturn, type Coturn } from '../support/coturn';
+import { expectMediaFlowing, joinCall, peerStats } from '../support/browser';
+import { startPeershare } from '../support/peershare';
+
+let turn: Coturn;
+
+test.beforeAll(async () => {
+  turn = await startCoturn();
+});
+
+test.afterAll(async () => {
+  await turn?.stop();
+});
+
+function relayServer(ttlSeconds: number) {
+  return startPeershare(
+    ['--turn-urls', turn.url, '--turn-secret', turn.secret, '--turn-ttl-secs', String(ttlSeconds), '--ice-transport-policy', 'relay'],
+    `relay-ttl${ttlSeconds}`,
+  );
+}
+
+test('a relay-only call goes through coturn on both sides', async ({ browser }) => {
+  const server = await relayServer(3600);
+  try {
+    const ada = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    const callUrl = `${server.url}/c/relay-${Date.now()}`;
+    await joinCall(ada, callUrl, 'Ada');
+    await joinCall(bob, callUrl, 'Bob');
+    for (const [page, label] of [[ada, 'Ada'], [bob, 'Bob']] as const) {
+      const [stats] = await expectMediaFlowing(page, 1, label);
+      expect(stats.localCandidateType, `${label} local candidate`).toBe('relay');
+      expect(stats.remoteCandidateType, `${label} remote candidate`).toBe('relay');
+    }
+    expect(allocatedUsernames(turn.log()).size).toBeGreaterThanOrEqual(2);
+  } finally {
+    await server.stop();
+  }
+});
+
+/** Gathers candidates in the page with the given ICE servers; reports relay candidates and errors. */
+async function gather(page: import('@playwright/test').Page, iceServers: RTCIceServer[]) {
+  return page.evaluate(async (servers) => {
+    const pc = new RTCPeerConnection({ iceServers: servers, iceTransportPolicy: 'relay' });
+    const errors: number[] = [];
+    let relay = 0;
+    pc.onicecandidateerror = (e) => errors.push((e as RTCPeerConnectionIceErrorEvent).errorCode);
+    pc.onicecandidate = (e) => {
+      if (e.candidate?.type === 'relay') relay += 1;
+    };
+    pc.createDataChannel('probe');
+    const done = new Promise<void>((resolve) => {
+      pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && resolve();
+    });
+    await pc.setLocalDescription(await pc.createOffer());
+    await Promise.race([done, new Promise((r) => setTimeout(r, 15_000))]);
+    pc.close();
+    return { relay, errors };
+  }, iceServers);
+}
+
+test('coturn accepts fresh credentials and refuses them once they expire', async ({ browser }) => {
+  const server = await relayServer(10);
+  try {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(server.url);
+    const config = await page.evaluate(async () => (await fetch('/api/turn-credentials')).json());
+    expect(config.ttlSeconds).toBe(10);
+
+    const fresh = await gather(page, config.iceServers);
+    expect(fresh.relay, 'fresh credentials get a relay candidate').toBeGreaterThan(0);
+
+    await expect
+      .poll(() => Date.now() / 1000 > config.expiresAt + 1, { message: 'credentials expire', timeout: 30_000 })
+      .toBe(true);
+    const expired = await gather(page, config.iceServers);
+    expect(expired.relay, 'expired credentials get no relay candidate').toBe(0);
+    expect(expired.errors).toContain(401);
+    expect(turn.log()).toContain('Cannot find credentials of user');
+  } finally {
+    await server.stop();
+  }
+});
+
+test('a relay call keeps working across credential expiry by refreshing them', async ({ browser }) => {
+  const server = await relayServer(15);
+  try {
+    const ada = await (await browser.newContext()).newPage();
+    const bob = await (await browser.newContext()).newPage();
+    const before = allocatedUsernames(turn.log());
+    const callUrl = `${server.url}/c/refresh-${Date.now()}`;
+    await joinCall(ada, callUrl, 'Ada');
+    await joinCall(bob, callUrl, 'Bob');
+    await expectMediaFlowing(ada, 1, 'Ada');
+    await expectMediaFlowing(bob, 1, 'Bob');
+    const joinedAt = Date.now();
+    const initial = [...allocatedUsernames(turn.log())].filter((u) => !before.has(u));
+
+    // Each tab refreshes before its 15 s credentials expire and restarts ICE with new ones.
+    await expect
+      .poll(() => [...allocatedUsernames(turn.log())].filter((u) => !before.has(u) && !initial.includes(u)).length, {
+        message: 'both tabs allocate relays with refreshed credentials',
+        timeout: 60_000,
+      })
+      .toBeGreaterThanOrEqual(2);
+    await expect.poll(() => Date.now() - joinedAt > 20_000, { timeout: 30_000 }).toBe(true);
+
+    for (const [page, label] of [[ada, 'Ada'], [bob, 'Bob']] as const) {
+      const [stats] = await expectMediaFlowing(page, 1, `${label} after expiry`);
+      expect(stats.connectionState).toBe('connected');
+      expect(stats.localCandidateType).toBe('relay');
+    }
+    expect((await peerStats(ada)).length).toBe(1);
+  } finally {
+    await server.stop();
+  }
+});

@@ -1,0 +1,51 @@
+//! A release `peershare dev` as a child process, for benchmarks that measure it from outside.
+
+use crate::steps::target_dir;
+use anyhow::{Context, bail};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+/// A running `peershare dev`; killed on drop.
+pub struct ServerProcess {
+    child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+}
+
+impl ServerProcess {
+    /// Starts the release binary on a free loopback port and waits for its address line.
+    pub fn start() -> anyhow::Result<Self> {
+        let bin = target_dir().join("release/peershare");
+        let mut child = Command::new(&bin)
+            .args(["dev", "--listen", "127.0.0.1:0", "--room-capacity", "8"])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let Some(addr) = line.split("http://").nth(1).and_then(|rest| rest.split('/').next()) else {
+            bail!("unexpected first line from peershare: {line:?}");
+        };
+        Ok(Self { addr: addr.to_owned(), child })
+    }
+
+    /// Peak resident memory of the process so far (VmHWM), in KiB.
+    pub fn peak_rss_kib(&self) -> anyhow::Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmHWM:"))
+            .and_then(|v| v.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .context("no VmHWM in /proc status")
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

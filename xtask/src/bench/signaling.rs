@@ -1,0 +1,171 @@
+//! Signaling relay under load: many WebSockets in two-person rooms, each side sending
+//! ICE-candidate messages to its peer at a steady rate; measures delivery, rate and latency.
+
+use super::server_process::ServerProcess;
+use anyhow::{Context, bail};
+use futures_util::{SinkExt, StreamExt};
+use hdrhistogram::Histogram;
+use serde::Serialize;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::Barrier;
+use tokio_tungstenite::connect_async;
+use tokio_tungstenite::tungstenite::Message;
+
+/// Messages each client sends.
+const MESSAGES_PER_CLIENT: u32 = 200;
+/// Gap between a client's messages (20 per second per client).
+const SEND_INTERVAL: Duration = Duration::from_millis(50);
+
+/// What the run measured.
+#[derive(Debug, Serialize)]
+pub struct SignalingResult {
+    connections: u32,
+    rooms: u32,
+    messages_sent: u64,
+    messages_received: u64,
+    messages_lost: u64,
+    offered_per_second: f64,
+    relayed_per_second: f64,
+    latency_p50_ms: f64,
+    latency_p99_ms: f64,
+    latency_max_ms: f64,
+    server_peak_rss_mib: f64,
+    connect_seconds: f64,
+}
+
+/// Runs the load against a fresh release server.
+pub fn run(connections: u32) -> anyhow::Result<SignalingResult> {
+    if connections < 2 || connections % 2 != 0 {
+        bail!("--connections must be an even number of at least 2");
+    }
+    let server = ServerProcess::start()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let mut result = runtime.block_on(load(&server.addr, connections))?;
+    result.server_peak_rss_mib = server.peak_rss_kib()? as f64 / 1024.0;
+    Ok(result)
+}
+
+struct ClientOutcome {
+    sent: u64,
+    latencies_us: Vec<u64>,
+}
+
+async fn load(addr: &str, connections: u32) -> anyhow::Result<SignalingResult> {
+    let origin = Instant::now();
+    let joined = Arc::new(Barrier::new(connections as usize + 1));
+    let mut tasks = Vec::new();
+    for i in 0..connections {
+        let url = format!("ws://{addr}/api/groups/bench-{}/call", i / 2);
+        let joined = joined.clone();
+        tasks.push(tokio::spawn(async move { client(url, i, origin, joined).await }));
+        if i % 50 == 49 {
+            // Spread the connection burst a little so the accept queue never overflows.
+            tokio::task::yield_now().await;
+        }
+    }
+    joined.wait().await;
+    let connect_seconds = origin.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let mut histogram = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3)?;
+    let mut sent = 0;
+    let mut received = 0;
+    for task in tasks {
+        let outcome = task.await??;
+        sent += outcome.sent;
+        received += outcome.latencies_us.len() as u64;
+        for l in outcome.latencies_us {
+            histogram.record(l.max(1))?;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let ms = |us: u64| us as f64 / 1000.0;
+    Ok(SignalingResult {
+        connections,
+        rooms: connections / 2,
+        messages_sent: sent,
+        messages_received: received,
+        messages_lost: sent.saturating_sub(received),
+        offered_per_second: f64::from(connections) / SEND_INTERVAL.as_secs_f64(),
+        relayed_per_second: received as f64 / elapsed,
+        latency_p50_ms: ms(histogram.value_at_quantile(0.50)),
+        latency_p99_ms: ms(histogram.value_at_quantile(0.99)),
+        latency_max_ms: ms(histogram.max()),
+        server_peak_rss_mib: 0.0,
+        connect_seconds,
+    })
+}
+
+async fn client(
+    url: String,
+    index: u32,
+    origin: Instant,
+    joined: Arc<Barrier>,
+) -> anyhow::Result<ClientOutcome> {
+    let (ws, _) = connect_async(&url).await.with_context(|| format!("connect {url}"))?;
+    let (mut tx, mut rx) = ws.split();
+    let join = json!({"type":"join","version":1,"display_name":format!("bench-{index}"),"media":{"audio":true,"video":true}});
+    tx.send(Message::text(join.to_string())).await?;
+    let mut peer = None;
+    while peer.is_none() {
+        let v = next_json(&mut rx).await?;
+        peer = match v["type"].as_str() {
+            Some("welcome") => v["participants"][0]["id"].as_u64(),
+            Some("participant_joined") => v["participant"]["id"].as_u64(),
+            Some("error") => bail!("server error while joining: {v}"),
+            _ => None,
+        };
+    }
+    let peer = peer.context("no peer")?;
+    joined.wait().await;
+
+    let sender = tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(SEND_INTERVAL);
+        for seq in 0..MESSAGES_PER_CLIENT {
+            ticker.tick().await;
+            let sent_at = origin.elapsed().as_micros() as u64;
+            let candidate =
+                format!("candidate:{seq} 1 udp 2122260223 192.0.2.{} {sent_at} typ host", index % 250);
+            let m = json!({"type":"ice_candidate","to":peer,"candidate":{"candidate":candidate,"sdpMid":"0","sdpMLineIndex":0}});
+            tx.send(Message::text(m.to_string())).await?;
+            if seq % 100 == 99 {
+                tx.send(Message::text(json!({"type":"ping","nonce":seq}).to_string())).await?;
+            }
+        }
+        anyhow::Ok(tx)
+    });
+
+    let mut latencies_us = Vec::with_capacity(MESSAGES_PER_CLIENT as usize);
+    let deadline = Instant::now() + SEND_INTERVAL * MESSAGES_PER_CLIENT + Duration::from_secs(30);
+    while latencies_us.len() < MESSAGES_PER_CLIENT as usize && Instant::now() < deadline {
+        let Ok(v) = tokio::time::timeout_at(deadline.into(), next_json(&mut rx)).await else { break };
+        let v = v?;
+        if v["type"] == "ice_candidate" {
+            let sent_at: u64 = v["candidate"]["candidate"]
+                .as_str()
+                .and_then(|c| c.split(' ').nth(5))
+                .and_then(|t| t.parse().ok())
+                .context("bench candidate without timestamp")?;
+            latencies_us.push((origin.elapsed().as_micros() as u64).saturating_sub(sent_at));
+        }
+    }
+    let mut tx = sender.await??;
+    let _ = tx.send(Message::text(json!({"type":"leave"}).to_string())).await;
+    Ok(ClientOutcome { sent: u64::from(MESSAGES_PER_CLIENT), latencies_us })
+}
+
+async fn next_json<S>(rx: &mut S) -> anyhow::Result<Value>
+where
+    S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    loop {
+        match rx.next().await {
+            Some(Ok(Message::Text(t))) => return Ok(serde_json::from_str(&t)?),
+            Some(Ok(Message::Close(f))) => bail!("server closed the connection: {f:?}"),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => return Err(e.into()),
+            None => bail!("connection ended"),
+        }
+    }
+}

@@ -1,0 +1,54 @@
+//! `cargo xtask`: the project's tasks. Each installs what it needs when it is missing.
+
+mod bench;
+mod commands;
+mod deps;
+mod steps;
+
+use clap::{Parser, Subcommand};
+
+/// PeerShare project tasks.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Build the web client and run `peershare dev` (http://127.0.0.1:8080 by default).
+    Dev {
+        /// Extra arguments for `peershare dev` (after `--`).
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run every check and test: fmt, clippy, wasm check, Rust tests, web tests, end-to-end.
+    Test,
+    /// Run the benchmarks and write bench/results/*.json and the README table.
+    Bench {
+        /// Runs of the first-frame benchmark.
+        #[arg(long, default_value_t = 12)]
+        runs: u32,
+        /// WebSockets in the signaling load benchmark.
+        #[arg(long, default_value_t = 1000)]
+        connections: u32,
+        /// Run only this benchmark (the README table needs both).
+        #[arg(long, value_enum)]
+        only: Option<bench::Which>,
+    },
+    /// Regenerate the TypeScript protocol types in web/src/protocol/generated.ts.
+    Gen,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let root = steps::workspace_root();
+    std::env::set_current_dir(&root)?;
+    match cli.task {
+        Task::Dev { args } => commands::dev(&args),
+        Task::Test => commands::test(),
+        Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
+        Task::Gen => commands::gen_types(),
+    }
+}

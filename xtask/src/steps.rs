@@ -1,0 +1,69 @@
+//! Running steps loudly: a banner per step, its duration, and a summary at the end.
+
+use anyhow::{Context, bail};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// The workspace root (the parent of this crate's folder).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Where cargo puts build output, honouring `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Builds a command from a program and arguments.
+pub fn cmd(program: &str, args: &[&str]) -> Command {
+    let mut c = Command::new(program);
+    c.args(args);
+    c
+}
+
+/// Timed steps of one task.
+#[derive(Default)]
+pub struct Steps {
+    done: Vec<(String, Duration)>,
+}
+
+impl Steps {
+    /// Runs `command` as step `name`; fails the whole task if it fails.
+    pub fn run(&mut self, name: &str, mut command: Command) -> anyhow::Result<()> {
+        eprintln!("\n==> {name}\n    $ {}", describe(&command));
+        let started = Instant::now();
+        let status = command.status().with_context(|| format!("cannot start `{}`", describe(&command)))?;
+        let took = started.elapsed();
+        if !status.success() {
+            self.summary();
+            eprintln!("\n!!! FAILED: {name} ({status}) after {:.1}s", took.as_secs_f64());
+            bail!("step failed: {name}");
+        }
+        eprintln!("<== {name}: ok in {:.1}s", took.as_secs_f64());
+        self.done.push((name.to_owned(), took));
+        Ok(())
+    }
+
+    /// Prints the steps that passed and how long each took.
+    pub fn summary(&self) {
+        eprintln!("\nsteps passed:");
+        for (name, took) in &self.done {
+            eprintln!("  {:>7.1}s  {name}", took.as_secs_f64());
+        }
+        let total: Duration = self.done.iter().map(|(_, d)| *d).sum();
+        eprintln!("  {:>7.1}s  total", total.as_secs_f64());
+    }
+}
+
+fn describe(command: &Command) -> String {
+    let mut s = command.get_program().to_string_lossy().into_owned();
+    for a in command.get_args() {
+        s.push(' ');
+        s.push_str(&a.to_string_lossy());
+    }
+    s
+}
