@@ -37,7 +37,7 @@ pub struct SignalingResult {
 
 /// Runs the load against a fresh release server.
 pub fn run(connections: u32) -> anyhow::Result<SignalingResult> {
-    if connections < 2 || connections % 2 != 0 {
+    if connections < 2 || !connections.is_multiple_of(2) {
         bail!("--connections must be an even number of at least 2");
     }
     let server = ServerProcess::start()?;
