@@ -1,0 +1,306 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { FakePeerConnection, asPeerConnectionFactory, fakeStream, fakeTrack, installFakeMediaStream } from "../test/fakePeerConnection";
+import { FakeWebSocket, installFakeWebSocketGlobal } from "../test/fakeWebSocket";
+import type { Peer } from "../protocol/generated";
+import { CallSession, type JoinOptions } from "./callSession";
+import type { PeershareTestHook } from "./testHook";
+
+const URL = "ws://test/api/groups/abc/call";
+
+function setup() {
+  const hook: PeershareTestHook = { peerConnections: new Map(), participantId: null, connectionState: "idle" };
+  const session = new CallSession({
+    url: URL,
+    createWebSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,
+    createPeerConnection: asPeerConnectionFactory(),
+    random: () => 0,
+    now: () => Date.now(),
+    hook,
+  });
+  return { session, hook };
+}
+
+const joinOptions = (overrides: Partial<JoinOptions> = {}): JoinOptions => ({
+  displayName: "Ada",
+  media: { audio: true, video: true },
+  localStream: null,
+  iceConfiguration: { iceServers: [], iceTransportPolicy: "all" },
+  ...overrides,
+});
+
+const peer = (id: number, polite = true, name = `P${id}`): Peer => ({
+  id,
+  display_name: name,
+  media: { audio: true, video: true },
+  polite,
+});
+
+function welcome(ws: FakeWebSocket, you = 2, participants: Peer[] = [peer(1, false)]) {
+  ws.serverSend({
+    type: "welcome",
+    version: 1,
+    you,
+    participants,
+    mode: "peer_to_peer",
+    capacity: 8,
+    heartbeat_interval_ms: 1000,
+  });
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  installFakeWebSocketGlobal();
+  installFakeMediaStream();
+  FakeWebSocket.instances = [];
+  FakePeerConnection.instances = [];
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("CallSession", () => {
+  it("joins with name, protocol version and media state", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    expect(session.getSnapshot().status).toBe("connecting");
+    expect(hook.connectionState).toBe("connecting");
+    const ws = FakeWebSocket.latest();
+    expect(ws.url).toBe(URL);
+    ws.serverOpen();
+    expect(ws.sent).toEqual([{ type: "join", version: 1, display_name: "Ada", media: { audio: true, video: true } }]);
+  });
+
+  it("is connected after welcome, with a peer connection per participant", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 2, [peer(1, false, "Grace")]);
+    const snap = session.getSnapshot();
+    expect(snap).toMatchObject({ status: "connected", selfId: 2, capacity: 8 });
+    expect(snap.participants).toMatchObject([{ id: 1, displayName: "Grace", stream: null }]);
+    expect(hook).toMatchObject({ participantId: 2, connectionState: "connected" });
+    expect([...hook.peerConnections.keys()]).toEqual([1]);
+  });
+
+  it("tracks participants joining, updating and leaving", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 1, []);
+    ws.serverSend({ type: "participant_joined", participant: peer(2, true, "Bo") });
+    expect(session.getSnapshot().participants.map((p) => p.displayName)).toEqual(["Bo"]);
+    ws.serverSend({ type: "participant_updated", id: 2, media: { audio: false, video: true } });
+    expect(session.getSnapshot().participants[0]?.media).toEqual({ audio: false, video: true });
+    const pc = hook.peerConnections.get(2) as unknown as FakePeerConnection;
+    ws.serverSend({ type: "participant_left", id: 2, reason: "left" });
+    expect(session.getSnapshot().participants).toEqual([]);
+    expect(hook.peerConnections.size).toBe(0);
+    expect(pc.closed).toBe(true);
+  });
+
+  it("relays descriptions and candidates to and from the right peer", async () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 1, []);
+    ws.serverSend({ type: "participant_joined", participant: peer(7) });
+    ws.serverSend({ type: "description", from: 7, description: { type: "offer", sdp: "o" } });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(ws.sentOfType("description")).toEqual([{ type: "description", to: 7, description: { type: "answer", sdp: expect.any(String) } }]);
+    ws.serverSend({ type: "ice_candidate", from: 7, candidate: { candidate: "candidate:x" } });
+    await vi.advanceTimersByTimeAsync(0);
+    const pc = hook.peerConnections.get(7) as unknown as FakePeerConnection;
+    expect(pc.candidates).toEqual([{ candidate: "candidate:x" }]);
+    pc.fireCandidate(null);
+    expect(ws.sentOfType("ice_candidate")).toEqual([{ type: "ice_candidate", to: 7, candidate: null }]);
+  });
+
+  it("pings at the server's interval and measures the round trip", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    // One ping straight after welcome, then one per interval.
+    const [ping] = ws.sentOfType("ping");
+    expect(ping).toBeDefined();
+    vi.advanceTimersByTime(40);
+    ws.serverSend({ type: "pong", nonce: ping?.nonce ?? -1 });
+    expect(session.getSnapshot().latencyMs).toBe(40);
+    vi.advanceTimersByTime(960);
+    expect(ws.sentOfType("ping")).toHaveLength(2);
+    vi.advanceTimersByTime(1000);
+    expect(ws.sentOfType("ping")).toHaveLength(3);
+  });
+
+  it("tells the server about mic and camera changes", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    session.setMedia({ audio: false, video: true });
+    session.setMedia({ audio: false, video: true });
+    expect(ws.sentOfType("media_state")).toEqual([{ type: "media_state", media: { audio: false, video: true } }]);
+  });
+
+  it("reconnects with backoff after an unexpected drop and rejoins with the current state", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const first = FakeWebSocket.latest();
+    first.serverOpen();
+    welcome(first, 2, [peer(1, false)]);
+    const stalePc = hook.peerConnections.get(1) as unknown as FakePeerConnection;
+    session.setMedia({ audio: false, video: false });
+
+    first.serverClose(1006);
+    expect(session.getSnapshot()).toMatchObject({ status: "reconnecting", selfId: null, retryAttempt: 1 });
+    expect(hook).toMatchObject({ connectionState: "reconnecting", participantId: null });
+
+    vi.advanceTimersByTime(499);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    vi.advanceTimersByTime(1);
+    const second = FakeWebSocket.latest();
+    expect(second).not.toBe(first);
+
+    // The second attempt fails too: the wait doubles.
+    second.serverClose(1006);
+    vi.advanceTimersByTime(999);
+    expect(FakeWebSocket.instances).toHaveLength(2);
+    vi.advanceTimersByTime(1);
+    const third = FakeWebSocket.latest();
+    third.serverOpen();
+    expect(third.sentOfType("join")[0]).toMatchObject({ display_name: "Ada", media: { audio: false, video: false } });
+
+    welcome(third, 3, [peer(1, false)]);
+    expect(stalePc.closed).toBe(true);
+    expect(hook.peerConnections.get(1)).not.toBe(stalePc);
+    expect(session.getSnapshot()).toMatchObject({ status: "connected", selfId: 3, retryAttempt: 0 });
+  });
+
+  it("keeps saying connecting while the very first attempts fail, then explains", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    for (let i = 0; i < 4; i++) {
+      FakeWebSocket.latest().serverClose(1006);
+      vi.advanceTimersByTime(10_000);
+    }
+    expect(session.getSnapshot().status).toBe("connecting");
+    expect(session.getSnapshot().notice).toMatch(/Can't reach PeerShare/);
+  });
+
+  it("stops on a fatal error and explains it", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    ws.serverSend({ type: "error", code: "room_full", category: "capacity", message: "full (8)", fatal: true });
+    ws.serverClose(4010, "room_full");
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+    const snap = session.getSnapshot();
+    expect(snap.status).toBe("disconnected");
+    expect(snap.error).toMatchObject({ code: "room_full", detail: "full (8)", info: { title: "This call is full" } });
+  });
+
+  it("reads the error from the close code when the error frame is missing", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    ws.serverClose(4011, "group_calls_unavailable");
+    expect(session.getSnapshot().error?.code).toBe("group_calls_unavailable");
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
+  it("shows non-fatal errors without ending the call, and ignores self-healing ones", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    ws.serverSend({ type: "error", code: "unknown_participant", category: "invalid_request", message: "gone", fatal: false });
+    expect(session.getSnapshot().notice).toBeNull();
+    ws.serverSend({ type: "error", code: "malformed_message", category: "invalid_request", message: "bad", fatal: false });
+    expect(session.getSnapshot()).toMatchObject({ status: "connected", notice: expect.stringMatching(/Reload/) });
+    session.dismissNotice();
+    expect(session.getSnapshot().notice).toBeNull();
+  });
+
+  it("leaves cleanly and can rejoin", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    session.leave();
+    expect(ws.sentOfType("leave")).toHaveLength(1);
+    expect(ws.closedWith?.code).toBe(1000);
+    expect(session.getSnapshot().status).toBe("left");
+    expect(hook).toMatchObject({ connectionState: "left", participantId: null });
+    expect(hook.peerConnections.size).toBe(0);
+    ws.serverClose(1000);
+    vi.advanceTimersByTime(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+
+    session.join(joinOptions());
+    expect(FakeWebSocket.instances).toHaveLength(2);
+  });
+
+  it("drops a connection that has gone silent", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    vi.advanceTimersByTime(4000);
+    expect(session.getSnapshot().status).toBe("reconnecting");
+    expect(ws.closedWith).not.toBeNull();
+  });
+
+  it("refreshes ICE servers on every peer connection", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 3, [peer(1, false), peer(2, false)]);
+    session.updateIceConfiguration({ iceServers: [{ urls: "turn:x", username: "u", credential: "c" }], iceTransportPolicy: "relay" });
+    for (const pc of hook.peerConnections.values()) {
+      const fake = pc as unknown as FakePeerConnection;
+      expect(fake.restartIceCalls).toBe(1);
+      expect(fake.getConfiguration().iceTransportPolicy).toBe("relay");
+    }
+    // New peers use the new configuration from the start.
+    ws.serverSend({ type: "participant_joined", participant: peer(4) });
+    expect(hook.peerConnections.get(4)?.getConfiguration().iceTransportPolicy).toBe("relay");
+  });
+
+  it("swaps local tracks on every peer connection", () => {
+    const { session, hook } = setup();
+    session.join(joinOptions({ localStream: fakeStream(fakeTrack("video")) }));
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws);
+    const next = fakeTrack("video");
+    session.setLocalStream(fakeStream(next));
+    const pc = hook.peerConnections.get(1) as unknown as FakePeerConnection;
+    expect(pc.transceivers.find((t) => t.kind === "video")?.sender.track).toBe(next);
+  });
+
+  it("notifies subscribers", () => {
+    const { session } = setup();
+    const listener = vi.fn();
+    const unsubscribe = session.subscribe(listener);
+    session.join(joinOptions());
+    expect(listener).toHaveBeenCalled();
+    unsubscribe();
+    listener.mockClear();
+    session.leave();
+    expect(listener).not.toHaveBeenCalled();
+  });
+});

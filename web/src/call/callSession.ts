@@ -1,0 +1,459 @@
+/**
+ * A person's presence in one call: the signaling connection (join, heartbeat, reconnection
+ * with backoff) and one PeerLink per other participant. Framework-free; React reads it
+ * through `subscribe` / `getSnapshot`.
+ */
+
+import { backoffDelayMs } from "../lib/backoff";
+import { type CallErrorInfo, describeCallError, errorCodeFromCloseCode, isApplicationCloseCode } from "../lib/callErrors";
+import {
+  type ErrorCategory,
+  type MediaState,
+  type Peer,
+  PROTOCOL_VERSION,
+  type ServerMessage,
+} from "../protocol/generated";
+import { type PeerConnectionFactory, PeerLink } from "./peerLink";
+import { SignalingSocket, type WebSocketFactory } from "./signalingSocket";
+import type { PeershareTestHook } from "./testHook";
+
+export type ConnectionStatus = "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "left";
+
+export type RemoteParticipant = {
+  id: number;
+  displayName: string;
+  media: MediaState;
+  /** Their media, once it arrives. */
+  stream: MediaStream | null;
+  /** State of the peer connection to them. */
+  linkState: RTCPeerConnectionState;
+};
+
+export type CallProblem = {
+  code: string;
+  category: ErrorCategory | string;
+  /** The server's detail, for logs and the "details" disclosure. */
+  detail: string;
+  info: CallErrorInfo;
+};
+
+export type CallSnapshot = {
+  status: ConnectionStatus;
+  selfId: number | null;
+  /** Everyone else, in join order. */
+  participants: RemoteParticipant[];
+  /** The error that ended the call (status "disconnected"). */
+  error: CallProblem | null;
+  /** A problem worth showing while the call goes on. */
+  notice: string | null;
+  /** Round-trip time to the server from the last heartbeat. */
+  latencyMs: number | null;
+  /** Failed connection attempts in a row. */
+  retryAttempt: number;
+  capacity: number | null;
+};
+
+export type JoinOptions = {
+  displayName: string;
+  media: MediaState;
+  localStream: MediaStream | null;
+  iceConfiguration: RTCConfiguration;
+};
+
+export type CallSessionDeps = {
+  url: string;
+  createWebSocket?: WebSocketFactory;
+  createPeerConnection?: PeerConnectionFactory;
+  random?: () => number;
+  now?: () => number;
+  hook?: PeershareTestHook;
+};
+
+/** Heartbeat interval to use until the server tells us its own. */
+const DEFAULT_HEARTBEAT_MS = 10_000;
+/** Missed heartbeat intervals after which the connection is considered dead. */
+const SILENT_INTERVALS_BEFORE_DROP = 3;
+/** Failed attempts in a row after which people are told we can't reach the server. */
+const ATTEMPTS_BEFORE_NOTICE = 4;
+
+const IDLE: CallSnapshot = {
+  status: "idle",
+  selfId: null,
+  participants: [],
+  error: null,
+  notice: null,
+  latencyMs: null,
+  retryAttempt: 0,
+  capacity: null,
+};
+
+export class CallSession {
+  private snapshot: CallSnapshot = IDLE;
+  private readonly listeners = new Set<() => void>();
+
+  private options: JoinOptions | null = null;
+  private socket: SignalingSocket | null = null;
+  private readonly links = new Map<number, PeerLink>();
+  private participants = new Map<number, RemoteParticipant>();
+  /** Whether this join has been welcomed at least once (a drop then means "reconnecting"). */
+  private everWelcomed = false;
+
+  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeatMs = DEFAULT_HEARTBEAT_MS;
+  private lastHeardAt = 0;
+  private nextNonce = 1;
+  private readonly pingsInFlight = new Map<number, number>();
+
+  private readonly random: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CallSessionDeps) {
+    this.random = deps.random ?? Math.random;
+    this.now = deps.now ?? (() => performance.now());
+  }
+
+  // ---- React glue -------------------------------------------------------------------------
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): CallSnapshot => this.snapshot;
+
+  // ---- Commands ---------------------------------------------------------------------------
+
+  /** Joins (or rejoins) the call. Does nothing while already in it or on the way in. */
+  join(options: JoinOptions): void {
+    const { status } = this.snapshot;
+    if (status === "connecting" || status === "connected" || status === "reconnecting") return;
+    this.options = { ...options };
+    this.everWelcomed = false;
+    this.update({ ...IDLE, status: "connecting" });
+    this.connect();
+  }
+
+  /** Leaves on purpose: tells the server, closes everything. */
+  leave(): void {
+    if (this.snapshot.status === "idle" || this.snapshot.status === "left") return;
+    this.socket?.send({ type: "leave" });
+    this.shutDown();
+    this.update({ ...IDLE, status: "left" });
+  }
+
+  /** Retries right away while reconnecting (e.g. the browser came back online). */
+  retryNow(): void {
+    if (this.retryTimer === null) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.connect();
+  }
+
+  /** Microphone / camera toggled. */
+  setMedia(media: MediaState): void {
+    if (!this.options) return;
+    if (this.options.media.audio === media.audio && this.options.media.video === media.video) return;
+    this.options.media = { ...media };
+    if (this.snapshot.status === "connected") this.socket?.send({ type: "media_state", media });
+  }
+
+  /** The local tracks changed (device switched or plugged in). */
+  setLocalStream(stream: MediaStream | null): void {
+    if (!this.options || this.options.localStream === stream) return;
+    this.options.localStream = stream;
+    for (const link of this.links.values()) link.setLocalStream(stream);
+  }
+
+  /** Fresh ICE servers (TURN credentials): applied to every peer connection with an ICE restart. */
+  updateIceConfiguration(config: RTCConfiguration): void {
+    if (!this.options) return;
+    this.options.iceConfiguration = config;
+    for (const link of this.links.values()) link.updateIceServers(config);
+  }
+
+  dismissNotice(): void {
+    if (this.snapshot.notice) this.update({ notice: null });
+  }
+
+  /** Leaves and forgets everything (the page is going away). */
+  dispose(): void {
+    this.leave();
+    this.listeners.clear();
+  }
+
+  // ---- Connection -------------------------------------------------------------------------
+
+  private connect(): void {
+    this.socket?.close();
+    this.lastHeardAt = this.now();
+    this.socket = new SignalingSocket(
+      this.deps.url,
+      {
+        open: () => this.onOpen(),
+        message: (message) => this.onMessage(message),
+        close: (code, reason) => this.onClose(code, reason),
+      },
+      this.deps.createWebSocket,
+    );
+  }
+
+  private onOpen(): void {
+    const options = this.options;
+    if (!options) return;
+    this.lastHeardAt = this.now();
+    this.socket?.send({
+      type: "join",
+      version: PROTOCOL_VERSION,
+      display_name: options.displayName,
+      media: options.media,
+    });
+    this.startHeartbeat(DEFAULT_HEARTBEAT_MS);
+  }
+
+  private onClose(code: number, reason: string): void {
+    this.socket = null;
+    this.stopHeartbeat();
+    const status = this.snapshot.status;
+    if (status === "left" || status === "disconnected" || status === "idle") return;
+
+    if (isApplicationCloseCode(code)) {
+      // The error frame normally arrives first; this covers it getting lost.
+      const errorCode = errorCodeFromCloseCode(code) ?? "unknown";
+      this.fail({ code: errorCode, category: "", detail: reason, info: describeCallError(errorCode) });
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const attempt = this.snapshot.retryAttempt;
+    const delay = backoffDelayMs(attempt, this.random);
+    this.setSelfId(null);
+    this.update({
+      status: this.everWelcomed ? "reconnecting" : "connecting",
+      selfId: null,
+      retryAttempt: attempt + 1,
+      latencyMs: null,
+      notice:
+        attempt + 1 >= ATTEMPTS_BEFORE_NOTICE
+          ? "Can't reach PeerShare. Check your internet connection; we'll keep trying."
+          : this.snapshot.notice,
+    });
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private fail(problem: CallProblem): void {
+    this.shutDown();
+    this.update({ ...IDLE, status: "disconnected", error: problem });
+  }
+
+  /** Closes the socket and every peer connection, and stops all timers. */
+  private shutDown(): void {
+    this.socket?.close();
+    this.socket = null;
+    this.stopHeartbeat();
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.closeAllLinks();
+    this.setSelfId(null);
+  }
+
+  // ---- Heartbeat --------------------------------------------------------------------------
+
+  private startHeartbeat(intervalMs: number): void {
+    this.stopHeartbeat();
+    this.heartbeatMs = Math.max(1000, intervalMs);
+    this.heartbeatTimer = setInterval(() => this.beat(), this.heartbeatMs);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.pingsInFlight.clear();
+  }
+
+  private beat(): void {
+    if (this.now() - this.lastHeardAt > this.heartbeatMs * SILENT_INTERVALS_BEFORE_DROP) {
+      // The connection looks open but nothing comes through: treat it as dropped.
+      this.socket?.close(4000, "heartbeat lost");
+      this.onClose(1006, "heartbeat lost");
+      return;
+    }
+    this.sendPing();
+  }
+
+  private sendPing(): void {
+    const nonce = this.nextNonce;
+    this.nextNonce = this.nextNonce >= 0xffff_ffff ? 1 : this.nextNonce + 1;
+    if (this.socket?.send({ type: "ping", nonce })) {
+      this.pingsInFlight.set(nonce, this.now());
+      // Forget pings whose pong never came.
+      if (this.pingsInFlight.size > 8) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value as number);
+    }
+  }
+
+  // ---- Messages ---------------------------------------------------------------------------
+
+  private onMessage(message: ServerMessage): void {
+    this.lastHeardAt = this.now();
+    switch (message.type) {
+      case "welcome":
+        return this.onWelcome(message);
+      case "participant_joined":
+        this.addParticipant(message.participant);
+        return this.publishParticipants();
+      case "participant_left":
+        this.removeParticipant(message.id);
+        return this.publishParticipants();
+      case "participant_updated": {
+        const p = this.participants.get(message.id);
+        if (p) this.participants.set(p.id, { ...p, media: message.media });
+        return this.publishParticipants();
+      }
+      case "description":
+        this.links
+          .get(message.from)
+          ?.handleDescription(message.description)
+          .catch((error: unknown) => console.warn(`description from ${message.from} failed`, error));
+        return;
+      case "ice_candidate":
+        this.links
+          .get(message.from)
+          ?.handleCandidate(message.candidate)
+          .catch((error: unknown) => console.warn(`candidate from ${message.from} failed`, error));
+        return;
+      case "pong": {
+        const sentAt = this.pingsInFlight.get(message.nonce);
+        if (sentAt === undefined) return;
+        this.pingsInFlight.delete(message.nonce);
+        return this.update({ latencyMs: Math.round(this.now() - sentAt) });
+      }
+      case "error":
+        return this.onServerError(message);
+      default:
+        // A newer server may send types this client does not know yet.
+        return;
+    }
+  }
+
+  private onWelcome(message: Extract<ServerMessage, { type: "welcome" }>): void {
+    // After a reconnect everyone's ids are new: drop the stale connections.
+    this.closeAllLinks();
+    this.everWelcomed = true;
+    this.startHeartbeat(message.heartbeat_interval_ms);
+    this.setSelfId(message.you);
+    // One ping right away, so the latency figure shows up without waiting a whole interval.
+    this.sendPing();
+    for (const peer of message.participants) this.addParticipant(peer);
+    this.update({
+      status: "connected",
+      selfId: message.you,
+      retryAttempt: 0,
+      capacity: message.capacity,
+      error: null,
+      notice: null,
+      participants: this.participantList(),
+    });
+    this.publishHook();
+  }
+
+  private onServerError(message: Extract<ServerMessage, { type: "error" }>): void {
+    const info = describeCallError(message.code, message.category);
+    const problem: CallProblem = { code: message.code, category: message.category, detail: message.message, info };
+    // A rejected name is not fatal for the server, but the join cannot go on without a new one.
+    if (message.fatal || message.code === "invalid_display_name") {
+      this.fail(problem);
+      return;
+    }
+    if (info.action === "ignore") {
+      console.warn(`call server: ${message.code}: ${message.message}`);
+      return;
+    }
+    this.update({ notice: `${info.title}. ${info.suggestion}` });
+  }
+
+  // ---- Participants -----------------------------------------------------------------------
+
+  private addParticipant(peer: Peer): void {
+    const options = this.options;
+    if (!options) return;
+    this.removeParticipant(peer.id);
+    this.participants.set(peer.id, {
+      id: peer.id,
+      displayName: peer.display_name,
+      media: peer.media,
+      stream: null,
+      linkState: "new",
+    });
+    const link = new PeerLink(
+      peer.id,
+      peer.polite,
+      options.iceConfiguration,
+      options.localStream,
+      {
+        sendDescription: (description) => this.socket?.send({ type: "description", to: peer.id, description }),
+        sendCandidate: (candidate) => this.socket?.send({ type: "ice_candidate", to: peer.id, candidate }),
+        remoteStream: (stream) => this.patchParticipant(peer.id, link, { stream }),
+        connectionState: (linkState) => this.patchParticipant(peer.id, link, { linkState }),
+      },
+      this.deps.createPeerConnection,
+    );
+    this.links.set(peer.id, link);
+    this.deps.hook?.peerConnections.set(peer.id, link.pc);
+  }
+
+  private patchParticipant(id: number, link: PeerLink, patch: Partial<RemoteParticipant>): void {
+    if (this.links.get(id) !== link) return;
+    const p = this.participants.get(id);
+    if (!p) return;
+    this.participants.set(id, { ...p, ...patch });
+    this.publishParticipants();
+  }
+
+  private removeParticipant(id: number): void {
+    const link = this.links.get(id);
+    if (link) {
+      link.close();
+      this.links.delete(id);
+      if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
+    }
+    this.participants.delete(id);
+  }
+
+  private closeAllLinks(): void {
+    for (const id of [...this.links.keys()]) this.removeParticipant(id);
+    this.participants = new Map();
+  }
+
+  private participantList(): RemoteParticipant[] {
+    return [...this.participants.values()].sort((a, b) => a.id - b.id);
+  }
+
+  private publishParticipants(): void {
+    this.update({ participants: this.participantList() });
+  }
+
+  // ---- State ------------------------------------------------------------------------------
+
+  private setSelfId(id: number | null): void {
+    if (this.deps.hook) this.deps.hook.participantId = id;
+  }
+
+  private update(patch: Partial<CallSnapshot>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    if (patch.status !== undefined || patch.selfId !== undefined) this.publishHook();
+    for (const listener of this.listeners) listener();
+  }
+
+  private publishHook(): void {
+    const hook = this.deps.hook;
+    if (!hook) return;
+    hook.connectionState = this.snapshot.status;
+    hook.participantId = this.snapshot.selfId;
+  }
+}

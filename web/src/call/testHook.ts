@@ -1,0 +1,30 @@
+/**
+ * `window.__peershare`: a read-only window into the call for end-to-end tests, which read
+ * WebRTC stats from the peer connections. Kept up to date by the call session.
+ */
+
+export type PeershareTestHook = {
+  /** Remote participant id → the peer connection to them. Mutated in place. */
+  peerConnections: Map<number, RTCPeerConnection>;
+  /** This client's participant id in the current call, or null when not in one. */
+  participantId: number | null;
+  /** "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "left". */
+  connectionState: string;
+};
+
+declare global {
+  interface Window {
+    __peershare?: PeershareTestHook;
+  }
+}
+
+/** The page's test hook, created on first use. */
+export function testHook(): PeershareTestHook {
+  if (typeof window === "undefined") return freshHook();
+  window.__peershare ??= freshHook();
+  return window.__peershare;
+}
+
+function freshHook(): PeershareTestHook {
+  return { peerConnections: new Map(), participantId: null, connectionState: "idle" };
+}

@@ -1,0 +1,70 @@
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import type { IceConfigSource } from "../call/iceConfigSource";
+import { CallSession, type CallSnapshot } from "../call/callSession";
+import { callSocketUrl } from "../call/signalingSocket";
+import { testHook } from "../call/testHook";
+import type { MediaState } from "../protocol/generated";
+
+/** How long joining waits for TURN credentials before going ahead without them. */
+const ICE_WAIT_MS = 4000;
+
+export type UseCall = CallSnapshot & {
+  /** True between pressing Join and the connection starting (fetching ICE servers). */
+  preparing: boolean;
+  /** Joins with the local media `currentLocal` returns once the connection starts. */
+  join(displayName: string, currentLocal: () => LocalMediaForCall): void;
+  leave(): void;
+  dismissNotice(): void;
+};
+
+export type LocalMediaForCall = { stream: MediaStream | null; media: MediaState };
+
+type Options = {
+  groupId: string;
+  iceSource: IceConfigSource;
+  localStream: MediaStream | null;
+  media: MediaState;
+};
+
+/** Presence in call `groupId`: joining, leaving, and keeping the call in step with local media. */
+export function useCall({ groupId, iceSource, localStream, media }: Options): UseCall {
+  const [session] = useState(() => new CallSession({ url: callSocketUrl(groupId), hook: testHook() }));
+  const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
+  const [preparing, setPreparing] = useState(false);
+  const mounted = useRef(false);
+
+  useEffect(() => session.setLocalStream(localStream), [session, localStream]);
+  useEffect(() => session.setMedia({ audio: media.audio, video: media.video }), [session, media.audio, media.video]);
+  useEffect(() => iceSource.onChange((config) => session.updateIceConfiguration(config)), [session, iceSource]);
+
+  useEffect(() => {
+    mounted.current = true;
+    const onOnline = () => session.retryNow();
+    const onPageHide = () => session.leave();
+    window.addEventListener("online", onOnline);
+    window.addEventListener("pagehide", onPageHide);
+    return () => {
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("pagehide", onPageHide);
+      mounted.current = false;
+      session.leave();
+    };
+  }, [session]);
+
+  const join = useCallback(
+    (displayName: string, currentLocal: () => LocalMediaForCall) => {
+      setPreparing(true);
+      void iceSource.ready(ICE_WAIT_MS).then((iceConfiguration) => {
+        if (!mounted.current) return;
+        setPreparing(false);
+        const local = currentLocal();
+        session.join({ displayName, media: local.media, localStream: local.stream, iceConfiguration });
+      });
+    },
+    [session, iceSource],
+  );
+  const leave = useCallback(() => session.leave(), [session]);
+  const dismissNotice = useCallback(() => session.dismissNotice(), [session]);
+
+  return { ...snapshot, preparing, join, leave, dismissNotice };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import type { ErrorCode } from "../protocol/generated";
+import { describeCallError, errorCodeFromCloseCode, isApplicationCloseCode } from "./callErrors";
+
+const ALL_CODES: ErrorCode[] = [
+  "malformed_message",
+  "unknown_message_type",
+  "message_too_large",
+  "binary_not_supported",
+  "unsupported_version",
+  "not_joined",
+  "already_joined",
+  "invalid_display_name",
+  "unknown_participant",
+  "cannot_signal_self",
+  "room_full",
+  "group_calls_unavailable",
+  "join_timeout",
+  "heartbeat_timeout",
+];
+
+describe("describeCallError", () => {
+  it.each(ALL_CODES)("has a title, a suggestion and an action for %s", (code) => {
+    const info = describeCallError(code);
+    expect(info.title.length).toBeGreaterThan(5);
+    expect(info.suggestion).toMatch(/\.$/);
+    if (info.action === "rejoin" || info.action === "reload") expect(info.actionLabel).not.toBe("");
+  });
+
+  it("tells people a full call is full and who can help", () => {
+    expect(describeCallError("room_full")).toMatchObject({
+      title: "This call is full",
+      suggestion: expect.stringContaining("Ask the host to start a new call"),
+    });
+  });
+
+  it("explains that group calls are not available yet", () => {
+    expect(describeCallError("group_calls_unavailable")).toMatchObject({
+      title: "Group calls of three or more aren't available yet",
+      suggestion: "This call supports two people for now; try again when someone leaves.",
+      action: "rejoin",
+    });
+  });
+
+  it("asks for a reload when the protocol version changed", () => {
+    expect(describeCallError("unsupported_version").action).toBe("reload");
+  });
+
+  it.each(["join_timeout", "heartbeat_timeout"])("offers to reconnect after %s", (code) => {
+    expect(describeCallError(code)).toMatchObject({ action: "rejoin", actionLabel: "Reconnect" });
+  });
+
+  it("does not bother people with self-healing races", () => {
+    expect(describeCallError("unknown_participant").action).toBe("ignore");
+  });
+
+  it("falls back to the category for codes from a newer server", () => {
+    expect(describeCallError("room_exploded", "capacity").title).toBe("This call is full");
+    expect(describeCallError("room_exploded", "timeout").action).toBe("rejoin");
+  });
+
+  it("has a generic message for anything else", () => {
+    expect(describeCallError("what", "ever")).toMatchObject({ action: "rejoin", actionLabel: "Reconnect" });
+    expect(describeCallError("toString").title).toBe("Something went wrong in the call");
+  });
+});
+
+describe("close codes", () => {
+  it("maps every server close code to its error", () => {
+    expect(ALL_CODES.map((_, i) => errorCodeFromCloseCode(4000 + i))).toEqual(ALL_CODES);
+  });
+
+  it("knows which codes are application errors", () => {
+    expect(isApplicationCloseCode(1000)).toBe(false);
+    expect(isApplicationCloseCode(1006)).toBe(false);
+    expect(isApplicationCloseCode(4010)).toBe(true);
+    expect(errorCodeFromCloseCode(1006)).toBeNull();
+  });
+});

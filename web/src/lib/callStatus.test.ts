@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { describeCallStatus, participantCountLabel } from "./callStatus";
+
+describe("describeCallStatus", () => {
+  it.each([
+    [0, 8, "No one else is here yet"],
+    [1, 8, "1 person is in this call"],
+    [3, 8, "3 people are in this call"],
+    [8, 8, "This call is full"],
+    [9, 8, "This call is full"],
+    [2, 2, "This call is full"],
+    [0, 0, "No one else is here yet"],
+  ])("%i of %i → %s", (participants, capacity, text) => {
+    expect(describeCallStatus({ participants, capacity })).toBe(text);
+  });
+});
+
+describe("participantCountLabel", () => {
+  it("is singular for one", () => expect(participantCountLabel(1)).toBe("1 participant"));
+  it("is plural otherwise", () => {
+    expect(participantCountLabel(2)).toBe("2 participants");
+    expect(participantCountLabel(0)).toBe("0 participants");
+  });
+});
