@@ -1,7 +1,7 @@
 import { Settings } from "lucide-react";
 import { useId, useRef } from "react";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
-import { DevicePicker } from "../prejoin/DevicePicker";
+import { DevicePickers } from "../prejoin/DevicePicker";
 import { Button } from "../ui/Button";
 
 /** A button opening a modal to switch camera and microphone during the call. */
@@ -42,15 +42,7 @@ export function DeviceSettings({ local }: { local: UseLocalMedia }) {
         <h2 id={titleId} className="text-xl font-bold tracking-tight">
           Audio and video
         </h2>
-        <div className="mt-5 flex flex-col gap-4">
-          <DevicePicker label="Camera" devices={local.cameras} value={local.cameraId} onChange={(id) => void local.controller.selectCamera(id)} />
-          <DevicePicker
-            label="Microphone"
-            devices={local.microphones}
-            value={local.microphoneId}
-            onChange={(id) => void local.controller.selectMicrophone(id)}
-          />
-        </div>
+        <DevicePickers local={local} className="mt-5 flex flex-col gap-4" />
         <div className="mt-6 flex justify-end">
           <Button onClick={close}>Done</Button>
         </div>

@@ -1,5 +1,6 @@
 import { ChevronDown } from "lucide-react";
 import { useId } from "react";
+import type { UseLocalMedia } from "../../hooks/useLocalMedia";
 
 type Props = {
   label: "Camera" | "Microphone";
@@ -35,6 +36,21 @@ export function DevicePicker({ label, devices, value, onChange }: Props) {
         </select>
         <ChevronDown aria-hidden="true" className="pointer-events-none absolute top-1/2 right-3 size-4 -translate-y-1/2 text-ink-muted" />
       </div>
+    </div>
+  );
+}
+
+/** The camera and microphone pickers for `local`, laid out by `className`. */
+export function DevicePickers({ local, className }: { local: UseLocalMedia; className: string }) {
+  return (
+    <div className={className}>
+      <DevicePicker label="Camera" devices={local.cameras} value={local.cameraId} onChange={(id) => void local.controller.selectCamera(id)} />
+      <DevicePicker
+        label="Microphone"
+        devices={local.microphones}
+        value={local.microphoneId}
+        onChange={(id) => void local.controller.selectMicrophone(id)}
+      />
     </div>
   );
 }

@@ -8,7 +8,7 @@ import { adviseOnMediaProblems } from "../../lib/mediaProblems";
 import { MAX_DISPLAY_NAME_CHARS } from "../../protocol/generated";
 import { Button } from "../ui/Button";
 import { CopyLinkButton } from "../ui/CopyLinkButton";
-import { DevicePicker } from "./DevicePicker";
+import { DevicePickers } from "./DevicePicker";
 import { Notice } from "./Notice";
 import { SelfPreview } from "./SelfPreview";
 
@@ -50,15 +50,7 @@ export function PreJoinScreen({ callId, shareUrl, local, name, onNameChange, onJ
       <section aria-label="Camera and microphone" className="flex flex-col gap-4">
         <SelfPreview local={local} name={name} />
         {support.canCapture ? (
-          <div className="flex flex-col gap-3 sm:flex-row">
-            <DevicePicker label="Camera" devices={local.cameras} value={local.cameraId} onChange={(id) => void local.controller.selectCamera(id)} />
-            <DevicePicker
-              label="Microphone"
-              devices={local.microphones}
-              value={local.microphoneId}
-              onChange={(id) => void local.controller.selectMicrophone(id)}
-            />
-          </div>
+          <DevicePickers local={local} className="flex flex-col gap-3 sm:flex-row" />
         ) : null}
         {support.problem ? (
           <Notice tone={support.canJoin ? "warning" : "error"} title={support.problem.title}>
