@@ -4,9 +4,9 @@
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
 use crate::protocol::{
-    CallMode, ClientMessage, ErrorCategory, ErrorCode, IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS,
-    MAX_MESSAGE_BYTES, MediaState, PROTOCOL_VERSION, ParticipantId, Peer, SdpType, ServerMessage,
-    SessionDescription,
+    CallMode, CallStatus, ClientMessage, ErrorCategory, ErrorCode, IceCandidate, LeaveReason,
+    MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaState, PROTOCOL_VERSION, ParticipantId, Peer, SdpType,
+    ServerMessage, SessionDescription,
 };
 use crate::turn_credentials::{IceConfig, IceServer, IceTransportPolicy};
 use ts_rs::TS;
@@ -32,6 +32,7 @@ pub fn generate() -> String {
         IceServer::decl(),
         IceTransportPolicy::decl(),
         IceConfig::decl(),
+        CallStatus::decl(),
     ];
     let mut out =
         String::from("// Generated from peershare-core by `cargo xtask gen`. Do not edit by hand.\n\n");

@@ -5,6 +5,7 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use peershare_core::GroupId;
+use peershare_core::protocol::CallStatus;
 use serde::Serialize;
 
 /// Body of `/healthz`.
@@ -22,21 +23,15 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), rooms, connections })
 }
 
-/// Body of `GET /api/groups/{id}/call/status`.
-#[derive(Debug, Serialize)]
-pub struct CallStatus {
-    participants: u32,
-    capacity: u32,
-}
-
 /// How many people are in a call, for the pre-join screen.
 pub async fn call_status(
     State(state): State<AppState>,
     Path(group): Path<String>,
 ) -> Result<Json<CallStatus>, ApiError> {
     let group = GroupId::parse(&group)?;
-    let participants = state.rooms.status(&group).map(|s| s.participants).unwrap_or(0);
-    Ok(Json(CallStatus { participants, capacity: state.config.room_capacity }))
+    let (participants, joinable) =
+        state.rooms.status(&group).map_or((0, true), |s| (s.participants, s.joinable));
+    Ok(Json(CallStatus { participants, capacity: state.config.room_capacity, joinable }))
 }
 
 /// Any other `/api/...` path.

@@ -3,11 +3,13 @@
 //! Every message is a JSON object whose `type` field names the variant. TypeScript types for
 //! the web client are generated from these definitions (see [`crate::typescript`]).
 
+mod call_status;
 mod client_message;
 mod error_code;
 mod server_message;
 mod types;
 
+pub use call_status::CallStatus;
 pub use client_message::{ClientMessage, ParseError};
 pub use error_code::{ErrorCategory, ErrorCode};
 pub use server_message::{CallMode, LeaveReason, Peer, ServerMessage};

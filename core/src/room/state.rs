@@ -102,6 +102,13 @@ impl Room {
         self.members().count()
     }
 
+    /// Whether a newcomer would be admitted straight away (not refused for capacity, not left
+    /// waiting for a media node).
+    pub fn admits_newcomer(&self) -> bool {
+        let limit = PEER_TO_PEER_LIMIT.min(self.config.capacity as usize);
+        self.participant_count() + self.waiting_count() < limit
+    }
+
     /// Display names of the participants in the call, in join order.
     pub fn participant_names(&self) -> Vec<String> {
         let mut members: Vec<_> = self.members().map(|(_, m)| m).collect();

@@ -432,3 +432,15 @@ fn a_room_restored_from_its_snapshot_behaves_the_same() {
     let (you, _) = welcome(&r.join(C, "Cy"), C);
     assert!(you > ParticipantId(2), "restored rooms keep handing out fresh ids");
 }
+
+#[test]
+fn a_newcomer_is_admitted_only_while_peer_to_peer_has_a_seat() {
+    let mut s = Script::new();
+    assert!(s.room.admits_newcomer());
+    s.join(A, "Ada");
+    assert!(s.room.admits_newcomer());
+    s.join(B, "Bob");
+    assert!(!s.room.admits_newcomer(), "a third would need a media node");
+    s.input(Input::Disconnected(B));
+    assert!(s.room.admits_newcomer());
+}

@@ -40,10 +40,12 @@ pub enum RoomEvent {
 }
 
 /// What the rest of the server may read about a room.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomStatus {
     /// Participants in the call.
     pub participants: u32,
+    /// A newcomer would be admitted straight away.
+    pub joinable: bool,
     /// Open connections (including those not joined yet).
     pub connections: u32,
 }
@@ -117,6 +119,7 @@ pub(super) async fn run(
         }
         status.send_replace(RoomStatus {
             participants: room.participant_count() as u32,
+            joinable: room.admits_newcomer(),
             connections: outboxes.len() as u32,
         });
         if (empty || outboxes.is_empty()) && registry.remove_if_idle(&group, &events) {

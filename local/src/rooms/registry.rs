@@ -80,7 +80,8 @@ impl RoomRegistry {
 
     fn spawn(&self, group: GroupId) -> RoomHandle {
         let (events_tx, events_rx) = mpsc::unbounded_channel();
-        let (status_tx, status_rx) = watch::channel(RoomStatus::default());
+        let (status_tx, status_rx) =
+            watch::channel(RoomStatus { participants: 0, joinable: true, connections: 0 });
         tokio::spawn(host::run(group, self.config.clone(), events_rx, status_tx, self.clone()));
         RoomHandle { events: events_tx, status: status_rx }
     }

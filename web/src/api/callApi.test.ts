@@ -40,9 +40,10 @@ describe("fetchIceConfig", () => {
 
 describe("fetchCallStatus", () => {
   it("returns the counts", async () => {
-    await expect(fetchCallStatus("abc", undefined, respond(200, { participants: 1, capacity: 8 }))).resolves.toEqual({
+    await expect(fetchCallStatus("abc", undefined, respond(200, { participants: 1, capacity: 8, joinable: true }))).resolves.toEqual({
       participants: 1,
       capacity: 8,
+      joinable: true,
     });
   });
   it("rejects a malformed body", async () => {

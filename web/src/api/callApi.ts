@@ -19,10 +19,10 @@ export async function fetchCallStatus(groupId: string, signal?: AbortSignal, fet
     fetchImpl,
   );
   const status = body as Partial<CallStatus> | null;
-  if (typeof status?.participants !== "number" || typeof status.capacity !== "number") {
+  if (typeof status?.participants !== "number" || typeof status.capacity !== "number" || typeof status.joinable !== "boolean") {
     throw new Error("unexpected call status from the server");
   }
-  return { participants: status.participants, capacity: status.capacity };
+  return { participants: status.participants, capacity: status.capacity, joinable: status.joinable };
 }
 
 function isIceConfig(value: unknown): value is IceConfig {

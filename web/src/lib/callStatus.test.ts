@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCallStatus, participantCountLabel } from "./callStatus";
+import { describeCallStatus, isCallFull, participantCountLabel } from "./callStatus";
 
 describe("describeCallStatus", () => {
   it.each([
@@ -11,7 +11,13 @@ describe("describeCallStatus", () => {
     [2, 2, "This call is full"],
     [0, 0, "No one else is here yet"],
   ])("%i of %i → %s", (participants, capacity, text) => {
-    expect(describeCallStatus({ participants, capacity })).toBe(text);
+    expect(describeCallStatus({ participants, capacity, joinable: capacity === 0 || participants < capacity })).toBe(text);
+  });
+
+  it("is full when the server says no one more can join, below capacity", () => {
+    const status = { participants: 2, capacity: 8, joinable: false };
+    expect(isCallFull(status)).toBe(true);
+    expect(describeCallStatus(status)).toBe("This call is full: 2 people are in it and group calls aren't available yet");
   });
 });
 

@@ -1,11 +1,22 @@
 /** Words for how many people are in a call. */
 
-export type CallStatus = { participants: number; capacity: number };
+import type { CallStatus } from "../protocol/generated";
+
+export type { CallStatus };
+
+/** True when the server would not let one more person in right now. */
+export function isCallFull(status: CallStatus): boolean {
+  return !status.joinable || (status.capacity > 0 && status.participants >= status.capacity);
+}
 
 /** The pre-join line, e.g. "1 person is in this call". */
 export function describeCallStatus(status: CallStatus): string {
-  const { participants, capacity } = status;
-  if (capacity > 0 && participants >= capacity) return "This call is full";
+  const { participants } = status;
+  if (isCallFull(status)) {
+    return participants > 0 && participants < status.capacity
+      ? `This call is full: ${participants} people are in it and group calls aren't available yet`
+      : "This call is full";
+  }
   if (participants <= 0) return "No one else is here yet";
   if (participants === 1) return "1 person is in this call";
   return `${participants} people are in this call`;

@@ -226,3 +226,17 @@ ttlSeconds: number,
  * Unix time (seconds) at which the credentials expire.
  */
 expiresAt: number, };
+
+export type CallStatus = { 
+/**
+ * Participants in the call.
+ */
+participants: number, 
+/**
+ * Most participants the call admits.
+ */
+capacity: number, 
+/**
+ * A newcomer would be admitted straight away.
+ */
+joinable: boolean, };

@@ -74,12 +74,14 @@ describe("PreJoinScreen", () => {
   });
 
   it("shows who is in the call", () => {
-    const { rerender } = render(<Harness status={{ participants: 0, capacity: 8 }} />);
+    const { rerender } = render(<Harness status={{ participants: 0, capacity: 8, joinable: true }} />);
     expect(screen.getByText("No one else is here yet")).toBeInTheDocument();
-    rerender(<Harness status={{ participants: 1, capacity: 8 }} />);
+    rerender(<Harness status={{ participants: 1, capacity: 8, joinable: true }} />);
     expect(screen.getByText("1 person is in this call")).toBeInTheDocument();
-    rerender(<Harness status={{ participants: 8, capacity: 8 }} />);
+    rerender(<Harness status={{ participants: 8, capacity: 8, joinable: false }} />);
     expect(screen.getByText("This call is full")).toBeInTheDocument();
+    rerender(<Harness status={{ participants: 2, capacity: 8, joinable: false }} />);
+    expect(screen.getByText(/This call is full: 2 people/)).toBeInTheDocument();
   });
 
   it("shows the share link with a copy button", async () => {

@@ -2,7 +2,7 @@ import { LoaderCircle, LogIn, Users } from "lucide-react";
 import { type FormEvent, useId, useRef, useState } from "react";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
 import type { BrowserSupport } from "../../lib/browserSupport";
-import { type CallStatus, describeCallStatus } from "../../lib/callStatus";
+import { type CallStatus, describeCallStatus, isCallFull } from "../../lib/callStatus";
 import { displayNameError } from "../../lib/displayName";
 import { adviseOnMediaProblems } from "../../lib/mediaProblems";
 import { MAX_DISPLAY_NAME_CHARS } from "../../protocol/generated";
@@ -31,7 +31,7 @@ export function PreJoinScreen({ callId, shareUrl, local, name, onNameChange, onJ
   const nameErrorId = useId();
   const linkId = useId();
   const advice = support.canCapture ? adviseOnMediaProblems(local.problems) : null;
-  const full = status !== null && status.capacity > 0 && status.participants >= status.capacity;
+  const full = status !== null && isCallFull(status);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
