@@ -44,7 +44,7 @@ async fn serve(state: AppState, group: GroupId, socket: WebSocket) {
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
     let (mut sink, mut stream) = socket.split();
-    state.rooms.send(&group, RoomEvent::Connected { conn, outbox });
+    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
     let writer = tokio::spawn(async move {
@@ -71,12 +71,12 @@ async fn serve(state: AppState, group: GroupId, socket: WebSocket) {
             Message::Close(_) => break,
             Message::Ping(_) | Message::Pong(_) => continue,
         };
-        state.rooms.send(&group, event);
+        state.rooms.forward(&group, event);
         if writer.is_finished() {
             break;
         }
     }
-    state.rooms.send(&group, RoomEvent::Disconnected(conn));
+    state.rooms.forward(&group, RoomEvent::Disconnected(conn));
     writer.abort();
     tracing::debug!(%group, conn = conn.0, "connection closed");
 }

@@ -109,3 +109,21 @@ async fn the_web_client_is_served_for_every_client_route() {
     let js = reqwest::get(server.url("/assets/app.js")).await.expect("get");
     assert_eq!(js.headers()["content-type"], "text/javascript");
 }
+
+#[tokio::test]
+async fn rooms_close_once_everyone_has_gone() {
+    let server = start(config(&[])).await;
+    let (ada, _) = server.join("short-lived", "Ada").await;
+    let (mut bob, _) = server.join("short-lived", "Bob").await;
+    bob.send_json(serde_json::json!({"type":"leave"})).await;
+    drop(ada);
+    let deadline = std::time::Instant::now() + support::DEADLINE;
+    loop {
+        let (_, body) = get(server.url("/healthz")).await;
+        if body["rooms"] == 0 && body["connections"] == 0 {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "room still open: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}

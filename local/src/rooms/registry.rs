@@ -39,9 +39,10 @@ impl RoomRegistry {
         Self { rooms: Arc::default(), config }
     }
 
-    /// Sends `event` to the group's room, starting the room if it is not running. The lock is
-    /// held while sending, so a room never shuts down with an event on its way in.
-    pub fn send(&self, group: &GroupId, event: RoomEvent) {
+    /// Sends a new connection's `Connected` event to the group's room, starting the room if it
+    /// is not running. The lock is held while sending, so a room never shuts down with an event
+    /// on its way in.
+    pub fn connect(&self, group: &GroupId, event: RoomEvent) {
         let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
         let handle = rooms.entry(group.clone()).or_insert_with(|| self.spawn(group.clone()));
         if let Err(mpsc::error::SendError(event)) = handle.events.send(event) {
@@ -50,6 +51,16 @@ impl RoomRegistry {
             let fresh = self.spawn(group.clone());
             fresh.send(event);
             rooms.insert(group.clone(), fresh);
+        }
+    }
+
+    /// Sends a later event of a connection to the group's room, if the room is still open. A
+    /// room closes only once it has let go of all its connections, so events that arrive after
+    /// that (a frame or a disconnect racing the room's own close) have nobody to reach.
+    pub fn forward(&self, group: &GroupId, event: RoomEvent) {
+        let rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(handle) = rooms.get(group) {
+            handle.send(event);
         }
     }
 
