@@ -26,3 +26,25 @@ pub(super) struct Member {
     pub joined_at: Timestamp,
     pub last_seen: Timestamp,
 }
+
+/// Where a connection stands, without its data: cheap to copy while the room changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Phase {
+    /// Has not sent `join`.
+    Connecting,
+    /// Waiting for a media node.
+    Waiting,
+    /// In the call as this participant.
+    Joined(ParticipantId),
+}
+
+impl Standing {
+    /// The phase of this standing.
+    pub(super) fn phase(&self) -> Phase {
+        match self {
+            Standing::Connecting { .. } => Phase::Connecting,
+            Standing::WaitingForNode(_) => Phase::Waiting,
+            Standing::Joined(m) => Phase::Joined(m.id),
+        }
+    }
+}

@@ -1,6 +1,6 @@
 //! The room's rules: admission, perfect-negotiation roles, peer-to-peer relay, liveness.
 
-use super::participant::{Member, Standing};
+use super::participant::{Member, Phase, Standing};
 use super::{CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot};
 use crate::protocol::{
     CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaState, PROTOCOL_VERSION,
@@ -163,57 +163,58 @@ impl Room {
     }
 
     fn on_message(&mut self, conn: ConnectionId, message: ClientMessage, now: Timestamp) {
-        let standing = self.connections.get(&conn).cloned();
-        match (standing, message) {
+        let phase = self.connections.get(&conn).map(Standing::phase);
+        match (phase, message) {
             (_, ClientMessage::Ping { nonce }) => {
                 self.push(Output::Send(conn, ServerMessage::Pong { nonce }))
             }
-            (Some(Standing::Connecting { .. }), ClientMessage::Join { version, display_name, media }) => {
+            (Some(Phase::Connecting), ClientMessage::Join { version, display_name, media }) => {
                 self.join(conn, version, &display_name, media, now)
             }
             (_, ClientMessage::Join { .. }) => {
                 self.send_error(conn, ErrorCode::AlreadyJoined, "this connection has already joined", false)
             }
-            (Some(Standing::Connecting { .. }), ClientMessage::Leave) => {
+            (Some(Phase::Connecting), ClientMessage::Leave) => {
                 self.connections.remove(&conn);
                 self.push(Output::Close(conn, NORMAL_CLOSE));
             }
-            (Some(Standing::Connecting { .. }), _) => {
+            (Some(Phase::Connecting), _) => {
                 self.send_error(conn, ErrorCode::NotJoined, "send join first", false)
             }
             (_, ClientMessage::Leave) => {
                 self.remove(conn, LeaveReason::Left);
                 self.push(Output::Close(conn, NORMAL_CLOSE));
             }
-            (Some(Standing::WaitingForNode(mut m)), ClientMessage::MediaState { media }) => {
-                m.media = media;
-                self.connections.insert(conn, Standing::WaitingForNode(m));
-            }
-            (Some(Standing::WaitingForNode(_)), _) => self.send_error(
+            (Some(Phase::Waiting), ClientMessage::MediaState { media }) => self.set_media(conn, media),
+            (Some(Phase::Waiting), _) => self.send_error(
                 conn,
                 ErrorCode::NotJoined,
                 "you are waiting for the call to move to a media node",
                 false,
             ),
-            (Some(Standing::Joined(mut m)), ClientMessage::MediaState { media }) => {
-                m.media = media;
-                let id = m.id;
-                self.connections.insert(conn, Standing::Joined(m));
+            (Some(Phase::Joined(id)), ClientMessage::MediaState { media }) => {
+                self.set_media(conn, media);
                 let others = self.member_connections_except(conn);
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantUpdated { id, media }));
                 self.persist();
             }
-            (Some(Standing::Joined(m)), ClientMessage::Description { to, description }) => {
-                if let Some(target) = self.relay_target(conn, m.id, to) {
-                    self.push(Output::Send(target, ServerMessage::Description { from: m.id, description }));
+            (Some(Phase::Joined(from)), ClientMessage::Description { to, description }) => {
+                if let Some(target) = self.relay_target(conn, from, to) {
+                    self.push(Output::Send(target, ServerMessage::Description { from, description }));
                 }
             }
-            (Some(Standing::Joined(m)), ClientMessage::IceCandidate { to, candidate }) => {
-                if let Some(target) = self.relay_target(conn, m.id, to) {
-                    self.push(Output::Send(target, ServerMessage::IceCandidate { from: m.id, candidate }));
+            (Some(Phase::Joined(from)), ClientMessage::IceCandidate { to, candidate }) => {
+                if let Some(target) = self.relay_target(conn, from, to) {
+                    self.push(Output::Send(target, ServerMessage::IceCandidate { from, candidate }));
                 }
             }
-            (None, _) | (Some(Standing::Joined(_)), ClientMessage::Unknown) => {}
+            (None, _) | (Some(Phase::Joined(_)), ClientMessage::Unknown) => {}
+        }
+    }
+
+    fn set_media(&mut self, conn: ConnectionId, media: MediaState) {
+        if let Some(Standing::Joined(m) | Standing::WaitingForNode(m)) = self.connections.get_mut(&conn) {
+            m.media = media;
         }
     }
 
