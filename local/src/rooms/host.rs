@@ -85,7 +85,6 @@ pub(super) async fn run(
             }
         };
         let mut pending = Some(input);
-        let mut empty = false;
         while let Some(input) = pending.take() {
             room.handle(input, now());
             while let Some(output) = room.poll_output() {
@@ -113,7 +112,9 @@ pub(super) async fn run(
                         tracing::info!(%group, participants, "group call refused: {NO_MEDIA_NODE}");
                         pending = Some(Input::MediaNodeUnavailable { reason: NO_MEDIA_NODE.into() });
                     }
-                    Output::Empty => empty = true,
+                    // The room empties only after it closed or lost every connection, so the
+                    // host has already let go of every outbox; `outboxes` says the same.
+                    Output::Empty => {}
                 }
             }
         }
@@ -122,7 +123,7 @@ pub(super) async fn run(
             joinable: room.admits_newcomer(),
             connections: outboxes.len() as u32,
         });
-        if (empty || outboxes.is_empty()) && registry.remove_if_idle(&group, &events) {
+        if outboxes.is_empty() && registry.remove_if_idle(&group, &events) {
             break;
         }
     }
