@@ -5,6 +5,8 @@
 //! so the same call behaves the same in every host and in a unit test.
 
 pub mod group_id;
+pub mod http_error;
+pub mod media;
 pub mod protocol;
 pub mod room;
 pub mod time;

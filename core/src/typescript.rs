@@ -4,9 +4,10 @@
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
 use crate::protocol::{
-    CallMode, CallStatus, ClientMessage, ErrorCategory, ErrorCode, IceCandidate, LeaveReason,
-    MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaState, PROTOCOL_VERSION, ParticipantId, Peer, SdpType,
-    ServerMessage, SessionDescription,
+    CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
+    IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaNodeAccess, MediaState,
+    NODE_CHANNEL_LABEL, NodeMessage, PROTOCOL_VERSION, ParticipantId, Peer, SdpType, ServerMessage,
+    SessionDescription, TrackKind, TrackSource,
 };
 use crate::turn_credentials::{IceConfig, IceServer, IceTransportPolicy};
 use ts_rs::TS;
@@ -27,18 +28,25 @@ pub fn generate() -> String {
         CallMode::decl(),
         LeaveReason::decl(),
         Peer::decl(),
+        MediaNodeAccess::decl(),
         ClientMessage::decl(),
         ServerMessage::decl(),
         IceServer::decl(),
         IceTransportPolicy::decl(),
         IceConfig::decl(),
         CallStatus::decl(),
+        TrackKind::decl(),
+        TrackSource::decl(),
+        ForwardedTrack::decl(),
+        NodeMessage::decl(),
+        ClientNodeMessage::decl(),
     ];
     let mut out =
         String::from("// Generated from peershare-core by `cargo xtask gen`. Do not edit by hand.\n\n");
     out.push_str(&format!("export const PROTOCOL_VERSION = {PROTOCOL_VERSION};\n"));
     out.push_str(&format!("export const MAX_MESSAGE_BYTES = {MAX_MESSAGE_BYTES};\n"));
     out.push_str(&format!("export const MAX_DISPLAY_NAME_CHARS = {MAX_DISPLAY_NAME_CHARS};\n"));
+    out.push_str(&format!("export const NODE_CHANNEL_LABEL = {NODE_CHANNEL_LABEL:?};\n"));
     for decl in declarations {
         out.push('\n');
         out.push_str("export ");

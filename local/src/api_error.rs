@@ -4,8 +4,8 @@ use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use peershare_core::group_id::GroupIdError;
+use peershare_core::http_error::ErrorBody;
 use peershare_core::turn_credentials::TurnCredentialsError;
-use serde::Serialize;
 
 /// An error answered to an HTTP request.
 #[derive(Debug, thiserror::Error)]
@@ -22,12 +22,6 @@ pub enum ApiError {
     /// The web client has not been built.
     #[error("the web client is not built; run `cargo xtask dev`, which builds it")]
     WebClientMissing,
-}
-
-#[derive(Serialize)]
-struct ErrorBody<'a> {
-    error: &'a str,
-    message: String,
 }
 
 impl ApiError {
@@ -47,6 +41,6 @@ impl IntoResponse for ApiError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (status, Json(ErrorBody { error: code, message: self.to_string() })).into_response()
+        (status, Json(ErrorBody::new(code, self.to_string()))).into_response()
     }
 }

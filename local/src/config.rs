@@ -53,6 +53,14 @@ pub struct DevConfig {
     #[arg(long, env = "PEERSHARE_ROOM_CAPACITY", default_value_t = 8, value_parser = clap::value_parser!(u32).range(2..=1000))]
     pub room_capacity: u32,
 
+    /// UDP address of the in-process media node, which carries calls of three or more.
+    #[arg(long, env = "PEERSHARE_MEDIA_UDP", default_value = "127.0.0.1:0")]
+    pub media_udp: SocketAddr,
+
+    /// Most participants the in-process media node carries across all calls.
+    #[arg(long, env = "PEERSHARE_MEDIA_CAPACITY", default_value_t = 200, value_parser = clap::value_parser!(u32).range(3..=100_000))]
+    pub media_capacity: u32,
+
     /// Log format.
     #[arg(long, env = "PEERSHARE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,

@@ -6,6 +6,7 @@
 pub mod api_error;
 pub mod call_socket;
 pub mod config;
+pub mod media_nodes;
 pub mod rooms;
 pub mod state;
 pub mod status_endpoints;
@@ -16,15 +17,19 @@ pub mod web_client;
 use axum::Router;
 use axum::routing::get;
 use config::DevConfig;
+use media_nodes::{IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode};
 use peershare_core::room::RoomConfig;
-use rooms::RoomRegistry;
+use peershare_media_node::control_api::{self, ControlState};
+use peershare_media_node::token::{MediaTokenKeys, TokenVerifier};
+use peershare_media_node::{metrics, udp_host};
+use rooms::{RoomRegistry, RoomServices};
 use state::AppState;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-/// The application's routes over `state`.
-pub fn app(state: AppState) -> Router {
+/// The application's routes over `state`, with the in-process media node's control API.
+pub fn app(state: AppState, media_node: Router) -> Router {
     let api = Router::new()
         .route("/turn-credentials", get(turn_endpoint::turn_credentials))
         .route("/groups/{id}/call", get(call_socket::call_socket))
@@ -33,15 +38,45 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(status_endpoints::healthz))
         .nest("/api", api)
+        .nest_service(IN_PROCESS_NODE_PATH, media_node)
         .merge(web_client::router(&state.config.web_dir))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// State for `config`.
-pub fn state(config: DevConfig) -> AppState {
-    let room_config = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() };
-    AppState { rooms: RoomRegistry::new(room_config), config: Arc::new(config) }
+/// Why the platform could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The media node's UDP socket could not be bound.
+    #[error("cannot bind the media node's UDP socket {0}: {1}")]
+    MediaSocket(std::net::SocketAddr, std::io::Error),
+    /// No key for media tokens.
+    #[error(transparent)]
+    Key(#[from] peershare_media_node::token::KeyError),
+    /// Serving HTTP failed.
+    #[error("serving HTTP failed: {0}")]
+    Serve(std::io::Error),
+}
+
+/// Starts the in-process media node and builds the whole application.
+pub async fn build(config: DevConfig) -> Result<Router, StartError> {
+    let capacity = config.media_capacity as usize;
+    let node = udp_host::start(config.media_udp, None, capacity)
+        .await
+        .map_err(|e| StartError::MediaSocket(config.media_udp, e))?;
+    metrics::publish(node.clone(), IN_PROCESS_NODE_ID.into());
+    // A fresh key per run: media tokens only live for minutes and only this process checks them.
+    let keys = MediaTokenKeys::generate()?;
+    let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
+    let node_api =
+        control_api::router(ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity));
+    let services = RoomServices {
+        config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
+        signer: Arc::new(keys.signer()),
+        media: Arc::new(InProcessNode::new(node)),
+    };
+    let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config) };
+    Ok(app(state, node_api))
 }
 
 /// Serves the platform on `listener` until `shutdown` resolves.
@@ -49,6 +84,7 @@ pub async fn serve(
     config: DevConfig,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, app(state(config))).with_graceful_shutdown(shutdown).await
+) -> Result<(), StartError> {
+    let app = build(config).await?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)
 }

@@ -6,14 +6,18 @@
 mod call_status;
 mod client_message;
 mod error_code;
+mod node_channel;
 mod server_message;
 mod types;
 
 pub use call_status::CallStatus;
 pub use client_message::{ClientMessage, ParseError};
 pub use error_code::{ErrorCategory, ErrorCode};
+pub use node_channel::{
+    ClientNodeMessage, ForwardedTrack, NODE_CHANNEL_LABEL, NodeMessage, TrackKind, TrackSource,
+};
 pub use server_message::{CallMode, LeaveReason, Peer, ServerMessage};
-pub use types::{IceCandidate, MediaState, ParticipantId, SdpType, SessionDescription};
+pub use types::{IceCandidate, MediaNodeAccess, MediaState, ParticipantId, SdpType, SessionDescription};
 
 /// The protocol version this build speaks. A client announces its version in `join`.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -1,6 +1,8 @@
 //! Messages a call room sends to a browser.
 
-use super::{ErrorCategory, ErrorCode, IceCandidate, MediaState, ParticipantId, SessionDescription};
+use super::{
+    ErrorCategory, ErrorCode, IceCandidate, MediaNodeAccess, MediaState, ParticipantId, SessionDescription,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -10,6 +12,9 @@ use ts_rs::TS;
 pub enum CallMode {
     /// Browsers connect directly to each other (two participants).
     PeerToPeer,
+    /// Every browser sends to and receives from the call's media node (an SFU). Once a call
+    /// is on a node it stays there until it ends.
+    MediaNode,
 }
 
 /// Why a participant left.
@@ -56,6 +61,18 @@ pub enum ServerMessage {
         capacity: u32,
         /// Send a `ping` at least this often (milliseconds) or be removed.
         heartbeat_interval_ms: u32,
+        /// The media node to connect to, when `mode` is `media_node`.
+        #[ts(optional = nullable)]
+        media_node: Option<MediaNodeAccess>,
+    },
+    /// The call is moving to a media node to make room for you; `welcome` follows (or an
+    /// error if no node can be had).
+    WaitingForMediaNode,
+    /// The call moved to a media node: connect to it, keep the peer link until the node's
+    /// tracks play, then close the peer link.
+    MoveToMediaNode {
+        /// Where and how to connect.
+        media_node: MediaNodeAccess,
     },
     /// Someone joined.
     ParticipantJoined {

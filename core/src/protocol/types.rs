@@ -61,3 +61,14 @@ pub struct IceCandidate {
     #[ts(optional = nullable)]
     pub username_fragment: Option<String>,
 }
+
+/// Where and how a participant reaches the call's media node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct MediaNodeAccess {
+    /// Base URL of the node's control API.
+    pub url: String,
+    /// The call session on the node.
+    pub call_id: String,
+    /// Bearer token for the node, bound to this participant, call and node; short-lived.
+    pub token: String,
+}

@@ -1,7 +1,8 @@
 //! What goes into a room and what comes out.
 
 use super::RoomSnapshot;
-use crate::protocol::ServerMessage;
+use crate::media::MediaNodeLease;
+use crate::protocol::{ParticipantId, ServerMessage};
 use crate::time::Timestamp;
 
 /// A host's handle for one client connection (one WebSocket). Hosts choose the numbers; the
@@ -22,6 +23,9 @@ pub enum Input {
     Disconnected(ConnectionId),
     /// Time passed; the host calls this at or after the last [`Output::WakeAt`].
     Timeout,
+    /// The host opened a call session on a media node, as asked with
+    /// [`Output::NeedsMediaNode`].
+    MediaNodeAllocated(MediaNodeLease),
     /// The host could not provide the media node the room asked for with
     /// [`Output::NeedsMediaNode`].
     MediaNodeUnavailable {
@@ -53,11 +57,15 @@ pub enum Output {
     /// Store this snapshot; [`super::Room::restore`] rebuilds the room from it.
     Persist(RoomSnapshot),
     /// More participants want in than peer-to-peer can carry: the room needs a media node.
-    /// Answer with [`Input::MediaNodeUnavailable`] (or, once it exists, an allocation).
+    /// Answer with [`Input::MediaNodeAllocated`] or [`Input::MediaNodeUnavailable`].
     NeedsMediaNode {
         /// Participants the call would have on the node, including those waiting.
         participants: u32,
     },
+    /// A participant left a call that runs on a media node: remove them from the node.
+    RemoveFromMediaNode(ParticipantId),
+    /// The room no longer needs this call session: end it on the node and free it.
+    ReleaseMediaNode(MediaNodeLease),
     /// The room has no connections left; the host may drop it.
     Empty,
 }

@@ -1,6 +1,7 @@
 //! The persistent part of a room, so a host can evict it and rebuild it (Durable Objects).
 
 use super::ConnectionId;
+use crate::media::MediaNodeLease;
 use crate::protocol::{MediaState, ParticipantId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -12,6 +13,9 @@ pub struct RoomSnapshot {
     pub next_participant_id: u32,
     /// Everyone in the call, in join order.
     pub participants: Vec<ParticipantSnapshot>,
+    /// The media node carrying the call, once it moved to one.
+    #[serde(default)]
+    pub media_node: Option<MediaNodeLease>,
 }
 
 /// One participant in a [`RoomSnapshot`].

@@ -2,12 +2,14 @@
 
 use super::participant::{Member, Phase, Standing};
 use super::{CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot};
+use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
 use crate::protocol::{
-    CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaState, PROTOCOL_VERSION,
-    ParticipantId, Peer, ServerMessage,
+    CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaNodeAccess, MediaState,
+    PROTOCOL_VERSION, ParticipantId, Peer, ServerMessage,
 };
 use crate::time::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
 /// Most participants a peer-to-peer call carries; one more needs a media node.
 const PEER_TO_PEER_LIMIT: usize = 2;
@@ -16,24 +18,31 @@ const PEER_TO_PEER_LIMIT: usize = 2;
 const NORMAL_CLOSE: CloseFrame = CloseFrame { code: 1000, reason: "left" };
 
 /// One call's signaling room. See the [module docs](super).
+///
+/// Timestamps given to a room must count milliseconds since the Unix epoch: they date the
+/// media tokens it issues.
 #[derive(Debug)]
 pub struct Room {
     config: RoomConfig,
+    signer: Arc<dyn MediaTokenSigner>,
     connections: BTreeMap<ConnectionId, Standing>,
     next_participant_id: u32,
     node_requested: bool,
+    media_node: Option<MediaNodeLease>,
     wake_at: Option<Timestamp>,
     outputs: VecDeque<Output>,
 }
 
 impl Room {
-    /// An empty room.
-    pub fn new(config: RoomConfig) -> Self {
+    /// An empty room whose media tokens `signer` signs.
+    pub fn new(config: RoomConfig, signer: Arc<dyn MediaTokenSigner>) -> Self {
         Self {
             config,
+            signer,
             connections: BTreeMap::new(),
             next_participant_id: 1,
             node_requested: false,
+            media_node: None,
             wake_at: None,
             outputs: VecDeque::new(),
         }
@@ -41,9 +50,15 @@ impl Room {
 
     /// Rebuilds a room from a snapshot. Liveness restarts at `now`, so nobody is timed out for
     /// the time the host was away.
-    pub fn restore(config: RoomConfig, snapshot: RoomSnapshot, now: Timestamp) -> Self {
-        let mut room = Self::new(config);
+    pub fn restore(
+        config: RoomConfig,
+        signer: Arc<dyn MediaTokenSigner>,
+        snapshot: RoomSnapshot,
+        now: Timestamp,
+    ) -> Self {
+        let mut room = Self::new(config, signer);
         room.next_participant_id = snapshot.next_participant_id.max(1);
+        room.media_node = snapshot.media_node;
         for p in snapshot.participants {
             room.connections.insert(
                 p.connection,
@@ -81,9 +96,11 @@ impl Room {
                 self.wake_at = None;
                 self.expire(now);
             }
+            Input::MediaNodeAllocated(lease) => self.move_to_media_node(lease, now),
             Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
         }
-        self.admit_waiting();
+        self.admit_waiting(now);
+        self.release_media_node_if_idle();
         self.reschedule();
     }
 
@@ -94,7 +111,12 @@ impl Room {
 
     /// How media flows in this call.
     pub fn mode(&self) -> CallMode {
-        CallMode::PeerToPeer
+        if self.media_node.is_some() { CallMode::MediaNode } else { CallMode::PeerToPeer }
+    }
+
+    /// The media node carrying the call, once it moved to one.
+    pub fn media_node(&self) -> Option<&MediaNodeLease> {
+        self.media_node.as_ref()
     }
 
     /// Participants in the call (not counting those still connecting or waiting for a node).
@@ -105,8 +127,15 @@ impl Room {
     /// Whether a newcomer would be admitted straight away (not refused for capacity, not left
     /// waiting for a media node).
     pub fn admits_newcomer(&self) -> bool {
-        let limit = PEER_TO_PEER_LIMIT.min(self.config.capacity as usize);
-        self.participant_count() + self.waiting_count() < limit
+        self.participant_count() + self.waiting_count() < self.admission_limit()
+    }
+
+    /// How many participants the call carries in its current mode.
+    fn admission_limit(&self) -> usize {
+        match self.mode() {
+            CallMode::PeerToPeer => PEER_TO_PEER_LIMIT.min(self.config.capacity as usize),
+            CallMode::MediaNode => self.config.capacity as usize,
+        }
     }
 
     /// Display names of the participants in the call, in join order.
@@ -129,7 +158,11 @@ impl Room {
             })
             .collect();
         participants.sort_by_key(|p| p.id);
-        RoomSnapshot { next_participant_id: self.next_participant_id, participants }
+        RoomSnapshot {
+            next_participant_id: self.next_participant_id,
+            participants,
+            media_node: self.media_node.clone(),
+        }
     }
 
     fn members(&self) -> impl Iterator<Item = (ConnectionId, &Member)> {
@@ -254,10 +287,11 @@ impl Room {
             last_seen: now,
         };
         self.next_participant_id += 1;
-        if self.participant_count() < PEER_TO_PEER_LIMIT {
-            self.admit(conn, member);
+        if self.participant_count() < self.admission_limit() {
+            self.admit(conn, member, now);
         } else {
             self.connections.insert(conn, Standing::WaitingForNode(member));
+            self.push(Output::Send(conn, ServerMessage::WaitingForMediaNode));
             if !self.node_requested {
                 self.node_requested = true;
                 let participants = (self.participant_count() + self.waiting_count()) as u32;
@@ -266,7 +300,16 @@ impl Room {
         }
     }
 
-    fn admit(&mut self, conn: ConnectionId, member: Member) {
+    /// Puts `member` in the call and welcomes them; on a media node they get a token for it.
+    fn admit(&mut self, conn: ConnectionId, member: Member, now: Timestamp) {
+        let media_node = match self.media_node_access(member.id, now) {
+            Ok(access) => access,
+            Err(e) => {
+                self.connections.insert(conn, Standing::WaitingForNode(member));
+                self.fail(conn, ErrorCode::GroupCallsUnavailable, e.to_string());
+                return;
+            }
+        };
         let participants = self.members().map(|(_, other)| peer_view(member.id, other)).collect::<Vec<_>>();
         let others = self.member_connections_except(conn);
         let welcome = ServerMessage::Welcome {
@@ -276,6 +319,7 @@ impl Room {
             mode: self.mode(),
             capacity: self.config.capacity,
             heartbeat_interval_ms: self.config.heartbeat_interval.as_millis() as u32,
+            media_node,
         };
         let joined = Peer {
             id: member.id,
@@ -292,20 +336,78 @@ impl Room {
         self.persist();
     }
 
-    /// Moves waiting participants into the call while peer-to-peer has room for them.
-    fn admit_waiting(&mut self) {
-        while self.participant_count() < PEER_TO_PEER_LIMIT {
+    /// Moves waiting participants into the call while its mode has room for them.
+    fn admit_waiting(&mut self, now: Timestamp) {
+        while self.participant_count() < self.admission_limit() {
             let Some((conn, member)) = self.connections.iter().find_map(|(c, s)| match s {
                 Standing::WaitingForNode(m) => Some((*c, m.clone())),
                 _ => None,
             }) else {
                 break;
             };
-            self.admit(conn, member);
+            self.admit(conn, member, now);
         }
-        if self.waiting_count() == 0 {
-            self.node_requested = false;
+    }
+
+    /// The host opened a call session for this room: everyone in the call moves to it
+    /// (make-before-break on their side) and those waiting are let in.
+    fn move_to_media_node(&mut self, lease: MediaNodeLease, now: Timestamp) {
+        self.node_requested = false;
+        if self.media_node.is_some() || self.waiting_count() == 0 {
+            // Already on a node, or whoever needed it left (or fit in peer-to-peer after all).
+            self.push(Output::ReleaseMediaNode(lease));
+            return;
         }
+        let members: Vec<_> = self.members().map(|(c, m)| (c, m.id)).collect();
+        let mut moves = Vec::with_capacity(members.len());
+        for (conn, id) in members {
+            match self.sign_access(&lease, id, now) {
+                Ok(access) => moves.push((conn, access)),
+                Err(e) => {
+                    self.push(Output::ReleaseMediaNode(lease));
+                    self.refuse_waiting(&e.to_string());
+                    return;
+                }
+            }
+        }
+        self.media_node = Some(lease);
+        for (conn, media_node) in moves {
+            self.push(Output::Send(conn, ServerMessage::MoveToMediaNode { media_node }));
+        }
+        self.persist();
+    }
+
+    /// Ends the node's call session once nobody is in the call or waiting for it.
+    fn release_media_node_if_idle(&mut self) {
+        if self.participant_count() + self.waiting_count() == 0
+            && let Some(lease) = self.media_node.take()
+        {
+            self.push(Output::ReleaseMediaNode(lease));
+            self.persist();
+        }
+    }
+
+    /// Access to the media node for participant `id`, when the call runs on one.
+    fn media_node_access(
+        &self,
+        id: ParticipantId,
+        now: Timestamp,
+    ) -> Result<Option<MediaNodeAccess>, SignError> {
+        self.media_node.as_ref().map(|lease| self.sign_access(lease, id, now)).transpose()
+    }
+
+    fn sign_access(
+        &self,
+        lease: &MediaNodeLease,
+        id: ParticipantId,
+        now: Timestamp,
+    ) -> Result<MediaNodeAccess, SignError> {
+        let claims = MediaClaims::participant(&lease.node_id, &lease.call_id, id, now);
+        Ok(MediaNodeAccess {
+            url: lease.url.clone(),
+            call_id: lease.call_id.clone(),
+            token: self.signer.sign(&claims)?,
+        })
     }
 
     fn refuse_waiting(&mut self, reason: &str) {
@@ -395,9 +497,13 @@ impl Room {
             if !others.is_empty() {
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantLeft { id: m.id, reason }));
             }
+            if self.media_node.is_some() {
+                self.push(Output::RemoveFromMediaNode(m.id));
+            }
             self.persist();
         }
         if self.connections.is_empty() {
+            self.release_media_node_if_idle();
             self.push(Output::Empty);
         }
     }

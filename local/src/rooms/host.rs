@@ -1,16 +1,15 @@
 //! The tokio host of one room: moves frames and time in, carries outputs out. No rules here.
 
-use super::registry::RoomRegistry;
+use super::registry::{RoomRegistry, RoomServices};
 use peershare_core::GroupId;
-use peershare_core::room::{CloseFrame, ConnectionId, Input, Output, Room, RoomConfig};
+use peershare_core::media::MediaNodeLease;
+use peershare_core::room::{CloseFrame, ConnectionId, Input, Output, Room};
 use peershare_core::time::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-/// Why the local host answers every media-node request with "unavailable".
-const NO_MEDIA_NODE: &str = "this server has no media nodes; calls are limited to two people";
 
 /// Frames for one connection's writer.
 #[derive(Debug, Clone)]
@@ -37,6 +36,8 @@ pub enum RoomEvent {
     Binary(ConnectionId),
     /// The socket closed.
     Disconnected(ConnectionId),
+    /// The answer to the room's request for a media node.
+    MediaNode(Result<MediaNodeLease, String>),
 }
 
 /// What the rest of the server may read about a room.
@@ -53,14 +54,13 @@ pub struct RoomStatus {
 /// Runs one room until it is empty and no connection is on its way in.
 pub(super) async fn run(
     group: GroupId,
-    config: RoomConfig,
+    services: RoomServices,
+    own_events: mpsc::UnboundedSender<RoomEvent>,
     mut events: mpsc::UnboundedReceiver<RoomEvent>,
     status: watch::Sender<RoomStatus>,
     registry: RoomRegistry,
 ) {
-    let origin = Instant::now();
-    let now = || Timestamp::from_millis(origin.elapsed().as_millis() as u64);
-    let mut room = Room::new(config);
+    let mut room = Room::new(services.config.clone(), services.signer.clone());
     let mut outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
     tracing::info!(%group, "room opened");
@@ -77,6 +77,8 @@ pub(super) async fn run(
                     outboxes.remove(&conn);
                     Input::Disconnected(conn)
                 }
+                Some(RoomEvent::MediaNode(Ok(lease))) => Input::MediaNodeAllocated(lease),
+                Some(RoomEvent::MediaNode(Err(reason))) => Input::MediaNodeUnavailable { reason },
                 None => break,
             },
             () = sleep_until(wake_at) => {
@@ -102,15 +104,24 @@ pub(super) async fn run(
                         deliver(&mut outboxes, conn, Outgoing::Close(frame));
                         outboxes.remove(&conn);
                     }
-                    Output::WakeAt(at) => {
-                        wake_at = Some(origin + std::time::Duration::from_millis(at.as_millis()));
-                    }
+                    Output::WakeAt(at) => wake_at = Some(Instant::now() + at.since(now())),
                     Output::Persist(snapshot) => {
                         tracing::debug!(%group, participants = snapshot.participants.len(), "room state changed");
                     }
                     Output::NeedsMediaNode { participants } => {
-                        tracing::info!(%group, participants, "group call refused: {NO_MEDIA_NODE}");
-                        pending = Some(Input::MediaNodeUnavailable { reason: NO_MEDIA_NODE.into() });
+                        tracing::info!(%group, participants, "moving the call to a media node");
+                        allocate(&services, participants, own_events.clone());
+                    }
+                    Output::RemoveFromMediaNode(participant) => {
+                        if let Some(lease) = room.media_node().cloned() {
+                            let media = services.media.clone();
+                            tokio::spawn(async move { media.remove_participant(lease, participant).await });
+                        }
+                    }
+                    Output::ReleaseMediaNode(lease) => {
+                        tracing::info!(%group, call = %lease.call_id, "ending the call session on the media node");
+                        let media = services.media.clone();
+                        tokio::spawn(async move { media.release(lease).await });
                     }
                     // The room empties only after it closed or lost every connection, so the
                     // host has already let go of every outbox; `outboxes` says the same.
@@ -128,6 +139,25 @@ pub(super) async fn run(
         }
     }
     tracing::info!(%group, "room closed");
+}
+
+/// The current time as the room counts it: milliseconds since the Unix epoch.
+fn now() -> Timestamp {
+    Timestamp::from_millis(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+}
+
+/// Asks the allocator for a node in the background; the answer comes back as a room event. If
+/// the room closed meanwhile, the session is ended straight away so the node does not keep it.
+fn allocate(services: &RoomServices, participants: u32, room: mpsc::UnboundedSender<RoomEvent>) {
+    let media = services.media.clone();
+    tokio::spawn(async move {
+        let result = media.allocate(participants).await.map_err(|e| e.to_string());
+        if let Err(mpsc::error::SendError(RoomEvent::MediaNode(Ok(lease)))) =
+            room.send(RoomEvent::MediaNode(result))
+        {
+            media.release(lease).await;
+        }
+    });
 }
 
 /// Queues a frame for a connection. A connection whose queue is full cannot keep up with the

@@ -6,4 +6,4 @@ mod host;
 mod registry;
 
 pub use host::{Outgoing, RoomEvent, RoomStatus};
-pub use registry::{RoomHandle, RoomRegistry};
+pub use registry::{RoomHandle, RoomRegistry, RoomServices};

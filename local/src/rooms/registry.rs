@@ -1,7 +1,9 @@
 //! Which rooms are open: finds a group's room task or starts one.
 
 use super::host::{self, RoomEvent, RoomStatus};
+use crate::media_nodes::MediaNodeAllocator;
 use peershare_core::GroupId;
+use peershare_core::media::MediaTokenSigner;
 use peershare_core::room::RoomConfig;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -26,17 +28,28 @@ impl RoomHandle {
     }
 }
 
+/// What every room of this process uses.
+#[derive(Debug, Clone)]
+pub struct RoomServices {
+    /// Limits and timings.
+    pub config: RoomConfig,
+    /// Signs media tokens.
+    pub signer: Arc<dyn MediaTokenSigner>,
+    /// Opens call sessions on media nodes.
+    pub media: Arc<dyn MediaNodeAllocator>,
+}
+
 /// All open rooms of this process.
 #[derive(Debug, Clone)]
 pub struct RoomRegistry {
     rooms: Arc<Mutex<HashMap<GroupId, RoomHandle>>>,
-    config: RoomConfig,
+    services: RoomServices,
 }
 
 impl RoomRegistry {
-    /// An empty registry whose rooms use `config`.
-    pub fn new(config: RoomConfig) -> Self {
-        Self { rooms: Arc::default(), config }
+    /// An empty registry whose rooms use `services`.
+    pub fn new(services: RoomServices) -> Self {
+        Self { rooms: Arc::default(), services }
     }
 
     /// Sends a new connection's `Connected` event to the group's room, starting the room if it
@@ -93,7 +106,14 @@ impl RoomRegistry {
         let (events_tx, events_rx) = mpsc::unbounded_channel();
         let (status_tx, status_rx) =
             watch::channel(RoomStatus { participants: 0, joinable: true, connections: 0 });
-        tokio::spawn(host::run(group, self.config.clone(), events_rx, status_tx, self.clone()));
+        tokio::spawn(host::run(
+            group,
+            self.services.clone(),
+            events_tx.clone(),
+            events_rx,
+            status_tx,
+            self.clone(),
+        ));
         RoomHandle { events: events_tx, status: status_rx }
     }
 }

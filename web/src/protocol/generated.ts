@@ -3,6 +3,7 @@
 export const PROTOCOL_VERSION = 1;
 export const MAX_MESSAGE_BYTES = 65536;
 export const MAX_DISPLAY_NAME_CHARS = 64;
+export const NODE_CHANNEL_LABEL = "peershare";
 
 export type ParticipantId = number;
 
@@ -50,7 +51,7 @@ export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_
 
 export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout";
 
-export type CallMode = "peer_to_peer";
+export type CallMode = "peer_to_peer" | "media_node";
 
 export type LeaveReason = "left" | "connection_lost" | "timed_out";
 
@@ -72,6 +73,20 @@ media: MediaState,
  * its own offer on collision, an impolite one ignores the incoming offer.
  */
 polite: boolean, };
+
+export type MediaNodeAccess = { 
+/**
+ * Base URL of the node's control API.
+ */
+url: string, 
+/**
+ * The call session on the node.
+ */
+call_id: string, 
+/**
+ * Bearer token for the node, bound to this participant, call and node; short-lived.
+ */
+token: string, };
 
 export type ClientMessage = { "type": "join", 
 /**
@@ -135,7 +150,15 @@ capacity: number,
 /**
  * Send a `ping` at least this often (milliseconds) or be removed.
  */
-heartbeat_interval_ms: number, } | { "type": "participant_joined", 
+heartbeat_interval_ms: number, 
+/**
+ * The media node to connect to, when `mode` is `media_node`.
+ */
+media_node?: MediaNodeAccess | null, } | { "type": "waiting_for_media_node" } | { "type": "move_to_media_node", 
+/**
+ * Where and how to connect.
+ */
+media_node: MediaNodeAccess, } | { "type": "participant_joined", 
 /**
  * The newcomer.
  */
@@ -240,3 +263,89 @@ capacity: number,
  * A newcomer would be admitted straight away.
  */
 joinable: boolean, };
+
+export type TrackKind = "audio" | "video";
+
+export type TrackSource = "camera" | "screen";
+
+export type ForwardedTrack = { 
+/**
+ * The m-line (transceiver) it arrives on.
+ */
+mid: string, 
+/**
+ * Who publishes it.
+ */
+participant: ParticipantId, 
+/**
+ * Audio or video.
+ */
+kind: TrackKind, 
+/**
+ * Camera or screen.
+ */
+source: TrackSource, };
+
+export type NodeMessage = { "type": "offer", 
+/**
+ * SDP offer text.
+ */
+sdp: string, } | { "type": "answer", 
+/**
+ * SDP answer text.
+ */
+sdp: string, } | { "type": "tracks", 
+/**
+ * The tracks.
+ */
+tracks: Array<ForwardedTrack>, } | { "type": "layer", 
+/**
+ * The receiving mid.
+ */
+mid: string, 
+/**
+ * The layer's rid.
+ */
+rid: string | null, } | { "type": "error", 
+/**
+ * Human-readable detail.
+ */
+message: string, };
+
+export type ClientNodeMessage = { "type": "offer", 
+/**
+ * SDP offer text.
+ */
+sdp: string, } | { "type": "answer", 
+/**
+ * SDP answer text.
+ */
+sdp: string, } | { "type": "publish", 
+/**
+ * The client's sending mid.
+ */
+mid: string, 
+/**
+ * Camera or screen.
+ */
+source: TrackSource, 
+/**
+ * Width of the full-resolution layer, in pixels.
+ */
+width?: number | null, 
+/**
+ * Height of the full-resolution layer, in pixels.
+ */
+height?: number | null, } | { "type": "viewport", 
+/**
+ * The receiving mid.
+ */
+mid: string, 
+/**
+ * Rendered width.
+ */
+width: number, 
+/**
+ * Rendered height.
+ */
+height: number, };

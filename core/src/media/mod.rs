@@ -1,0 +1,8 @@
+//! What the signaling room knows about media nodes: the lease a host obtains for a call, and
+//! the tokens that let each participant (and the room's host) use that node.
+
+mod lease;
+mod token;
+
+pub use lease::MediaNodeLease;
+pub use token::{MEDIA_TOKEN_TTL, MediaClaims, MediaTokenSigner, SignError, TokenScope};

@@ -1,0 +1,121 @@
+//! Room rules, each as a script: inputs in, outputs out, time advanced by hand.
+
+mod media_node;
+mod peer_to_peer;
+
+use super::*;
+use crate::media::{MediaClaims, MediaTokenSigner, SignError};
+use crate::protocol::{
+    CallMode, ErrorCode, LeaveReason, MediaState, PROTOCOL_VERSION, ParticipantId, Peer, ServerMessage,
+};
+use crate::time::Timestamp;
+use std::sync::Arc;
+use std::time::Duration;
+
+const A: ConnectionId = ConnectionId(10);
+const B: ConnectionId = ConnectionId(20);
+const C: ConnectionId = ConnectionId(30);
+const D: ConnectionId = ConnectionId(40);
+
+/// A room driven by hand.
+struct Script {
+    room: Room,
+    now: Timestamp,
+}
+
+impl Script {
+    fn new() -> Self {
+        Self::with(RoomConfig::default())
+    }
+
+    fn with(config: RoomConfig) -> Self {
+        Self { room: Room::new(config, Arc::new(TestSigner)), now: Timestamp::from_millis(1_700_000_000_000) }
+    }
+
+    fn input(&mut self, input: Input) -> Vec<Output> {
+        self.room.handle(input, self.now);
+        std::iter::from_fn(|| self.room.poll_output()).collect()
+    }
+
+    fn text(&mut self, conn: ConnectionId, text: &str) -> Vec<Output> {
+        self.input(Input::Text(conn, text.to_owned()))
+    }
+
+    fn join(&mut self, conn: ConnectionId, name: &str) -> Vec<Output> {
+        self.input(Input::Connected(conn));
+        self.text(conn, &join_json(name))
+    }
+
+    fn advance(&mut self, d: Duration) -> Vec<Output> {
+        self.now = self.now.plus(d);
+        self.input(Input::Timeout)
+    }
+}
+
+fn join_json(name: &str) -> String {
+    serde_json::json!({"type":"join","version":PROTOCOL_VERSION,"display_name":name,"media":{"audio":true,"video":true}})
+        .to_string()
+}
+
+fn sent_to(outputs: &[Output], conn: ConnectionId) -> Vec<ServerMessage> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Send(c, m) if *c == conn => Some(m.clone()),
+            Output::Broadcast(cs, m) if cs.contains(&conn) => Some(m.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn error_codes(outputs: &[Output], conn: ConnectionId) -> Vec<(ErrorCode, bool)> {
+    sent_to(outputs, conn)
+        .into_iter()
+        .filter_map(|m| match m {
+            ServerMessage::Error { code, fatal, .. } => Some((code, fatal)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn closed(outputs: &[Output], conn: ConnectionId) -> Option<u16> {
+    outputs.iter().find_map(|o| match o {
+        Output::Close(c, frame) if *c == conn => Some(frame.code),
+        _ => None,
+    })
+}
+
+fn welcome(outputs: &[Output], conn: ConnectionId) -> (ParticipantId, Vec<Peer>) {
+    sent_to(outputs, conn)
+        .into_iter()
+        .find_map(|m| match m {
+            ServerMessage::Welcome { you, participants, .. } => Some((you, participants)),
+            _ => None,
+        })
+        .expect("welcome")
+}
+
+fn offer(to: u32) -> String {
+    serde_json::json!({"type":"description","to":to,"description":{"type":"offer","sdp":"v=0 offer"}})
+        .to_string()
+}
+
+/// Signs nothing: writes the claims in the clear, so tests can read what a token grants.
+#[derive(Debug)]
+struct TestSigner;
+
+impl MediaTokenSigner for TestSigner {
+    fn sign(&self, claims: &MediaClaims) -> Result<String, SignError> {
+        Ok(serde_json::to_string(claims).expect("claims serialize"))
+    }
+}
+
+/// A signer whose key is gone.
+#[derive(Debug)]
+struct BrokenSigner;
+
+impl MediaTokenSigner for BrokenSigner {
+    fn sign(&self, _: &MediaClaims) -> Result<String, SignError> {
+        Err(SignError("key unavailable".into()))
+    }
+}

@@ -1,0 +1,77 @@
+//! Media nodes for the rooms of this process: the allocation interface rooms use, and its
+//! implementation on the node that runs in-process. A cloud allocator (a node registry
+//! reached over HTTP) implements the same trait.
+
+use peershare_core::media::MediaNodeLease;
+use peershare_core::protocol::ParticipantId;
+use peershare_media_node::udp_host::NodeHandle;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, so allocators can be used as trait objects.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Why no call session could be opened.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AllocationError(pub String);
+
+/// Opens, trims and ends call sessions on media nodes for rooms.
+pub trait MediaNodeAllocator: std::fmt::Debug + Send + Sync {
+    /// Opens a call session on a node with room for `participants`.
+    fn allocate(&self, participants: u32) -> BoxFuture<'_, Result<MediaNodeLease, AllocationError>>;
+    /// Removes a participant from a call session (they left the room).
+    fn remove_participant(&self, lease: MediaNodeLease, participant: ParticipantId) -> BoxFuture<'_, ()>;
+    /// Ends a call session and frees what it held.
+    fn release(&self, lease: MediaNodeLease) -> BoxFuture<'_, ()>;
+}
+
+/// The node running inside `peershare dev`, its control API mounted at [`IN_PROCESS_NODE_PATH`].
+#[derive(Debug, Clone)]
+pub struct InProcessNode {
+    node: NodeHandle,
+}
+
+/// Where the in-process node's control API is mounted; browsers resolve it against the page.
+pub const IN_PROCESS_NODE_PATH: &str = "/media";
+
+/// The in-process node's id (the audience of its tokens).
+pub const IN_PROCESS_NODE_ID: &str = "local";
+
+impl InProcessNode {
+    /// Allocates on `node`.
+    pub fn new(node: NodeHandle) -> Self {
+        Self { node }
+    }
+}
+
+impl MediaNodeAllocator for InProcessNode {
+    fn allocate(&self, participants: u32) -> BoxFuture<'_, Result<MediaNodeLease, AllocationError>> {
+        Box::pin(async move {
+            let stats = self.node.stats();
+            tracing::info!(participants, node_participants = stats.participants, "opening a call session");
+            let call_id = format!("call-{:016x}", rand::random::<u64>());
+            self.node.create_call(&call_id).await.map_err(|e| AllocationError(e.to_string()))?;
+            Ok(MediaNodeLease {
+                node_id: IN_PROCESS_NODE_ID.into(),
+                url: IN_PROCESS_NODE_PATH.into(),
+                call_id,
+            })
+        })
+    }
+
+    fn remove_participant(&self, lease: MediaNodeLease, participant: ParticipantId) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            // The participant may never have connected to the node; that is not an error.
+            let _ = self.node.remove_participant(&lease.call_id, participant).await;
+        })
+    }
+
+    fn release(&self, lease: MediaNodeLease) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Err(e) = self.node.end_call(&lease.call_id).await {
+                tracing::warn!(call = %lease.call_id, error = %e, "could not end the call session");
+            }
+        })
+    }
+}

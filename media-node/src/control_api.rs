@@ -1,0 +1,237 @@
+//! The node's HTTP control API. Signaling hosts open and end call sessions with room tokens;
+//! browsers join with participant tokens (SDP offer in, answer out). Every error is a status
+//! with `{"error", "message"}`.
+
+use crate::metrics::prometheus;
+use crate::sfu::SfuError;
+use crate::token::{TokenError, TokenVerifier};
+use crate::udp_host::{NodeError, NodeHandle};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Json, Router};
+use metrics_exporter_prometheus::PrometheusHandle;
+use peershare_core::http_error::ErrorBody;
+use peershare_core::media::{MediaClaims, TokenScope};
+use peershare_core::protocol::{ParticipantId, SdpType, SessionDescription};
+use serde::Serialize;
+use std::sync::Arc;
+use tower_http::cors::{Any, CorsLayer};
+
+/// What every handler can reach.
+#[derive(Debug, Clone)]
+pub struct ControlState {
+    node: NodeHandle,
+    verifier: Arc<TokenVerifier>,
+    node_id: Arc<str>,
+    capacity: usize,
+    metrics: PrometheusHandle,
+}
+
+impl ControlState {
+    /// State for `node`, whose tokens `verifier` checks.
+    pub fn new(node: NodeHandle, verifier: TokenVerifier, node_id: &str, capacity: usize) -> Self {
+        Self { node, verifier: Arc::new(verifier), node_id: node_id.into(), capacity, metrics: prometheus() }
+    }
+}
+
+/// The control API's routes.
+pub fn router(state: ControlState) -> Router {
+    Router::new()
+        .route("/v1/calls/{call}", post(create_call).delete(end_call))
+        .route("/v1/calls/{call}/participants", post(add_participant))
+        .route("/v1/calls/{call}/participants/{participant}", delete(remove_participant))
+        .route("/health", get(health))
+        .route("/metrics", get(metrics))
+        .fallback(not_found)
+        .layer(CorsLayer::new().allow_origin(Any).allow_headers(Any).allow_methods(Any))
+        .with_state(state)
+}
+
+/// An error answered by the control API.
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// No or bad token.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A valid token that does not allow this request.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The body is not the expected JSON.
+    #[error("invalid request body: {0}")]
+    Body(String),
+    /// The node refused the request.
+    #[error(transparent)]
+    Node(#[from] NodeError),
+    /// No such route.
+    #[error("no route {0}")]
+    NotFound(String),
+}
+
+impl ControlError {
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            ControlError::Token(TokenError::Missing) => (StatusCode::UNAUTHORIZED, "missing_token"),
+            ControlError::Token(TokenError::Invalid(_)) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            ControlError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            ControlError::Body(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
+            ControlError::Node(NodeError::Stopped) => (StatusCode::SERVICE_UNAVAILABLE, "node_stopped"),
+            ControlError::Node(NodeError::Sfu(e)) => match e {
+                SfuError::CallExists(_) => (StatusCode::CONFLICT, "call_exists"),
+                SfuError::NoSuchCall(_) => (StatusCode::NOT_FOUND, "call_not_found"),
+                SfuError::NoSuchParticipant(..) => (StatusCode::NOT_FOUND, "participant_not_found"),
+                SfuError::Full(_) => (StatusCode::SERVICE_UNAVAILABLE, "node_full"),
+                SfuError::BadOffer(_) => (StatusCode::BAD_REQUEST, "invalid_offer"),
+            },
+            ControlError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+        }
+    }
+}
+
+impl IntoResponse for ControlError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let mut response = (status, Json(ErrorBody::new(code, self.to_string()))).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+/// The verified claims of the request's bearer token.
+struct Claims(MediaClaims);
+
+impl FromRequestParts<ControlState> for Claims {
+    type Rejection = ControlError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ControlState) -> Result<Self, Self::Rejection> {
+        let token = bearer(&parts.headers).ok_or(TokenError::Missing)?;
+        Ok(Claims(state.verifier.verify(token)?))
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+}
+
+impl Claims {
+    /// The token must be for `call` with `scope`.
+    fn require(&self, call: &str, scope: TokenScope) -> Result<(), ControlError> {
+        if self.0.call != call {
+            return Err(ControlError::Forbidden(format!(
+                "the token is for call {}, not {call}",
+                self.0.call
+            )));
+        }
+        if self.0.scope != scope {
+            return Err(ControlError::Forbidden(format!("this request needs a {scope:?} token")));
+        }
+        Ok(())
+    }
+}
+
+/// `201` with the call's id.
+#[derive(Serialize)]
+struct CallCreated {
+    call_id: String,
+}
+
+async fn create_call(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+) -> Result<impl IntoResponse, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    state.node.create_call(&call).await?;
+    Ok((StatusCode::CREATED, Json(CallCreated { call_id: call })))
+}
+
+async fn end_call(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+) -> Result<StatusCode, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    state.node.end_call(&call).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn add_participant(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+    body: Result<Json<SessionDescription>, JsonRejection>,
+) -> Result<impl IntoResponse, ControlError> {
+    claims.require(&call, TokenScope::Participant)?;
+    let participant = claims
+        .0
+        .participant
+        .ok_or_else(|| ControlError::Forbidden("the token names no participant".into()))?;
+    let Json(offer) = body.map_err(|e| ControlError::Body(e.body_text()))?;
+    if offer.kind != SdpType::Offer {
+        return Err(ControlError::Body("expected an SDP offer (type \"offer\")".into()));
+    }
+    let answer = state.node.add_participant(&call, participant, offer.sdp).await?;
+    Ok((StatusCode::CREATED, Json(SessionDescription { kind: SdpType::Answer, sdp: answer })))
+}
+
+async fn remove_participant(
+    State(state): State<ControlState>,
+    Path((call, participant)): Path<(String, u32)>,
+    claims: Claims,
+) -> Result<StatusCode, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    state.node.remove_participant(&call, ParticipantId(participant)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `GET /health`: whether the node runs and how much room it has.
+#[derive(Debug, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct Health {
+    /// `ok` while the node's task runs.
+    pub status: String,
+    /// The node's id.
+    pub node_id: String,
+    /// Open call sessions.
+    pub calls: u64,
+    /// Participants across calls.
+    pub participants: u64,
+    /// Most participants the node takes.
+    pub capacity: u64,
+    /// Participants it can still take.
+    pub available: u64,
+    /// Where browsers send media.
+    pub media_addr: String,
+}
+
+async fn health(State(state): State<ControlState>) -> Response {
+    let stats = state.node.stats();
+    let stopped = state.node.is_stopped();
+    let body = Health {
+        status: if stopped { "stopped" } else { "ok" }.into(),
+        node_id: state.node_id.to_string(),
+        calls: stats.calls,
+        participants: stats.participants,
+        capacity: state.capacity as u64,
+        available: (state.capacity as u64).saturating_sub(stats.participants),
+        media_addr: state.node.media_addr().to_string(),
+    };
+    let status = if stopped { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
+    (status, Json(body)).into_response()
+}
+
+async fn metrics(State(state): State<ControlState>) -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render())
+}
+
+async fn not_found(uri: axum::http::Uri) -> ControlError {
+    ControlError::NotFound(uri.path().to_owned())
+}

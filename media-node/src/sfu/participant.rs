@@ -1,0 +1,266 @@
+//! One participant on the node: its `Rtc`, what it publishes, what it is forwarded, and the
+//! renegotiation the node drives over the data channel.
+
+use super::track::{ForwardedTrack, Negotiation, PublishedTrack};
+use peershare_core::protocol::{
+    ClientNodeMessage, ForwardedTrack as ForwardedTrackInfo, NodeMessage, ParticipantId, TrackKind,
+};
+use std::time::Instant;
+use str0m::Rtc;
+use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
+use str0m::channel::ChannelId;
+use str0m::media::{Direction, MediaKind, Mid};
+
+/// Index of a participant in the node's slot table.
+pub type Slot = usize;
+
+/// Bandwidth assumed towards a subscriber before its first estimate (bits/s).
+pub const INITIAL_ESTIMATE_BPS: u64 = 1_000_000;
+
+/// A participant connected to the node.
+#[derive(Debug)]
+pub struct Participant {
+    /// Their id in the call.
+    pub id: ParticipantId,
+    /// Index of their call in the node's call table.
+    pub call: usize,
+    /// Their WebRTC session.
+    pub rtc: Rtc,
+    /// Their signalling data channel, once open.
+    pub channel: Option<ChannelId>,
+    /// The node's offer awaiting their answer.
+    pub pending: Option<SdpPendingOffer>,
+    /// Tracks they send.
+    pub published: Vec<PublishedTrack>,
+    /// Tracks of others forwarded to them.
+    pub forwarded: Vec<ForwardedTrack>,
+    /// When their `Rtc` next needs a timeout.
+    pub next_timeout: Instant,
+    /// Estimated bandwidth towards them (bits/s).
+    pub estimate_bps: u64,
+    /// The set of forwarded tracks changed since they were last told.
+    pub tracks_changed: bool,
+    /// Their `Rtc` is closed or their ICE disconnected: remove them.
+    pub gone: bool,
+    /// Already in the node's queue of participants to poll.
+    pub queued: bool,
+}
+
+/// What a data-channel message asks of the rest of the node.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ChannelOutcome {
+    /// Forwarded tracks that just opened: their publishers must send a keyframe.
+    pub opened: Vec<usize>,
+    /// Layer choices should be revisited (a viewport changed).
+    pub relayer: bool,
+    /// A published track's description changed: other subscribers must be told.
+    pub published_changed: bool,
+}
+
+impl Participant {
+    /// A participant whose offer has just been accepted.
+    pub fn new(id: ParticipantId, call: usize, rtc: Rtc, now: Instant) -> Self {
+        Self {
+            id,
+            call,
+            rtc,
+            channel: None,
+            pending: None,
+            published: Vec::new(),
+            forwarded: Vec::new(),
+            next_timeout: now,
+            estimate_bps: INITIAL_ESTIMATE_BPS,
+            tracks_changed: false,
+            gone: false,
+            queued: false,
+        }
+    }
+
+    /// Sends a message on the data channel (dropped if it is not open yet).
+    pub fn send(&mut self, message: &NodeMessage) {
+        let Some(mut channel) = self.channel.and_then(|id| self.rtc.channel(id)) else { return };
+        match serde_json::to_vec(message) {
+            Ok(bytes) => {
+                if let Err(e) = channel.write(false, &bytes) {
+                    tracing::debug!(participant = %self.id, error = %e, "data channel write failed");
+                }
+            }
+            Err(e) => tracing::error!(error = %e, "node message did not serialize"),
+        }
+    }
+
+    /// Offers the pending track changes to the participant, if the channel is open and no
+    /// other offer is outstanding.
+    pub fn negotiate(&mut self) {
+        if self.channel.is_none() || self.pending.is_some() {
+            return;
+        }
+        let mut change = self.rtc.sdp_api();
+        for track in &mut self.forwarded {
+            match track.state {
+                Negotiation::ToOpen => {
+                    let stream = format!("{}", track.publisher);
+                    let track_id = format!("{}-{}", track.publisher, track.mid_in);
+                    let mid =
+                        change.add_media(track.kind, Direction::SendOnly, Some(stream), Some(track_id), None);
+                    track.state = Negotiation::Opening(mid);
+                }
+                Negotiation::ToStop(mid) => {
+                    change.stop_media(mid);
+                    track.state = Negotiation::Stopping(mid);
+                }
+                _ => {}
+            }
+        }
+        if !change.has_changes() {
+            if self.tracks_changed {
+                self.send_tracks();
+            }
+            return;
+        }
+        let Some((offer, pending)) = change.apply() else { return };
+        self.pending = Some(pending);
+        self.send_tracks();
+        self.send(&NodeMessage::Offer { sdp: offer.to_sdp_string() });
+    }
+
+    /// Tells the participant which mid carries whose track.
+    fn send_tracks(&mut self) {
+        let tracks = self
+            .forwarded
+            .iter()
+            .filter(|t| !t.publisher_gone)
+            .filter_map(|t| match t.state {
+                Negotiation::Opening(mid) | Negotiation::Open(mid) => Some(ForwardedTrackInfo {
+                    mid: mid.to_string(),
+                    participant: t.publisher,
+                    kind: track_kind(t.kind),
+                    source: t.source,
+                }),
+                _ => None,
+            })
+            .collect();
+        self.tracks_changed = false;
+        self.send(&NodeMessage::Tracks { tracks });
+    }
+
+    /// Handles one message from the participant's data channel.
+    pub fn on_channel_message(&mut self, data: &[u8]) -> ChannelOutcome {
+        let mut outcome = ChannelOutcome::default();
+        let message = match serde_json::from_slice::<ClientNodeMessage>(data) {
+            Ok(m) => m,
+            Err(e) => {
+                self.send(&NodeMessage::Error { message: format!("malformed message: {e}") });
+                return outcome;
+            }
+        };
+        match message {
+            ClientNodeMessage::Answer { sdp } => self.on_answer(&sdp, &mut outcome),
+            ClientNodeMessage::Offer { sdp } => self.on_offer(&sdp),
+            ClientNodeMessage::Publish { mid, source, height, .. } => {
+                let mid = Mid::from(mid.as_str());
+                match self.published.iter_mut().find(|t| t.mid == mid) {
+                    Some(track) => {
+                        outcome.published_changed = track.source != source;
+                        track.source = source;
+                        track.full_height = height.unwrap_or(track.full_height);
+                        outcome.relayer = true;
+                    }
+                    None => self.send(&NodeMessage::Error { message: format!("you publish no mid {mid}") }),
+                }
+            }
+            ClientNodeMessage::Viewport { mid, height, .. } => {
+                let mid = Mid::from(mid.as_str());
+                match self.forwarded.iter_mut().find(|t| t.state.mid() == Some(mid)) {
+                    Some(track) => {
+                        track.viewport_height = height;
+                        outcome.relayer = true;
+                    }
+                    None => self.send(&NodeMessage::Error { message: format!("you receive no mid {mid}") }),
+                }
+            }
+        }
+        outcome
+    }
+
+    fn on_answer(&mut self, sdp: &str, outcome: &mut ChannelOutcome) {
+        let Some(pending) = self.pending.take() else {
+            self.send(&NodeMessage::Error { message: "no offer is waiting for an answer".into() });
+            return;
+        };
+        let answer = match SdpAnswer::from_sdp_string(sdp) {
+            Ok(a) => a,
+            Err(e) => {
+                self.send(&NodeMessage::Error { message: format!("answer is not valid SDP: {e}") });
+                self.reset_negotiation();
+                return;
+            }
+        };
+        if let Err(e) = self.rtc.sdp_api().accept_answer(pending, answer) {
+            self.send(&NodeMessage::Error { message: format!("answer not accepted: {e}") });
+            self.reset_negotiation();
+            return;
+        }
+        for (i, track) in self.forwarded.iter_mut().enumerate() {
+            if let Negotiation::Opening(mid) = track.state {
+                if track.publisher_gone {
+                    track.state = Negotiation::ToStop(mid);
+                } else {
+                    track.state = Negotiation::Open(mid);
+                    outcome.opened.push(i);
+                }
+            }
+        }
+        self.forwarded.retain(|t| !matches!(t.state, Negotiation::Stopping(_)));
+        outcome.relayer = true;
+    }
+
+    fn on_offer(&mut self, sdp: &str) {
+        let offer = match SdpOffer::from_sdp_string(sdp) {
+            Ok(o) => o,
+            Err(e) => {
+                self.send(&NodeMessage::Error { message: format!("offer is not valid SDP: {e}") });
+                return;
+            }
+        };
+        // Accepting an offer invalidates the node's own pending offer; redo it afterwards.
+        self.pending = None;
+        self.reset_negotiation();
+        match self.rtc.sdp_api().accept_offer(offer) {
+            Ok(answer) => self.send(&NodeMessage::Answer { sdp: answer.to_sdp_string() }),
+            Err(e) => self.send(&NodeMessage::Error { message: format!("offer not accepted: {e}") }),
+        }
+    }
+
+    /// Puts offered-but-unanswered changes back so the next offer carries them again.
+    fn reset_negotiation(&mut self) {
+        for track in &mut self.forwarded {
+            track.state = match track.state {
+                Negotiation::Opening(_) => Negotiation::ToOpen,
+                Negotiation::Stopping(mid) => Negotiation::ToStop(mid),
+                other => other,
+            };
+        }
+    }
+
+    /// Stops forwarding everything `publisher` sent (they left or stopped a track).
+    pub fn drop_publisher_tracks(&mut self, publisher: ParticipantId, mid_in: Option<Mid>) {
+        let matches = |t: &ForwardedTrack| t.publisher == publisher && mid_in.is_none_or(|m| t.mid_in == m);
+        self.forwarded.retain(|t| !(matches(t) && t.state == Negotiation::ToOpen));
+        for track in self.forwarded.iter_mut().filter(|t| matches(t)) {
+            track.publisher_gone = true;
+            if let Negotiation::Open(mid) = track.state {
+                track.state = Negotiation::ToStop(mid);
+            }
+        }
+        self.tracks_changed = true;
+    }
+}
+
+/// The protocol's name for a str0m media kind.
+pub fn track_kind(kind: MediaKind) -> TrackKind {
+    match kind {
+        MediaKind::Audio => TrackKind::Audio,
+        MediaKind::Video => TrackKind::Video,
+    }
+}

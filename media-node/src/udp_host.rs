@@ -1,0 +1,208 @@
+//! Runs the forwarding core on one UDP socket: a tokio task that owns the [`Sfu`], reads
+//! datagrams, fires timeouts and carries out control commands. Nothing else touches the core.
+
+use crate::sfu::{Sfu, SfuConfig, SfuError, SfuStats};
+use peershare_core::protocol::ParticipantId;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::UdpSocket;
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::time::Instant;
+
+/// Receive buffer requested for the media socket: a busy node must not drop datagrams while
+/// it is briefly descheduled (the kernel caps it at `net.core.rmem_max`).
+const RECV_BUFFER_BYTES: usize = 4 * 1024 * 1024;
+
+/// Largest datagram the node reads.
+const MAX_DATAGRAM: usize = 2048;
+
+/// Datagrams read in one go before timeouts and commands get a turn.
+const READ_BATCH: usize = 64;
+
+/// How often the published statistics are refreshed.
+const STATS_INTERVAL: Duration = Duration::from_secs(1);
+
+/// A control command for the node's task.
+#[derive(Debug)]
+enum Command {
+    CreateCall(String, oneshot::Sender<Result<(), SfuError>>),
+    EndCall(String, oneshot::Sender<Result<(), SfuError>>),
+    AddParticipant {
+        call: String,
+        participant: ParticipantId,
+        offer: String,
+        reply: oneshot::Sender<Result<String, SfuError>>,
+    },
+    RemoveParticipant(String, ParticipantId, oneshot::Sender<Result<(), SfuError>>),
+}
+
+/// Why a command did not reach the node.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum NodeError {
+    /// The core refused it.
+    #[error(transparent)]
+    Sfu(#[from] SfuError),
+    /// The node's task has stopped.
+    #[error("the media node has stopped")]
+    Stopped,
+}
+
+/// A handle to a running node: cheap to clone, usable from any task.
+#[derive(Debug, Clone)]
+pub struct NodeHandle {
+    commands: mpsc::Sender<Command>,
+    stats: watch::Receiver<SfuStats>,
+    media_addr: SocketAddr,
+}
+
+impl NodeHandle {
+    /// Opens a call session.
+    pub async fn create_call(&self, call: &str) -> Result<(), NodeError> {
+        self.ask(|reply| Command::CreateCall(call.to_owned(), reply)).await
+    }
+
+    /// Ends a call session.
+    pub async fn end_call(&self, call: &str) -> Result<(), NodeError> {
+        self.ask(|reply| Command::EndCall(call.to_owned(), reply)).await
+    }
+
+    /// Adds a participant with their SDP offer; returns the SDP answer.
+    pub async fn add_participant(
+        &self,
+        call: &str,
+        participant: ParticipantId,
+        offer: String,
+    ) -> Result<String, NodeError> {
+        self.ask(|reply| Command::AddParticipant { call: call.to_owned(), participant, offer, reply }).await
+    }
+
+    /// Removes a participant from a call.
+    pub async fn remove_participant(&self, call: &str, participant: ParticipantId) -> Result<(), NodeError> {
+        self.ask(|reply| Command::RemoveParticipant(call.to_owned(), participant, reply)).await
+    }
+
+    /// The latest statistics (refreshed every second and after every command).
+    pub fn stats(&self) -> SfuStats {
+        self.stats.borrow().clone()
+    }
+
+    /// Whether the node's task has ended.
+    pub fn is_stopped(&self) -> bool {
+        self.commands.is_closed()
+    }
+
+    /// The address browsers send media to.
+    pub fn media_addr(&self) -> SocketAddr {
+        self.media_addr
+    }
+
+    async fn ask<T>(
+        &self,
+        command: impl FnOnce(oneshot::Sender<Result<T, SfuError>>) -> Command,
+    ) -> Result<T, NodeError> {
+        let (reply, answer) = oneshot::channel();
+        self.commands.send(command(reply)).await.map_err(|_| NodeError::Stopped)?;
+        Ok(answer.await.map_err(|_| NodeError::Stopped)??)
+    }
+}
+
+/// Binds the media socket and starts the node's task. `advertised_ip` is the address put in
+/// the node's ICE candidate (the public IP in the cloud; the bind address when `None`).
+pub async fn start(
+    bind: SocketAddr,
+    advertised_ip: Option<std::net::IpAddr>,
+    max_participants: usize,
+) -> std::io::Result<NodeHandle> {
+    let socket = bind_socket(bind)?;
+    let local = socket.local_addr()?;
+    let advertised = SocketAddr::new(advertised_ip.unwrap_or(local.ip()), local.port());
+    let sfu = Sfu::new(SfuConfig { advertised, max_participants });
+    let (commands, command_rx) = mpsc::channel(256);
+    let (stats_tx, stats) = watch::channel(SfuStats::default());
+    tokio::spawn(run(sfu, socket, command_rx, stats_tx));
+    tracing::info!(%local, %advertised, "media node listening for UDP");
+    Ok(NodeHandle { commands, stats, media_addr: advertised })
+}
+
+fn bind_socket(bind: SocketAddr) -> std::io::Result<UdpSocket> {
+    let socket = socket2::Socket::new(socket2::Domain::for_address(bind), socket2::Type::DGRAM, None)?;
+    if let Err(e) = socket.set_recv_buffer_size(RECV_BUFFER_BYTES) {
+        tracing::warn!(error = %e, "could not raise the UDP receive buffer");
+    }
+    let _ = socket.set_send_buffer_size(RECV_BUFFER_BYTES);
+    socket.set_nonblocking(true)?;
+    socket.bind(&bind.into())?;
+    UdpSocket::from_std(socket.into())
+}
+
+async fn run(
+    mut sfu: Sfu,
+    socket: UdpSocket,
+    mut commands: mpsc::Receiver<Command>,
+    stats: watch::Sender<SfuStats>,
+) {
+    let origin = Instant::now();
+    let mut buf = vec![0u8; MAX_DATAGRAM];
+    let mut next_stats = origin;
+    let mut send = |to: SocketAddr, data: &[u8]| {
+        // A full send buffer drops the datagram, as the network would; RTP recovers.
+        let _ = socket.try_send_to(data, to);
+    };
+    loop {
+        let wake = sfu.next_timeout().map(Instant::from_std).unwrap_or(origin + Duration::from_secs(3600));
+        let wake = wake.min(next_stats);
+        tokio::select! {
+            biased;
+            command = commands.recv() => match command {
+                Some(command) => {
+                    execute(&mut sfu, command);
+                    sfu.handle_timeout(std::time::Instant::now(), &mut send);
+                    stats.send_replace(sfu.stats());
+                }
+                None => break,
+            },
+            ready = socket.readable() => {
+                if ready.is_err() {
+                    continue;
+                }
+                for _ in 0..READ_BATCH {
+                    match socket.try_recv_from(&mut buf) {
+                        Ok((n, source)) => sfu.handle_datagram(std::time::Instant::now(), source, &buf[..n], &mut send),
+                        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                        Err(e) => {
+                            // ICMP errors (a peer's port closed) surface here; they concern one peer.
+                            tracing::trace!(error = %e, "UDP receive error");
+                        }
+                    }
+                }
+            }
+            () = tokio::time::sleep_until(wake) => {
+                let now = std::time::Instant::now();
+                sfu.handle_timeout(now, &mut send);
+                if Instant::now() >= next_stats {
+                    next_stats = Instant::now() + STATS_INTERVAL;
+                    stats.send_replace(sfu.stats());
+                }
+            }
+        }
+    }
+    tracing::info!("media node stopped");
+}
+
+fn execute(sfu: &mut Sfu, command: Command) {
+    let now = std::time::Instant::now();
+    match command {
+        Command::CreateCall(id, reply) => {
+            let _ = reply.send(sfu.create_call(&id));
+        }
+        Command::EndCall(id, reply) => {
+            let _ = reply.send(sfu.end_call(&id));
+        }
+        Command::AddParticipant { call, participant, offer, reply } => {
+            let _ = reply.send(sfu.add_participant(&call, participant, &offer, now));
+        }
+        Command::RemoveParticipant(call, participant, reply) => {
+            let _ = reply.send(sfu.remove_participant(&call, participant));
+        }
+    }
+}
