@@ -45,16 +45,6 @@ test('two tabs on the same link see and hear each other', async ({ browser }) =>
   await expect.poll(() => ada.evaluate(() => [...document.querySelectorAll('video[data-participant-id]')].some((v) => (v as HTMLVideoElement).videoWidth > 0))).toBe(true);
   await captureAtAllSizes(ada, 'call');
 
-  // A third person is told clearly that group calls are not available yet, and the call goes on.
-  const cy = await (await browser.newContext()).newPage();
-  await cy.goto(callUrl);
-  await cy.getByLabel('Your name').fill('Cy');
-  await cy.getByRole('button', { name: 'Join call' }).click();
-  await expect(cy.getByRole('alertdialog', { name: "Group calls of three or more aren't available yet" })).toBeVisible();
-  await expect(cy.getByText('try again when someone leaves')).toBeVisible();
-  await expect(ada.getByText('2 participants')).toBeVisible();
-  await cy.context().close();
-
   // Muting the microphone is announced to the other side.
   await ada.getByRole('button', { name: 'Mute microphone' }).click();
   await expect(ada.getByRole('button', { name: 'Unmute microphone' })).toHaveAttribute('aria-pressed', 'true');

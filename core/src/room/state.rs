@@ -124,10 +124,10 @@ impl Room {
         self.members().count()
     }
 
-    /// Whether a newcomer would be admitted straight away (not refused for capacity, not left
-    /// waiting for a media node).
+    /// Whether a newcomer would be let in: straight away, or once the call has moved to a
+    /// media node (which a third participant triggers).
     pub fn admits_newcomer(&self) -> bool {
-        self.participant_count() + self.waiting_count() < self.admission_limit()
+        self.participant_count() + self.waiting_count() < self.config.capacity as usize
     }
 
     /// How many participants the call carries in its current mode.

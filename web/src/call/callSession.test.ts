@@ -8,7 +8,14 @@ import type { PeershareTestHook } from "./testHook";
 const URL = "ws://test/api/groups/abc/call";
 
 function setup() {
-  const hook: PeershareTestHook = { peerConnections: new Map(), participantId: null, connectionState: "idle" };
+  const hook: PeershareTestHook = {
+    peerConnections: new Map(),
+    participantId: null,
+    connectionState: "idle",
+    callMode: null,
+    nodeConnection: null,
+    nodeTracks: {},
+  };
   const session = new CallSession({
     url: URL,
     createWebSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,

@@ -7,12 +7,15 @@
 import { backoffDelayMs } from "../lib/backoff";
 import { type CallErrorInfo, describeCallError, errorCodeFromCloseCode, isApplicationCloseCode } from "../lib/callErrors";
 import {
+  type CallMode,
   type ErrorCategory,
+  type MediaNodeAccess,
   type MediaState,
   type Peer,
   PROTOCOL_VERSION,
   type ServerMessage,
 } from "../protocol/generated";
+import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
 import { SignalingSocket, type WebSocketFactory } from "./signalingSocket";
 import type { PeershareTestHook } from "./testHook";
@@ -25,8 +28,10 @@ export type RemoteParticipant = {
   media: MediaState;
   /** Their media, once it arrives. */
   stream: MediaStream | null;
-  /** State of the peer connection to them. */
+  /** State of the connection carrying their media (to them, or to the media node). */
   linkState: RTCPeerConnectionState;
+  /** Their microphone is picking up speech right now. */
+  speaking: boolean;
 };
 
 export type CallProblem = {
@@ -51,6 +56,10 @@ export type CallSnapshot = {
   /** Failed connection attempts in a row. */
   retryAttempt: number;
   capacity: number | null;
+  /** How media flows: directly between two browsers, or through a media node. */
+  mode: CallMode | null;
+  /** The call is moving onto a media node; the old links carry media until it works. */
+  switching: boolean;
 };
 
 export type JoinOptions = {
@@ -67,6 +76,7 @@ export type CallSessionDeps = {
   random?: () => number;
   now?: () => number;
   hook?: PeershareTestHook;
+  fetch?: typeof fetch;
 };
 
 /** Heartbeat interval to use until the server tells us its own. */
@@ -75,6 +85,12 @@ const DEFAULT_HEARTBEAT_MS = 10_000;
 const SILENT_INTERVALS_BEFORE_DROP = 3;
 /** Failed attempts in a row after which people are told we can't reach the server. */
 const ATTEMPTS_BEFORE_NOTICE = 4;
+/** How often the media node's stats are checked while switching, and audio levels read. */
+const STATS_POLL_MS = 250;
+/** Give up waiting for every node track to decode after this long and switch anyway. */
+const SWITCH_DEADLINE_MS = 10_000;
+/** Audio level (0–1, from getStats) above which a participant counts as speaking. */
+const SPEAKING_LEVEL = 0.03;
 
 const IDLE: CallSnapshot = {
   status: "idle",
@@ -85,6 +101,8 @@ const IDLE: CallSnapshot = {
   latencyMs: null,
   retryAttempt: 0,
   capacity: null,
+  mode: null,
+  switching: false,
 };
 
 export class CallSession {
@@ -94,6 +112,9 @@ export class CallSession {
   private options: JoinOptions | null = null;
   private socket: SignalingSocket | null = null;
   private readonly links = new Map<number, PeerLink>();
+  private node: NodeLink | null = null;
+  private switchStartedAt: number | null = null;
+  private statsTimer: ReturnType<typeof setInterval> | null = null;
   private participants = new Map<number, RemoteParticipant>();
   /** Whether this join has been welcomed at least once (a drop then means "reconnecting"). */
   private everWelcomed = false;
@@ -163,6 +184,12 @@ export class CallSession {
     if (!this.options || this.options.localStream === stream) return;
     this.options.localStream = stream;
     for (const link of this.links.values()) link.setLocalStream(stream);
+    this.node?.setLocalStream(stream);
+  }
+
+  /** How large a participant's video is shown (device pixels; 0 when not shown). */
+  setViewport(participantId: number, width: number, height: number): void {
+    this.node?.setViewport(participantId, width, height);
   }
 
   /** Fresh ICE servers (TURN credentials): applied to every peer connection with an ICE restart. */
@@ -170,6 +197,7 @@ export class CallSession {
     if (!this.options) return;
     this.options.iceConfiguration = config;
     for (const link of this.links.values()) link.updateIceServers(config);
+    this.node?.updateIceServers(config);
   }
 
   dismissNotice(): void {
@@ -261,6 +289,7 @@ export class CallSession {
     this.retryTimer = null;
     this.closeAllLinks();
     this.setSelfId(null);
+    this.update({ mode: null, switching: false });
   }
 
   // ---- Heartbeat --------------------------------------------------------------------------
@@ -304,6 +333,10 @@ export class CallSession {
     switch (message.type) {
       case "welcome":
         return this.onWelcome(message);
+      case "waiting_for_media_node":
+        return this.update({ notice: null });
+      case "move_to_media_node":
+        return this.startNode(message.media_node, true);
       case "participant_joined":
         this.addParticipant(message.participant);
         return this.publishParticipants();
@@ -349,6 +382,7 @@ export class CallSession {
     this.setSelfId(message.you);
     // One ping right away, so the latency figure shows up without waiting a whole interval.
     this.sendPing();
+    this.update({ mode: message.mode, switching: false });
     for (const peer of message.participants) this.addParticipant(peer);
     this.update({
       status: "connected",
@@ -359,7 +393,132 @@ export class CallSession {
       notice: null,
       participants: this.participantList(),
     });
+    if (message.mode === "media_node" && message.media_node) this.startNode(message.media_node, false);
     this.publishHook();
+  }
+
+  // ---- Media node -------------------------------------------------------------------------
+
+  /**
+   * Connects to the media node. When `switching`, the peer links keep carrying media until the
+   * node's tracks decode (make-before-break); then they close.
+   */
+  private startNode(access: MediaNodeAccess, switching: boolean): void {
+    const options = this.options;
+    if (!options) return;
+    this.node?.close();
+    const node: NodeLink = new NodeLink(
+      access,
+      options.iceConfiguration,
+      options.localStream,
+      {
+        remoteStream: (id, stream) => {
+          if (this.node !== node) return;
+          this.publishNodeTracks(node);
+          if (!this.snapshot.switching) this.patchFromNode(id, { stream });
+        },
+        connectionState: (linkState) => {
+          if (this.node !== node || this.snapshot.switching) return;
+          for (const id of this.participants.keys()) this.patchFromNode(id, { linkState });
+        },
+        failed: (error) => {
+          if (this.node !== node) return;
+          console.warn("could not join the media node", error);
+          // A fresh join brings a fresh token (and, in the cloud, possibly another node).
+          this.update({ notice: "Couldn't reach the media server. Reconnecting…" });
+          this.socket?.close(4000, "media node unreachable");
+          this.onClose(1006, "media node unreachable");
+        },
+      },
+      this.deps.createPeerConnection,
+      this.deps.fetch,
+    );
+    this.node = node;
+    if (this.deps.hook) this.deps.hook.nodeConnection = node.pc;
+    this.switchStartedAt = switching ? this.now() : null;
+    this.update({ mode: "media_node", switching });
+    this.startStatsPolling();
+    void node.connect();
+  }
+
+  /** Moves everyone's tiles to the node's streams and closes the peer links. */
+  private finishSwitch(): void {
+    const node = this.node;
+    if (!node) return;
+    for (const [id, link] of [...this.links]) {
+      link.close();
+      this.links.delete(id);
+      if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
+    }
+    for (const p of this.participants.values()) {
+      this.participants.set(p.id, { ...p, stream: node.streamOf(p.id), linkState: node.pc.connectionState });
+    }
+    this.switchStartedAt = null;
+    this.update({ switching: false, participants: this.participantList() });
+  }
+
+  private patchFromNode(id: number, patch: Partial<RemoteParticipant>): void {
+    const p = this.participants.get(id);
+    if (!p) return;
+    this.participants.set(id, { ...p, ...patch });
+    this.publishParticipants();
+  }
+
+  private publishNodeTracks(node: NodeLink): void {
+    if (!this.deps.hook) return;
+    this.deps.hook.nodeTracks = Object.fromEntries([...node.mids()].map(([mid, t]) => [mid, t.participant]));
+  }
+
+  // ---- Stats: switch readiness and who is speaking ----------------------------------------
+
+  private startStatsPolling(): void {
+    if (this.statsTimer !== null) return;
+    this.statsTimer = setInterval(() => void this.pollStats(), STATS_POLL_MS);
+  }
+
+  private stopStatsPolling(): void {
+    if (this.statsTimer !== null) clearInterval(this.statsTimer);
+    this.statsTimer = null;
+  }
+
+  private async pollStats(): Promise<void> {
+    const node = this.node;
+    if (!node) return;
+    let report: RTCStatsReport;
+    try {
+      report = await node.pc.getStats();
+    } catch {
+      return;
+    }
+    if (this.node !== node) return;
+    const decoding = new Set<number>();
+    const hearing = new Set<number>();
+    const levels = new Map<number, number>();
+    report.forEach((stat: Record<string, unknown>) => {
+      if (stat.type !== "inbound-rtp" || typeof stat.mid !== "string") return;
+      const track = node.mids().get(stat.mid);
+      if (!track) return;
+      if (track.kind === "video" && Number(stat.framesDecoded ?? 0) > 0) decoding.add(track.participant);
+      if (track.kind === "audio") {
+        if (Number(stat.packetsReceived ?? 0) > 0) hearing.add(track.participant);
+        levels.set(track.participant, Number(stat.audioLevel ?? 0));
+      }
+    });
+    if (this.snapshot.switching && this.switchStartedAt !== null) {
+      const ready = [...this.participants.values()].every(
+        (p) => (!p.media.video || decoding.has(p.id)) && (!p.media.audio || hearing.has(p.id)),
+      );
+      if (ready || this.now() - this.switchStartedAt > SWITCH_DEADLINE_MS) this.finishSwitch();
+    }
+    let changed = false;
+    for (const p of this.participants.values()) {
+      const speaking = (levels.get(p.id) ?? 0) > SPEAKING_LEVEL;
+      if (p.speaking !== speaking) {
+        this.participants.set(p.id, { ...p, speaking });
+        changed = true;
+      }
+    }
+    if (changed) this.publishParticipants();
   }
 
   private onServerError(message: Extract<ServerMessage, { type: "error" }>): void {
@@ -383,13 +542,17 @@ export class CallSession {
     const options = this.options;
     if (!options) return;
     this.removeParticipant(peer.id);
+    const node = this.snapshot.mode === "media_node" ? this.node : null;
     this.participants.set(peer.id, {
       id: peer.id,
       displayName: peer.display_name,
       media: peer.media,
-      stream: null,
-      linkState: "new",
+      stream: node?.streamOf(peer.id) ?? null,
+      linkState: node?.pc.connectionState ?? "new",
+      speaking: false,
     });
+    // On a media node everyone's media comes through the node link.
+    if (this.snapshot.mode === "media_node") return;
     const link = new PeerLink(
       peer.id,
       peer.polite,
@@ -428,6 +591,14 @@ export class CallSession {
   private closeAllLinks(): void {
     for (const id of [...this.links.keys()]) this.removeParticipant(id);
     this.participants = new Map();
+    this.node?.close();
+    this.node = null;
+    this.switchStartedAt = null;
+    this.stopStatsPolling();
+    if (this.deps.hook) {
+      this.deps.hook.nodeConnection = null;
+      this.deps.hook.nodeTracks = {};
+    }
   }
 
   private participantList(): RemoteParticipant[] {
@@ -446,7 +617,7 @@ export class CallSession {
 
   private update(patch: Partial<CallSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
-    if (patch.status !== undefined || patch.selfId !== undefined) this.publishHook();
+    if (patch.status !== undefined || patch.selfId !== undefined || patch.mode !== undefined) this.publishHook();
     for (const listener of this.listeners) listener();
   }
 
@@ -455,5 +626,6 @@ export class CallSession {
     if (!hook) return;
     hook.connectionState = this.snapshot.status;
     hook.participantId = this.snapshot.selfId;
+    hook.callMode = this.snapshot.mode;
   }
 }

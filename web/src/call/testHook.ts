@@ -10,6 +10,12 @@ export type PeershareTestHook = {
   participantId: number | null;
   /** "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "left". */
   connectionState: string;
+  /** "peer_to_peer" or "media_node" once welcomed. */
+  callMode: string | null;
+  /** The connection to the media node, when the call runs on one. */
+  nodeConnection: RTCPeerConnection | null;
+  /** mid → participant id of the tracks the media node forwards to us. */
+  nodeTracks: Record<string, number>;
 };
 
 declare global {
@@ -26,5 +32,12 @@ export function testHook(): PeershareTestHook {
 }
 
 function freshHook(): PeershareTestHook {
-  return { peerConnections: new Map(), participantId: null, connectionState: "idle" };
+  return {
+    peerConnections: new Map(),
+    participantId: null,
+    connectionState: "idle",
+    callMode: null,
+    nodeConnection: null,
+    nodeTracks: {},
+  };
 }

@@ -15,6 +15,8 @@ export type UseCall = CallSnapshot & {
   join(displayName: string, currentLocal: () => LocalMediaForCall): void;
   leave(): void;
   dismissNotice(): void;
+  /** How large a participant's video is shown (device pixels; 0 when not shown). */
+  setViewport(participantId: number, width: number, height: number): void;
 };
 
 export type LocalMediaForCall = { stream: MediaStream | null; media: MediaState };
@@ -65,6 +67,10 @@ export function useCall({ groupId, iceSource, localStream, media }: Options): Us
   );
   const leave = useCallback(() => session.leave(), [session]);
   const dismissNotice = useCallback(() => session.dismissNotice(), [session]);
+  const setViewport = useCallback(
+    (id: number, width: number, height: number) => session.setViewport(id, width, height),
+    [session],
+  );
 
-  return { ...snapshot, preparing, join, leave, dismissNotice };
+  return { ...snapshot, preparing, join, leave, dismissNotice, setViewport };
 }

@@ -34,10 +34,10 @@ describe("describeCallError", () => {
     });
   });
 
-  it("explains that group calls are not available yet", () => {
+  it("explains that no media server could be had for a group call", () => {
     expect(describeCallError("group_calls_unavailable")).toMatchObject({
-      title: "Group calls of three or more aren't available yet",
-      suggestion: "This call supports two people for now; try again when someone leaves.",
+      title: "Group calls aren't available right now",
+      suggestion: "Calls of three or more need a media server, and none could be reached. Try again in a moment.",
       action: "rejoin",
     });
   });

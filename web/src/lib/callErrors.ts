@@ -31,8 +31,8 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
     actionLabel: "Try again",
   },
   group_calls_unavailable: {
-    title: "Group calls of three or more aren't available yet",
-    suggestion: "This call supports two people for now; try again when someone leaves.",
+    title: "Group calls aren't available right now",
+    suggestion: "Calls of three or more need a media server, and none could be reached. Try again in a moment.",
     action: "rejoin",
     actionLabel: "Try again",
   },

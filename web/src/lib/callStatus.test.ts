@@ -17,7 +17,7 @@ describe("describeCallStatus", () => {
   it("is full when the server says no one more can join, below capacity", () => {
     const status = { participants: 2, capacity: 8, joinable: false };
     expect(isCallFull(status)).toBe(true);
-    expect(describeCallStatus(status)).toBe("This call is full: 2 people are in it and group calls aren't available yet");
+    expect(describeCallStatus(status)).toBe("This call can't take more people right now (2 are in it)");
   });
 });
 

@@ -14,7 +14,7 @@ export function describeCallStatus(status: CallStatus): string {
   const { participants } = status;
   if (isCallFull(status)) {
     return participants > 0 && participants < status.capacity
-      ? `This call is full: ${participants} people are in it and group calls aren't available yet`
+      ? `This call can't take more people right now (${participants} are in it)`
       : "This call is full";
   }
   if (participants <= 0) return "No one else is here yet";

@@ -345,13 +345,14 @@ fn a_room_restored_from_its_snapshot_behaves_the_same() {
 }
 
 #[test]
-fn a_newcomer_is_admitted_only_while_peer_to_peer_has_a_seat() {
-    let mut s = Script::new();
+fn a_newcomer_is_admitted_until_the_room_is_at_capacity() {
+    let mut s = Script::with(RoomConfig { capacity: 3, ..RoomConfig::default() });
     assert!(s.room.admits_newcomer());
     s.join(A, "Ada");
-    assert!(s.room.admits_newcomer());
     s.join(B, "Bob");
-    assert!(!s.room.admits_newcomer(), "a third would need a media node");
+    assert!(s.room.admits_newcomer(), "a third moves the call to a media node");
+    s.join(C, "Cy");
+    assert!(!s.room.admits_newcomer(), "the one waiting for the node holds the last seat");
     s.input(Input::Disconnected(B));
     assert!(s.room.admits_newcomer());
 }

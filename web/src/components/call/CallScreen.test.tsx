@@ -12,17 +12,20 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     status: "connected",
     selfId: 2,
     participants: [
-      { id: 1, displayName: "Grace Hopper", media: { audio: false, video: true }, stream: null, linkState: "connected" },
+      { id: 1, displayName: "Grace Hopper", media: { audio: false, video: true }, stream: null, linkState: "connected", speaking: false },
     ],
     error: null,
     notice: null,
     latencyMs: 12,
     retryAttempt: 0,
     capacity: 8,
+    mode: "peer_to_peer",
+    switching: false,
     preparing: false,
     join: vi.fn(),
     leave: vi.fn(),
     dismissNotice: vi.fn(),
+    setViewport: vi.fn(),
     ...overrides,
   };
 }

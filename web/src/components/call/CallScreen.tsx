@@ -52,7 +52,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
           <span aria-hidden="true" className="hidden truncate font-mono text-sm text-ink-muted sm:inline">
             {callId}
           </span>
-          <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} />
+          <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} mode={call.mode} switching={call.switching} />
         </div>
         {ended ? null : (
           <p className="flex shrink-0 items-center gap-2 text-sm font-medium">
@@ -87,7 +87,11 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
         {ended && call.error ? (
           <CallErrorPanel problem={call.error} onRejoin={onRejoin} onHome={onHome} />
         ) : (
-          <VideoGrid self={{ name, stream: local.stream, media: selfMedia }} participants={call.participants} />
+          <VideoGrid
+            self={{ name, stream: local.stream, media: selfMedia }}
+            participants={call.participants}
+            onViewport={call.setViewport}
+          />
         )}
       </main>
 

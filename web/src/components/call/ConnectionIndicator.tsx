@@ -1,4 +1,6 @@
+import { Server } from "lucide-react";
 import type { ConnectionStatus } from "../../call/callSession";
+import type { CallMode } from "../../protocol/generated";
 
 const LABELS: Record<ConnectionStatus, string> = {
   idle: "Not connected",
@@ -22,8 +24,18 @@ export function connectionLabel(status: ConnectionStatus): string {
   return LABELS[status];
 }
 
-/** The signaling connection's state in words (announced politely), plus latency. */
-export function ConnectionIndicator({ status, latencyMs }: { status: ConnectionStatus; latencyMs: number | null }) {
+type Props = {
+  status: ConnectionStatus;
+  latencyMs: number | null;
+  mode?: CallMode | null;
+  switching?: boolean;
+};
+
+/**
+ * The signaling connection's state in words (announced politely), plus latency, and a small
+ * mark when media goes through a media server rather than directly between browsers.
+ */
+export function ConnectionIndicator({ status, latencyMs, mode = null, switching = false }: Props) {
   return (
     <div className="flex items-center gap-2 text-sm">
       <span aria-hidden="true" className={`size-2.5 shrink-0 rounded-full ${DOTS[status]}`} />
@@ -33,6 +45,12 @@ export function ConnectionIndicator({ status, latencyMs }: { status: ConnectionS
       {status === "connected" && latencyMs !== null ? (
         <span className="text-ink-muted" title="Round trip to the server">
           · {latencyMs} ms
+        </span>
+      ) : null}
+      {status === "connected" && mode === "media_node" ? (
+        <span className="inline-flex items-center gap-1 text-ink-muted" title="Media goes through a PeerShare media server">
+          <Server aria-hidden="true" className="size-3.5" />
+          {switching ? "Moving to group call server…" : "Group call server"}
         </span>
       ) : null}
     </div>

@@ -10,8 +10,10 @@ type Props = {
   media: MediaState;
   /** Remote only: the participant id, also put on the <video> for tests. */
   participantId?: number;
-  /** Remote only: state of the peer connection. */
+  /** Remote only: state of the connection carrying their media. */
   linkState?: RTCPeerConnectionState;
+  /** Remote only: their microphone picks up speech now. */
+  speaking?: boolean;
   width: number;
   height: number;
 };
@@ -21,7 +23,7 @@ export function tileLabel(name: string, media: MediaState): string {
   return `${name}${media.audio ? "" : ", microphone off"}${media.video ? "" : ", camera off"}`;
 }
 
-export function VideoTile({ name, self, stream, media, participantId, linkState, width, height }: Props) {
+export function VideoTile({ name, self, stream, media, participantId, linkState, speaking = false, width, height }: Props) {
   const hasVideoTrack = (stream?.getVideoTracks().length ?? 0) > 0;
   const showVideo = media.video && hasVideoTrack;
   const label = self ? `${name} (you)` : name;
@@ -29,7 +31,11 @@ export function VideoTile({ name, self, stream, media, participantId, linkState,
   const linking = !self && (linkState === "new" || linkState === "connecting");
 
   return (
-    <li className="relative overflow-hidden rounded-tile bg-surface-2" style={{ width, height }}>
+    <li
+      className={`relative overflow-hidden rounded-tile bg-surface-2 ${speaking && media.audio ? "ring-3 ring-success ring-inset" : ""}`}
+      data-speaking={speaking && media.audio ? "true" : undefined}
+      style={{ width, height }}
+    >
       <div role="group" aria-label={tileLabel(label, media)} className="size-full">
         <StreamVideo
           stream={stream}

@@ -81,7 +81,7 @@ describe("PreJoinScreen", () => {
     rerender(<Harness status={{ participants: 8, capacity: 8, joinable: false }} />);
     expect(screen.getByText("This call is full")).toBeInTheDocument();
     rerender(<Harness status={{ participants: 2, capacity: 8, joinable: false }} />);
-    expect(screen.getByText(/This call is full: 2 people/)).toBeInTheDocument();
+    expect(screen.getByText(/This call can't take more people right now/)).toBeInTheDocument();
   });
 
   it("shows the share link with a copy button", async () => {
