@@ -119,12 +119,31 @@ export async function expectNodeMediaFlowing(page: Page, others: number[], label
   const flowing = (stats: NodeStats[]) =>
     others.every((id) => stats.some((s) => s.participantId === id && s.framesDecoded > 0 && s.audioPacketsReceived > 0));
   let first: NodeStats[] = [];
-  await expect
-    .poll(async () => flowing((first = await nodeStats(page))), {
-      message: `${label}: video decodes and audio arrives from participants ${others.join(', ')} through the media node`,
-      timeout: 90_000,
-    })
-    .toBe(true);
+  try {
+    await expect
+      .poll(async () => flowing((first = await nodeStats(page))), {
+        message: `${label}: video decodes and audio arrives from participants ${others.join(', ')} through the media node`,
+        timeout: 90_000,
+      })
+      .toBe(true);
+  } catch (error) {
+    const tracks = await page.evaluate(() => (window as unknown as { __peershare?: { nodeTracks: unknown } }).__peershare?.nodeTracks);
+    const outbound = await page.evaluate(async () => {
+      const pc = (window as unknown as { __peershare?: { nodeConnection: RTCPeerConnection | null } }).__peershare?.nodeConnection;
+      if (!pc) return null;
+      const out: unknown[] = [];
+      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') {
+          out.push({ rid: s.rid, frames: s.framesEncoded, key: s.keyFramesEncoded, w: s.frameWidth, limit: s.qualityLimitationReason, pli: s.pliCount, fir: s.firCount, active: s.active });
+        }
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          out.push({ in: s.mid, packets: s.packetsReceived, lost: s.packetsLost, frames: s.framesReceived, dropped: s.framesDropped, decoded: s.framesDecoded, key: s.keyFramesDecoded, pli: s.pliCount, fir: s.firCount, nack: s.nackCount });
+        }
+      });
+      return out;
+    });
+    throw new Error(`${String(error)}\nlast stats: ${JSON.stringify(first)}\nnode tracks: ${JSON.stringify(tracks)}\nvideo rtp: ${JSON.stringify(outbound)}`);
+  }
   let later: NodeStats[] = [];
   await expect
     .poll(async () => {
@@ -139,14 +158,45 @@ export async function expectNodeMediaFlowing(page: Page, others: number[], label
   return later;
 }
 
-/** This tab's participant id in the call. */
+/** This tab's participant id in the call, once it has been welcomed. */
 export async function participantId(page: Page): Promise<number> {
-  const id = await page.evaluate(() => (window as unknown as { __peershare?: { participantId: number | null } }).__peershare?.participantId ?? null);
-  if (id === null) throw new Error('not in a call');
-  return id;
+  const read = () => page.evaluate(() => (window as unknown as { __peershare?: { participantId: number | null } }).__peershare?.participantId ?? null);
+  await expect.poll(read, { message: 'the tab is welcomed into the call', timeout: 90_000 }).not.toBeNull();
+  return (await read()) as number;
 }
 
 /** How media flows in the tab's call: "peer_to_peer", "media_node" or null. */
 export async function callMode(page: Page): Promise<string | null> {
   return page.evaluate(() => (window as unknown as { __peershare?: { callMode: string | null } }).__peershare?.callMode ?? null);
+}
+
+/**
+ * Watches the decoded frames of one participant's video in the tab (requestVideoFrameCallback on
+ * its <video>) and reports the longest gap between two frames once stopped.
+ */
+export function startFreezeWatch(page: Page, participantId: number): { stop(): Promise<number> } {
+  const started = page.evaluate((id) => {
+    const w = window as unknown as { __freeze?: { last: number; longest: number; stop: boolean } };
+    const state = { last: 0, longest: 0, stop: false };
+    w.__freeze = state;
+    const video = document.querySelector(`video[data-participant-id="${id}"]`) as HTMLVideoElement | null;
+    if (!video) throw new Error(`no video for participant ${id}`);
+    const onFrame = (now: number) => {
+      if (state.last > 0) state.longest = Math.max(state.longest, now - state.last);
+      state.last = now;
+      if (!state.stop) video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }, participantId);
+  return {
+    async stop() {
+      await started;
+      return page.evaluate(() => {
+        const w = window as unknown as { __freeze?: { longest: number; stop: boolean } };
+        if (!w.__freeze) return Number.POSITIVE_INFINITY;
+        w.__freeze.stop = true;
+        return Math.round(w.__freeze.longest);
+      });
+    },
+  };
 }

@@ -70,6 +70,14 @@ pub enum NodeMessage {
         /// The layer's rid.
         rid: Option<String>,
     },
+    /// Send only these simulcast layers of your `mid`: no subscriber needs the others now
+    /// (pausing them saves your CPU and uplink). Sent whenever the set changes.
+    Layers {
+        /// Your sending mid.
+        mid: String,
+        /// The rids to keep sending; every other layer may be paused.
+        rids: Vec<String>,
+    },
     /// A message from the client could not be used.
     Error {
         /// Human-readable detail.

@@ -24,6 +24,9 @@ use str0m::net::{DatagramRecv, Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, IceCreds, Input, Output, Rtc};
 use track::{ForwardedTrack, Negotiation, PublishedTrack};
 
+/// Simulcast layers (lowest first) a publisher keeps sending even when nobody watches them.
+const ALWAYS_SENT_LAYERS: usize = 2;
+
 /// How often layer choices are revisited even when nothing prompted it.
 const RELAYER_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -309,8 +312,11 @@ impl Sfu {
             while let Some(slot) = self.queue.pop() {
                 self.drive(slot, now, out);
             }
-            if let Some(slot) = self.relayer.pop() {
-                self.choose_layers_for(slot, now);
+            if !self.relayer.is_empty() {
+                while let Some(slot) = self.relayer.pop() {
+                    self.choose_layers_for(slot, now);
+                }
+                self.pause_unwanted_layers();
                 continue;
             }
             if let Some(slot) = self.gone.pop() {
@@ -577,7 +583,7 @@ impl Sfu {
             indices.push(i);
             demands.push(VideoDemand {
                 layer_rates: track.layer_rates(),
-                active: track.active_layers(now),
+                active: track.available_layers(now),
                 full_height: track.full_height,
                 viewport_height: t.viewport_height,
             });
@@ -603,6 +609,58 @@ impl Sfu {
         );
         for i in changed {
             self.request_forwarded_keyframe_for_target(slot, i, now);
+        }
+    }
+
+    /// Tells each publisher which simulcast layers some subscriber wants, so it can pause the
+    /// others. The two lowest layers always stay on: resuming a paused layer makes the browser
+    /// reconfigure its encoder, which stalls every layer for a moment, so only the expensive top
+    /// layer is worth pausing.
+    fn pause_unwanted_layers(&mut self) {
+        for slot in 0..self.slots.len() {
+            let Some(p) = self.slots[slot].as_ref() else { continue };
+            let (call, publisher) = (p.call, p.id);
+            let mut changes = Vec::new();
+            for (ti, track) in p.published.iter().enumerate() {
+                if track.rids.is_empty() {
+                    continue;
+                }
+                let mut wanted = vec![false; track.rids.len()];
+                for always in wanted.iter_mut().take(ALWAYS_SENT_LAYERS) {
+                    *always = true;
+                }
+                for &(_, other) in self.members(call) {
+                    let Some(o) = self.slots[other].as_ref().filter(|_| other != slot) else { continue };
+                    for t in o.forwarded.iter().filter(|t| t.publisher == publisher && t.mid_in == track.mid)
+                    {
+                        if t.publisher_gone {
+                            continue;
+                        }
+                        for layer in std::iter::once(t.target).chain(t.current) {
+                            if let Some(w) = wanted.get_mut(layer) {
+                                *w = true;
+                            }
+                        }
+                    }
+                }
+                let paused: Vec<bool> = wanted.iter().map(|w| !w).collect();
+                if paused != track.paused {
+                    changes.push((ti, paused, wanted));
+                }
+            }
+            if changes.is_empty() {
+                continue;
+            }
+            let Some(p) = self.slots[slot].as_mut() else { continue };
+            for (ti, paused, wanted) in changes {
+                let track = &mut p.published[ti];
+                track.paused = paused;
+                let mid = track.mid.to_string();
+                let rids =
+                    track.rids.iter().zip(&wanted).filter(|(_, w)| **w).map(|(r, _)| r.to_string()).collect();
+                p.send(&NodeMessage::Layers { mid, rids });
+            }
+            self.enqueue(slot);
         }
     }
 

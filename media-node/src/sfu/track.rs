@@ -30,6 +30,8 @@ pub struct PublishedTrack {
     pub last_keyframe_request: Vec<Option<Instant>>,
     /// When media last arrived, per layer.
     pub last_seen: Vec<Option<Instant>>,
+    /// Layers the node asked the publisher to pause because no subscriber wants them.
+    pub paused: Vec<bool>,
 }
 
 impl PublishedTrack {
@@ -45,6 +47,7 @@ impl PublishedTrack {
             rates: vec![RateMeter::default(); layers],
             last_keyframe_request: vec![None; layers],
             last_seen: vec![None; layers],
+            paused: vec![false; layers],
         }
     }
 
@@ -56,11 +59,13 @@ impl PublishedTrack {
         }
     }
 
-    /// Which layers arrived within the last [`LAYER_TIMEOUT`].
-    pub fn active_layers(&self, now: Instant) -> Vec<bool> {
+    /// Which layers can be chosen: those that arrived within the last [`LAYER_TIMEOUT`], and
+    /// those the node paused itself (they resume once a subscriber wants them).
+    pub fn available_layers(&self, now: Instant) -> Vec<bool> {
         self.last_seen
             .iter()
-            .map(|s| s.is_some_and(|t| now.saturating_duration_since(t) < LAYER_TIMEOUT))
+            .zip(&self.paused)
+            .map(|(s, &paused)| paused || s.is_some_and(|t| now.saturating_duration_since(t) < LAYER_TIMEOUT))
             .collect()
     }
 

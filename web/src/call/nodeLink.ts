@@ -201,11 +201,35 @@ export class NodeLink {
       case "offer":
         this.negotiation = this.negotiation.then(() => this.answer(message.sdp));
         return;
+      case "layers":
+        void this.sendOnlyLayers(message.mid, message.rids);
+        return;
       case "error":
         console.warn(`media node: ${message.message}`);
         return;
       default:
         return;
+    }
+  }
+
+  /** Pauses the simulcast layers of `mid` that no subscriber needs (and resumes wanted ones). */
+  private async sendOnlyLayers(mid: string, rids: string[]): Promise<void> {
+    const transceiver = [...this.senders.values()].find((t) => t.mid === mid);
+    if (!transceiver || this.closed) return;
+    const params = transceiver.sender.getParameters();
+    let changed = false;
+    for (const encoding of params.encodings) {
+      const active = encoding.rid === undefined || rids.includes(encoding.rid);
+      if (encoding.active !== active) {
+        encoding.active = active;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    try {
+      await transceiver.sender.setParameters(params);
+    } catch (error) {
+      console.warn("could not pause unused simulcast layers", error);
     }
   }
 

@@ -306,7 +306,15 @@ mid: string,
 /**
  * The layer's rid.
  */
-rid: string | null, } | { "type": "error", 
+rid: string | null, } | { "type": "layers", 
+/**
+ * Your sending mid.
+ */
+mid: string, 
+/**
+ * The rids to keep sending; every other layer may be paused.
+ */
+rids: Array<string>, } | { "type": "error", 
 /**
  * Human-readable detail.
  */
