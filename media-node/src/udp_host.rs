@@ -175,18 +175,30 @@ async fn run(
                         }
                     }
                 }
+                // A socket that stays readable wins every (biased) select, so the sleep below
+                // would never fire under load or a flood: give due timers their turn here.
+                let now = std::time::Instant::now();
+                if sfu.next_timeout().is_some_and(|t| t <= now) {
+                    sfu.handle_timeout(now, &mut send);
+                }
+                publish_stats_if_due(&sfu, &stats, &mut next_stats);
             }
             () = tokio::time::sleep_until(wake) => {
                 let now = std::time::Instant::now();
                 sfu.handle_timeout(now, &mut send);
-                if Instant::now() >= next_stats {
-                    next_stats = Instant::now() + STATS_INTERVAL;
-                    stats.send_replace(sfu.stats());
-                }
+                publish_stats_if_due(&sfu, &stats, &mut next_stats);
             }
         }
     }
     tracing::info!("media node stopped");
+}
+
+/// Refreshes the published statistics once every [`STATS_INTERVAL`].
+fn publish_stats_if_due(sfu: &Sfu, stats: &watch::Sender<SfuStats>, next_stats: &mut Instant) {
+    if Instant::now() >= *next_stats {
+        *next_stats = Instant::now() + STATS_INTERVAL;
+        stats.send_replace(sfu.stats());
+    }
 }
 
 fn execute(sfu: &mut Sfu, command: Command) {
