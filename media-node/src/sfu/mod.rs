@@ -413,7 +413,13 @@ impl Sfu {
                 let outcome = p.on_channel_message(&data.data);
                 let (call, id) = (p.call, p.id);
                 for i in outcome.opened {
-                    self.request_forwarded_keyframe(slot, i, KeyframeRequestKind::Pli, now);
+                    self.request_forwarded_keyframe(
+                        slot,
+                        i,
+                        ForwardedTrack::sending_layer,
+                        KeyframeRequestKind::Pli,
+                        now,
+                    );
                 }
                 if outcome.published_changed {
                     self.refresh_sources(call, id);
@@ -520,14 +526,17 @@ impl Sfu {
     fn on_keyframe_request(&mut self, slot: Slot, req: KeyframeRequest, now: Instant) {
         let Some(p) = self.slots[slot].as_ref() else { return };
         if let Some(i) = p.forwarded.iter().position(|t| t.state.mid() == Some(req.mid)) {
-            self.request_forwarded_keyframe(slot, i, req.kind, now);
+            self.request_forwarded_keyframe(slot, i, ForwardedTrack::sending_layer, req.kind, now);
         }
     }
 
+    /// Asks the publisher of `slot`'s forwarded track `index` for a keyframe of the layer
+    /// `pick` names (the one being forwarded, or the one the subscriber should move to).
     fn request_forwarded_keyframe(
         &mut self,
         slot: Slot,
         index: usize,
+        pick: fn(&ForwardedTrack) -> usize,
         kind: KeyframeRequestKind,
         now: Instant,
     ) {
@@ -536,7 +545,7 @@ impl Sfu {
         if t.kind != MediaKind::Video {
             return;
         }
-        let (publisher, mid_in, layer) = (t.publisher, t.mid_in, t.current.unwrap_or(t.target));
+        let (publisher, mid_in, layer) = (t.publisher, t.mid_in, pick(t));
         if let Some(origin) = self.slot_of(p.call, publisher) {
             self.request_keyframe(origin, mid_in, layer, kind, now);
         }
@@ -608,7 +617,7 @@ impl Sfu {
             Bitrate::bps(wanted.max(participant::INITIAL_ESTIMATE_BPS)),
         );
         for i in changed {
-            self.request_forwarded_keyframe_for_target(slot, i, now);
+            self.request_forwarded_keyframe(slot, i, |t| t.target, KeyframeRequestKind::Pli, now);
         }
     }
 
@@ -661,15 +670,6 @@ impl Sfu {
                 p.send(&NodeMessage::Layers { mid, rids });
             }
             self.enqueue(slot);
-        }
-    }
-
-    fn request_forwarded_keyframe_for_target(&mut self, slot: Slot, index: usize, now: Instant) {
-        let Some(p) = self.slots[slot].as_ref() else { return };
-        let Some(t) = p.forwarded.get(index) else { return };
-        let (publisher, mid_in, target) = (t.publisher, t.mid_in, t.target);
-        if let Some(origin) = self.slot_of(p.call, publisher) {
-            self.request_keyframe(origin, mid_in, target, KeyframeRequestKind::Pli, now);
         }
     }
 

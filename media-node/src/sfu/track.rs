@@ -171,6 +171,13 @@ impl ForwardedTrack {
     }
 }
 
+impl ForwardedTrack {
+    /// The layer the subscriber is getting: the current one, or the target before the first.
+    pub fn sending_layer(&self) -> usize {
+        self.current.unwrap_or(self.target)
+    }
+}
+
 /// A bitrate measured over one-second windows, smoothed.
 #[derive(Debug, Clone, Default)]
 pub struct RateMeter {

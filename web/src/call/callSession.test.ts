@@ -3,19 +3,12 @@ import { FakePeerConnection, asPeerConnectionFactory, fakeStream, fakeTrack, ins
 import { FakeWebSocket, installFakeWebSocketGlobal } from "../test/fakeWebSocket";
 import type { Peer } from "../protocol/generated";
 import { CallSession, type JoinOptions } from "./callSession";
-import type { PeershareTestHook } from "./testHook";
+import { type PeershareTestHook, createTestHook } from "./testHook";
 
 const URL = "ws://test/api/groups/abc/call";
 
 function setup() {
-  const hook: PeershareTestHook = {
-    peerConnections: new Map(),
-    participantId: null,
-    connectionState: "idle",
-    callMode: null,
-    nodeConnection: null,
-    nodeTracks: {},
-  };
+  const hook: PeershareTestHook = createTestHook();
   const session = new CallSession({
     url: URL,
     createWebSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,

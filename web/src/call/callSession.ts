@@ -445,11 +445,7 @@ export class CallSession {
   private finishSwitch(): void {
     const node = this.node;
     if (!node) return;
-    for (const [id, link] of [...this.links]) {
-      link.close();
-      this.links.delete(id);
-      if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
-    }
+    for (const id of [...this.links.keys()]) this.closeLink(id);
     for (const p of this.participants.values()) {
       this.participants.set(p.id, { ...p, stream: node.streamOf(p.id), linkState: node.pc.connectionState });
     }
@@ -504,7 +500,7 @@ export class CallSession {
         levels.set(track.participant, Number(stat.audioLevel ?? 0));
       }
     });
-    if (this.snapshot.switching && this.switchStartedAt !== null) {
+    if (this.switchStartedAt !== null) {
       const ready = [...this.participants.values()].every(
         (p) => (!p.media.video || decoding.has(p.id)) && (!p.media.audio || hearing.has(p.id)),
       );
@@ -579,13 +575,17 @@ export class CallSession {
   }
 
   private removeParticipant(id: number): void {
-    const link = this.links.get(id);
-    if (link) {
-      link.close();
-      this.links.delete(id);
-      if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
-    }
+    this.closeLink(id);
     this.participants.delete(id);
+  }
+
+  /** Closes the peer link to `id`, if there is one. */
+  private closeLink(id: number): void {
+    const link = this.links.get(id);
+    if (!link) return;
+    link.close();
+    this.links.delete(id);
+    if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
   }
 
   private closeAllLinks(): void {

@@ -26,12 +26,13 @@ declare global {
 
 /** The page's test hook, created on first use. */
 export function testHook(): PeershareTestHook {
-  if (typeof window === "undefined") return freshHook();
-  window.__peershare ??= freshHook();
+  if (typeof window === "undefined") return createTestHook();
+  window.__peershare ??= createTestHook();
   return window.__peershare;
 }
 
-function freshHook(): PeershareTestHook {
+/** A new, empty hook (tests pass their own to a session). */
+export function createTestHook(): PeershareTestHook {
   return {
     peerConnections: new Map(),
     participantId: null,
