@@ -20,4 +20,14 @@ describe("ConnectionIndicator", () => {
     expect(screen.getByText("· 23 ms")).toBeInTheDocument();
     expect(screen.getByRole("status")).not.toHaveTextContent("23");
   });
+
+  it("marks a call that runs through the media server, in words for screen readers", () => {
+    render(<ConnectionIndicator status="connected" latencyMs={23} mode="media_node" />);
+    expect(screen.getByText("Group call server")).toBeInTheDocument();
+  });
+
+  it("says nothing of a server in a peer-to-peer call", () => {
+    render(<ConnectionIndicator status="connected" latencyMs={23} mode="peer_to_peer" />);
+    expect(screen.queryByText("Group call server")).not.toBeInTheDocument();
+  });
 });

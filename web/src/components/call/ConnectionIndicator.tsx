@@ -43,14 +43,15 @@ export function ConnectionIndicator({ status, latencyMs, mode = null, switching 
         {LABELS[status]}
       </span>
       {status === "connected" && latencyMs !== null ? (
-        <span className="text-ink-muted" title="Round trip to the server">
+        <span className="whitespace-nowrap text-ink-muted" title="Round trip to the server">
           · {latencyMs} ms
         </span>
       ) : null}
       {status === "connected" && mode === "media_node" ? (
-        <span className="inline-flex items-center gap-1 text-ink-muted" title="Media goes through a PeerShare media server">
+        <span className="inline-flex items-center gap-1 whitespace-nowrap text-ink-muted" title="Media goes through a PeerShare media server">
           <Server aria-hidden="true" className="size-3.5" />
-          {switching ? "Moving to group call server…" : "Group call server"}
+          {/* Phones have room for the icon only; screen readers always get the words. */}
+          <span className="sr-only sm:not-sr-only">{switching ? "Moving to group call server…" : "Group call server"}</span>
         </span>
       ) : null}
     </div>
