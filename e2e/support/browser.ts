@@ -127,35 +127,47 @@ export async function expectNodeMediaFlowing(page: Page, others: number[], label
       })
       .toBe(true);
   } catch (error) {
-    const tracks = await page.evaluate(() => (window as unknown as { __peershare?: { nodeTracks: unknown } }).__peershare?.nodeTracks);
-    const outbound = await page.evaluate(async () => {
-      const pc = (window as unknown as { __peershare?: { nodeConnection: RTCPeerConnection | null } }).__peershare?.nodeConnection;
-      if (!pc) return null;
-      const out: unknown[] = [];
-      (await pc.getStats()).forEach((s: Record<string, unknown>) => {
-        if (s.type === 'outbound-rtp' && s.kind === 'video') {
-          out.push({ rid: s.rid, frames: s.framesEncoded, key: s.keyFramesEncoded, w: s.frameWidth, limit: s.qualityLimitationReason, pli: s.pliCount, fir: s.firCount, active: s.active });
-        }
-        if (s.type === 'inbound-rtp' && s.kind === 'video') {
-          out.push({ in: s.mid, packets: s.packetsReceived, lost: s.packetsLost, frames: s.framesReceived, dropped: s.framesDropped, decoded: s.framesDecoded, key: s.keyFramesDecoded, pli: s.pliCount, fir: s.firCount, nack: s.nackCount });
-        }
-      });
-      return out;
-    });
-    throw new Error(`${String(error)}\nlast stats: ${JSON.stringify(first)}\nnode tracks: ${JSON.stringify(tracks)}\nvideo rtp: ${JSON.stringify(outbound)}`);
+    throw new Error(`${String(error)}\nlast stats: ${JSON.stringify(first)}\n${await nodeDiagnostics(page)}`);
   }
   let later: NodeStats[] = [];
-  await expect
-    .poll(async () => {
-      later = await nodeStats(page);
-      return others.every((id) => {
-        const before = first.find((s) => s.participantId === id);
-        const now = later.find((s) => s.participantId === id);
-        return before && now && now.framesDecoded >= before.framesDecoded + 10 && now.audioPacketsReceived >= before.audioPacketsReceived + 10;
-      });
-    }, { message: `${label}: frames and audio packets from the node keep growing`, timeout: 60_000 })
-    .toBe(true);
+  try {
+    await expect
+      .poll(async () => {
+        later = await nodeStats(page);
+        return others.every((id) => {
+          const before = first.find((s) => s.participantId === id);
+          const now = later.find((s) => s.participantId === id);
+          return before && now && now.framesDecoded >= before.framesDecoded + 10 && now.audioPacketsReceived >= before.audioPacketsReceived + 10;
+        });
+      }, { message: `${label}: frames and audio packets from the node keep growing`, timeout: 60_000 })
+      .toBe(true);
+  } catch (error) {
+    throw new Error(`${String(error)}\nbefore: ${JSON.stringify(first)}\nafter: ${JSON.stringify(later)}\n${await nodeDiagnostics(page)}`);
+  }
   return later;
+}
+
+/** The tab's node track map and its video RTP stats, for failure messages. */
+async function nodeDiagnostics(page: Page): Promise<string> {
+  const tracks = await page.evaluate(() => (window as unknown as { __peershare?: { nodeTracks: unknown } }).__peershare?.nodeTracks);
+  const rtp = await page.evaluate(async () => {
+    const pc = (window as unknown as { __peershare?: { nodeConnection: RTCPeerConnection | null } }).__peershare?.nodeConnection;
+    if (!pc) return null;
+    const out: unknown[] = [];
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => {
+      if (s.type === 'outbound-rtp' && s.kind === 'video') {
+        out.push({ rid: s.rid, frames: s.framesEncoded, key: s.keyFramesEncoded, w: s.frameWidth, limit: s.qualityLimitationReason, pli: s.pliCount, fir: s.firCount, active: s.active });
+      }
+      if (s.type === 'inbound-rtp' && s.kind === 'video') {
+        out.push({ in: s.mid, packets: s.packetsReceived, lost: s.packetsLost, frames: s.framesReceived, dropped: s.framesDropped, decoded: s.framesDecoded, key: s.keyFramesDecoded, pli: s.pliCount, fir: s.firCount, nack: s.nackCount });
+      }
+      if (s.type === 'candidate-pair' && s.nominated) {
+        out.push({ pair: s.state, rtt: s.currentRoundTripTime, outgoing: s.availableOutgoingBitrate });
+      }
+    });
+    return out;
+  });
+  return `node tracks: ${JSON.stringify(tracks)}\nvideo rtp: ${JSON.stringify(rtp)}`;
 }
 
 /** This tab's participant id in the call, once it has been welcomed. */

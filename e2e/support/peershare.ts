@@ -12,7 +12,7 @@ export interface Peershare {
 const here = path.dirname(new URL(import.meta.url).pathname);
 
 function binary(): string {
-  return process.env.PEERSHARE_BIN ?? path.resolve(here, '../../target/debug/peershare');
+  return process.env.PEERSHARE_BIN ?? path.resolve(here, '../../target/release/peershare');
 }
 
 /** Starts `peershare dev` with extra flags and resolves once it prints its URL. */

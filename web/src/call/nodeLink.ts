@@ -63,7 +63,10 @@ export class NodeLink {
   /** participant → the viewport we last told the node (width×height in device pixels). */
   private readonly viewports = new Map<number, string>();
   private readonly wantedViewports = new Map<number, { width: number; height: number }>();
-  /** Serializes renegotiations the node asks for. */
+  /**
+   * Serializes the node's renegotiations and encoding changes: Chrome refuses `setParameters`
+   * while another change to the same sender is in flight.
+   */
   private negotiation: Promise<void> = Promise.resolve();
   private closed = false;
 
@@ -202,7 +205,7 @@ export class NodeLink {
         this.negotiation = this.negotiation.then(() => this.answer(message.sdp));
         return;
       case "layers":
-        void this.sendOnlyLayers(message.mid, message.rids);
+        this.negotiation = this.negotiation.then(() => this.sendOnlyLayers(message.mid, message.rids));
         return;
       case "error":
         console.warn(`media node: ${message.message}`);

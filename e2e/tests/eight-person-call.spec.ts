@@ -1,0 +1,55 @@
+/**
+ * Eight people in one call on the media node, on this two-core machine at low resolution:
+ * everyone decodes everyone's audio and video, verified from WebRTC stats.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { chromiumArgs } from '../playwright.config';
+import { expectNodeMediaFlowing, joinCall, participantId } from '../support/browser';
+import { lowResCameraClip } from '../support/lowResCamera';
+import { startPeershare, type Peershare } from '../support/peershare';
+import { captureAtAllSizes } from '../support/screenshots';
+
+let server: Peershare;
+
+// Eight tabs each encoding a 720p camera in three layers would need far more than two cores.
+test.use({
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [...chromiumArgs, `--use-file-for-fake-video-capture=${lowResCameraClip()}`],
+  },
+});
+
+test.beforeAll(async () => {
+  server = await startPeershare([], 'eight-person-call');
+});
+
+test.afterAll(async () => {
+  await server?.stop();
+});
+
+test('eight participants all see and hear each other through the media node', async ({ browser }) => {
+  test.setTimeout(600_000);
+  const pages: Page[] = [];
+  const problems: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const page = await (await browser.newContext({ viewport: { width: 640, height: 400 } })).newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'warning' && message.text().includes('media node')) problems.push(`Person ${i + 1}: ${message.text()}`);
+      if (message.type() === 'warning' && message.text().includes('simulcast')) problems.push(`Person ${i + 1}: ${message.text()}`);
+    });
+    pages.push(page);
+  }
+  await pages[0].goto(server.url);
+  await pages[0].getByRole('button', { name: 'Start a call' }).click();
+  await expect(pages[0]).toHaveURL(/\/c\/[A-Za-z0-9_-]+$/);
+  const callUrl = pages[0].url();
+  for (const [i, page] of pages.entries()) await joinCall(page, callUrl, `Person ${i + 1}`);
+  const ids: number[] = [];
+  for (const page of pages) ids.push(await participantId(page));
+  for (const [i, page] of pages.entries()) {
+    await expectNodeMediaFlowing(page, ids.filter((id) => id !== ids[i]), `Person ${i + 1}`);
+  }
+  await expect(pages[0].getByText('8 participants')).toBeVisible();
+  expect(problems, 'no failed renegotiation or layer change').toEqual([]);
+  await captureAtAllSizes(pages[0], 'group-call-8');
+});
