@@ -27,13 +27,13 @@ enum Task {
     Test,
     /// Run the benchmarks and write bench/results/*.json and the README table.
     Bench {
-        /// Runs of the first-frame benchmark.
+        /// Runs of the browser benchmarks (first frame; the switch takes at most 10).
         #[arg(long, default_value_t = 12)]
         runs: u32,
         /// WebSockets in the signaling load benchmark.
         #[arg(long, default_value_t = 1000)]
         connections: u32,
-        /// Run only this benchmark (the README table needs both).
+        /// Run only this benchmark (the README shows the latest figures of each).
         #[arg(long, value_enum)]
         only: Option<bench::Which>,
     },

@@ -573,20 +573,26 @@ impl Sfu {
         }
     }
 
-    /// Picks simulcast layers for one subscriber from its bandwidth estimate and tile sizes.
+    /// Picks simulcast layers for one subscriber from its bandwidth estimate and tile sizes, and
+    /// tells its bandwidth estimator what the subscriber's tracks need, so the pacer is never
+    /// held below what is being forwarded.
     fn choose_layers_for(&mut self, slot: Slot, now: Instant) {
         let Some(p) = self.slots[slot].as_ref() else { return };
         let mut indices = Vec::new();
         let mut demands = Vec::new();
+        // Tracks without simulcast (audio, screen shares, publishers that send one layer) are
+        // forwarded whole: their rate comes off the top of the budget.
+        let mut fixed_bps = 0;
         for (i, t) in p.forwarded.iter().enumerate() {
-            if t.kind != MediaKind::Video || t.publisher_gone {
+            if t.publisher_gone {
                 continue;
             }
             let Some(origin) = self.slot_of(p.call, t.publisher).and_then(|s| self.slots[s].as_ref()) else {
                 continue;
             };
             let Some(track) = origin.published.iter().find(|pt| pt.mid == t.mid_in) else { continue };
-            if track.rids.is_empty() {
+            if track.rids.is_empty() || t.kind != MediaKind::Video {
+                fixed_bps += track.layer_rates().first().copied().flatten().unwrap_or(default_rate(t.kind));
                 continue;
             }
             indices.push(i);
@@ -597,10 +603,7 @@ impl Sfu {
                 viewport_height: t.viewport_height,
             });
         }
-        if demands.is_empty() {
-            return;
-        }
-        let chosen = choose_layers(p.estimate_bps, &demands);
+        let chosen = choose_layers(p.estimate_bps.saturating_sub(fixed_bps), &demands);
         let Some(p) = self.slots[slot].as_mut() else { return };
         let mut changed = Vec::new();
         for (&i, &layer) in indices.iter().zip(&chosen) {
@@ -610,8 +613,9 @@ impl Sfu {
                 changed.push(i);
             }
         }
-        let wanted: u64 =
+        let simulcast_bps: u64 =
             demands.iter().map(|d| d.layer_rates.iter().flatten().max().copied().unwrap_or(0)).sum();
+        let wanted = simulcast_bps + fixed_bps;
         p.rtc.bwe().set_bitrate(
             Bitrate::bps(wanted / 4),
             Bitrate::bps(wanted.max(participant::INITIAL_ESTIMATE_BPS)),
@@ -688,6 +692,14 @@ impl Sfu {
                 self.enqueue(other);
             }
         }
+    }
+}
+
+/// Bitrate assumed for a track without simulcast before it has been measured (bits/s).
+fn default_rate(kind: MediaKind) -> u64 {
+    match kind {
+        MediaKind::Audio => 40_000,
+        MediaKind::Video => 1_000_000,
     }
 }
 

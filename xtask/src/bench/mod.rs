@@ -1,9 +1,11 @@
-//! `cargo xtask bench`: first remote frame in Chromium, and the signaling relay under load.
-//! Figures go to bench/results/*.json and a table in the README; nothing here asserts on time.
+//! `cargo xtask bench`: the media node under load, the P2P → node switch and the first remote
+//! frame in Chromium, and the signaling relay under load. Figures go to bench/results/*.json
+//! and tables in the README; nothing here asserts on time.
 
-mod first_frame;
+mod browser;
 mod readme_table;
 mod server_process;
+mod sfu;
 mod signaling;
 
 use crate::deps;
@@ -17,24 +19,34 @@ pub enum Which {
     Signaling,
     /// First remote frame in Chromium.
     FirstFrame,
+    /// Two tabs peer-to-peer, a third joins: the move to the media node in Chromium.
+    Switch,
+    /// The media node under load from str0m clients.
+    Sfu,
 }
 
-/// Runs the benchmarks and updates the results and (when both ran) the README table.
+/// Runs the benchmarks (all, or `only` one) and updates the results and the README tables.
 pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<()> {
+    let wanted = |which: Which| only.is_none_or(|o| o == which);
     let mut steps = Steps::default();
-    steps.run(
-        "build peershare (release)",
-        cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
-    )?;
     let results = Path::new("bench/results");
     std::fs::create_dir_all(results)?;
 
-    if only != Some(Which::FirstFrame) {
+    if wanted(Which::Sfu) {
+        sfu::run(&mut steps, &results.join("sfu.json"))?;
+    }
+    if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) {
+        steps.run(
+            "build peershare (release)",
+            cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
+        )?;
+    }
+    if wanted(Which::Signaling) {
         let signaling = signaling::run(connections)?;
         std::fs::write(results.join("signaling.json"), serde_json::to_string_pretty(&signaling)?)?;
         eprintln!("signaling: {}", serde_json::to_string(&signaling)?);
     }
-    if only != Some(Which::Signaling) {
+    if wanted(Which::FirstFrame) || wanted(Which::Switch) {
         deps::apt_packages(&mut steps)?;
         deps::npm_packages(&mut steps, "web")?;
         deps::npm_packages(&mut steps, "e2e")?;
@@ -43,14 +55,14 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
             c.current_dir("web");
             c
         })?;
-        first_frame::run(&mut steps, runs, &results.join("first-frame.json"))?;
     }
-    if only.is_none() {
-        let read = |name: &str| -> anyhow::Result<serde_json::Value> {
-            Ok(serde_json::from_str(&std::fs::read_to_string(results.join(name))?)?)
-        };
-        readme_table::update(Path::new("README.md"), &read("signaling.json")?, &read("first-frame.json")?)?;
+    if wanted(Which::FirstFrame) {
+        browser::run(&mut steps, runs, &results.join("first-frame.json"))?;
     }
+    if wanted(Which::Switch) {
+        browser::run_switch(&mut steps, runs.min(10), &results.join("p2p-to-node.json"))?;
+    }
+    readme_table::update(Path::new("README.md"), results)?;
     steps.summary();
     Ok(())
 }

@@ -1,43 +1,117 @@
-//! Writes the latest benchmark figures into the README between markers.
+//! Writes the latest benchmark figures into the README between markers, from whatever
+//! bench/results/*.json files exist.
 
 use anyhow::Context;
 use serde_json::Value;
+use std::fmt::Write as _;
 use std::path::Path;
 
 const START: &str = "<!-- bench:start -->";
 const END: &str = "<!-- bench:end -->";
 
-/// Replaces the table between the markers in `readme`.
-pub fn update(readme: &Path, signaling: &Value, first_frame: &Value) -> anyhow::Result<()> {
+/// Replaces the tables between the markers in `readme` with the figures in `results`.
+pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
+    let read = |name: &str| -> Option<Value> {
+        serde_json::from_str(&std::fs::read_to_string(results.join(name)).ok()?).ok()
+    };
     let text = std::fs::read_to_string(readme)?;
     let (head, rest) = text.split_once(START).context("README has no bench:start marker")?;
     let (_, tail) = rest.split_once(END).context("README has no bench:end marker")?;
-    let s = signaling;
-    let machine = machine_description();
-    let table = format!(
-        "{START}\n_Last run: {date} on {machine}._\n\n\
-| benchmark | figure |\n|---|---|\n\
-| first remote frame after \"Join call\" (loopback, {runs} runs) | p50 **{p50:.0} ms**, max {max:.0} ms |\n\
-| signaling: {conns} WebSockets in {rooms} two-person rooms, {offered:.0} msg/s offered | {relayed:.0} msg/s relayed, {lost} lost |\n\
-| signaling relay latency | p50 {lp50:.2} ms, p99 {lp99:.2} ms, max {lmax:.1} ms |\n\
-| `peershare dev` peak memory under that load | {rss:.1} MiB |\n\n\
-Raw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench`.\n{END}",
-        date = first_frame["date"].as_str().unwrap_or("?"),
-        runs = first_frame["runs"],
-        p50 = first_frame["p50_ms"].as_f64().unwrap_or(f64::NAN),
-        max = first_frame["max_ms"].as_f64().unwrap_or(f64::NAN),
-        conns = s["connections"],
-        rooms = s["rooms"],
-        offered = s["offered_per_second"].as_f64().unwrap_or(0.0),
-        relayed = s["relayed_per_second"].as_f64().unwrap_or(0.0),
-        lost = s["messages_lost"],
-        lp50 = s["latency_p50_ms"].as_f64().unwrap_or(f64::NAN),
-        lp99 = s["latency_p99_ms"].as_f64().unwrap_or(f64::NAN),
-        lmax = s["latency_max_ms"].as_f64().unwrap_or(f64::NAN),
-        rss = s["server_peak_rss_mib"].as_f64().unwrap_or(f64::NAN),
-    );
+    let mut table = format!("{START}\n_Machine: {}._\n\n", machine_description());
+    table.push_str("| benchmark | figure |\n|---|---|\n");
+    if let Some(f) = read("first-frame.json") {
+        writeln!(
+            table,
+            "| first remote frame after \"Join call\" (loopback, {} runs, {}) | p50 **{:.0} ms**, max {:.0} ms |",
+            f["runs"],
+            date(&f),
+            num(&f["p50_ms"]),
+            num(&f["max_ms"])
+        )?;
+    }
+    if let Some(w) = read("p2p-to-node.json") {
+        writeln!(
+            table,
+            "| third joins a P2P call: all three decode everyone through the node, from \"Join call\" ({} runs, {}) | p50 **{:.0} ms**, max {:.0} ms |",
+            w["runs"],
+            date(&w),
+            num(&w["all_decode_p50_ms"]),
+            num(&w["all_decode_max_ms"])
+        )?;
+        writeln!(
+            table,
+            "| longest gap between frames in the original two tabs across that switch | p50 {:.0} ms, max {:.0} ms |",
+            num(&w["longest_gap_p50_ms"]),
+            num(&w["longest_gap_max_ms"])
+        )?;
+    }
+    if let Some(s) = read("signaling.json") {
+        writeln!(
+            table,
+            "| signaling: {} WebSockets in {} rooms, {:.0} msg/s offered | {:.0} msg/s relayed, {} lost |",
+            s["connections"],
+            s["rooms"],
+            num(&s["offered_per_second"]),
+            num(&s["relayed_per_second"]),
+            s["messages_lost"]
+        )?;
+        writeln!(
+            table,
+            "| signaling relay latency | p50 {:.2} ms, p99 {:.2} ms, max {:.1} ms |",
+            num(&s["latency_p50_ms"]),
+            num(&s["latency_p99_ms"]),
+            num(&s["latency_max_ms"])
+        )?;
+        writeln!(
+            table,
+            "| `peershare dev` peak memory under that load | {:.1} MiB |",
+            num(&s["server_peak_rss_mib"])
+        )?;
+    }
+    if let Some(sfu) = read("sfu.json") {
+        writeln!(
+            table,
+            "\nMedia node under load (`peershare-loadgen`: calls of {} str0m clients over loopback UDP, each \
+             publishing 50 audio + 90 video packets/s and receiving everyone else; the clients share the \
+             machine with the node):\n",
+            sfu["call_size"]
+        )?;
+        table.push_str(
+            "| calls | people | packets in/s | packets out/s | node CPU (cores) | packets out per core-second | \
+             audio latency p50/p99 | video frame latency p50/p99 | frame loss | node memory per person |\n\
+             |---|---|---|---|---|---|---|---|---|---|\n",
+        );
+        for step in sfu["steps"].as_array().into_iter().flatten() {
+            writeln!(
+                table,
+                "| {} | {} | {:.0} | {:.0} | {:.2} | **{:.0}** | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2}% | {:.0} KiB |",
+                step["calls"],
+                step["participants"],
+                num(&step["packets_in_per_s"]),
+                num(&step["packets_out_per_s"]),
+                num(&step["node_cpu_cores"]),
+                num(&step["packets_out_per_cpu_second"]),
+                num(&step["audio_latency"]["p50_ms"]),
+                num(&step["audio_latency"]["p99_ms"]),
+                num(&step["video_latency"]["p50_ms"]),
+                num(&step["video_latency"]["p99_ms"]),
+                num(&step["frame_loss_pct"]),
+                num(&step["rss_per_participant_kib"]),
+            )?;
+        }
+    }
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling`).\n");
+    table.push_str(END);
     std::fs::write(readme, format!("{head}{table}{tail}"))?;
     Ok(())
+}
+
+fn num(v: &Value) -> f64 {
+    v.as_f64().unwrap_or(f64::NAN)
+}
+
+fn date(v: &Value) -> &str {
+    v["date"].as_str().unwrap_or("date unknown")
 }
 
 fn machine_description() -> String {

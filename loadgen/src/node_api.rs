@@ -1,0 +1,104 @@
+//! The media node's control API as the load generator uses it: tokens signed with the key the
+//! node was started with, calls opened and participants added over HTTP.
+
+use peershare_core::Timestamp;
+use peershare_core::media::{MediaClaims, MediaTokenSigner};
+use peershare_core::protocol::{ParticipantId, SdpType, SessionDescription};
+use peershare_media_node::token::JwtSigner;
+use std::net::SocketAddr;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// A client of one node's control API.
+#[derive(Debug)]
+pub struct NodeApi {
+    http: reqwest::Client,
+    base: String,
+    node_id: String,
+    signer: JwtSigner,
+}
+
+impl NodeApi {
+    /// The API at `addr` of the node `node_id`, which trusts `signer`'s key.
+    pub fn new(addr: SocketAddr, node_id: &str, signer: JwtSigner) -> Self {
+        Self {
+            http: reqwest::Client::new(),
+            base: format!("http://{addr}"),
+            node_id: node_id.to_owned(),
+            signer,
+        }
+    }
+
+    /// Opens a call session.
+    pub async fn create_call(&self, call: &str) -> anyhow::Result<()> {
+        let token = self.sign(&MediaClaims::room(&self.node_id, call, now()))?;
+        let response =
+            self.http.post(format!("{}/v1/calls/{call}", self.base)).bearer_auth(token).send().await?;
+        anyhow::ensure!(response.status().is_success(), "creating {call}: {}", response.text().await?);
+        Ok(())
+    }
+
+    /// Adds participant `id` to `call` with an SDP offer; returns the node's answer.
+    pub async fn add_participant(
+        &self,
+        call: &str,
+        id: u32,
+        offer: String,
+    ) -> anyhow::Result<SessionDescription> {
+        let token = self.sign(&MediaClaims::participant(&self.node_id, call, ParticipantId(id), now()))?;
+        let response = self
+            .http
+            .post(format!("{}/v1/calls/{call}/participants", self.base))
+            .bearer_auth(token)
+            .json(&SessionDescription { kind: SdpType::Offer, sdp: offer })
+            .send()
+            .await?;
+        anyhow::ensure!(response.status().is_success(), "joining {call} as {id}: {}", response.text().await?);
+        let answer: SessionDescription = response.json().await?;
+        anyhow::ensure!(answer.kind == SdpType::Answer, "the node answered with {:?}", answer.kind);
+        Ok(answer)
+    }
+
+    /// A counter from the node's Prometheus `/metrics` (summed over labels).
+    pub async fn metric(&self, name: &str) -> anyhow::Result<f64> {
+        let text = self.http.get(format!("{}/metrics", self.base)).send().await?.text().await?;
+        Ok(prometheus_value(&text, name))
+    }
+
+    fn sign(&self, claims: &MediaClaims) -> anyhow::Result<String> {
+        Ok(self.signer.sign(claims)?)
+    }
+}
+
+/// The sum of all samples of `name` in a Prometheus text exposition.
+fn prometheus_value(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            let metric = series.split('{').next()?;
+            (metric == name).then(|| value.parse::<f64>().ok()).flatten()
+        })
+        .sum()
+}
+
+fn now() -> Timestamp {
+    let ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0);
+    Timestamp::from_millis(ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prometheus_value;
+
+    #[test]
+    fn reads_a_metric_summed_over_labels_and_ignores_lookalikes() {
+        let text = "# TYPE media_node_datagrams_out_total counter\n\
+                    media_node_datagrams_out_total{node=\"a\"} 120\n\
+                    media_node_datagrams_out_total{node=\"b\"} 5\n\
+                    media_node_datagrams_out_total_extra{node=\"a\"} 99\n\
+                    media_node_participants 3\n";
+        assert_eq!(prometheus_value(text, "media_node_datagrams_out_total"), 125.0);
+        assert_eq!(prometheus_value(text, "media_node_participants"), 3.0);
+        assert_eq!(prometheus_value(text, "missing"), 0.0);
+    }
+}

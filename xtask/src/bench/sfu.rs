@@ -1,0 +1,28 @@
+//! The media node under load: `peershare-loadgen` starts a release `peershare-media-node` and
+//! raises the number of calls of str0m clients step by step.
+
+use crate::steps::{Steps, cmd, target_dir};
+use std::path::Path;
+
+/// Builds the node and the load generator, runs the steps and writes the figures to `out`.
+pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
+    steps.run(
+        "build media node and load generator (release)",
+        cmd(
+            "cargo",
+            &[
+                "build",
+                "--release",
+                "--locked",
+                "--package",
+                "peershare-media-node",
+                "--package",
+                "peershare-loadgen",
+            ],
+        ),
+    )?;
+    let release = target_dir().join("release");
+    let mut c = std::process::Command::new(release.join("peershare-loadgen"));
+    c.arg("--node-bin").arg(release.join("peershare-media-node")).arg("--out").arg(std::path::absolute(out)?);
+    steps.run("media node under load (str0m clients, loopback UDP)", c)
+}
