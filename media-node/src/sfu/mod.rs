@@ -316,7 +316,7 @@ impl Sfu {
                 while let Some(slot) = self.relayer.pop() {
                     self.choose_layers_for(slot, now);
                 }
-                self.pause_unwanted_layers();
+                self.pause_unwanted_layers(now);
                 continue;
             }
             if let Some(slot) = self.gone.pop() {
@@ -628,12 +628,12 @@ impl Sfu {
     /// Tells each publisher which simulcast layers some subscriber wants, so it can pause the
     /// others. The two lowest layers always stay on: resuming a paused layer makes the browser
     /// reconfigure its encoder, which stalls every layer for a moment, so only the expensive top
-    /// layer is worth pausing.
-    fn pause_unwanted_layers(&mut self) {
+    /// layer is worth pausing, and only once it has gone unwanted for a while.
+    fn pause_unwanted_layers(&mut self, now: Instant) {
         for slot in 0..self.slots.len() {
             let Some(p) = self.slots[slot].as_ref() else { continue };
             let (call, publisher) = (p.call, p.id);
-            let mut changes = Vec::new();
+            let mut wanted_by_track = Vec::new();
             for (ti, track) in p.published.iter().enumerate() {
                 if track.rids.is_empty() {
                     continue;
@@ -656,24 +656,31 @@ impl Sfu {
                         }
                     }
                 }
-                let paused: Vec<bool> = wanted.iter().map(|w| !w).collect();
-                if paused != track.paused {
-                    changes.push((ti, paused, wanted));
-                }
-            }
-            if changes.is_empty() {
-                continue;
+                wanted_by_track.push((ti, wanted));
             }
             let Some(p) = self.slots[slot].as_mut() else { continue };
-            for (ti, paused, wanted) in changes {
+            let mut changed = false;
+            for (ti, wanted) in wanted_by_track {
                 let track = &mut p.published[ti];
+                let paused = track.pauses_for(&wanted, now);
+                if paused == track.paused {
+                    continue;
+                }
                 track.paused = paused;
                 let mid = track.mid.to_string();
-                let rids =
-                    track.rids.iter().zip(&wanted).filter(|(_, w)| **w).map(|(r, _)| r.to_string()).collect();
+                let rids = track
+                    .rids
+                    .iter()
+                    .zip(&track.paused)
+                    .filter(|(_, paused)| !**paused)
+                    .map(|(r, _)| r.to_string())
+                    .collect();
                 p.send(&NodeMessage::Layers { mid, rids });
+                changed = true;
             }
-            self.enqueue(slot);
+            if changed {
+                self.enqueue(slot);
+            }
         }
     }
 

@@ -11,6 +11,9 @@ pub const KEYFRAME_REQUEST_INTERVAL: Duration = Duration::from_millis(300);
 /// A layer with no media for this long counts as stopped.
 pub const LAYER_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// How long a simulcast layer must go unwanted before the publisher is asked to pause it.
+pub const PAUSE_AFTER: Duration = Duration::from_secs(2);
+
 /// A track a participant publishes to the node.
 #[derive(Debug)]
 pub struct PublishedTrack {
@@ -32,6 +35,8 @@ pub struct PublishedTrack {
     pub last_seen: Vec<Option<Instant>>,
     /// Layers the node asked the publisher to pause because no subscriber wants them.
     pub paused: Vec<bool>,
+    /// Since when nobody has wanted each layer (`None` while someone does).
+    pub unwanted_since: Vec<Option<Instant>>,
 }
 
 impl PublishedTrack {
@@ -48,7 +53,26 @@ impl PublishedTrack {
             last_keyframe_request: vec![None; layers],
             last_seen: vec![None; layers],
             paused: vec![false; layers],
+            unwanted_since: vec![None; layers],
         }
+    }
+
+    /// Which layers should be paused given which are `wanted` now: a wanted layer resumes at
+    /// once, an unwanted one pauses only after [`PAUSE_AFTER`] without anyone wanting it, so
+    /// layer choices that settle over the first seconds of a call do not flap the encoder.
+    pub fn pauses_for(&mut self, wanted: &[bool], now: Instant) -> Vec<bool> {
+        self.unwanted_since
+            .iter_mut()
+            .zip(wanted)
+            .map(|(since, &wanted)| {
+                if wanted {
+                    *since = None;
+                    false
+                } else {
+                    now.saturating_duration_since(*since.get_or_insert(now)) >= PAUSE_AFTER
+                }
+            })
+            .collect()
     }
 
     /// Counts a frame of `bytes` on `layer` arriving at `now`.
@@ -255,6 +279,22 @@ mod tests {
         let switched = rebase.map(ninety(900_000), at(66), true).numer();
         assert_eq!(switched, 4_000 + 33 * 90, "continues 33 ms after the last frame");
         assert_eq!(rebase.map(ninety(903_000), at(99), false).numer(), switched + 3_000);
+    }
+
+    #[test]
+    fn an_unwanted_layer_pauses_only_after_a_while_and_resumes_at_once() {
+        let t0 = Instant::now();
+        let rid = |r: &str| Rid::from(r);
+        let mut track =
+            PublishedTrack::new(Mid::from("1"), MediaKind::Video, vec![rid("q"), rid("h"), rid("f")]);
+        let top_unwanted = [true, true, false];
+        assert_eq!(track.pauses_for(&top_unwanted, t0), [false; 3], "not at once");
+        assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER / 2), [false; 3]);
+        assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER), [false, false, true]);
+        assert_eq!(track.pauses_for(&[true; 3], t0 + PAUSE_AFTER * 2), [false; 3], "wanted again: resumes");
+        // Wanted for a moment in between: the clock starts over.
+        assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER * 3), [false; 3]);
+        assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER * 4), [false, false, true]);
     }
 
     #[test]

@@ -68,6 +68,9 @@ export class NodeLink {
    * while another change to the same sender is in flight.
    */
   private negotiation: Promise<void> = Promise.resolve();
+  /** The node's latest layer wishes not yet applied, by mid. */
+  private readonly wantedLayers = new Map<string, string[]>();
+  private layersQueued = false;
   private closed = false;
 
   constructor(
@@ -205,7 +208,12 @@ export class NodeLink {
         this.negotiation = this.negotiation.then(() => this.answer(message.sdp));
         return;
       case "layers":
-        this.negotiation = this.negotiation.then(() => this.sendOnlyLayers(message.mid, message.rids));
+        this.wantedLayers.set(message.mid, message.rids);
+        if (!this.layersQueued) {
+          // One pass applies the latest wish for every mid, however many arrived meanwhile.
+          this.layersQueued = true;
+          this.negotiation = this.negotiation.then(() => this.applyWantedLayers());
+        }
         return;
       case "error":
         console.warn(`media node: ${message.message}`);
@@ -213,6 +221,13 @@ export class NodeLink {
       default:
         return;
     }
+  }
+
+  private async applyWantedLayers(): Promise<void> {
+    this.layersQueued = false;
+    const wanted = [...this.wantedLayers];
+    this.wantedLayers.clear();
+    for (const [mid, rids] of wanted) await this.sendOnlyLayers(mid, rids);
   }
 
   /** Pauses the simulcast layers of `mid` that no subscriber needs (and resumes wanted ones). */
