@@ -25,8 +25,8 @@ export function lowResCameraClip(width = 320, height = 180, fps = 15, frames = 4
         frame[y * width + x] = inBar ? 235 : 16 + ((x + y + f * 4) % 200);
       }
     }
-    frame.fill(96 + ((f * 3) % 64), lumaSize, lumaSize + chromaSize);
-    frame.fill(160, lumaSize + chromaSize);
+    // Neutral chroma: a grey picture, like a dim room.
+    frame.fill(128, lumaSize);
     chunks.push(Buffer.from('FRAME\n'), frame);
   }
   writeFileSync(file, Buffer.concat(chunks));

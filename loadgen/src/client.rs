@@ -7,13 +7,14 @@ use crate::node_api::NodeApi;
 use crate::payload::{self, Stamp};
 use crate::tally::Tally;
 use peershare_core::protocol::{ClientNodeMessage, NODE_CHANNEL_LABEL, NodeMessage, SessionDescription};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use str0m::change::{SdpAnswer, SdpOffer};
 use str0m::channel::ChannelId;
 use str0m::format::Codec;
-use str0m::media::{Direction, Frequency, KeyframeRequest, MediaData, MediaKind, MediaTime, Mid, Pt};
+use str0m::media::{Direction, Frequency, KeyframeRequest, MediaData, MediaKind, MediaTime, Mid, Pt, Rid};
 use str0m::net::{DatagramRecv, Protocol, Receive};
 use str0m::{Candidate, Event, IceConnectionState, Input, Output, Rtc};
 use tokio::net::UdpSocket;
@@ -23,6 +24,9 @@ const AUDIO_INTERVAL: Duration = Duration::from_millis(20);
 
 /// Time between two video frames (30 frames/s).
 const VIDEO_INTERVAL: Duration = Duration::from_micros(33_333);
+
+/// How often str0m reports per-stream packet counts.
+const STATS_INTERVAL: Duration = Duration::from_secs(1);
 
 /// Datagrams read in one wake-up before the client's timers get a turn.
 const READ_BATCH: usize = 32;
@@ -40,6 +44,15 @@ pub struct ClientState {
     pub tally: Tally,
     /// Problems (node errors, refused offers); a healthy run has none.
     pub errors: Vec<String>,
+    /// RTP packets received so far per incoming mid and rid, from str0m's ingress stats.
+    pub packets_received: HashMap<(Mid, Option<Rid>), u64>,
+}
+
+impl ClientState {
+    /// RTP media packets received so far (refreshed every [`STATS_INTERVAL`]).
+    pub fn media_packets_received(&self) -> u64 {
+        self.packets_received.values().sum()
+    }
 }
 
 /// A running client.
@@ -59,7 +72,7 @@ impl Client {
         let socket = UdpSocket::bind("127.0.0.1:0").await?;
         let local = socket.local_addr()?;
         let now = Instant::now();
-        let mut rtc = Rtc::builder().build(now);
+        let mut rtc = Rtc::builder().set_stats_interval(Some(STATS_INTERVAL)).build(now);
         rtc.add_local_candidate(Candidate::host(local, "udp")?);
         let mut change = rtc.sdp_api();
         let stream = format!("load-{id}");
@@ -205,6 +218,9 @@ impl Runner {
             Event::ChannelOpen(id, label) if label == NODE_CHANNEL_LABEL => self.channel = Some(id),
             Event::ChannelData(data) if Some(data.id) == self.channel => self.on_node_message(&data.data),
             Event::MediaData(data) => self.on_media(&data),
+            Event::MediaIngressStats(stats) => {
+                self.state().packets_received.insert((stats.mid, stats.rid), stats.packets);
+            }
             Event::KeyframeRequest(KeyframeRequest { mid, .. }) if mid == self.video.mid => {
                 self.keyframe_due = true;
                 self.state().keyframe_requests += 1;

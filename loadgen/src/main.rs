@@ -74,12 +74,16 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
         }
         let started = Instant::now();
         let (cpu0, in0, out0) = (node.cpu_seconds()?, api.metric(IN).await?, api.metric(OUT).await?);
+        let media0 = media_packets(&clients);
         bar.set_message(format!("{calls} calls of {}: measuring", config.call_size));
         tick(&bar, config.seconds).await;
         let (cpu1, in1, out1) = (node.cpu_seconds()?, api.metric(IN).await?, api.metric(OUT).await?);
+        let media = media_packets(&clients) - media0;
         let seconds = started.elapsed().as_secs_f64();
 
-        let step = summarize(&clients, calls, config.call_size, seconds, cpu1 - cpu0, in1 - in0, out1 - out0);
+        let counts =
+            Counts { cpu_seconds: cpu1 - cpu0, datagrams_in: in1 - in0, datagrams_out: out1 - out0, media };
+        let step = summarize(&clients, calls, config.call_size, seconds, counts);
         let step = Step {
             node_rss_mib: node.rss_bytes()? as f64 / 1_048_576.0,
             rss_per_participant_kib: node.rss_bytes()?.saturating_sub(idle_rss) as f64
@@ -88,11 +92,11 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
             ..step
         };
         bar.println(format!(
-            "{calls} calls ({} people): {:.0} pkts/s out on {:.2} cores = {:.0} per core-second; audio p99 {:.2} ms; loss {:.2}%",
+            "{calls} calls ({} people): {:.0} media packets/s forwarded on {:.2} cores = {:.0} per core-second; audio p99 {:.2} ms; loss {:.2}%",
             step.participants,
-            step.packets_out_per_s,
+            step.media_packets_per_s,
             step.node_cpu_cores,
-            step.packets_out_per_cpu_second,
+            step.media_packets_per_cpu_second,
             step.audio_latency.p99_ms,
             step.frame_loss_pct
         ));
@@ -144,16 +148,24 @@ async fn tick(bar: &ProgressBar, seconds: u64) {
     }
 }
 
-/// Merges every client's window into one step.
-fn summarize(
-    clients: &[Client],
-    calls: u32,
-    call_size: u32,
-    seconds: f64,
+/// RTP media packets all clients have received so far.
+fn media_packets(clients: &[Client]) -> f64 {
+    clients.iter().map(|c| c.state().media_packets_received()).sum::<u64>() as f64
+}
+
+/// What the node did during a window.
+struct Counts {
     cpu_seconds: f64,
-    packets_in: f64,
-    packets_out: f64,
-) -> Step {
+    datagrams_in: f64,
+    datagrams_out: f64,
+    /// RTP media packets subscribers received: what the node forwarded, without RTCP,
+    /// padding, STUN or data-channel traffic.
+    media: f64,
+}
+
+/// Merges every client's window into one step.
+fn summarize(clients: &[Client], calls: u32, call_size: u32, seconds: f64, counts: Counts) -> Step {
+    let Counts { cpu_seconds, datagrams_in: packets_in, datagrams_out: packets_out, media } = counts;
     let mut audio = Histogram::<u64>::new(3).expect("valid histogram");
     let mut video = Histogram::<u64>::new(3).expect("valid histogram");
     let (mut expected, mut received, mut errors, mut missing) = (0, 0, 0, 0);
@@ -180,6 +192,8 @@ fn summarize(
         packets_out_per_s: out_per_s,
         node_cpu_cores: (cores * 1000.0).round() / 1000.0,
         packets_out_per_cpu_second: if cpu_seconds > 0.0 { packets_out / cpu_seconds } else { 0.0 },
+        media_packets_per_s: media / seconds,
+        media_packets_per_cpu_second: if cpu_seconds > 0.0 { media / cpu_seconds } else { 0.0 },
         audio_latency: Percentiles::of(&audio),
         video_latency: Percentiles::of(&video),
         frame_loss_pct: if expected > 0 {

@@ -43,8 +43,12 @@ pub struct Step {
     pub packets_out_per_s: f64,
     /// CPU the node used, in cores (CPU seconds per second).
     pub node_cpu_cores: f64,
-    /// Datagrams out per CPU-second of the node: the throughput one core would reach.
+    /// Datagrams out per CPU-second of the node.
     pub packets_out_per_cpu_second: f64,
+    /// RTP media packets subscribers received per second: what the node forwarded.
+    pub media_packets_per_s: f64,
+    /// Media packets forwarded per CPU-second of the node: the throughput one core would reach.
+    pub media_packets_per_cpu_second: f64,
     /// Send → receive latency of audio frames through the node (one packet each).
     pub audio_latency: Percentiles,
     /// Send → receive latency of whole video frames (three packets each) through the node.
@@ -92,13 +96,14 @@ impl Report {
         );
         for s in &self.steps {
             out.push_str(&format!(
-                "{:>5} {:>6} {:>8.0} {:>9.0} {:>6.2} {:>10.0} {:>6.2}/{:<7.2} {:>6.2}/{:<7.2} {:>6.2} {:>9.0}\n",
+                "{:>5} {:>6} {:>9.0} {:>10.0} {:>9.0} {:>6.2} {:>11.0} {:>6.2}/{:<7.2} {:>6.2}/{:<7.2} {:>6.2} {:>9.0}\n",
                 s.calls,
                 s.participants,
                 s.packets_in_per_s,
                 s.packets_out_per_s,
+                s.media_packets_per_s,
                 s.node_cpu_cores,
-                s.packets_out_per_cpu_second,
+                s.media_packets_per_cpu_second,
                 s.audio_latency.p50_ms,
                 s.audio_latency.p99_ms,
                 s.video_latency.p50_ms,

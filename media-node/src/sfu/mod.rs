@@ -27,6 +27,9 @@ use track::{ForwardedTrack, Negotiation, PublishedTrack};
 /// Simulcast layers (lowest first) a publisher keeps sending even when nobody watches them.
 const ALWAYS_SENT_LAYERS: usize = 2;
 
+/// Due timeouts one `drive` serves itself before handing the `Rtc` back to the host's timer.
+const MAX_INLINE_TIMEOUTS: u32 = 64;
+
 /// How often layer choices are revisited even when nothing prompted it.
 const RELAYER_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -336,6 +339,7 @@ impl Sfu {
             return;
         }
         p.negotiate();
+        let mut inline_timeouts = 0;
         loop {
             let Some(p) = self.slots.get_mut(slot).and_then(Option::as_mut) else { return };
             if !p.rtc.is_alive() {
@@ -355,6 +359,16 @@ impl Sfu {
                     self.stats.datagrams_out += 1;
                     self.stats.bytes_out += t.contents.len() as u64;
                     out(t.destination, &t.contents);
+                }
+                Output::Timeout(t) if t <= now && inline_timeouts < MAX_INLINE_TIMEOUTS => {
+                    // Already due (str0m's pacer asks again after every packet it releases):
+                    // serve it here rather than through the host's timer.
+                    inline_timeouts += 1;
+                    if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
+                        tracing::debug!(participant = %p.id, error = %e, "timeout failed; disconnecting");
+                        self.mark_gone(slot);
+                        return;
+                    }
                 }
                 Output::Timeout(t) => {
                     p.next_timeout = t;
