@@ -75,15 +75,18 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
         let started = Instant::now();
         let (cpu0, in0, out0) = (node.cpu_seconds()?, api.metric(IN).await?, api.metric(OUT).await?);
         let media0 = media_packets(&clients);
+        let own0 = node.own_cpu_seconds()?;
         bar.set_message(format!("{calls} calls of {}: measuring", config.call_size));
         tick(&bar, config.seconds).await;
         let (cpu1, in1, out1) = (node.cpu_seconds()?, api.metric(IN).await?, api.metric(OUT).await?);
         let media = media_packets(&clients) - media0;
+        let own = node.own_cpu_seconds()? - own0;
         let seconds = started.elapsed().as_secs_f64();
 
         let counts =
             Counts { cpu_seconds: cpu1 - cpu0, datagrams_in: in1 - in0, datagrams_out: out1 - out0, media };
         let step = summarize(&clients, calls, config.call_size, seconds, counts);
+        let step = Step { loadgen_cpu_cores: (own / seconds * 1000.0).round() / 1000.0, ..step };
         let step = Step {
             node_rss_mib: node.rss_bytes()? as f64 / 1_048_576.0,
             rss_per_participant_kib: node.rss_bytes()?.saturating_sub(idle_rss) as f64
@@ -193,6 +196,7 @@ fn summarize(clients: &[Client], calls: u32, call_size: u32, seconds: f64, count
         node_cpu_cores: (cores * 1000.0).round() / 1000.0,
         packets_out_per_cpu_second: if cpu_seconds > 0.0 { packets_out / cpu_seconds } else { 0.0 },
         media_packets_per_s: media / seconds,
+        loadgen_cpu_cores: 0.0,
         media_packets_per_cpu_second: if cpu_seconds > 0.0 { media / cpu_seconds } else { 0.0 },
         audio_latency: Percentiles::of(&audio),
         video_latency: Percentiles::of(&video),

@@ -49,12 +49,12 @@ impl NodeProcess {
 
     /// CPU seconds (user + system) the node has used so far.
     pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid))?;
-        // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
-        let rest = stat.rsplit_once(')').context("malformed /proc stat")?.1;
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
-        Ok((ticks(11) + ticks(12)) / self.clock_ticks)
+        process_cpu_seconds(&self.pid.to_string(), self.clock_ticks)
+    }
+
+    /// CPU seconds the load generator itself has used so far.
+    pub fn own_cpu_seconds(&self) -> anyhow::Result<f64> {
+        process_cpu_seconds("self", self.clock_ticks)
     }
 
     /// Resident memory of the node in bytes.
@@ -72,6 +72,16 @@ impl NodeProcess {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+}
+
+/// User + system CPU seconds of `/proc/<pid>`.
+fn process_cpu_seconds(pid: &str, clock_ticks: f64) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+    let rest = stat.rsplit_once(')').context("malformed /proc stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    Ok((ticks(11) + ticks(12)) / clock_ticks)
 }
 
 /// `getconf CLK_TCK`, which is 100 on every Linux this runs on.

@@ -43,6 +43,9 @@ pub struct Step {
     pub packets_out_per_s: f64,
     /// CPU the node used, in cores (CPU seconds per second).
     pub node_cpu_cores: f64,
+    /// CPU the load generator used, in cores: near 1.0 it is the bottleneck (it runs on one
+    /// thread), and latency figures include its own queueing.
+    pub loadgen_cpu_cores: f64,
     /// Datagrams out per CPU-second of the node.
     pub packets_out_per_cpu_second: f64,
     /// RTP media packets subscribers received per second: what the node forwarded.
@@ -96,7 +99,7 @@ impl Report {
         );
         for s in &self.steps {
             out.push_str(&format!(
-                "{:>5} {:>6} {:>9.0} {:>10.0} {:>9.0} {:>6.2} {:>11.0} {:>6.2}/{:<7.2} {:>6.2}/{:<7.2} {:>6.2} {:>9.0}\n",
+                "{:>5} {:>6} {:>9.0} {:>10.0} {:>9.0} {:>6.2} {:>11.0} {:>7.2} {:>6.2}/{:<7.2} {:>6.2}/{:<7.2} {:>6.2} {:>9.0}\n",
                 s.calls,
                 s.participants,
                 s.packets_in_per_s,
@@ -104,6 +107,7 @@ impl Report {
                 s.media_packets_per_s,
                 s.node_cpu_cores,
                 s.media_packets_per_cpu_second,
+                s.loadgen_cpu_cores,
                 s.audio_latency.p50_ms,
                 s.audio_latency.p99_ms,
                 s.video_latency.p50_ms,

@@ -78,13 +78,14 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
         )?;
         table.push_str(
             "| calls | people | datagrams in/s | datagrams out/s | media packets forwarded/s | node CPU (cores) | \
-             media packets per core-second | audio latency p50/p99 | video frame latency p50/p99 | frame loss | \
-             node memory per person |\n|---|---|---|---|---|---|---|---|---|---|---|\n",
+             media packets per core-second | load generator CPU (cores) | audio latency p50/p99 | \
+             video frame latency p50/p99 | frame loss | node memory per person |\n\
+             |---|---|---|---|---|---|---|---|---|---|---|---|\n",
         );
         for step in sfu["steps"].as_array().into_iter().flatten() {
             writeln!(
                 table,
-                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | **{:.0}** | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2}% | {:.0} KiB |",
+                "| {} | {} | {:.0} | {:.0} | {:.0} | {:.2} | **{:.0}** | {:.2} | {:.2} / {:.2} ms | {:.2} / {:.2} ms | {:.2}% | {:.0} KiB |",
                 step["calls"],
                 step["participants"],
                 num(&step["packets_in_per_s"]),
@@ -92,6 +93,7 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
                 num(&step["media_packets_per_s"]),
                 num(&step["node_cpu_cores"]),
                 num(&step["media_packets_per_cpu_second"]),
+                num(&step["loadgen_cpu_cores"]),
                 num(&step["audio_latency"]["p50_ms"]),
                 num(&step["audio_latency"]["p99_ms"]),
                 num(&step["video_latency"]["p50_ms"]),
