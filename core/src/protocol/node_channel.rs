@@ -125,3 +125,41 @@ pub enum ClientNodeMessage {
         height: u32,
     },
 }
+
+impl ClientNodeMessage {
+    /// Parses one data-channel message from a browser (UTF-8 JSON bytes), as the node does.
+    pub fn parse(data: &[u8]) -> Result<Self, serde_json::Error> {
+        serde_json::from_slice(data)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_browsers_send() {
+        assert_eq!(
+            ClientNodeMessage::parse(br#"{"type":"viewport","mid":"3","width":640,"height":360}"#).ok(),
+            Some(ClientNodeMessage::Viewport { mid: "3".into(), width: 640, height: 360 })
+        );
+        assert_eq!(
+            ClientNodeMessage::parse(br#"{"type":"publish","mid":"1","source":"screen"}"#).ok(),
+            Some(ClientNodeMessage::Publish {
+                mid: "1".into(),
+                source: TrackSource::Screen,
+                width: None,
+                height: None
+            })
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_messages() {
+        assert!(ClientNodeMessage::parse(b"").is_err());
+        assert!(ClientNodeMessage::parse(b"\xff{}").is_err());
+        assert!(ClientNodeMessage::parse(br#"{"type":"offer"}"#).is_err());
+        assert!(ClientNodeMessage::parse(br#"{"type":"viewport","mid":"3","width":-1,"height":0}"#).is_err());
+        assert!(ClientNodeMessage::parse(br#"{"type":"teleport"}"#).is_err());
+    }
+}

@@ -147,7 +147,7 @@ impl Participant {
     /// Handles one message from the participant's data channel.
     pub fn on_channel_message(&mut self, data: &[u8]) -> ChannelOutcome {
         let mut outcome = ChannelOutcome::default();
-        let message = match serde_json::from_slice::<ClientNodeMessage>(data) {
+        let message = match ClientNodeMessage::parse(data) {
             Ok(m) => m,
             Err(e) => {
                 self.send(&NodeMessage::Error { message: format!("malformed message: {e}") });
