@@ -1,7 +1,8 @@
-//! `cargo xtask dev`, `test` and `gen`.
+//! `cargo xtask dev`, `test`, `fuzz` and `gen`.
 
 use crate::deps;
 use crate::steps::{Steps, cmd, target_dir};
+use anyhow::{Context, bail};
 
 /// Builds the web client and runs `peershare dev` in the foreground.
 pub fn dev(args: &[String]) -> anyhow::Result<()> {
@@ -44,6 +45,7 @@ pub fn test() -> anyhow::Result<()> {
     } else {
         steps.run("Rust tests", cmd("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"]))?;
     }
+    fuzz_targets(&mut steps, CI_FUZZ_SECONDS)?;
 
     steps.run("web typecheck", npm("web", &["run", "typecheck"]))?;
     steps.run("web lint", npm("web", &["run", "lint"]))?;
@@ -62,6 +64,59 @@ pub fn test() -> anyhow::Result<()> {
     steps.run("end-to-end tests (Chromium)", e2e)?;
     steps.summary();
     eprintln!("\nALL TESTS PASSED");
+    Ok(())
+}
+
+/// Seconds each fuzz target runs in `cargo xtask test`: a smoke run over the seeds and the
+/// corpus kept from earlier runs; `cargo xtask fuzz` runs longer.
+const CI_FUZZ_SECONDS: u32 = 10;
+
+/// Runs every fuzz target for `seconds` each, failing at the first crash.
+pub fn fuzz(seconds: u32) -> anyhow::Result<()> {
+    let mut steps = Steps::default();
+    fuzz_targets(&mut steps, seconds)?;
+    steps.summary();
+    eprintln!("\nNO CRASH FOUND");
+    Ok(())
+}
+
+/// Builds and runs the fuzz targets on the stable toolchain: without a sanitizer, because
+/// AddressSanitizer needs `-Zsanitizer` (nightly, or stable with `RUSTC_BOOTSTRAP=1`) and runs
+/// about 5× slower. The code under test is safe Rust; debug assertions and overflow checks stay
+/// on.
+///
+/// Runs every target `cargo fuzz list` names. New inputs go to a corpus under the target dir,
+/// kept between runs; `fuzz/corpus/<target>` holds the committed seeds and is only read. A crashing input is written to
+/// `fuzz/artifacts/<target>/` and printed in base64.
+fn fuzz_targets(steps: &mut Steps, seconds: u32) -> anyhow::Result<()> {
+    deps::cargo_fuzz(steps)?;
+    steps.run(
+        "fuzz: fetch (locked)",
+        cmd("cargo", &["fetch", "--locked", "--manifest-path", "fuzz/Cargo.toml"]),
+    )?;
+    steps.run("fuzz: build targets", cmd("cargo", &["fuzz", "build", "--sanitizer", "none"]))?;
+    let list = cmd("cargo", &["fuzz", "list"]).output().context("cannot run `cargo fuzz list`")?;
+    if !list.status.success() {
+        bail!("`cargo fuzz list` failed: {}", String::from_utf8_lossy(&list.stderr));
+    }
+    let stdout = String::from_utf8_lossy(&list.stdout);
+    let targets: Vec<&str> = stdout.lines().map(str::trim).filter(|t| !t.is_empty()).collect();
+    if targets.is_empty() {
+        bail!("`cargo fuzz list` found no fuzz target in fuzz/");
+    }
+    let max_total_time = format!("-max_total_time={seconds}");
+    for target in targets {
+        let corpus = target_dir().join("fuzz-corpus").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        let mut run = cmd("cargo", &["fuzz", "run", "--sanitizer", "none", target]);
+        run.arg(&corpus);
+        let seeds = format!("fuzz/corpus/{target}");
+        if std::path::Path::new(&seeds).is_dir() {
+            run.arg(seeds);
+        }
+        run.args(["--", &max_total_time, "-timeout=10", "-print_final_stats=1"]);
+        steps.run(&format!("fuzz {target} ({seconds} s)"), run)?;
+    }
     Ok(())
 }
 

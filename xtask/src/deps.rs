@@ -1,5 +1,5 @@
-//! Installs what the tasks need when it is missing: Debian packages, the wasm target, npm
-//! packages. Each check is cheap, so warm runs skip straight past.
+//! Installs what the tasks need when it is missing: Debian packages, the wasm target,
+//! cargo-fuzz, npm packages. Each check is cheap, so warm runs skip straight past.
 
 use crate::steps::{Steps, cmd};
 use std::path::Path;
@@ -30,6 +30,14 @@ pub fn wasm_target(steps: &mut Steps) -> anyhow::Result<()> {
         "rustup target add wasm32-unknown-unknown",
         cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]),
     )
+}
+
+/// Installs cargo-fuzz from crates.io unless `cargo fuzz` already runs.
+pub fn cargo_fuzz(steps: &mut Steps) -> anyhow::Result<()> {
+    if cmd("cargo", &["fuzz", "--version"]).output().is_ok_and(|o| o.status.success()) {
+        return Ok(());
+    }
+    steps.run("cargo install cargo-fuzz", cmd("cargo", &["install", "--locked", "cargo-fuzz"]))
 }
 
 /// Runs `npm ci` in `dir` unless its node_modules matches its lockfile.

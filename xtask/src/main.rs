@@ -23,8 +23,14 @@ enum Task {
         #[arg(last = true)]
         args: Vec<String>,
     },
-    /// Run every check and test: fmt, clippy, wasm check, Rust tests, web tests, end-to-end.
+    /// Run every check and test: fmt, clippy, wasm check, Rust tests, fuzzing, web tests, end-to-end.
     Test,
+    /// Run each cargo-fuzz target in fuzz/ (installs cargo-fuzz when missing); fails on a crash.
+    Fuzz {
+        /// Seconds to fuzz each target.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+        seconds: u32,
+    },
     /// Run the benchmarks and write bench/results/*.json and the README table.
     Bench {
         /// Runs of the browser benchmarks (first frame; the switch takes at most 10).
@@ -48,6 +54,7 @@ fn main() -> anyhow::Result<()> {
     match cli.task {
         Task::Dev { args } => commands::dev(&args),
         Task::Test => commands::test(),
+        Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
         Task::Gen => commands::gen_types(),
     }
