@@ -62,6 +62,8 @@ test('peer-to-peer to media node switch', async ({ browser }) => {
   }
   const s = [...switchMs].sort((a, b) => a - b);
   const g = [...gapMs].sort((a, b) => a - b);
+  const afterWelcome = switchMs.map((ms, i) => ms - welcomedMs[i]);
+  const w = [...afterWelcome].sort((a, b) => a - b);
   const result = {
     date: new Date().toISOString().slice(0, 10),
     runs,
@@ -69,6 +71,9 @@ test('peer-to-peer to media node switch', async ({ browser }) => {
     all_decode_ms: switchMs,
     all_decode_p50_ms: quantile(s, 0.5),
     all_decode_max_ms: s[s.length - 1],
+    after_welcome_ms: afterWelcome,
+    after_welcome_p50_ms: quantile(w, 0.5),
+    after_welcome_max_ms: w[w.length - 1],
     longest_gap_ms: gapMs,
     longest_gap_p50_ms: quantile(g, 0.5),
     longest_gap_max_ms: g[g.length - 1],

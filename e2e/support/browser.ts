@@ -173,7 +173,7 @@ async function nodeDiagnostics(page: Page): Promise<string> {
 /** This tab's participant id in the call, once it has been welcomed. */
 export async function participantId(page: Page): Promise<number> {
   const read = () => page.evaluate(() => (window as unknown as { __peershare?: { participantId: number | null } }).__peershare?.participantId ?? null);
-  await expect.poll(read, { message: 'the tab is welcomed into the call', timeout: 90_000 }).not.toBeNull();
+  await expect.poll(read, { message: 'the tab is welcomed into the call', timeout: 90_000, intervals: [50] }).not.toBeNull();
   return (await read()) as number;
 }
 

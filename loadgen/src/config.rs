@@ -17,7 +17,7 @@ pub struct LoadConfig {
     pub call_size: u32,
 
     /// Calls open at each step (comma-separated, rising).
-    #[arg(long, value_delimiter = ',', default_value = "1,2,4,6,8,10,12")]
+    #[arg(long, value_delimiter = ',', default_value = "1,2,4,8,12,16,20")]
     pub calls: Vec<u32>,
 
     /// Seconds to let each step settle before measuring.

@@ -85,13 +85,15 @@ impl Report {
     /// A fixed-width table for the terminal.
     pub fn table(&self) -> String {
         let mut out = format!(
-            "{:>5} {:>6} {:>8} {:>9} {:>6} {:>10} {:>14} {:>14} {:>6} {:>9}\n",
+            "{:>5} {:>6} {:>9} {:>10} {:>9} {:>6} {:>11} {:>7} {:>14} {:>14} {:>6} {:>9}\n",
             "calls",
             "people",
-            "pkts in/s",
-            "pkts out/s",
+            "dgrams in",
+            "dgrams out",
+            "media/s",
             "cores",
-            "out/core-s",
+            "media/core",
+            "gen cpu",
             "audio p50/p99",
             "video p50/p99",
             "loss%",
