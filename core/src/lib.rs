@@ -5,6 +5,7 @@
 //! so the same call behaves the same in every host and in a unit test.
 
 pub mod group_id;
+pub mod groups;
 pub mod http_error;
 pub mod media;
 pub mod protocol;

@@ -3,6 +3,7 @@
 //! `web/src/protocol/generated.ts` is checked in; the test below fails when it is stale and
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
+use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, Role, SettingsPatch};
 use crate::protocol::{
     CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
     IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaNodeAccess, MediaState,
@@ -40,6 +41,11 @@ pub fn generate() -> String {
         ForwardedTrack::decl(),
         NodeMessage::decl(),
         ClientNodeMessage::decl(),
+        Role::decl(),
+        DefaultLayout::decl(),
+        GroupSettings::decl(),
+        SettingsPatch::decl(),
+        InviteRequest::decl(),
     ];
     let mut out =
         String::from("// Generated from peershare-core by `cargo xtask gen`. Do not edit by hand.\n\n");

@@ -357,3 +357,61 @@ width: number,
  * Rendered height.
  */
 height: number, };
+
+export type Role = "member" | "admin" | "owner";
+
+export type DefaultLayout = "grid" | "speaker";
+
+export type GroupSettings = { 
+/**
+ * Whether people without an account may join the group's call with a guest pass.
+ */
+guests_allowed: boolean, 
+/**
+ * The lowest role that may start a recording.
+ */
+record_role: Role, 
+/**
+ * The lowest role that may create invite links.
+ */
+invite_role: Role, 
+/**
+ * Most people in the group's call at once.
+ */
+max_participants: number, 
+/**
+ * The call screen's layout when someone joins.
+ */
+default_layout: DefaultLayout, };
+
+export type SettingsPatch = { 
+/**
+ * New value of [`GroupSettings::guests_allowed`].
+ */
+guests_allowed?: boolean, 
+/**
+ * New value of [`GroupSettings::record_role`].
+ */
+record_role?: Role, 
+/**
+ * New value of [`GroupSettings::invite_role`].
+ */
+invite_role?: Role, 
+/**
+ * New value of [`GroupSettings::max_participants`].
+ */
+max_participants?: number, 
+/**
+ * New value of [`GroupSettings::default_layout`].
+ */
+default_layout?: DefaultLayout, };
+
+export type InviteRequest = { 
+/**
+ * How long the link works, in milliseconds.
+ */
+ttl_ms: bigint, 
+/**
+ * How many people may join through it (unlimited when absent).
+ */
+max_uses?: number, };
