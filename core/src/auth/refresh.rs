@@ -1,0 +1,115 @@
+//! Refresh tokens: one family per sign-in, a new token at every use, and reuse of a token
+//! that was already exchanged treated as theft, revoking the whole family.
+
+use crate::Timestamp;
+use std::time::Duration;
+
+/// How long a refresh token (and so a session without activity) lasts.
+pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// A stored refresh token (hosts store a hash of the token itself, never the token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshRecord {
+    /// The sign-in this token descends from.
+    pub family: String,
+    /// The account.
+    pub user: String,
+    /// When it stops working.
+    pub expires_at: Timestamp,
+    /// Whether it was already exchanged for a newer token.
+    pub used: bool,
+    /// Whether its family was revoked (sign-out, or reuse detected).
+    pub revoked: bool,
+}
+
+/// What presenting a refresh token leads to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    /// Valid: mark this one used, issue a new one in the same family and a new access token.
+    Rotate {
+        /// The family the new token joins.
+        family: String,
+        /// The account to issue for.
+        user: String,
+    },
+    /// A token already exchanged came back: someone else holds a copy. Revoke the family
+    /// and refuse.
+    ReuseDetected {
+        /// The family to revoke.
+        family: String,
+    },
+    /// Expired, revoked or unknown: refuse (sign in again).
+    Refused,
+}
+
+impl RefreshRecord {
+    /// A new family's first token for `user`, issued at `now`.
+    pub fn first(family: &str, user: &str, now: Timestamp) -> Self {
+        Self {
+            family: family.to_owned(),
+            user: user.to_owned(),
+            expires_at: now.plus(REFRESH_TTL),
+            used: false,
+            revoked: false,
+        }
+    }
+
+    /// The token that replaces this one at `now`.
+    pub fn successor(&self, now: Timestamp) -> Self {
+        Self::first(&self.family, &self.user, now)
+    }
+}
+
+/// What to do with a presented refresh token whose stored record is `record` (`None` when
+/// the hash matches nothing). Hosts apply the outcome in one conditional write, so two
+/// concurrent uses of one token cannot both rotate.
+pub fn redeem(record: Option<&RefreshRecord>, now: Timestamp) -> RefreshOutcome {
+    let Some(r) = record else { return RefreshOutcome::Refused };
+    if r.revoked || now >= r.expires_at {
+        return RefreshOutcome::Refused;
+    }
+    if r.used {
+        return RefreshOutcome::ReuseDetected { family: r.family.clone() };
+    }
+    RefreshOutcome::Rotate { family: r.family.clone(), user: r.user.clone() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: Timestamp = Timestamp::from_millis(1_800_000_000_000);
+
+    #[test]
+    fn a_fresh_token_rotates_within_its_family() {
+        let first = RefreshRecord::first("fam", "u1", T0);
+        assert_eq!(
+            redeem(Some(&first), T0),
+            RefreshOutcome::Rotate { family: "fam".into(), user: "u1".into() }
+        );
+        let next = first.successor(T0.plus(Duration::from_secs(60)));
+        assert_eq!((next.family.as_str(), next.used), ("fam", false));
+        assert_eq!(next.expires_at, T0.plus(Duration::from_secs(60)).plus(REFRESH_TTL));
+    }
+
+    #[test]
+    fn reusing_an_exchanged_token_flags_its_family() {
+        let used = RefreshRecord { used: true, ..RefreshRecord::first("fam", "u1", T0) };
+        assert_eq!(redeem(Some(&used), T0), RefreshOutcome::ReuseDetected { family: "fam".into() });
+    }
+
+    #[test]
+    fn expired_revoked_and_unknown_tokens_are_refused() {
+        let fresh = RefreshRecord::first("fam", "u1", T0);
+        assert_eq!(redeem(Some(&fresh), fresh.expires_at), RefreshOutcome::Refused, "expiry is exclusive");
+        let revoked = RefreshRecord { revoked: true, ..fresh.clone() };
+        assert_eq!(redeem(Some(&revoked), T0), RefreshOutcome::Refused);
+        let revoked_and_used = RefreshRecord { revoked: true, used: true, ..fresh };
+        assert_eq!(
+            redeem(Some(&revoked_and_used), T0),
+            RefreshOutcome::Refused,
+            "already revoked: nothing more to do"
+        );
+        assert_eq!(redeem(None, T0), RefreshOutcome::Refused);
+    }
+}
