@@ -61,12 +61,13 @@ pub enum Principal {
 }
 
 impl AccessClaims {
-    /// Claims for an account's access token issued at `now`.
+    /// Claims for an account's access token issued at `now`, which must be on the Unix-epoch
+    /// clock (JWT times are Unix seconds).
     pub fn user(id: &str, name: &str, now: Timestamp) -> Self {
         Self::new(id, SessionKind::User, name, None, now, ACCESS_TTL)
     }
 
-    /// Claims for a guest's token for `group`, issued at `now`.
+    /// Claims for a guest's token for `group`, issued at `now` (Unix-epoch clock).
     pub fn guest(id: &str, name: &str, group: GroupId, now: Timestamp) -> Self {
         Self::new(id, SessionKind::Guest, name, Some(group), now, GUEST_TTL)
     }

@@ -65,11 +65,15 @@ impl RefreshRecord {
 /// concurrent uses of one token cannot both rotate.
 pub fn redeem(record: Option<&RefreshRecord>, now: Timestamp) -> RefreshOutcome {
     let Some(r) = record else { return RefreshOutcome::Refused };
-    if r.revoked || now >= r.expires_at {
+    if r.revoked {
         return RefreshOutcome::Refused;
     }
+    // Reuse is theft whether or not the copy has expired since: the family must go.
     if r.used {
         return RefreshOutcome::ReuseDetected { family: r.family.clone() };
+    }
+    if now >= r.expires_at {
+        return RefreshOutcome::Refused;
     }
     RefreshOutcome::Rotate { family: r.family.clone(), user: r.user.clone() }
 }
@@ -93,9 +97,13 @@ mod tests {
     }
 
     #[test]
-    fn reusing_an_exchanged_token_flags_its_family() {
+    fn reusing_an_exchanged_token_flags_its_family_even_after_it_expired() {
         let used = RefreshRecord { used: true, ..RefreshRecord::first("fam", "u1", T0) };
         assert_eq!(redeem(Some(&used), T0), RefreshOutcome::ReuseDetected { family: "fam".into() });
+        assert_eq!(
+            redeem(Some(&used), used.expires_at.plus(Duration::from_secs(1))),
+            RefreshOutcome::ReuseDetected { family: "fam".into() }
+        );
     }
 
     #[test]

@@ -18,8 +18,9 @@ pub enum TextError {
     /// Longer than the limit (in characters, after trimming).
     #[error("longer than {0} characters")]
     TooLong(usize),
-    /// Contains a control character (descriptions may contain line breaks).
-    #[error("contains a control character")]
+    /// Contains a control character (descriptions may contain line breaks), or an invisible
+    /// or text-direction character that could disguise it.
+    #[error("contains a control or invisible character")]
     ControlCharacter,
 }
 
@@ -69,10 +70,17 @@ fn check(text: &str, max: usize, line_breaks: bool) -> Result<(), TextError> {
     if text.chars().count() > max {
         return Err(TextError::TooLong(max));
     }
-    if text.chars().any(|c| c.is_control() && !(line_breaks && (c == '\n' || c == '\r'))) {
+    if text.chars().any(|c| (c.is_control() && !(line_breaks && (c == '\n' || c == '\r'))) || is_invisible(c))
+    {
         return Err(TextError::ControlCharacter);
     }
     Ok(())
+}
+
+/// Zero-width and bidirectional formatting characters: they make a name look blank or like
+/// another one.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 macro_rules! text_conversions {
@@ -119,6 +127,8 @@ mod tests {
         );
         assert_eq!(GroupName::parse("a\nb"), Err(TextError::ControlCharacter));
         assert_eq!(GroupName::parse("a\u{7}b"), Err(TextError::ControlCharacter));
+        assert_eq!(GroupName::parse("Ops\u{202E}moc.exe"), Err(TextError::ControlCharacter), "bidi override");
+        assert_eq!(GroupName::parse("\u{200B}"), Err(TextError::ControlCharacter), "zero-width space");
     }
 
     #[test]

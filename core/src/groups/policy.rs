@@ -80,7 +80,9 @@ pub enum MembershipError {
 }
 
 /// Whether a member whose role is `target` may be given `new`, with `owners` owners now.
-/// (That the caller may change roles at all is [`authorize`]'s `Action::ChangeRole`.)
+/// (That the caller may change roles at all is [`authorize`]'s `Action::ChangeRole`.) Hosts
+/// must count owners and write the change atomically (a transaction or a conditional write),
+/// or two owners demoting each other at once could leave the group without one.
 pub fn check_role_change(target: Role, new: Role, owners: usize) -> Result<(), MembershipError> {
     if target == Role::Owner && new != Role::Owner && owners <= 1 {
         return Err(MembershipError::LastOwner);
@@ -88,7 +90,8 @@ pub fn check_role_change(target: Role, new: Role, owners: usize) -> Result<(), M
     Ok(())
 }
 
-/// Whether a member whose role is `target` may be removed, with `owners` owners now.
+/// Whether a member whose role is `target` may be removed, with `owners` owners now (counted
+/// and written atomically, as for [`check_role_change`]).
 pub fn check_removal(target: Role, owners: usize) -> Result<(), MembershipError> {
     if target == Role::Owner && owners <= 1 { Err(MembershipError::LastOwner) } else { Ok(()) }
 }

@@ -22,7 +22,8 @@ pub enum DefaultLayout {
     Speaker,
 }
 
-/// A group's settings. Always valid: built by [`Default`] or by applying a [`SettingsPatch`].
+/// A group's settings. Valid when built by [`Default`] or by [`GroupSettings::apply`]; hosts only
+/// deserialize settings they stored that way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct GroupSettings {
     /// Whether people without an account may join the group's call with a guest pass.
@@ -81,13 +82,28 @@ pub enum SettingsError {
     /// The patch changes nothing.
     #[error("the change names no setting")]
     Empty,
+    /// The patch would set, or change, who may record or invite above the caller's own role.
+    #[error("only an owner may change a setting reserved to owners")]
+    AboveYourRole,
 }
 
 impl GroupSettings {
-    /// The settings after `patch`, or why the patch is refused (nothing is half-applied).
-    pub fn apply(&self, patch: &SettingsPatch) -> Result<Self, SettingsError> {
+    /// The settings after `patch` made by someone with role `by`, or why the patch is refused
+    /// (nothing is half-applied). Nobody may hand out, or take away, a right reserved to a role
+    /// above their own: an admin cannot open recording to everyone when owners kept it.
+    pub fn apply(&self, patch: &SettingsPatch, by: Role) -> Result<Self, SettingsError> {
         if *patch == SettingsPatch::default() {
             return Err(SettingsError::Empty);
+        }
+        for (current, wanted) in
+            [(self.record_role, patch.record_role), (self.invite_role, patch.invite_role)]
+        {
+            if let Some(wanted) = wanted
+                && wanted != current
+                && (wanted > by || current > by)
+            {
+                return Err(SettingsError::AboveYourRole);
+            }
         }
         let mut next = *self;
         if let Some(v) = patch.guests_allowed {
@@ -121,7 +137,7 @@ mod tests {
         let before = GroupSettings::default();
         let patch =
             SettingsPatch { guests_allowed: Some(true), max_participants: Some(8), ..Default::default() };
-        let after = before.apply(&patch).expect("valid");
+        let after = before.apply(&patch, Role::Admin).expect("valid");
         assert_eq!(after, GroupSettings { guests_allowed: true, max_participants: 8, ..before });
     }
 
@@ -134,17 +150,48 @@ mod tests {
                 max_participants: Some(bad),
                 ..Default::default()
             };
-            assert_eq!(before.apply(&patch), Err(SettingsError::ParticipantLimit(bad)));
+            assert_eq!(before.apply(&patch, Role::Admin), Err(SettingsError::ParticipantLimit(bad)));
         }
         for good in [MIN_PARTICIPANTS_LIMIT, MAX_PARTICIPANTS_LIMIT] {
             let patch = SettingsPatch { max_participants: Some(good), ..Default::default() };
-            assert_eq!(before.apply(&patch).map(|s| s.max_participants), Ok(good));
+            assert_eq!(before.apply(&patch, Role::Admin).map(|s| s.max_participants), Ok(good));
         }
     }
 
     #[test]
+    fn nobody_changes_a_right_reserved_above_their_role() {
+        let owners_record = GroupSettings { record_role: Role::Owner, ..GroupSettings::default() };
+        let open_recording = SettingsPatch { record_role: Some(Role::Member), ..Default::default() };
+        assert_eq!(owners_record.apply(&open_recording, Role::Admin), Err(SettingsError::AboveYourRole));
+        assert_eq!(
+            owners_record.apply(&open_recording, Role::Owner).map(|s| s.record_role),
+            Ok(Role::Member)
+        );
+        let lock_invites = SettingsPatch { invite_role: Some(Role::Owner), ..Default::default() };
+        assert_eq!(
+            GroupSettings::default().apply(&lock_invites, Role::Admin),
+            Err(SettingsError::AboveYourRole)
+        );
+        let widen_invites = SettingsPatch { invite_role: Some(Role::Member), ..Default::default() };
+        assert_eq!(
+            GroupSettings::default().apply(&widen_invites, Role::Admin).map(|s| s.invite_role),
+            Ok(Role::Member)
+        );
+        // Restating the current value is not a change.
+        let same = SettingsPatch {
+            record_role: Some(Role::Owner),
+            guests_allowed: Some(true),
+            ..Default::default()
+        };
+        assert_eq!(owners_record.apply(&same, Role::Admin).map(|s| s.guests_allowed), Ok(true));
+    }
+
+    #[test]
     fn an_empty_patch_is_an_error_and_unknown_fields_do_not_parse() {
-        assert_eq!(GroupSettings::default().apply(&SettingsPatch::default()), Err(SettingsError::Empty));
+        assert_eq!(
+            GroupSettings::default().apply(&SettingsPatch::default(), Role::Owner),
+            Err(SettingsError::Empty)
+        );
         assert!(serde_json::from_str::<SettingsPatch>(r#"{"guests":true}"#).is_err());
         assert!(serde_json::from_str::<SettingsPatch>(r#"{"record_role":"superuser"}"#).is_err());
         let parsed: SettingsPatch = serde_json::from_str(r#"{"record_role":"member"}"#).expect("valid");

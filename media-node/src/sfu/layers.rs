@@ -46,6 +46,15 @@ impl VideoDemand {
         (layer + 1..=self.useful_cap()).find(|&l| self.is_active(l))
     }
 
+    /// The bitrate worth probing for when `chosen` is forwarded: that of the next useful layer
+    /// up, or of `chosen` when it is the top.
+    pub fn desired_rate(&self, chosen: usize) -> u64 {
+        if self.layers() == 0 {
+            return 0;
+        }
+        self.rate(self.step_up(chosen).unwrap_or(chosen))
+    }
+
     /// The highest layer worth sending: the smallest one at least as tall as the tile.
     fn useful_cap(&self) -> usize {
         let top = self.layers().saturating_sub(1);

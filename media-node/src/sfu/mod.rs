@@ -27,9 +27,6 @@ use track::{ForwardedTrack, Negotiation, PublishedTrack};
 /// Simulcast layers (lowest first) a publisher keeps sending even when nobody watches them.
 const ALWAYS_SENT_LAYERS: usize = 2;
 
-/// Due timeouts one `drive` serves itself before handing the `Rtc` back to the host's timer.
-const MAX_INLINE_TIMEOUTS: u32 = 64;
-
 /// How often layer choices are revisited even when nothing prompted it.
 const RELAYER_INTERVAL: Duration = Duration::from_secs(1);
 
@@ -339,7 +336,6 @@ impl Sfu {
             return;
         }
         p.negotiate();
-        let mut inline_timeouts = 0;
         loop {
             let Some(p) = self.slots.get_mut(slot).and_then(Option::as_mut) else { return };
             if !p.rtc.is_alive() {
@@ -359,16 +355,6 @@ impl Sfu {
                     self.stats.datagrams_out += 1;
                     self.stats.bytes_out += t.contents.len() as u64;
                     out(t.destination, &t.contents);
-                }
-                Output::Timeout(t) if t <= now && inline_timeouts < MAX_INLINE_TIMEOUTS => {
-                    // Already due (str0m's pacer asks again after every packet it releases):
-                    // serve it here rather than through the host's timer.
-                    inline_timeouts += 1;
-                    if let Err(e) = p.rtc.handle_input(Input::Timeout(now)) {
-                        tracing::debug!(participant = %p.id, error = %e, "timeout failed; disconnecting");
-                        self.mark_gone(slot);
-                        return;
-                    }
                 }
                 Output::Timeout(t) => {
                     p.next_timeout = t;
@@ -588,8 +574,10 @@ impl Sfu {
     }
 
     /// Picks simulcast layers for one subscriber from its bandwidth estimate and tile sizes, and
-    /// tells its bandwidth estimator what the subscriber's tracks need, so the pacer is never
-    /// held below what is being forwarded.
+    /// tells its bandwidth estimator the rate to probe for: what single-layer tracks measure plus
+    /// one step above each chosen layer. Without that, a subscriber of single-layer tracks only
+    /// (screen shares, browsers without simulcast) stayed at the initial estimate, and the pacer,
+    /// which paces at the estimate, queued their video for up to two seconds.
     fn choose_layers_for(&mut self, slot: Slot, now: Instant) {
         let Some(p) = self.slots[slot].as_ref() else { return };
         let mut indices = Vec::new();
@@ -627,8 +615,9 @@ impl Sfu {
                 changed.push(i);
             }
         }
-        let simulcast_bps: u64 =
-            demands.iter().map(|d| d.layer_rates.iter().flatten().max().copied().unwrap_or(0)).sum();
+        // Probe for one step above each chosen layer, so upgrades find the room they need,
+        // and no further: padding up to every top layer would waste the subscriber's link.
+        let simulcast_bps: u64 = demands.iter().zip(&chosen).map(|(d, &layer)| d.desired_rate(layer)).sum();
         let wanted = simulcast_bps + fixed_bps;
         p.rtc.bwe().set_bitrate(
             Bitrate::bps(wanted / 4),
@@ -675,22 +664,25 @@ impl Sfu {
             let Some(p) = self.slots[slot].as_mut() else { continue };
             let mut changed = false;
             for (ti, wanted) in wanted_by_track {
-                let track = &mut p.published[ti];
-                let paused = track.pauses_for(&wanted, now);
-                if paused == track.paused {
+                let paused = p.published[ti].pauses_for(&wanted, now);
+                if paused == p.published[ti].paused {
                     continue;
                 }
-                track.paused = paused;
+                let track = &p.published[ti];
                 let mid = track.mid.to_string();
                 let rids = track
                     .rids
                     .iter()
-                    .zip(&track.paused)
+                    .zip(&paused)
                     .filter(|(_, paused)| !**paused)
                     .map(|(r, _)| r.to_string())
                     .collect();
-                p.send(&NodeMessage::Layers { mid, rids });
-                changed = true;
+                // Only what reached the publisher counts; an unsent change is retried on the
+                // next pass (the channel may not be open yet).
+                if p.try_send(&NodeMessage::Layers { mid, rids }) {
+                    p.published[ti].set_paused(paused, now);
+                    changed = true;
+                }
             }
             if changed {
                 self.enqueue(slot);

@@ -78,14 +78,24 @@ impl Participant {
 
     /// Sends a message on the data channel (dropped if it is not open yet).
     pub fn send(&mut self, message: &NodeMessage) {
-        let Some(mut channel) = self.channel.and_then(|id| self.rtc.channel(id)) else { return };
+        self.try_send(message);
+    }
+
+    /// Sends a message on the data channel; whether it was written.
+    pub fn try_send(&mut self, message: &NodeMessage) -> bool {
+        let Some(mut channel) = self.channel.and_then(|id| self.rtc.channel(id)) else { return false };
         match serde_json::to_vec(message) {
-            Ok(bytes) => {
-                if let Err(e) = channel.write(false, &bytes) {
+            Ok(bytes) => match channel.write(false, &bytes) {
+                Ok(_) => true,
+                Err(e) => {
                     tracing::debug!(participant = %self.id, error = %e, "data channel write failed");
+                    false
                 }
+            },
+            Err(e) => {
+                tracing::error!(error = %e, "node message did not serialize");
+                false
             }
-            Err(e) => tracing::error!(error = %e, "node message did not serialize"),
         }
     }
 

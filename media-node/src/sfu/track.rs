@@ -37,6 +37,9 @@ pub struct PublishedTrack {
     pub paused: Vec<bool>,
     /// Since when nobody has wanted each layer (`None` while someone does).
     pub unwanted_since: Vec<Option<Instant>>,
+    /// Whether each paused layer was still arriving when the node paused it: only those count
+    /// as available, so a layer the browser dropped itself is not resumed over and over.
+    pub arriving_when_paused: Vec<bool>,
 }
 
 impl PublishedTrack {
@@ -54,7 +57,26 @@ impl PublishedTrack {
             last_seen: vec![None; layers],
             paused: vec![false; layers],
             unwanted_since: vec![None; layers],
+            arriving_when_paused: vec![false; layers],
         }
+    }
+
+    /// Records that the publisher was told to pause exactly the `paused` layers at `now`.
+    pub fn set_paused(&mut self, paused: Vec<bool>, now: Instant) {
+        let arriving = self.recently_seen(now);
+        for (layer, (&now_paused, &was_paused)) in paused.iter().zip(&self.paused).enumerate() {
+            if now_paused && !was_paused {
+                self.arriving_when_paused[layer] = arriving[layer];
+            }
+        }
+        self.paused = paused;
+    }
+
+    fn recently_seen(&self, now: Instant) -> Vec<bool> {
+        self.last_seen
+            .iter()
+            .map(|s| s.is_some_and(|t| now.saturating_duration_since(t) < LAYER_TIMEOUT))
+            .collect()
     }
 
     /// Which layers should be paused given which are `wanted` now: a wanted layer resumes at
@@ -86,10 +108,10 @@ impl PublishedTrack {
     /// Which layers can be chosen: those that arrived within the last [`LAYER_TIMEOUT`], and
     /// those the node paused itself (they resume once a subscriber wants them).
     pub fn available_layers(&self, now: Instant) -> Vec<bool> {
-        self.last_seen
-            .iter()
-            .zip(&self.paused)
-            .map(|(s, &paused)| paused || s.is_some_and(|t| now.saturating_duration_since(t) < LAYER_TIMEOUT))
+        self.recently_seen(now)
+            .into_iter()
+            .zip(self.paused.iter().zip(&self.arriving_when_paused))
+            .map(|(seen, (&paused, &was_arriving))| seen || (paused && was_arriving))
             .collect()
     }
 
@@ -295,6 +317,27 @@ mod tests {
         // Wanted for a moment in between: the clock starts over.
         assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER * 3), [false; 3]);
         assert_eq!(track.pauses_for(&top_unwanted, t0 + PAUSE_AFTER * 4), [false, false, true]);
+    }
+
+    #[test]
+    fn only_a_layer_that_was_arriving_stays_available_while_paused() {
+        let t0 = Instant::now();
+        let rid = |r: &str| Rid::from(r);
+        let mut track =
+            PublishedTrack::new(Mid::from("1"), MediaKind::Video, vec![rid("q"), rid("h"), rid("f")]);
+        track.record(0, t0, 100);
+        track.record(2, t0, 100);
+        // h never arrived (the browser dropped it); f did.
+        let later = t0 + LAYER_TIMEOUT * 3;
+        track.set_paused(vec![false, true, true], t0);
+        track.record(0, later, 100);
+        assert_eq!(track.available_layers(later), [true, false, true]);
+        track.set_paused(vec![false; 3], later);
+        assert_eq!(
+            track.available_layers(later),
+            [true, false, false],
+            "resumed: available once it arrives again"
+        );
     }
 
     #[test]
