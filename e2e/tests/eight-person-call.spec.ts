@@ -34,8 +34,8 @@ test('eight participants all see and hear each other through the media node', as
   for (let i = 0; i < 8; i++) {
     const page = await (await browser.newContext({ viewport: { width: 640, height: 400 } })).newPage();
     page.on('console', (message) => {
-      if (message.type() === 'warning' && message.text().includes('media node')) problems.push(`Person ${i + 1}: ${message.text()}`);
-      if (message.type() === 'warning' && message.text().includes('simulcast')) problems.push(`Person ${i + 1}: ${message.text()}`);
+      const text = message.text();
+      if (message.type() === 'warning' && (text.includes('media node') || text.includes('simulcast'))) problems.push(`Person ${i + 1}: ${text}`);
     });
     pages.push(page);
   }

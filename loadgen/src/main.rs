@@ -86,10 +86,11 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
         let counts =
             Counts { cpu_seconds: cpu1 - cpu0, datagrams_in: in1 - in0, datagrams_out: out1 - out0, media };
         let step = summarize(&clients, calls, config.call_size, seconds, counts);
-        let step = Step { loadgen_cpu_cores: (own / seconds * 1000.0).round() / 1000.0, ..step };
+        let rss = node.rss_bytes()?;
         let step = Step {
-            node_rss_mib: node.rss_bytes()? as f64 / 1_048_576.0,
-            rss_per_participant_kib: node.rss_bytes()?.saturating_sub(idle_rss) as f64
+            loadgen_cpu_cores: (own / seconds * 1000.0).round() / 1000.0,
+            node_rss_mib: rss as f64 / 1_048_576.0,
+            rss_per_participant_kib: rss.saturating_sub(idle_rss) as f64
                 / 1024.0
                 / f64::from(step.participants),
             ..step

@@ -90,7 +90,7 @@ impl SqliteStore {
 }
 
 /// How a role is written in the `members` table.
-pub(super) fn role_name(role: Role) -> &'static str {
+fn role_name(role: Role) -> &'static str {
     match role {
         Role::Member => "member",
         Role::Admin => "admin",
@@ -99,6 +99,6 @@ pub(super) fn role_name(role: Role) -> &'static str {
 }
 
 /// A timestamp as SQLite stores it.
-pub(super) fn millis(t: Timestamp) -> i64 {
+fn millis(t: Timestamp) -> i64 {
     i64::try_from(t.as_millis()).unwrap_or(i64::MAX)
 }
