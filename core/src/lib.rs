@@ -4,6 +4,7 @@
 //! inputs in and carry outputs out. Time is always an argument, never read from a clock,
 //! so the same call behaves the same in every host and in a unit test.
 
+pub mod accounts;
 pub mod auth;
 pub mod group_id;
 pub mod groups;

@@ -1,6 +1,8 @@
-//! The claims of an access token: who the bearer is (an account, or a guest for one group's
-//! call), and when the token expires.
+//! The claims of PeerShare's tokens: an account's access token, and the call passes that open
+//! one group's call socket (a member's, issued after checking membership, or a guest's). A
+//! call socket host needs only the public key to check a pass: no store lookup.
 
+use crate::groups::Role;
 use crate::{GroupId, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
@@ -8,17 +10,23 @@ use std::time::Duration;
 /// Lifetime of an account's access token; the refresh cookie renews it.
 pub const ACCESS_TTL: Duration = Duration::from_secs(15 * 60);
 
-/// Lifetime of a guest's token: long enough for one call, not a standing session.
+/// Lifetime of a guest's pass: long enough for one call, not a standing session.
 pub const GUEST_TTL: Duration = Duration::from_secs(8 * 60 * 60);
+
+/// Lifetime of a member's call pass: enough to open (or reopen) the socket; a reconnecting
+/// client asks for a new one with its access token.
+pub const CALL_PASS_TTL: Duration = Duration::from_secs(10 * 60);
 
 /// What kind of session a token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SessionKind {
-    /// A signed-in account.
+    /// A signed-in account: the API's access token.
     User,
-    /// A guest with a display name, for one group's call.
+    /// A guest with a display name: opens one group's call, nothing else.
     Guest,
+    /// A member's call pass: opens one group's call, with the member's role.
+    Member,
 }
 
 /// The claims of an access token (a JWT signed with the platform's Ed25519 key).
@@ -30,9 +38,12 @@ pub struct AccessClaims {
     pub kind: SessionKind,
     /// The display name at the time of issue.
     pub name: String,
-    /// For a guest: the only group whose call the token opens.
+    /// For a call pass (guest or member): the only group whose call it opens.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<GroupId>,
+    /// For a member's call pass: the member's role when it was issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
     /// Issued at, in seconds since the Unix epoch.
     pub iat: u64,
     /// Expires at, in seconds since the Unix epoch.
@@ -58,18 +69,45 @@ pub enum Principal {
         /// The group the guest may call.
         group: GroupId,
     },
+    /// A member holding a pass for their group's call.
+    Member {
+        /// The account id.
+        id: String,
+        /// The display name.
+        name: String,
+        /// The group whose call the pass opens.
+        group: GroupId,
+        /// The member's role when the pass was issued.
+        role: Role,
+    },
+}
+
+impl Principal {
+    /// The group whose call this principal's token opens, if it is a call pass.
+    pub fn call_group(&self) -> Option<&GroupId> {
+        match self {
+            Self::User { .. } => None,
+            Self::Guest { group, .. } | Self::Member { group, .. } => Some(group),
+        }
+    }
 }
 
 impl AccessClaims {
     /// Claims for an account's access token issued at `now`, which must be on the Unix-epoch
     /// clock (JWT times are Unix seconds).
     pub fn user(id: &str, name: &str, now: Timestamp) -> Self {
-        Self::new(id, SessionKind::User, name, None, now, ACCESS_TTL)
+        Self::new(id, SessionKind::User, name, None, None, now, ACCESS_TTL)
     }
 
-    /// Claims for a guest's token for `group`, issued at `now` (Unix-epoch clock).
+    /// Claims for a guest's pass to `group`'s call, issued at `now` (Unix-epoch clock).
     pub fn guest(id: &str, name: &str, group: GroupId, now: Timestamp) -> Self {
-        Self::new(id, SessionKind::Guest, name, Some(group), now, GUEST_TTL)
+        Self::new(id, SessionKind::Guest, name, Some(group), None, now, GUEST_TTL)
+    }
+
+    /// Claims for a member's pass to `group`'s call, issued at `now` (Unix-epoch clock) after
+    /// the host checked that the account is a member with `role`.
+    pub fn member(id: &str, name: &str, group: GroupId, role: Role, now: Timestamp) -> Self {
+        Self::new(id, SessionKind::Member, name, Some(group), Some(role), now, CALL_PASS_TTL)
     }
 
     fn new(
@@ -77,22 +115,23 @@ impl AccessClaims {
         kind: SessionKind,
         name: &str,
         group: Option<GroupId>,
+        role: Option<Role>,
         now: Timestamp,
         ttl: Duration,
     ) -> Self {
         let iat = now.as_millis() / 1000;
-        Self { sub: id.to_owned(), kind, name: name.to_owned(), group, iat, exp: iat + ttl.as_secs() }
+        Self { sub: id.to_owned(), kind, name: name.to_owned(), group, role, iat, exp: iat + ttl.as_secs() }
     }
 
-    /// Who the claims speak for, if they are consistent: a guest token must name its group,
-    /// an account token must not.
+    /// Who the claims speak for, if they are consistent: an account token names no group and
+    /// no role, a guest pass a group only, a member's pass a group and a role.
     pub fn principal(&self) -> Option<Principal> {
-        match (self.kind, &self.group) {
-            (SessionKind::User, None) => {
-                Some(Principal::User { id: self.sub.clone(), name: self.name.clone() })
-            }
-            (SessionKind::Guest, Some(group)) => {
-                Some(Principal::Guest { id: self.sub.clone(), name: self.name.clone(), group: group.clone() })
+        let (id, name) = (self.sub.clone(), self.name.clone());
+        match (self.kind, self.group.clone(), self.role) {
+            (SessionKind::User, None, None) => Some(Principal::User { id, name }),
+            (SessionKind::Guest, Some(group), None) => Some(Principal::Guest { id, name, group }),
+            (SessionKind::Member, Some(group), Some(role)) => {
+                Some(Principal::Member { id, name, group, role })
             }
             _ => None,
         }
@@ -127,6 +166,25 @@ mod tests {
         let mut user_with_group = AccessClaims::user("u1", "Ada", NOW);
         user_with_group.group = Some(GroupId::parse("team-1").expect("valid"));
         assert_eq!(user_with_group.principal(), None);
+        let group = GroupId::parse("team-1").expect("valid");
+        let mut member_without_role = AccessClaims::member("u1", "Ada", group.clone(), Role::Admin, NOW);
+        member_without_role.role = None;
+        assert_eq!(member_without_role.principal(), None);
+        let mut guest_with_role = AccessClaims::guest("g1", "Visitor", group, NOW);
+        guest_with_role.role = Some(Role::Owner);
+        assert_eq!(guest_with_role.principal(), None, "a guest cannot claim a role");
+    }
+
+    #[test]
+    fn a_member_pass_opens_one_group_call_for_a_short_while() {
+        let group = GroupId::parse("team-1").expect("valid");
+        let pass = AccessClaims::member("u1", "Ada", group.clone(), Role::Admin, NOW);
+        assert_eq!(pass.exp - pass.iat, 10 * 60);
+        let principal = pass.principal().expect("consistent");
+        assert_eq!(principal.call_group(), Some(&group));
+        assert_eq!(AccessClaims::user("u1", "Ada", NOW).principal().expect("ok").call_group(), None);
+        let json = serde_json::to_value(&pass).expect("serializes");
+        assert_eq!((json["kind"].as_str(), json["role"].as_str()), (Some("member"), Some("admin")));
     }
 
     #[test]

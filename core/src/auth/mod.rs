@@ -1,9 +1,9 @@
-//! Sessions as pure rules: what an access token says (members and guests), how long tokens
+//! Sessions as pure rules: what an access token or a call pass says (accounts, members, guests), how long tokens
 //! live, and how refresh tokens rotate, with reuse of a rotated one revoking its whole family.
 //! Signing, hashing and storage are the hosts' work.
 
 mod claims;
 mod refresh;
 
-pub use claims::{ACCESS_TTL, AccessClaims, GUEST_TTL, Principal, SessionKind};
+pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
 pub use refresh::{REFRESH_TTL, RefreshOutcome, RefreshRecord, redeem};

@@ -66,7 +66,9 @@ impl GroupDescription {
     }
 }
 
-fn check(text: &str, max: usize, line_breaks: bool) -> Result<(), TextError> {
+/// Checks trimmed `text` against a length limit in characters and for control or invisible
+/// characters (line breaks allowed when `line_breaks`).
+pub(crate) fn check(text: &str, max: usize, line_breaks: bool) -> Result<(), TextError> {
     if text.chars().count() > max {
         return Err(TextError::TooLong(max));
     }

@@ -52,7 +52,7 @@ impl SqliteStore {
     ) -> Result<T, E>
     where
         T: Send + 'static,
-        E: From<rusqlite::Error> + Send + 'static,
+        E: Send + 'static,
     {
         let connections = self.connections.clone();
         let index = self.next.fetch_add(1, Ordering::Relaxed) % connections.len();

@@ -1,104 +1,120 @@
-//! Joining a group through an invite on the embedded store: the invite's rules from core,
-//! checked and applied in one immediate transaction, so concurrent joins can never exceed
-//! the invite's use limit.
+//! Invites on the embedded store. Joining checks core's invite rules and counts the use in one
+//! immediate transaction, so concurrent joins can never exceed the invite's use limit.
 
-use super::SqliteStore;
-use peershare_core::groups::{InviteError, InviteState, Role};
+use super::rows::{self, GROUP_COLUMNS, millis, role_name, timestamp};
+use crate::store::{Group, Invite, NewInvite, RedeemError, Redeemed, TokenHash};
+use peershare_core::groups::{InviteState, Role};
 use peershare_core::{GroupId, Timestamp};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
-/// Why joining through an invite failed.
-#[derive(Debug, thiserror::Error)]
-pub enum RedeemError {
-    /// No invite has this token.
-    #[error("no such invite")]
-    Unknown,
-    /// The invite no longer admits anyone.
-    #[error(transparent)]
-    Refused(#[from] InviteError),
-    /// The database failed.
-    #[error("storage failed: {0}")]
-    Storage(#[from] rusqlite::Error),
+const INVITE_COLUMNS: &str = "invites.id, invites.group_id, invites.created_by, invites.created_at,
+    invites.expires_at, invites.max_uses, invites.uses, invites.revoked";
+
+/// Stores a new invite.
+pub(super) fn create(conn: &mut Connection, invite: &NewInvite, now: Timestamp) -> rusqlite::Result<Invite> {
+    conn.execute(
+        "INSERT INTO invites (id, token_hash, group_id, created_by, expires_at, max_uses, uses, revoked, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
+        params![
+            invite.id,
+            invite.token_hash.as_slice(),
+            invite.group.as_str(),
+            invite.created_by,
+            millis(invite.state.expires_at),
+            invite.state.max_uses,
+            millis(now)
+        ],
+    )?;
+    Ok(Invite {
+        id: invite.id.clone(),
+        group: invite.group.clone(),
+        created_by: invite.created_by.clone(),
+        created_at: now,
+        state: InviteState { uses: 0, revoked: false, ..invite.state },
+    })
 }
 
-/// What joining through an invite did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Redeemed {
-    /// The user became a member (the invite's use count went up by one).
-    Joined(GroupId),
-    /// The user already was a member; the invite was not used up by this.
-    AlreadyMember(GroupId),
+/// A group's invites, newest first.
+pub(super) fn list(conn: &mut Connection, group: &GroupId) -> rusqlite::Result<Vec<Invite>> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {INVITE_COLUMNS} FROM invites WHERE group_id = ?1 ORDER BY created_at DESC, id"
+    ))?;
+    statement.query_map([group.as_str()], |r| invite(r, 0))?.collect()
 }
 
-impl SqliteStore {
-    /// Joins `user` to the invite's group as a member, if the invite admits one more at `now`.
-    pub async fn redeem_invite(
-        &self,
-        token_hash: [u8; 32],
-        user: &str,
-        now: Timestamp,
-    ) -> Result<Redeemed, RedeemError> {
-        let user = user.to_owned();
-        self.with_connection(move |conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let row = tx
-                .query_row(
-                    "SELECT id, group_id, expires_at, max_uses, uses, revoked FROM invites WHERE token_hash = ?1",
-                    [token_hash.as_slice()],
-                    |r| {
-                        Ok((
-                            r.get::<_, String>(0)?,
-                            r.get::<_, String>(1)?,
-                            r.get::<_, i64>(2)?,
-                            r.get::<_, Option<i64>>(3)?,
-                            r.get::<_, i64>(4)?,
-                            r.get::<_, bool>(5)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            let Some((invite_id, group, expires_at, max_uses, uses, revoked)) = row else {
-                return Err(RedeemError::Unknown);
-            };
-            let group = GroupId::parse(&group).map_err(|_| RedeemError::Unknown)?;
-            let already: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM members WHERE group_id = ?1 AND user_id = ?2)",
-                    params![group.as_str(), user],
-                    |r| r.get(0),
-                )?;
-            let state = InviteState {
-                expires_at: Timestamp::from_millis(u64::try_from(expires_at).unwrap_or(0)),
-                max_uses: max_uses.map(|n| u32::try_from(n).unwrap_or(u32::MAX)),
-                uses: u32::try_from(uses).unwrap_or(u32::MAX),
-                revoked,
-            };
-            state.admits(now)?;
-            if already {
-                return Ok(Redeemed::AlreadyMember(group));
-            }
-            tx.execute(
-                "INSERT INTO members (group_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
-                params![group.as_str(), user, role_name(Role::Member), millis(now)],
-            )?;
-            tx.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?1", [invite_id])?;
-            tx.commit()?;
-            Ok(Redeemed::Joined(group))
-        })
-        .await
+/// Revokes one invite of a group.
+pub(super) fn revoke(conn: &mut Connection, group: &GroupId, id: &str) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE invites SET revoked = 1 WHERE group_id = ?1 AND id = ?2",
+        params![group.as_str(), id],
+    )? > 0)
+}
+
+/// The invite with this token and its group.
+pub(super) fn by_token(conn: &mut Connection, hash: TokenHash) -> rusqlite::Result<Option<(Invite, Group)>> {
+    conn.query_row(
+        &format!(
+            "SELECT {INVITE_COLUMNS}, {GROUP_COLUMNS} FROM invites JOIN groups ON groups.id = invites.group_id
+             WHERE invites.token_hash = ?1"
+        ),
+        [hash.as_slice()],
+        |r| Ok((invite(r, 0)?, rows::group(r, 8)?)),
+    )
+    .optional()
+}
+
+/// Joins `user` through an invite if it admits one more at `now`.
+pub(super) fn redeem(
+    conn: &mut Connection,
+    hash: TokenHash,
+    user: &str,
+    now: Timestamp,
+) -> Result<Redeemed, RedeemError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found = tx
+        .query_row(
+            &format!("SELECT {INVITE_COLUMNS} FROM invites WHERE token_hash = ?1"),
+            [hash.as_slice()],
+            |r| invite(r, 0),
+        )
+        .optional()?;
+    let Some(found) = found else { return Err(RedeemError::Unknown) };
+    let already: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM members WHERE group_id = ?1 AND user_id = ?2)",
+        params![found.group.as_str(), user],
+        |r| r.get(0),
+    )?;
+    found.state.admits(now)?;
+    if already {
+        return Ok(Redeemed::AlreadyMember(found.group));
     }
+    tx.execute(
+        "INSERT INTO members (group_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
+        params![found.group.as_str(), user, role_name(Role::Member), millis(now)],
+    )?;
+    tx.execute("UPDATE invites SET uses = uses + 1 WHERE id = ?1", [&found.id])?;
+    tx.commit()?;
+    Ok(Redeemed::Joined(found.group))
 }
 
-/// How a role is written in the `members` table.
-fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Member => "member",
-        Role::Admin => "admin",
-        Role::Owner => "owner",
-    }
-}
-
-/// A timestamp as SQLite stores it.
-fn millis(t: Timestamp) -> i64 {
-    i64::try_from(t.as_millis()).unwrap_or(i64::MAX)
+fn invite(r: &Row<'_>, at: usize) -> rusqlite::Result<Invite> {
+    let group: String = r.get(at + 1)?;
+    Ok(Invite {
+        id: r.get(at)?,
+        group: GroupId::parse(&group).map_err(|e| {
+            rusqlite::Error::FromSqlConversionFailure(
+                at + 1,
+                rusqlite::types::Type::Text,
+                e.to_string().into(),
+            )
+        })?,
+        created_by: r.get(at + 2)?,
+        created_at: timestamp(r.get(at + 3)?),
+        state: InviteState {
+            expires_at: timestamp(r.get(at + 4)?),
+            max_uses: r.get::<_, Option<u32>>(at + 5)?,
+            uses: r.get(at + 6)?,
+            revoked: r.get(at + 7)?,
+        },
+    })
 }

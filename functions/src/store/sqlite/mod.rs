@@ -1,9 +1,15 @@
 //! The embedded store: one SQLite file under the dev data directory.
 
+mod accounts;
 mod connection;
+mod groups;
+mod history;
 mod invites;
+mod members;
 mod migrate;
+mod rows;
+mod sessions;
+mod store_impl;
 
 pub use connection::{OpenError, SqliteStore};
-pub use invites::{RedeemError, Redeemed};
 pub use migrate::{MIGRATIONS, MigrateError, Migrated, Migration, migrate, migrate_with};

@@ -1,0 +1,9 @@
+//! Accounts as pure rules: what a valid profile is (display name, avatar, preferences) and how
+//! a change to one applies. Identities and storage are the hosts' work.
+
+mod profile;
+
+pub use profile::{
+    DisplayName, MAX_AVATAR_URL_LEN, MAX_DEVICE_LABEL_CHARS, Preferences, Profile, ProfileError,
+    ProfilePatch, VideoQuality,
+};

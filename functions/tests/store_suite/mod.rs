@@ -1,0 +1,88 @@
+//! One suite for every [`Store`] adapter: each test gets a fresh, empty store from the
+//! adapter's test file (`store_suite!(make)`), and seeds it through the trait only.
+
+#![allow(dead_code)]
+
+mod accounts;
+mod groups;
+mod history;
+mod invites;
+mod members;
+mod sessions;
+
+use peershare_core::accounts::{DisplayName, Profile};
+use peershare_core::groups::{GroupDescription, GroupName, GroupSettings};
+use peershare_core::{GroupId, Timestamp};
+use peershare_functions::store::{Group, Identity, Store, User};
+use std::sync::Arc;
+
+pub use accounts::*;
+pub use groups::*;
+pub use history::*;
+pub use invites::*;
+pub use members::*;
+pub use sessions::*;
+
+/// A store under test.
+pub type Shared = Arc<dyn Store>;
+
+/// The suite's clock.
+pub const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
+
+/// `NOW` plus `ms`.
+pub fn at(ms: u64) -> Timestamp {
+    Timestamp::from_millis(NOW.as_millis() + ms)
+}
+
+/// Signs up `id` through a dev identity.
+pub async fn user(store: &Shared, id: &str) -> User {
+    let identity = Identity { provider: "dev".into(), subject: format!("subject-{id}"), email: None };
+    let profile = Profile::new(DisplayName::parse(&format!("User {id}")).expect("valid"), None);
+    store.sign_in(&identity, id, &profile, NOW).await.expect("signs in")
+}
+
+/// A group `id` owned by `owner` (who must exist), created at `NOW + created_ms`.
+pub async fn group(store: &Shared, id: &str, owner: &str, created_ms: u64) -> Group {
+    let group = Group {
+        id: GroupId::parse(id).expect("valid id"),
+        name: GroupName::parse(&format!("Group {id}")).expect("valid"),
+        description: GroupDescription::default(),
+        settings: GroupSettings::default(),
+        created_at: at(created_ms),
+    };
+    store.create_group(&group, owner, at(created_ms)).await.expect("creates");
+    group
+}
+
+/// Generates one `#[tokio::test]` per suite test, each on a fresh store from `$make`.
+#[macro_export]
+macro_rules! store_suite {
+    ($make:path) => {
+        $crate::store_suite!(@tests $make;
+            sign_in_creates_an_account_once_per_identity,
+            profiles_change_whole_or_not_at_all,
+            refresh_tokens_rotate_and_reuse_revokes_the_family,
+            concurrent_uses_of_one_refresh_token_rotate_once,
+            sign_out_revokes_the_family,
+            groups_are_created_listed_renamed_and_deleted,
+            settings_change_within_the_callers_role,
+            members_are_listed_owners_first,
+            roles_change_only_from_what_the_caller_saw,
+            a_group_never_loses_its_last_owner,
+            two_owners_demoting_each_other_at_once_leave_one_owner,
+            invites_are_created_listed_found_and_revoked,
+            invites_admit_by_their_rules,
+            fifty_parallel_joins_through_a_ten_use_invite_admit_exactly_ten,
+            call_history_records_starts_stints_and_ends,
+        );
+    };
+    (@tests $make:path; $($name:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $name() {
+                let store: store_suite::Shared = $make(stringify!($name)).await;
+                store_suite::$name(store).await;
+            }
+        )+
+    };
+}
