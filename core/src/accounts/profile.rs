@@ -59,6 +59,7 @@ impl From<DisplayName> for String {
 }
 
 /// The video quality someone prefers to receive.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum VideoQuality {
@@ -74,6 +75,7 @@ pub enum VideoQuality {
 }
 
 /// Call preferences remembered across devices.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 pub struct Preferences {
     /// Label of the camera to open first, if one was chosen.
@@ -102,6 +104,7 @@ pub struct Profile {
 
 /// A change to a profile; absent fields stay as they are. An empty `avatar_url`, `camera` or
 /// `microphone` clears it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct ProfilePatch {

@@ -16,6 +16,7 @@ pub const INVITE_MAX_TTL_MS: u64 = 30 * 24 * 60 * 60 * 1000;
 pub const MAX_INVITE_USES: u32 = 1000;
 
 /// What someone asks for when creating an invite.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {

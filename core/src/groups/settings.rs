@@ -12,6 +12,7 @@ pub const MIN_PARTICIPANTS_LIMIT: u32 = 2;
 pub const MAX_PARTICIPANTS_LIMIT: u32 = 100;
 
 /// How the call screen lays out tiles when someone joins.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DefaultLayout {
@@ -24,6 +25,7 @@ pub enum DefaultLayout {
 
 /// A group's settings. Valid when built by [`Default`] or by [`GroupSettings::apply`]; hosts only
 /// deserialize settings they stored that way.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct GroupSettings {
     /// Whether people without an account may join the group's call with a guest pass.
@@ -51,6 +53,7 @@ impl Default for GroupSettings {
 }
 
 /// A change to some settings; absent fields stay as they are.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsPatch {

@@ -1,0 +1,220 @@
+//! Every API error: one enum, one HTTP status each, one JSON shape
+//! `{"error": "<machine code>", "message": "<human text>"}`.
+
+use crate::session::TokenError;
+use crate::store::{MembershipChangeError, ProfileUpdateError, RedeemError, SettingsChangeError, StoreError};
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use peershare_core::accounts::ProfileError;
+use peershare_core::group_id::GroupIdError;
+use peershare_core::groups::{Denied, InviteError, SettingsError, TextError};
+use peershare_core::http_error::ErrorBody;
+
+/// An error answered to an API request.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// No session, or a call pass where an account is needed.
+    #[error("sign in first")]
+    SignInRequired,
+    /// The bearer token is not valid.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// The group's rules refuse this caller.
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    /// Guests and call passes may only join calls.
+    #[error("a call pass only opens a call: sign in to do this")]
+    AccountRequired,
+    /// The group id in the path is not valid.
+    #[error("invalid group id: {0}")]
+    InvalidGroupId(#[from] GroupIdError),
+    /// The request body is not the JSON this route takes (400, or 413/415/422 as axum's JSON
+    /// extractor decides).
+    #[error("invalid request body: {message}")]
+    InvalidBody {
+        /// The status for this kind of body problem.
+        status: StatusCode,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A name or description is not valid.
+    #[error("{field}: {error}")]
+    InvalidText {
+        /// Which field.
+        field: &'static str,
+        /// What is wrong.
+        error: TextError,
+    },
+    /// A settings change is not valid.
+    #[error(transparent)]
+    InvalidSettings(#[from] SettingsError),
+    /// A profile change is not valid.
+    #[error(transparent)]
+    InvalidProfile(#[from] ProfileError),
+    /// An invite request is out of bounds.
+    #[error(transparent)]
+    InvalidInvite(InviteError),
+    /// The person is not a member of the group.
+    #[error("no such member in this group")]
+    MemberNotFound,
+    /// No invite with this id or token.
+    #[error("no such invite")]
+    InviteNotFound,
+    /// The invite no longer admits anyone.
+    #[error(transparent)]
+    InviteClosed(InviteError),
+    /// The change would leave the group without an owner.
+    #[error("a group needs an owner: make someone else an owner first")]
+    LastOwner,
+    /// A role changed since the caller looked.
+    #[error("their role changed meanwhile; reload and try again")]
+    RoleChanged,
+    /// The group does not admit guests: sign in and be invited.
+    #[error("this group's calls are for members: sign in to join")]
+    GuestsNotAllowed,
+    /// The refresh cookie is missing, expired or revoked.
+    #[error("your session has ended: sign in again")]
+    SessionEnded,
+    /// Dev sign-in is only offered by `peershare dev` without OAuth providers.
+    #[error("dev sign-in is not enabled on this server")]
+    DevSignInDisabled,
+    /// No such API route.
+    #[error("no API route {0}")]
+    RouteNotFound(String),
+    /// The store failed.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+}
+
+impl ApiError {
+    /// The HTTP status and the machine code.
+    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+        use ApiError::*;
+        match self {
+            SignInRequired => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "token_expired"),
+            Token(TokenError::Invalid(_)) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            Token(TokenError::Sign(_)) => (StatusCode::INTERNAL_SERVER_ERROR, "signing_failed"),
+            Denied(d) => (StatusCode::from_u16(d.status()).unwrap_or(StatusCode::FORBIDDEN), d.code()),
+            AccountRequired => (StatusCode::FORBIDDEN, "account_required"),
+            InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
+            InvalidBody { status, .. } => (*status, "invalid_body"),
+            InvalidText { field: "name", .. } => (StatusCode::BAD_REQUEST, "invalid_name"),
+            InvalidText { field: "description", .. } => (StatusCode::BAD_REQUEST, "invalid_description"),
+            InvalidText { .. } => (StatusCode::BAD_REQUEST, "invalid_text"),
+            InvalidSettings(SettingsError::AboveYourRole) => (StatusCode::FORBIDDEN, "above_your_role"),
+            InvalidSettings(_) => (StatusCode::BAD_REQUEST, "invalid_settings"),
+            InvalidProfile(_) => (StatusCode::BAD_REQUEST, "invalid_profile"),
+            InvalidInvite(_) => (StatusCode::BAD_REQUEST, "invalid_invite"),
+            MemberNotFound => (StatusCode::NOT_FOUND, "member_not_found"),
+            InviteNotFound => (StatusCode::NOT_FOUND, "invite_not_found"),
+            InviteClosed(InviteError::Expired) => (StatusCode::GONE, "invite_expired"),
+            InviteClosed(InviteError::UsedUp) => (StatusCode::GONE, "invite_used_up"),
+            InviteClosed(_) => (StatusCode::GONE, "invite_revoked"),
+            LastOwner => (StatusCode::CONFLICT, "last_owner"),
+            RoleChanged => (StatusCode::CONFLICT, "role_changed"),
+            GuestsNotAllowed => (StatusCode::UNAUTHORIZED, "guests_not_allowed"),
+            SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
+            DevSignInDisabled => (StatusCode::NOT_FOUND, "dev_sign_in_disabled"),
+            RouteNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let message = if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+            "the server could not complete this request; try again shortly".to_owned()
+        } else {
+            self.to_string()
+        };
+        (status, Json(ErrorBody::new(code, message))).into_response()
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self::InvalidBody { status: rejection.status(), message: rejection.body_text() }
+    }
+}
+
+impl From<MembershipChangeError> for ApiError {
+    fn from(e: MembershipChangeError) -> Self {
+        match e {
+            MembershipChangeError::NotMember => Self::MemberNotFound,
+            MembershipChangeError::Changed => Self::RoleChanged,
+            MembershipChangeError::LastOwner => Self::LastOwner,
+            MembershipChangeError::Storage(e) => Self::Storage(e),
+        }
+    }
+}
+
+impl From<SettingsChangeError> for ApiError {
+    fn from(e: SettingsChangeError) -> Self {
+        match e {
+            SettingsChangeError::NotFound => Self::Denied(Denied::NotFound),
+            SettingsChangeError::Invalid(e) => Self::InvalidSettings(e),
+            SettingsChangeError::Storage(e) => Self::Storage(e),
+        }
+    }
+}
+
+impl From<ProfileUpdateError> for ApiError {
+    fn from(e: ProfileUpdateError) -> Self {
+        match e {
+            ProfileUpdateError::NotFound => Self::SignInRequired,
+            ProfileUpdateError::Invalid(e) => Self::InvalidProfile(e),
+            ProfileUpdateError::Storage(e) => Self::Storage(e),
+        }
+    }
+}
+
+impl From<RedeemError> for ApiError {
+    fn from(e: RedeemError) -> Self {
+        match e {
+            RedeemError::Unknown => Self::InviteNotFound,
+            RedeemError::Refused(e) => Self::InviteClosed(e),
+            RedeemError::Storage(e) => Self::Storage(e),
+        }
+    }
+}
+
+/// The error statuses any route may answer, for OpenAPI.
+#[derive(utoipa::IntoResponses)]
+pub enum ErrorResponses {
+    /// The input is not valid.
+    #[response(status = 400)]
+    BadRequest(#[to_schema] ErrorBody),
+    /// Sign in (or refresh the session) first.
+    #[response(status = 401)]
+    Unauthorized(#[to_schema] ErrorBody),
+    /// The caller's role does not allow this.
+    #[response(status = 403)]
+    Forbidden(#[to_schema] ErrorBody),
+    /// No such group (or not visible to the caller), member, invite or route.
+    #[response(status = 404)]
+    NotFound(#[to_schema] ErrorBody),
+    /// The change conflicts with the group's state (its last owner, a role changed meanwhile).
+    #[response(status = 409)]
+    Conflict(#[to_schema] ErrorBody),
+    /// The invite expired, was used up or revoked.
+    #[response(status = 410)]
+    Gone(#[to_schema] ErrorBody),
+    /// The body is too large.
+    #[response(status = 413)]
+    TooLarge(#[to_schema] ErrorBody),
+    /// The body is not JSON.
+    #[response(status = 415)]
+    UnsupportedMediaType(#[to_schema] ErrorBody),
+    /// The body is JSON of the wrong shape.
+    #[response(status = 422)]
+    Unprocessable(#[to_schema] ErrorBody),
+    /// The server failed.
+    #[response(status = 500)]
+    ServerError(#[to_schema] ErrorBody),
+}

@@ -1,0 +1,89 @@
+//! The HTTP API as axum Routers with their OpenAPI description. Hosts (Lambda, `peershare
+//! dev`) mount [`router`] and serve [`openapi`] at `/api/openapi.json`, merged with their own
+//! routes' descriptions.
+
+mod auth_routes;
+mod call_pass_routes;
+mod caller;
+mod error;
+mod group_routes;
+mod history_routes;
+mod invite_routes;
+mod member_routes;
+mod profile_routes;
+mod refresh_cookie;
+mod state;
+pub mod views;
+
+pub use caller::{Account, Authenticated, Caller};
+pub use error::{ApiError, ErrorResponses};
+pub use group_routes::GROUP_ID_PREFIX;
+pub use refresh_cookie::REFRESH_COOKIE;
+pub use state::{ApiSettings, ApiState};
+
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest request body the API reads.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "PeerShare API", description = "Accounts, groups, invites, call passes and call history."),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Signing in and sessions"),
+        (name = "profile", description = "The signed-in account"),
+        (name = "groups", description = "Persistent groups"),
+        (name = "members", description = "Members and roles"),
+        (name = "invites", description = "Invite links"),
+        (name = "history", description = "Call history"),
+        (name = "calls", description = "Joining calls"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+/// Every API route with its OpenAPI operation.
+fn routes() -> OpenApiRouter<ApiState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth_routes::options))
+        .routes(routes!(auth_routes::keys))
+        .routes(routes!(auth_routes::dev_sign_in))
+        .routes(routes!(auth_routes::refresh))
+        .routes(routes!(auth_routes::sign_out))
+        .routes(routes!(profile_routes::me, profile_routes::update_me))
+        .routes(routes!(group_routes::list, group_routes::create))
+        .routes(routes!(group_routes::get, group_routes::update, group_routes::delete))
+        .routes(routes!(group_routes::update_settings))
+        .routes(routes!(member_routes::list))
+        .routes(routes!(member_routes::change_role, member_routes::remove))
+        .routes(routes!(invite_routes::create, invite_routes::list))
+        .routes(routes!(invite_routes::revoke))
+        .routes(routes!(invite_routes::preview))
+        .routes(routes!(invite_routes::accept))
+        .routes(routes!(history_routes::list))
+        .routes(routes!(call_pass_routes::issue))
+}
+
+/// The API's routes over `state` (paths start with `/api/`).
+pub fn router(state: ApiState) -> Router {
+    let (router, _) = routes().split_for_parts();
+    router.layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(state)
+}
+
+/// The API's OpenAPI description.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
+}

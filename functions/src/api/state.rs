@@ -1,0 +1,37 @@
+//! What every API handler can reach: the store, the session keys, the clock and the settings
+//! of this deployment.
+
+use crate::clock::Clock;
+use crate::session::SessionTokens;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Settings of one API deployment.
+#[derive(Debug, Clone)]
+pub struct ApiSettings {
+    /// Whether the refresh cookie is marked `Secure` (always in production; browsers also
+    /// accept it on `http://localhost` and `http://127.0.0.1`).
+    pub secure_cookies: bool,
+    /// Whether `POST /api/auth/dev` signs people in by name alone (`peershare dev` without
+    /// OAuth providers; never in production).
+    pub dev_sign_in: bool,
+}
+
+/// Shared state of the API.
+#[derive(Debug, Clone)]
+pub struct ApiState {
+    /// Persistent state.
+    pub store: Arc<dyn Store>,
+    /// Signs and verifies access tokens and call passes.
+    pub tokens: Arc<SessionTokens>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Deployment settings.
+    pub settings: Arc<ApiSettings>,
+}
+
+impl std::fmt::Debug for dyn Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Store")
+    }
+}

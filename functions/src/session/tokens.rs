@@ -1,0 +1,191 @@
+//! Access tokens and call passes as EdDSA JWTs: signed with the current key (its `kid` in the
+//! header), verified against a public key set, so keys rotate without signing anyone out.
+
+use super::{Jwk, Jwks, KeyError, SigningKey};
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use peershare_core::auth::AccessClaims;
+use std::collections::HashMap;
+
+/// Clock difference tolerated between the signer and a verifier, in seconds.
+const LEEWAY_SECS: u64 = 30;
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TokenError {
+    /// Its lifetime is over: refresh the session (or ask for a new pass).
+    #[error("the token has expired")]
+    Expired,
+    /// Malformed, forged, signed with an unknown key or another algorithm, or claims that
+    /// speak for nobody.
+    #[error("the token is not valid: {0}")]
+    Invalid(String),
+    /// The key could not sign (a broken key).
+    #[error("could not sign a token: {0}")]
+    Sign(String),
+}
+
+/// Checks tokens with public keys only (the edge and media nodes hold one of these).
+#[derive(Clone)]
+pub struct TokenVerifier {
+    keys: HashMap<String, DecodingKey>,
+    jwks: Jwks,
+    validation: Validation,
+}
+
+impl std::fmt::Debug for TokenVerifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenVerifier").field("kids", &self.keys.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+impl TokenVerifier {
+    /// A verifier trusting exactly these public keys.
+    pub fn new(keys: &[Jwk]) -> Result<Self, KeyError> {
+        let mut decoding = HashMap::new();
+        for jwk in keys {
+            decoding.insert(jwk.kid.clone(), DecodingKey::from_ed_der(&jwk.ed25519_bytes()?));
+        }
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
+        validation.leeway = LEEWAY_SECS;
+        validation.validate_aud = false;
+        Ok(Self { keys: decoding, jwks: Jwks { keys: keys.to_vec() }, validation })
+    }
+
+    /// The claims of a valid token that speaks for someone.
+    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        if header.alg != Algorithm::EdDSA {
+            return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted", header.alg)));
+        }
+        let kid = header.kid.ok_or_else(|| TokenError::Invalid("no key id".into()))?;
+        let key = self.keys.get(&kid).ok_or_else(|| TokenError::Invalid(format!("unknown key {kid:?}")))?;
+        let claims = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
+            .map_err(|e| match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid(e.to_string()),
+            })?
+            .claims;
+        if claims.principal().is_none() {
+            return Err(TokenError::Invalid("inconsistent claims".into()));
+        }
+        Ok(claims)
+    }
+
+    /// The public key set.
+    pub fn jwks(&self) -> &Jwks {
+        &self.jwks
+    }
+}
+
+/// Signs with the current key and verifies against the current and any still-trusted keys.
+#[derive(Clone)]
+pub struct SessionTokens {
+    kid: String,
+    signing: EncodingKey,
+    verifier: TokenVerifier,
+}
+
+impl std::fmt::Debug for SessionTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionTokens").field("kid", &self.kid).field("verifier", &self.verifier).finish()
+    }
+}
+
+impl SessionTokens {
+    /// Tokens signed with `key`; tokens of `previous` keys (being retired) still verify.
+    pub fn new(key: &SigningKey, previous: &[Jwk]) -> Result<Self, KeyError> {
+        let mut trusted = vec![key.public_jwk()];
+        trusted.extend(previous.iter().filter(|j| j.kid != key.kid()).cloned());
+        Ok(Self {
+            kid: key.kid().to_owned(),
+            signing: EncodingKey::from_ed_der(key.pkcs8()),
+            verifier: TokenVerifier::new(&trusted)?,
+        })
+    }
+
+    /// A signed token carrying `claims`.
+    pub fn sign(&self, claims: &AccessClaims) -> Result<String, TokenError> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| TokenError::Sign(e.to_string()))
+    }
+
+    /// The verifier for the trusted keys.
+    pub fn verifier(&self) -> &TokenVerifier {
+        &self.verifier
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::{Clock, SystemClock};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use peershare_core::{GroupId, Timestamp};
+
+    fn tokens(kid: &str) -> (SigningKey, SessionTokens) {
+        let key = SigningKey::generate(kid).expect("key");
+        let tokens = SessionTokens::new(&key, &[]).expect("tokens");
+        (key, tokens)
+    }
+
+    #[test]
+    fn tokens_verify_with_the_public_key_set_only() {
+        let (key, tokens) = tokens("k1");
+        let claims = AccessClaims::user("u1", "Ada", SystemClock.now());
+        let token = tokens.sign(&claims).expect("signs");
+        let public_only = TokenVerifier::new(&[key.public_jwk()]).expect("verifier");
+        assert_eq!(public_only.verify(&token), Ok(claims));
+        let header = jsonwebtoken::decode_header(&token).expect("header");
+        assert_eq!((header.alg, header.kid.as_deref()), (Algorithm::EdDSA, Some("k1")));
+    }
+
+    #[test]
+    fn a_rotated_key_keeps_old_tokens_valid_until_it_is_dropped() {
+        let (old_key, old) = tokens("k1");
+        let token = old.sign(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("signs");
+        let new_key = SigningKey::generate("k2").expect("key");
+        let during = SessionTokens::new(&new_key, &[old_key.public_jwk()]).expect("tokens");
+        assert!(during.verifier().verify(&token).is_ok());
+        assert_eq!(during.verifier().jwks().keys.len(), 2);
+        let after = SessionTokens::new(&new_key, &[]).expect("tokens");
+        assert!(matches!(after.verifier().verify(&token), Err(TokenError::Invalid(_))), "unknown kid");
+    }
+
+    #[test]
+    fn expired_forged_unsigned_and_inconsistent_tokens_are_refused() {
+        let (_, tokens) = tokens("k1");
+        let verifier = tokens.verifier();
+        let an_hour_ago = Timestamp::from_millis(SystemClock.now().as_millis() - 3_600_000);
+        let expired = tokens.sign(&AccessClaims::user("u1", "Ada", an_hour_ago)).expect("signs");
+        assert_eq!(verifier.verify(&expired), Err(TokenError::Expired));
+
+        let forger = SessionTokens::new(&SigningKey::generate("k1").expect("key"), &[]).expect("tokens");
+        let forged = forger.sign(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("signs");
+        assert!(matches!(verifier.verify(&forged), Err(TokenError::Invalid(_))), "same kid, other key");
+
+        let claims = serde_json::to_vec(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("json");
+        for header in [r#"{"alg":"none","typ":"JWT","kid":"k1"}"#, r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#] {
+            let unsigned =
+                format!("{}.{}.", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(&claims));
+            assert!(matches!(verifier.verify(&unsigned), Err(TokenError::Invalid(_))), "{header}");
+        }
+
+        let mut odd = AccessClaims::guest("g1", "V", GroupId::parse("g_x").expect("id"), SystemClock.now());
+        odd.group = None;
+        let odd = tokens.sign(&odd).expect("signs");
+        assert!(matches!(verifier.verify(&odd), Err(TokenError::Invalid(_))), "claims for nobody");
+        assert!(matches!(verifier.verify("abc"), Err(TokenError::Invalid(_))));
+    }
+
+    #[test]
+    fn keys_survive_a_round_trip_through_base64() {
+        let key = SigningKey::generate("k1").expect("key");
+        let again = SigningKey::from_base64("k1", &key.to_base64()).expect("reads");
+        assert_eq!(again.public_jwk(), key.public_jwk());
+        assert!(SigningKey::from_base64("k1", "bm90IGEga2V5").is_err());
+    }
+}
