@@ -6,8 +6,8 @@ mod api_support;
 
 use api_support::TestApi;
 use axum::http::{Method, StatusCode};
-use peershare_core::auth::AccessClaims;
 use peershare_core::GroupId;
+use peershare_core::auth::AccessClaims;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
@@ -22,7 +22,8 @@ enum Who {
     OwnerOfAnother,
 }
 
-const EVERYONE: [Who; 6] = [Who::Anonymous, Who::Guest, Who::Member, Who::Admin, Who::Owner, Who::OwnerOfAnother];
+const EVERYONE: [Who; 6] =
+    [Who::Anonymous, Who::Guest, Who::Member, Who::Admin, Who::Owner, Who::OwnerOfAnother];
 
 /// The world each cell runs in.
 struct World {
@@ -48,15 +49,30 @@ async fn world() -> World {
         api.accept(token, &join).await;
     }
     let promote = api
-        .call(Method::PATCH, &format!("/api/groups/{group}/members/{admin_id}"), Some(&owner), Some(json!({"role": "admin"})))
+        .call(
+            Method::PATCH,
+            &format!("/api/groups/{group}/members/{admin_id}"),
+            Some(&owner),
+            Some(json!({"role": "admin"})),
+        )
         .await;
     assert_eq!(promote.status, StatusCode::OK);
     let open = api
-        .call(Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&owner), Some(json!({"guests_allowed": true})))
+        .call(
+            Method::PATCH,
+            &format!("/api/groups/{group}/settings"),
+            Some(&owner),
+            Some(json!({"guests_allowed": true})),
+        )
         .await;
     assert_eq!(open.status, StatusCode::OK);
     let (invite_token, invite_id) = api.invite(&owner, &group, Some(5)).await;
-    let guest = AccessClaims::guest("guest_1", "Visitor", GroupId::parse(&group).expect("id"), api_support::wall_now());
+    let guest = AccessClaims::guest(
+        "guest_1",
+        "Visitor",
+        GroupId::parse(&group).expect("id"),
+        api_support::wall_now(),
+    );
     let guest = api.state.tokens.sign(&guest).expect("signs");
     World {
         api,
@@ -92,24 +108,54 @@ fn rows() -> Vec<Row> {
     let g = |w: &World, tail: &str| format!("/api/groups/{}{tail}", w.group);
     let _ = g;
     vec![
-        Row { method: Method::GET, route: "/api/auth/options", request: plain("/api/auth/options"), expect: [200; 6] },
-        Row { method: Method::GET, route: "/api/auth/keys", request: plain("/api/auth/keys"), expect: [200; 6] },
+        Row {
+            method: Method::GET,
+            route: "/api/auth/options",
+            request: plain("/api/auth/options"),
+            expect: [200; 6],
+        },
+        Row {
+            method: Method::GET,
+            route: "/api/auth/keys",
+            request: plain("/api/auth/keys"),
+            expect: [200; 6],
+        },
         Row {
             method: Method::POST,
             route: "/api/auth/dev",
             request: |_| ("/api/auth/dev".into(), Some(json!({"name": "Newcomer"}))),
             expect: [200; 6],
         },
-        Row { method: Method::POST, route: "/api/auth/refresh", request: plain("/api/auth/refresh"), expect: [401; 6] },
-        Row { method: Method::POST, route: "/api/auth/sign-out", request: plain("/api/auth/sign-out"), expect: [204; 6] },
-        Row { method: Method::GET, route: "/api/me", request: plain("/api/me"), expect: [401, 403, 200, 200, 200, 200] },
+        Row {
+            method: Method::POST,
+            route: "/api/auth/refresh",
+            request: plain("/api/auth/refresh"),
+            expect: [401; 6],
+        },
+        Row {
+            method: Method::POST,
+            route: "/api/auth/sign-out",
+            request: plain("/api/auth/sign-out"),
+            expect: [204; 6],
+        },
+        Row {
+            method: Method::GET,
+            route: "/api/me",
+            request: plain("/api/me"),
+            expect: [401, 403, 200, 200, 200, 200],
+        },
         Row {
             method: Method::PATCH,
             route: "/api/me",
             request: |_| ("/api/me".into(), Some(json!({"display_name": "Renamed"}))),
             expect: [401, 403, 200, 200, 200, 200],
         },
-        Row { method: Method::GET, route: "/api/groups", request: plain("/api/groups"), expect: [401, 403, 200, 200, 200, 200] },
+        Row {
+            method: Method::GET,
+            route: "/api/groups",
+            request: plain("/api/groups"),
+            expect: [401, 403, 200, 200, 200, 200],
+        },
         Row {
             method: Method::POST,
             route: "/api/groups",
@@ -149,7 +195,12 @@ fn rows() -> Vec<Row> {
         Row {
             method: Method::PATCH,
             route: "/api/groups/{id}/members/{user}",
-            request: |w| (format!("/api/groups/{}/members/{}", w.group, w.extra_member), Some(json!({"role": "admin"}))),
+            request: |w| {
+                (
+                    format!("/api/groups/{}/members/{}", w.group, w.extra_member),
+                    Some(json!({"role": "admin"})),
+                )
+            },
             expect: [401, 403, 403, 403, 200, 404],
         },
         Row {

@@ -41,9 +41,9 @@ pub async fn dev_sign_in(
         return Err(ApiError::DevSignInDisabled);
     }
     let Json(body) = body?;
-    let name = DisplayName::parse(&body.name).map_err(|error| ApiError::InvalidText { field: "name", error })?;
-    let identity =
-        Identity { provider: "dev".into(), subject: name.as_str().to_lowercase(), email: None };
+    let name =
+        DisplayName::parse(&body.name).map_err(|error| ApiError::InvalidText { field: "name", error })?;
+    let identity = Identity { provider: "dev".into(), subject: name.as_str().to_lowercase(), email: None };
     let user = state
         .store
         .sign_in(&identity, &random_id("u_", 16), &Profile::new(name, None), state.clock.now())
@@ -109,5 +109,6 @@ fn ended(state: &ApiState) -> Response {
 
 /// A name from a request, or the error naming the field.
 pub(super) fn display_name(raw: Option<&str>) -> Result<DisplayName, ApiError> {
-    DisplayName::parse(raw.unwrap_or_default()).map_err(|error: TextError| ApiError::InvalidText { field: "name", error })
+    DisplayName::parse(raw.unwrap_or_default())
+        .map_err(|error: TextError| ApiError::InvalidText { field: "name", error })
 }

@@ -51,11 +51,18 @@ pub async fn issue(
         (Caller::Token(Principal::Member { .. }), Some(_)) => return Err(ApiError::AccountRequired),
         // Not a stored group: a link call, unless the id claims to be a group.
         (_, None) if group.as_str().starts_with(GROUP_ID_PREFIX) => return Err(Denied::NotFound.into()),
-        (Caller::Token(Principal::User { id, name }), None) => AccessClaims::guest(id, name, group.clone(), now),
+        (Caller::Token(Principal::User { id, name }), None) => {
+            AccessClaims::guest(id, name, group.clone(), now)
+        }
         (_, None) => guest_claims(&caller, &group, body.name.as_deref(), now)?,
     };
     let token = state.tokens.sign(&claims)?;
-    Ok(Json(CallPassView { token, expires_at: claims.exp * 1000, group: group.as_str().to_owned(), role: claims.role }))
+    Ok(Json(CallPassView {
+        token,
+        expires_at: claims.exp * 1000,
+        group: group.as_str().to_owned(),
+        role: claims.role,
+    }))
 }
 
 fn guest_claims(

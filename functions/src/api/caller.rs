@@ -38,11 +38,9 @@ impl FromRequestParts<ApiState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
         let Some(value) = parts.headers.get(AUTHORIZATION) else { return Ok(Self::Anonymous) };
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .ok_or_else(|| crate::session::TokenError::Invalid("expected `Authorization: Bearer <token>`".into()))?;
+        let token = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
+            crate::session::TokenError::Invalid("expected `Authorization: Bearer <token>`".into())
+        })?;
         let claims = state.tokens.verifier().verify(token.trim())?;
         let principal = claims.principal().ok_or(ApiError::SignInRequired)?;
         Ok(Self::Token(principal))
@@ -100,7 +98,8 @@ pub async fn authorize_on(
         Principal::User { id, .. } => Some(id.as_str()),
         Principal::Guest { .. } | Principal::Member { .. } => None,
     };
-    let (group, role) = state.store.group_for(&id, user).await?.ok_or(peershare_core::groups::Denied::NotFound)?;
+    let (group, role) =
+        state.store.group_for(&id, user).await?.ok_or(peershare_core::groups::Denied::NotFound)?;
     let standing = match (principal, role) {
         (Principal::User { .. }, Some(role)) => Standing::Member(role),
         (Principal::User { .. }, None) => Standing::Outsider,

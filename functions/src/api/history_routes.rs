@@ -31,7 +31,8 @@ pub async fn list(
     query: Result<Query<HistoryQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<CallHistory>, ApiError> {
     let allowed = authorize_on(&state, &caller, &id, Action::ViewHistory).await?;
-    let Query(query) = query.map_err(|e| ApiError::InvalidBody { status: e.status(), message: e.body_text() })?;
+    let Query(query) =
+        query.map_err(|e| ApiError::InvalidBody { status: e.status(), message: e.body_text() })?;
     let limit = query.limit.unwrap_or(20);
     if !(1..=MAX_LIMIT).contains(&limit) {
         return Err(ApiError::InvalidBody {

@@ -82,9 +82,13 @@ pub async fn revoke(
 #[utoipa::path(get, path = "/api/invites/{token}", tag = "invites",
     params(("token" = String, Path, description = "The invite's secret token")),
     responses((status = 200, body = InvitePreview), ErrorResponses))]
-pub async fn preview(State(state): State<ApiState>, Path(token): Path<String>) -> Result<Json<InvitePreview>, ApiError> {
+pub async fn preview(
+    State(state): State<ApiState>,
+    Path(token): Path<String>,
+) -> Result<Json<InvitePreview>, ApiError> {
     check_token_shape(&token)?;
-    let (invite, group) = state.store.invite_by_token(hash_token(&token)).await?.ok_or(ApiError::InviteNotFound)?;
+    let (invite, group) =
+        state.store.invite_by_token(hash_token(&token)).await?.ok_or(ApiError::InviteNotFound)?;
     Ok(Json(InvitePreview {
         group_id: group.id.as_str().to_owned(),
         group_name: group.name.as_str().to_owned(),
@@ -119,6 +123,7 @@ pub async fn accept(
 }
 
 fn check_token_shape(token: &str) -> Result<(), ApiError> {
-    let shaped = token.len() == TOKEN_LEN && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let shaped = token.len() == TOKEN_LEN
+        && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if shaped { Ok(()) } else { Err(ApiError::InviteNotFound) }
 }

@@ -306,7 +306,11 @@ impl From<&User> for UserView {
 
 impl From<&User> for ProfileView {
     fn from(user: &User) -> Self {
-        Self { user: user.into(), preferences: user.profile.preferences.clone(), created_at: ms(user.created_at) }
+        Self {
+            user: user.into(),
+            preferences: user.profile.preferences.clone(),
+            created_at: ms(user.created_at),
+        }
     }
 }
 

@@ -168,9 +168,10 @@ mod tests {
         assert!(matches!(verifier.verify(&forged), Err(TokenError::Invalid(_))), "same kid, other key");
 
         let claims = serde_json::to_vec(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("json");
-        for header in [r#"{"alg":"none","typ":"JWT","kid":"k1"}"#, r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#] {
-            let unsigned =
-                format!("{}.{}.", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(&claims));
+        for header in
+            [r#"{"alg":"none","typ":"JWT","kid":"k1"}"#, r#"{"alg":"HS256","typ":"JWT","kid":"k1"}"#]
+        {
+            let unsigned = format!("{}.{}.", URL_SAFE_NO_PAD.encode(header), URL_SAFE_NO_PAD.encode(&claims));
             assert!(matches!(verifier.verify(&unsigned), Err(TokenError::Invalid(_))), "{header}");
         }
 

@@ -117,14 +117,16 @@ impl TestApi {
         let json = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
         Reply { status, headers, json }
     }
 
     /// Signs in by name; returns (access token, refresh cookie, account id).
     pub async fn sign_in(&self, name: &str) -> (String, String, String) {
-        let reply = self.call(Method::POST, "/api/auth/dev", None, Some(serde_json::json!({ "name": name }))).await;
+        let reply =
+            self.call(Method::POST, "/api/auth/dev", None, Some(serde_json::json!({ "name": name }))).await;
         assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
         let token = reply.json["access_token"].as_str().expect("token").to_owned();
         let id = reply.json["user"]["id"].as_str().expect("id").to_owned();
@@ -133,8 +135,9 @@ impl TestApi {
 
     /// Creates a group; returns its id.
     pub async fn create_group(&self, token: &str, name: &str) -> String {
-        let reply =
-            self.call(Method::POST, "/api/groups", Some(token), Some(serde_json::json!({ "name": name }))).await;
+        let reply = self
+            .call(Method::POST, "/api/groups", Some(token), Some(serde_json::json!({ "name": name })))
+            .await;
         assert_eq!(reply.status, StatusCode::CREATED, "{reply:?}");
         reply.json["id"].as_str().expect("id").to_owned()
     }
@@ -142,14 +145,19 @@ impl TestApi {
     /// Creates an invite; returns its token and id.
     pub async fn invite(&self, token: &str, group: &str, max_uses: Option<u32>) -> (String, String) {
         let body = serde_json::json!({ "ttl_ms": 3_600_000, "max_uses": max_uses });
-        let reply = self.call(Method::POST, &format!("/api/groups/{group}/invites"), Some(token), Some(body)).await;
+        let reply =
+            self.call(Method::POST, &format!("/api/groups/{group}/invites"), Some(token), Some(body)).await;
         assert_eq!(reply.status, StatusCode::CREATED, "{reply:?}");
-        (reply.json["token"].as_str().expect("token").to_owned(), reply.json["invite"]["id"].as_str().expect("id").to_owned())
+        (
+            reply.json["token"].as_str().expect("token").to_owned(),
+            reply.json["invite"]["id"].as_str().expect("id").to_owned(),
+        )
     }
 
     /// Joins through an invite.
     pub async fn accept(&self, token: &str, invite: &str) {
-        let reply = self.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(token), None).await;
+        let reply =
+            self.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(token), None).await;
         assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
     }
 }

@@ -53,6 +53,11 @@ pub async fn invites_admit_by_their_rules(store: Shared) {
     );
     assert_eq!(store.redeem_invite([1; 32], "u2", NOW).await, Ok(Redeemed::Joined(g.id.clone())));
     assert_eq!(store.redeem_invite([1; 32], "u3", NOW).await, Err(RedeemError::Refused(InviteError::UsedUp)));
+    assert_eq!(
+        store.redeem_invite([1; 32], "u1", at(60_000)).await,
+        Ok(Redeemed::AlreadyMember(g.id.clone())),
+        "a member following a used-up or expired link is simply in"
+    );
     store.create_invite(&invite("i2", 2, &g.id, None), NOW).await.expect("creates");
     store.revoke_invite(&g.id, "i2").await.expect("revokes");
     assert_eq!(

@@ -84,10 +84,11 @@ pub(super) fn redeem(
         params![found.group.as_str(), user],
         |r| r.get(0),
     )?;
-    found.state.admits(now)?;
+    // A member following any link (even a closed one) is simply in: nothing is used.
     if already {
         return Ok(Redeemed::AlreadyMember(found.group));
     }
+    found.state.admits(now)?;
     tx.execute(
         "INSERT INTO members (group_id, user_id, role, joined_at) VALUES (?1, ?2, ?3, ?4)",
         params![found.group.as_str(), user, role_name(Role::Member), millis(now)],

@@ -1,0 +1,213 @@
+//! Groups through the API: a new user makes a group, invites a second account, and both take
+//! part; bad input gets a JSON error naming the problem and changes nothing.
+
+mod api_support;
+
+use api_support::TestApi;
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_group_is_made_shared_by_invite_and_managed() {
+    let api = TestApi::new();
+    let (ada, _, ada_id) = api.sign_in("Ada").await;
+    let (bob, _, bob_id) = api.sign_in("Bob").await;
+    let group = api.create_group(&ada, "  Design team ").await;
+    assert!(group.starts_with("g_"));
+
+    let (invite, _) = api.invite(&ada, &group, Some(1)).await;
+    let preview = api.call(Method::GET, &format!("/api/invites/{invite}"), None, None).await;
+    assert_eq!(
+        (preview.json["group_name"].as_str(), preview.json["status"].as_str()),
+        (Some("Design team"), Some("active"))
+    );
+    let joined = api.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(&bob), None).await;
+    assert_eq!(joined.json["newly_joined"], true);
+    assert_eq!(joined.json["group"]["role"], "member");
+    let again = api.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(&bob), None).await;
+    assert_eq!((again.status, again.json["newly_joined"].as_bool()), (StatusCode::OK, Some(false)));
+    let (cy, _, _) = api.sign_in("Cy").await;
+    let used_up = api.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(&cy), None).await;
+    assert_eq!((used_up.status, used_up.code()), (StatusCode::GONE, "invite_used_up"));
+
+    let listed = api.call(Method::GET, "/api/groups", Some(&bob), None).await;
+    assert_eq!(listed.json["groups"][0]["id"], group.as_str());
+    let members = api.call(Method::GET, &format!("/api/groups/{group}/members"), Some(&bob), None).await;
+    let names: Vec<_> =
+        members.json["members"].as_array().expect("list").iter().map(|m| m["display_name"].clone()).collect();
+    assert_eq!(names, vec![json!("Ada"), json!("Bob")]);
+
+    // The last owner cannot leave; after handing over, she can.
+    let leave = api.call(Method::DELETE, &format!("/api/groups/{group}/members/me"), Some(&ada), None).await;
+    assert_eq!((leave.status, leave.code()), (StatusCode::CONFLICT, "last_owner"));
+    let promote = api
+        .call(
+            Method::PATCH,
+            &format!("/api/groups/{group}/members/{bob_id}"),
+            Some(&ada),
+            Some(json!({"role": "owner"})),
+        )
+        .await;
+    assert_eq!(promote.json["role"], "owner");
+    let leave =
+        api.call(Method::DELETE, &format!("/api/groups/{group}/members/{ada_id}"), Some(&ada), None).await;
+    assert_eq!(leave.status, StatusCode::NO_CONTENT);
+    let gone = api.call(Method::GET, &format!("/api/groups/{group}"), Some(&ada), None).await;
+    assert_eq!((gone.status, gone.code()), (StatusCode::NOT_FOUND, "group_not_found"));
+
+    // Call history written by the signaling host shows up for members.
+    let id = peershare_core::GroupId::parse(&group).expect("id");
+    let now = api_support::wall_now();
+    api.state.store.call_started("call-1", &id, now).await.expect("records");
+    api.state.store.call_joined("call-1", &bob_id, "Bob", now).await.expect("records");
+    api.state
+        .store
+        .call_ended("call-1", now.plus(std::time::Duration::from_secs(90)))
+        .await
+        .expect("records");
+    let history = api.call(Method::GET, &format!("/api/groups/{group}/calls"), Some(&bob), None).await;
+    assert_eq!(history.json["calls"][0]["duration_ms"], 90_000);
+    assert_eq!(history.json["calls"][0]["participants"][0]["display_name"], "Bob");
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_with_a_json_error_naming_it_and_changes_nothing() {
+    let api = TestApi::new();
+    let (ada, _, _) = api.sign_in("Ada").await;
+    let group = api.create_group(&ada, "Team").await;
+    let cases = [
+        (Method::POST, "/api/groups".to_owned(), json!({"name": ""}), 400, "invalid_name"),
+        (Method::POST, "/api/groups".to_owned(), json!({"name": "x".repeat(81)}), 400, "invalid_name"),
+        (
+            Method::POST,
+            "/api/groups".to_owned(),
+            json!({"name": "Ok", "description": "a\u{0007}b"}),
+            400,
+            "invalid_description",
+        ),
+        (Method::POST, "/api/groups".to_owned(), json!({"name": "Ok", "owner": "me"}), 422, "invalid_body"),
+        (Method::POST, "/api/groups".to_owned(), json!("just a string"), 422, "invalid_body"),
+        (Method::PATCH, format!("/api/groups/{group}"), json!({}), 400, "invalid_body"),
+        (
+            Method::PATCH,
+            format!("/api/groups/{group}/settings"),
+            json!({"max_participants": 1}),
+            400,
+            "invalid_settings",
+        ),
+        (Method::PATCH, format!("/api/groups/{group}/settings"), json!({}), 400, "invalid_settings"),
+        (
+            Method::PATCH,
+            format!("/api/groups/{group}/settings"),
+            json!({"max_participants": "ten"}),
+            422,
+            "invalid_body",
+        ),
+        (
+            Method::POST,
+            format!("/api/groups/{group}/invites"),
+            json!({"ttl_ms": 1000}),
+            400,
+            "invalid_invite",
+        ),
+        (
+            Method::POST,
+            format!("/api/groups/{group}/invites"),
+            json!({"ttl_ms": 3_600_000, "max_uses": 0}),
+            400,
+            "invalid_invite",
+        ),
+        (
+            Method::PATCH,
+            "/api/me".to_owned(),
+            json!({"avatar_url": "http://insecure"}),
+            400,
+            "invalid_profile",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/groups/{group}/members/nobody"),
+            json!({"role": "admin"}),
+            404,
+            "member_not_found",
+        ),
+        (
+            Method::PATCH,
+            format!("/api/groups/{group}/members/nobody"),
+            json!({"role": "king"}),
+            422,
+            "invalid_body",
+        ),
+        (Method::GET, "/api/groups/bad%20id".to_owned(), json!(null), 400, "invalid_group_id"),
+        (Method::GET, "/api/invites/short".to_owned(), json!(null), 404, "invite_not_found"),
+        (Method::GET, format!("/api/invites/{}", "A".repeat(43)), json!(null), 404, "invite_not_found"),
+        (Method::GET, format!("/api/groups/{group}/calls?limit=0"), json!(null), 400, "invalid_body"),
+        (Method::GET, format!("/api/groups/{group}/calls?limit=x"), json!(null), 400, "invalid_body"),
+        (
+            Method::POST,
+            "/api/groups/g_missing/call-pass".to_owned(),
+            json!({"name": "V"}),
+            404,
+            "group_not_found",
+        ),
+    ];
+    for (method, path, body, status, code) in cases {
+        let body = (!body.is_null()).then_some(body);
+        let reply = api.call(method.clone(), &path, Some(&ada), body.clone()).await;
+        assert_eq!(
+            (reply.status.as_u16(), reply.code()),
+            (status, code),
+            "{method} {path} {body:?}: {}",
+            reply.json
+        );
+        assert!(reply.json["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+    let nameless =
+        api.call(Method::POST, "/api/groups/link-call/call-pass", None, Some(json!({"name": " "}))).await;
+    assert_eq!((nameless.status.as_u16(), nameless.code()), (400, "invalid_name"), "guests need a name");
+    let bodiless = api.call(Method::POST, "/api/groups/link-call/call-pass", None, None).await;
+    assert_eq!((bodiless.status.as_u16(), bodiless.code()), (400, "invalid_name"));
+    let unchanged = api.call(Method::GET, &format!("/api/groups/{group}"), Some(&ada), None).await;
+    assert_eq!(unchanged.json["name"], "Team");
+    assert_eq!(unchanged.json["settings"]["max_participants"], 50);
+    let no_json = api.send(Method::POST, "/api/groups", Some(&ada), None, None).await;
+    assert_eq!((no_json.status.as_u16(), no_json.code()), (415, "invalid_body"), "no content type");
+}
+
+#[tokio::test]
+async fn call_passes_open_only_their_call() {
+    let api = TestApi::new();
+    let (ada, _, ada_id) = api.sign_in("Ada").await;
+    let group = api.create_group(&ada, "Team").await;
+    let member = api.call(Method::POST, &format!("/api/groups/{group}/call-pass"), Some(&ada), None).await;
+    assert_eq!(
+        (member.json["role"].as_str(), member.json["group"].as_str()),
+        (Some("owner"), Some(group.as_str()))
+    );
+    let claims =
+        api.state.tokens.verifier().verify(member.json["token"].as_str().expect("pass")).expect("valid");
+    assert_eq!((claims.sub.as_str(), claims.exp - claims.iat), (ada_id.as_str(), 600));
+    // A call pass is no access token.
+    let pass = member.json["token"].as_str().expect("pass");
+    let reply = api.call(Method::GET, "/api/groups", Some(pass), None).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::FORBIDDEN, "account_required"));
+    // Guests: refused until the group admits guests.
+    let guest = api
+        .call(Method::POST, &format!("/api/groups/{group}/call-pass"), None, Some(json!({"name": "Vi"})))
+        .await;
+    assert_eq!((guest.status, guest.code()), (StatusCode::UNAUTHORIZED, "guests_not_allowed"));
+    // Link calls admit anyone by name; a guest renewing keeps their id.
+    let link =
+        api.call(Method::POST, "/api/groups/kqz-4tmp-wrd/call-pass", None, Some(json!({"name": "Vi"}))).await;
+    assert_eq!(link.status, StatusCode::OK);
+    let first =
+        api.state.tokens.verifier().verify(link.json["token"].as_str().expect("pass")).expect("valid");
+    let renewed =
+        api.call(Method::POST, "/api/groups/kqz-4tmp-wrd/call-pass", link.json["token"].as_str(), None).await;
+    let second =
+        api.state.tokens.verifier().verify(renewed.json["token"].as_str().expect("pass")).expect("valid");
+    assert_eq!((second.sub, second.name), (first.sub, "Vi".to_owned()));
+    let elsewhere =
+        api.call(Method::POST, "/api/groups/other-call/call-pass", link.json["token"].as_str(), None).await;
+    assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "a guest pass does not open another call");
+}
