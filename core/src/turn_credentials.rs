@@ -64,6 +64,7 @@ pub fn password_for(secret: &str, username: &str) -> String {
 }
 
 /// One entry of `RTCConfiguration.iceServers`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct IceServer {
     /// `stun:` / `turn:` / `turns:` URLs.
@@ -79,6 +80,7 @@ pub struct IceServer {
 }
 
 /// ICE transport policy, as in `RTCIceTransportPolicy`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum IceTransportPolicy {
@@ -90,6 +92,7 @@ pub enum IceTransportPolicy {
 }
 
 /// Body of `GET /api/turn-credentials`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct IceConfig {

@@ -1,6 +1,7 @@
 /** A real `peershare dev` process on a free loopback port. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -20,7 +21,9 @@ export async function startPeershare(args: string[] = [], logName = 'peershare')
   const logDir = path.resolve(here, '../test-results/logs');
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${logName}-${Date.now()}.log`));
-  const child: ChildProcess = spawn(binary(), ['dev', '--listen', '127.0.0.1:0', ...args], {
+  // Each server gets its own data directory: its own database and session key.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'peershare-e2e-'));
+  const child: ChildProcess = spawn(binary(), ['dev', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...args], {
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

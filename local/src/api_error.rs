@@ -3,9 +3,11 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use peershare_core::auth::SocketDenied;
 use peershare_core::group_id::GroupIdError;
 use peershare_core::http_error::ErrorBody;
 use peershare_core::turn_credentials::TurnCredentialsError;
+use peershare_functions::session::TokenError;
 
 /// An error answered to an HTTP request.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +21,15 @@ pub enum ApiError {
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
     TurnCredentials(#[from] TurnCredentialsError),
+    /// The call socket was refused before reaching the room.
+    #[error(transparent)]
+    Socket(#[from] SocketDenied),
+    /// The offered call pass is not valid.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A plain HTTP request on the call's WebSocket route.
+    #[error("this route is a WebSocket: open it with an upgrade request ({0})")]
+    UpgradeRequired(String),
     /// The web client has not been built.
     #[error("the web client is not built; run `cargo xtask dev`, which builds it")]
     WebClientMissing,
@@ -30,6 +41,12 @@ impl ApiError {
             ApiError::InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::TurnCredentials(_) => (StatusCode::INTERNAL_SERVER_ERROR, "turn_unavailable"),
+            ApiError::Socket(denied) => {
+                (StatusCode::from_u16(denied.status()).unwrap_or(StatusCode::FORBIDDEN), denied.code())
+            }
+            ApiError::Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "token_expired"),
+            ApiError::Token(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            ApiError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "upgrade_required"),
             ApiError::WebClientMissing => (StatusCode::SERVICE_UNAVAILABLE, "web_client_missing"),
         }
     }

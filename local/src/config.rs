@@ -20,6 +20,17 @@ pub struct Cli {
 pub enum Command {
     /// Run the whole platform in this process on embedded defaults.
     Dev(DevConfig),
+    /// Create or update the embedded store's schema in the data directory, then exit.
+    Migrate(MigrateConfig),
+}
+
+/// Configuration of `peershare migrate`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MigrateConfig {
+    /// Folder holding the SQLite database (default: `$XDG_DATA_HOME/peershare`, or
+    /// `~/.local/share/peershare`).
+    #[arg(long, env = "PEERSHARE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
 }
 
 /// Configuration of `peershare dev`.
@@ -64,6 +75,22 @@ pub struct DevConfig {
     /// Log format.
     #[arg(long, env = "PEERSHARE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
+
+    /// Folder for the SQLite database and the session signing key (default:
+    /// `$XDG_DATA_HOME/peershare`, or `~/.local/share/peershare`).
+    #[arg(long, env = "PEERSHARE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+}
+
+/// The data directory: the given one, or the user's XDG data folder.
+pub fn resolve_data_dir(given: Option<&std::path::Path>) -> PathBuf {
+    if let Some(dir) = given {
+        return dir.to_owned();
+    }
+    let base = std::env::var_os("XDG_DATA_HOME").map(PathBuf::from).unwrap_or_else(|| {
+        std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), |h| PathBuf::from(h).join(".local/share"))
+    });
+    base.join("peershare")
 }
 
 /// `--ice-transport-policy` values.
@@ -128,6 +155,11 @@ impl DevConfig {
         }
     }
 
+    /// Where the database and the session key live.
+    pub fn data_dir(&self) -> PathBuf {
+        resolve_data_dir(self.data_dir.as_deref())
+    }
+
     /// TURN credential lifetime.
     pub fn turn_ttl(&self) -> Duration {
         Duration::from_secs(self.turn_ttl_secs)
@@ -151,6 +183,7 @@ mod tests {
         full.extend_from_slice(args);
         match Cli::try_parse_from(full).expect("parses").command {
             Command::Dev(c) => c,
+            Command::Migrate(_) => unreachable!("parsed dev"),
         }
     }
 
@@ -160,6 +193,8 @@ mod tests {
         assert_eq!(c.listen, "127.0.0.1:8080".parse().expect("addr"));
         assert!(c.turn().is_none());
         assert!(c.validate().is_ok());
+        assert!(c.data_dir().ends_with("peershare"));
+        assert_eq!(parse(&["--data-dir", "/tmp/x"]).data_dir(), PathBuf::from("/tmp/x"));
     }
 
     #[test]

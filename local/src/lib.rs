@@ -3,10 +3,12 @@
 //! The HTTP surface is an axum [`Router`]; call rooms run as tokio tasks around the pure
 //! `peershare_core::room::Room`. Integration tests start it on port 0 with [`serve`].
 
+pub mod accounts;
 pub mod api_error;
 pub mod call_socket;
 pub mod config;
 pub mod media_nodes;
+pub mod openapi;
 pub mod rooms;
 pub mod state;
 pub mod status_endpoints;
@@ -28,20 +30,24 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-/// The application's routes over `state`, with the in-process media node's control API.
+/// The application's routes over `state`: the functions' API, the call socket and its
+/// helpers, the OpenAPI description, the in-process media node's control API and the web
+/// client.
 pub fn app(state: AppState, media_node: Router) -> Router {
-    let api = Router::new()
-        .route("/turn-credentials", get(turn_endpoint::turn_credentials))
-        .route("/groups/{id}/call", get(call_socket::call_socket))
-        .route("/groups/{id}/call/status", get(status_endpoints::call_status))
-        .fallback(status_endpoints::api_not_found);
-    Router::new()
+    let calls = Router::new()
         .route("/healthz", get(status_endpoints::healthz))
-        .nest("/api", api)
+        .route("/api/turn-credentials", get(turn_endpoint::turn_credentials))
+        .route("/api/groups/{id}/call", get(call_socket::call_socket))
+        .route("/api/groups/{id}/call/status", get(status_endpoints::call_status))
+        .route("/api/openapi.json", get(openapi::serve))
+        .route("/api/{*rest}", axum::routing::any(status_endpoints::api_not_found))
+        .with_state(state.clone());
+    Router::new()
+        .merge(peershare_functions::api::router(state.api.clone()))
+        .merge(calls)
         .nest_service(IN_PROCESS_NODE_PATH, media_node)
         .merge(web_client::router(&state.config.web_dir))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
 }
 
 /// Why the platform could not start.
@@ -53,6 +59,9 @@ pub enum StartError {
     /// No key for media tokens.
     #[error(transparent)]
     Key(#[from] peershare_media_node::token::KeyError),
+    /// Accounts (store, keys) could not start.
+    #[error(transparent)]
+    Accounts(#[from] accounts::AccountsError),
     /// Serving HTTP failed.
     #[error("serving HTTP failed: {0}")]
     Serve(std::io::Error),
@@ -75,7 +84,8 @@ pub async fn build(config: DevConfig) -> Result<Router, StartError> {
         signer: Arc::new(keys.signer()),
         media: Arc::new(InProcessNode::new(node)),
     };
-    let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config) };
+    let api = accounts::open(&config)?;
+    let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config), api };
     Ok(app(state, node_api))
 }
 

@@ -2,7 +2,7 @@
 
 use anyhow::Context;
 use clap::Parser;
-use peershare::config::{Cli, Command};
+use peershare::config::{Cli, Command, resolve_data_dir};
 use tokio::net::TcpListener;
 
 #[tokio::main]
@@ -22,6 +22,14 @@ async fn main() -> anyhow::Result<()> {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
+        }
+        Command::Migrate(config) => {
+            let dir = resolve_data_dir(config.data_dir.as_deref());
+            std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            let path = dir.join(peershare::accounts::DATABASE_FILE);
+            let mut conn = peershare_functions::store::sqlite::open_unmigrated(&path)?;
+            let report = peershare_functions::store::sqlite::migrate(&mut conn)?;
+            println!("{}: {report}", path.display());
         }
     }
     Ok(())

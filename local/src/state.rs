@@ -2,6 +2,7 @@
 
 use crate::config::DevConfig;
 use crate::rooms::RoomRegistry;
+use peershare_functions::api::ApiState;
 use std::sync::Arc;
 
 /// Shared state of the server.
@@ -11,4 +12,6 @@ pub struct AppState {
     pub rooms: RoomRegistry,
     /// The validated configuration.
     pub config: Arc<DevConfig>,
+    /// Accounts, groups and sessions (the functions' API state).
+    pub api: ApiState,
 }

@@ -24,6 +24,9 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
 }
 
 /// How many people are in a call, for the pre-join screen.
+#[utoipa::path(get, path = "/api/groups/{id}/call/status", tag = "calls",
+    params(("id" = String, Path, description = "Group id, or a link call's id")),
+    responses((status = 200, body = CallStatus), (status = 400, body = peershare_core::http_error::ErrorBody)))]
 pub async fn call_status(
     State(state): State<AppState>,
     Path(group): Path<String>,

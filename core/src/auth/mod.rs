@@ -2,8 +2,10 @@
 //! live, and how refresh tokens rotate, with reuse of a rotated one revoking its whole family.
 //! Signing, hashing and storage are the hosts' work.
 
+mod call_gate;
 mod claims;
 mod refresh;
 
+pub use call_gate::{CALL_PROTOCOL, PASS_PROTOCOL_PREFIX, SocketDenied, admit_to_call, pass_from_protocols};
 pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
 pub use refresh::{REFRESH_TTL, RefreshOutcome, RefreshRecord, redeem};

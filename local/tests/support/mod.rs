@@ -21,11 +21,22 @@ pub struct Server {
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
+/// A fresh data directory per server (its own database and signing key).
+pub fn temp_data_dir() -> String {
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("peershare-local-test-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir.to_str().expect("utf8").to_owned()
+}
+
 pub fn config(extra: &[&str]) -> DevConfig {
-    let mut args = vec!["peershare", "dev", "--listen", "127.0.0.1:0"];
+    let data_dir = temp_data_dir();
+    let mut args = vec!["peershare", "dev", "--listen", "127.0.0.1:0", "--data-dir", &data_dir];
     args.extend_from_slice(extra);
     match Cli::try_parse_from(args).expect("valid test config").command {
         Command::Dev(c) => c,
+        Command::Migrate(_) => unreachable!("parsed dev"),
     }
 }
 
@@ -45,10 +56,46 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// A guest's call pass for `group` (a link call, or a group that admits guests).
+    pub async fn guest_pass(&self, group: &str, name: &str) -> String {
+        let reply = reqwest::Client::new()
+            .post(self.url(&format!("/api/groups/{group}/call-pass")))
+            .json(&json!({ "name": name }))
+            .send()
+            .await
+            .expect("call-pass request");
+        assert_eq!(reply.status(), 200, "call pass for {group}");
+        let body: Value = reply.json().await.expect("json");
+        body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Opens the call socket of `group` with a guest's pass.
     pub async fn connect(&self, group: &str) -> Client {
-        let (ws, _) =
-            connect_async(format!("ws://{}/api/groups/{group}/call", self.addr)).await.expect("connect");
-        Client { ws }
+        let pass = self.guest_pass(group, "Tester").await;
+        self.connect_with(group, Some(&pass)).await.expect("connect")
+    }
+
+    /// Opens the call socket offering `pass` (or none); the HTTP error on refusal.
+    pub async fn connect_with(
+        &self,
+        group: &str,
+        pass: Option<&str>,
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut request =
+            format!("ws://{}/api/groups/{group}/call", self.addr).into_client_request().expect("request");
+        let protocols = match pass {
+            Some(pass) => format!("peershare.v1, peershare.pass.{pass}"),
+            None => "peershare.v1".to_owned(),
+        };
+        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
+        let (ws, response) = connect_async(request).await?;
+        assert_eq!(
+            response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
+            Some("peershare.v1"),
+            "the server selects the call protocol"
+        );
+        Ok(Client { ws })
     }
 
     pub async fn join(&self, group: &str, name: &str) -> (Client, u32) {

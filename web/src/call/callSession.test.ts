@@ -3,6 +3,7 @@ import { FakePeerConnection, asPeerConnectionFactory, fakeStream, fakeTrack, ins
 import { FakeWebSocket, installFakeWebSocketGlobal } from "../test/fakeWebSocket";
 import type { Peer } from "../protocol/generated";
 import { CallSession, type JoinOptions } from "./callSession";
+import { ApiError } from "../api/http";
 import { type PeershareTestHook, createTestHook } from "./testHook";
 
 const URL = "ws://test/api/groups/abc/call";
@@ -57,6 +58,54 @@ beforeEach(() => {
 
 afterEach(() => {
   vi.useRealTimers();
+});
+
+describe("CallSession call passes", () => {
+  function withPass(getPass: (name: string) => Promise<string>) {
+    return new CallSession({
+      url: URL,
+      createWebSocket: (url, protocols) => new FakeWebSocket(url, protocols) as unknown as WebSocket,
+      createPeerConnection: asPeerConnectionFactory(),
+      random: () => 0,
+      now: () => Date.now(),
+      hook: createTestHook(),
+      getPass,
+    });
+  }
+
+  it("offers the pass for the joining name as a subprotocol", async () => {
+    const getPass = vi.fn(async (name: string) => `pass-for-${name}`);
+    const session = withPass(getPass);
+    session.join(joinOptions());
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    expect(getPass).toHaveBeenCalledWith("Ada");
+    expect(FakeWebSocket.latest().protocols).toEqual(["peershare.v1", "peershare.pass.pass-for-Ada"]);
+  });
+
+  it("stops with an explanation when the server refuses a pass for good", async () => {
+    const session = withPass(async () => {
+      throw new ApiError(401, "guests_not_allowed", "members only");
+    });
+    session.join(joinOptions());
+    await vi.waitFor(() => expect(session.getSnapshot().status).toBe("disconnected"));
+    expect(session.getSnapshot().error?.code).toBe("guests_not_allowed");
+    expect(session.getSnapshot().error?.info.title).toBe("This call is for members");
+    expect(FakeWebSocket.instances).toHaveLength(0);
+  });
+
+  it("retries with backoff when the pass could not be fetched (network, server busy)", async () => {
+    let calls = 0;
+    const session = withPass(async () => {
+      calls += 1;
+      if (calls === 1) throw new TypeError("Failed to fetch");
+      return "second";
+    });
+    session.join(joinOptions());
+    await vi.waitFor(() => expect(session.getSnapshot().retryAttempt).toBe(1));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    expect(FakeWebSocket.latest().protocols).toContain("peershare.pass.second");
+  });
 });
 
 describe("CallSession", () => {

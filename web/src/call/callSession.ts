@@ -17,7 +17,8 @@ import {
 } from "../protocol/generated";
 import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
-import { SignalingSocket, type WebSocketFactory } from "./signalingSocket";
+import { SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
+import { isFinalPassError } from "../api/callPass";
 import type { PeershareTestHook } from "./testHook";
 
 export type ConnectionStatus = "idle" | "connecting" | "connected" | "reconnecting" | "disconnected" | "left";
@@ -77,6 +78,8 @@ export type CallSessionDeps = {
   now?: () => number;
   hook?: PeershareTestHook;
   fetch?: typeof fetch;
+  /** A call pass for the socket, for this display name (absent: connect without one). */
+  getPass?: (displayName: string) => Promise<string>;
 };
 
 /** Heartbeat interval to use until the server tells us its own. */
@@ -111,6 +114,8 @@ export class CallSession {
 
   private options: JoinOptions | null = null;
   private socket: SignalingSocket | null = null;
+  /** Counts connection attempts, so a call pass that arrives late for an old attempt is dropped. */
+  private connectAttempt = 0;
   private readonly links = new Map<number, PeerLink>();
   private node: NodeLink | null = null;
   private switchStartedAt: number | null = null;
@@ -214,6 +219,35 @@ export class CallSession {
 
   private connect(): void {
     this.socket?.close();
+    this.socket = null;
+    const getPass = this.deps.getPass;
+    if (!getPass || !this.options) {
+      this.openSocket(null);
+      return;
+    }
+    const attempt = ++this.connectAttempt;
+    getPass(this.options.displayName).then(
+      (pass) => {
+        if (attempt === this.connectAttempt && this.isTryingToConnect()) this.openSocket(pass);
+      },
+      (error: unknown) => {
+        if (attempt !== this.connectAttempt || !this.isTryingToConnect()) return;
+        if (isFinalPassError(error)) {
+          this.fail({ code: error.code, category: "", detail: error.message, info: describeCallError(error.code) });
+        } else {
+          this.scheduleReconnect();
+        }
+      },
+    );
+  }
+
+  /** Whether the session still wants a connection (nobody left or failed meanwhile). */
+  private isTryingToConnect(): boolean {
+    const status = this.snapshot.status;
+    return status === "connecting" || status === "reconnecting";
+  }
+
+  private openSocket(pass: string | null): void {
     this.lastHeardAt = this.now();
     this.socket = new SignalingSocket(
       this.deps.url,
@@ -223,6 +257,7 @@ export class CallSession {
         close: (code, reason) => this.onClose(code, reason),
       },
       this.deps.createWebSocket,
+      callProtocols(pass),
     );
   }
 

@@ -8,14 +8,27 @@ export type SignalingHandlers = {
   close(code: number, reason: string): void;
 };
 
-export type WebSocketFactory = (url: string) => WebSocket;
+export type WebSocketFactory = (url: string, protocols?: string[]) => WebSocket;
+
+/** The subprotocol call sockets speak. */
+export const CALL_PROTOCOL = "peershare.v1";
+
+/** The subprotocols to offer: the call's, and the call pass (browsers cannot set headers on a WebSocket). */
+export function callProtocols(pass: string | null): string[] {
+  return pass ? [CALL_PROTOCOL, `peershare.pass.${pass}`] : [CALL_PROTOCOL];
+}
 
 export class SignalingSocket {
   private readonly ws: WebSocket;
   private detached = false;
 
-  constructor(url: string, handlers: SignalingHandlers, createWebSocket: WebSocketFactory = (u) => new WebSocket(u)) {
-    this.ws = createWebSocket(url);
+  constructor(
+    url: string,
+    handlers: SignalingHandlers,
+    createWebSocket: WebSocketFactory = (u, p) => new WebSocket(u, p),
+    protocols: string[] = [CALL_PROTOCOL],
+  ) {
+    this.ws = createWebSocket(url, protocols);
     this.ws.onopen = () => {
       if (!this.detached) handlers.open();
     };

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "
 import type { IceConfigSource } from "../call/iceConfigSource";
 import { CallSession, type CallSnapshot } from "../call/callSession";
 import { callSocketUrl } from "../call/signalingSocket";
+import { CallPassSource } from "../api/callPass";
 import { testHook } from "../call/testHook";
 import type { MediaState } from "../protocol/generated";
 
@@ -30,7 +31,10 @@ type Options = {
 
 /** Presence in call `groupId`: joining, leaving, and keeping the call in step with local media. */
 export function useCall({ groupId, iceSource, localStream, media }: Options): UseCall {
-  const [session] = useState(() => new CallSession({ url: callSocketUrl(groupId), hook: testHook() }));
+  const [session] = useState(() => {
+    const passes = new CallPassSource(groupId);
+    return new CallSession({ url: callSocketUrl(groupId), hook: testHook(), getPass: (name) => passes.get(name) });
+  });
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [preparing, setPreparing] = useState(false);
   const mounted = useRef(false);

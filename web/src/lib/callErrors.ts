@@ -111,6 +111,34 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
   },
 };
 
+/** Errors of the HTTP API met while asking for a call pass. */
+const ACCESS_INFO: Record<string, CallErrorInfo> = {
+  guests_not_allowed: {
+    title: "This call is for members",
+    suggestion: "The group doesn't admit guests. Sign in with an account that belongs to it, or ask for an invite link.",
+    action: "home",
+    actionLabel: "",
+  },
+  group_not_found: {
+    title: "This call doesn't exist",
+    suggestion: "The group may have been deleted, or you're not a member. Check the link, or ask for an invite.",
+    action: "home",
+    actionLabel: "",
+  },
+  account_required: {
+    title: "Sign in to join",
+    suggestion: "Sign in again, then rejoin the call.",
+    action: "home",
+    actionLabel: "",
+  },
+  invalid_name: {
+    title: "That name can't be used",
+    suggestion: "Use 1 to 64 characters without line breaks or other control characters, then join again.",
+    action: "home",
+    actionLabel: "",
+  },
+};
+
 const FALLBACK_BY_CATEGORY: Record<ErrorCategory, CallErrorInfo> = {
   invalid_request: INFO.malformed_message,
   capacity: INFO.room_full,
@@ -147,6 +175,7 @@ const CLOSE_CODES: Record<number, ErrorCode> = {
  */
 export function describeCallError(code: string, category?: string): CallErrorInfo {
   if (Object.hasOwn(INFO, code)) return INFO[code as ErrorCode];
+  if (Object.hasOwn(ACCESS_INFO, code)) return ACCESS_INFO[code] as CallErrorInfo;
   if (category && Object.hasOwn(FALLBACK_BY_CATEGORY, category)) {
     return FALLBACK_BY_CATEGORY[category as ErrorCategory];
   }

@@ -16,8 +16,11 @@ impl ServerProcess {
     /// Starts the release binary on a free loopback port and waits for its address line.
     pub fn start() -> anyhow::Result<Self> {
         let bin = target_dir().join("release/peershare");
+        let data_dir = std::env::temp_dir().join(format!("peershare-bench-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
         let mut child = Command::new(&bin)
-            .args(["dev", "--listen", "127.0.0.1:0", "--room-capacity", "8"])
+            .args(["dev", "--listen", "127.0.0.1:0", "--room-capacity", "8", "--data-dir"])
+            .arg(&data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .spawn()

@@ -35,6 +35,31 @@ pub struct SignalingResult {
     connect_seconds: f64,
 }
 
+/// The WebSocket request for `url` with a guest's call pass from the server's API.
+async fn with_guest_pass(
+    url: &str,
+    index: u32,
+) -> anyhow::Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let http_url = url.replacen("ws://", "http://", 1).replacen("/call", "/call-pass", 1);
+    let reply = reqwest::Client::new()
+        .post(&http_url)
+        .json(&json!({ "name": format!("bench-{index}") }))
+        .send()
+        .await
+        .with_context(|| format!("call pass from {http_url}"))?;
+    if !reply.status().is_success() {
+        bail!("call pass from {http_url}: {}", reply.status());
+    }
+    let pass: Value = reply.json().await?;
+    let token = pass["token"].as_str().context("no token in the call pass")?;
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", format!("peershare.v1, peershare.pass.{token}").parse()?);
+    Ok(request)
+}
+
 /// Runs the load against a fresh release server.
 pub fn run(connections: u32) -> anyhow::Result<SignalingResult> {
     if connections < 2 || !connections.is_multiple_of(2) {
@@ -103,7 +128,8 @@ async fn client(
     origin: Instant,
     joined: Arc<Barrier>,
 ) -> anyhow::Result<ClientOutcome> {
-    let (ws, _) = connect_async(&url).await.with_context(|| format!("connect {url}"))?;
+    let request = with_guest_pass(&url, index).await?;
+    let (ws, _) = connect_async(request).await.with_context(|| format!("connect {url}"))?;
     let (mut tx, mut rx) = ws.split();
     let join = json!({"type":"join","version":1,"display_name":format!("bench-{index}"),"media":{"audio":true,"video":true}});
     tx.send(Message::text(join.to_string())).await?;

@@ -81,6 +81,11 @@ impl SqliteStore {
     }
 }
 
+/// One configured connection to `path` whose schema is left as it is (`peershare migrate`).
+pub fn open_unmigrated(path: &Path) -> Result<Connection, rusqlite::Error> {
+    configure(Connection::open(path)?)
+}
+
 fn configure(conn: Connection) -> Result<Connection, rusqlite::Error> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;")?;

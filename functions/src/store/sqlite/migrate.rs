@@ -34,6 +34,15 @@ pub struct Migrated {
     pub version: u32,
 }
 
+impl std::fmt::Display for Migrated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.applied.as_slice() {
+            [] => write!(f, "already at schema version {}", self.version),
+            applied => write!(f, "applied {applied:?}; now at schema version {}", self.version),
+        }
+    }
+}
+
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 pub enum MigrateError {

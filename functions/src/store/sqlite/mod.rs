@@ -11,5 +11,5 @@ mod rows;
 mod sessions;
 mod store_impl;
 
-pub use connection::{OpenError, SqliteStore};
+pub use connection::{OpenError, SqliteStore, open_unmigrated};
 pub use migrate::{MIGRATIONS, MigrateError, Migrated, Migration, migrate, migrate_with};

@@ -1,0 +1,70 @@
+//! The API's state for `peershare dev`: the SQLite store and the session signing key, both in
+//! the data directory so accounts and sign-ins survive restarts.
+
+use crate::config::DevConfig;
+use peershare_functions::api::{ApiSettings, ApiState};
+use peershare_functions::clock::SystemClock;
+use peershare_functions::session::{KeyError, SessionTokens, SigningKey, random_id};
+use peershare_functions::store::sqlite::{OpenError, SqliteStore};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// File name of the SQLite database in the data directory.
+pub const DATABASE_FILE: &str = "peershare.db";
+
+/// File name of the session signing key (key id on the first line, base64 PKCS#8 on the second).
+const KEY_FILE: &str = "session-signing-key";
+
+/// Why the accounts part could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountsError {
+    /// The data directory or key file could not be made or read.
+    #[error("data directory {0}: {1}")]
+    DataDir(PathBuf, std::io::Error),
+    /// The stored key is not valid.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] OpenError),
+}
+
+/// Opens the store and the signing key under the configured data directory.
+pub fn open(config: &DevConfig) -> Result<ApiState, AccountsError> {
+    let dir = config.data_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| AccountsError::DataDir(dir.clone(), e))?;
+    let store = SqliteStore::open(&dir.join(DATABASE_FILE))?;
+    let key = signing_key(&dir)?;
+    Ok(ApiState {
+        store: Arc::new(store),
+        tokens: Arc::new(SessionTokens::new(&key, &[])?),
+        clock: Arc::new(SystemClock),
+        settings: Arc::new(ApiSettings { secure_cookies: true, dev_sign_in: true }),
+    })
+}
+
+/// The key in `dir`, made on first start.
+fn signing_key(dir: &Path) -> Result<SigningKey, AccountsError> {
+    let path = dir.join(KEY_FILE);
+    let io = |e| AccountsError::DataDir(path.clone(), e);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let mut lines = text.lines();
+            let (kid, key) = (lines.next().unwrap_or_default(), lines.next().unwrap_or_default());
+            Ok(SigningKey::from_base64(kid, key)?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = SigningKey::generate(&random_id("dev-", 8))?;
+            write_private(&path, &format!("{}\n{}\n", key.kid(), key.to_base64())).map_err(io)?;
+            Ok(key)
+        }
+        Err(e) => Err(io(e)),
+    }
+}
+
+fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    file.write_all(text.as_bytes())
+}

@@ -1,0 +1,116 @@
+//! The call socket opens only for a valid call pass of that call: checked over real HTTP and
+//! WebSocket against `peershare dev`, with passes issued by its own API.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{config, start};
+use tokio_tungstenite::tungstenite::Error as WsError;
+
+/// The HTTP status and JSON body of a refused upgrade.
+fn refusal(result: Result<support::Client, WsError>) -> (u16, Value) {
+    match result {
+        Err(WsError::Http(response)) => {
+            let body = response.body().as_deref().map(serde_json::from_slice::<Value>);
+            (response.status().as_u16(), body.and_then(Result::ok).unwrap_or(Value::Null))
+        }
+        Err(other) => panic!("expected an HTTP refusal, got {other}"),
+        Ok(_) => panic!("the socket opened"),
+    }
+}
+
+async fn post(url: String, bearer: Option<&str>, body: Value) -> Value {
+    let mut request = reqwest::Client::new().post(url).json(&body);
+    if let Some(token) = bearer {
+        request = request.bearer_auth(token);
+    }
+    let reply = request.send().await.expect("request");
+    assert!(reply.status().is_success(), "{}", reply.status());
+    reply.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn only_a_pass_for_this_call_opens_its_socket() {
+    let server = start(config(&[])).await;
+    let (status, body) = refusal(server.connect_with("link-call", None).await);
+    assert_eq!((status, body["error"].as_str()), (401, Some("call_pass_required")));
+
+    let (status, body) = refusal(server.connect_with("link-call", Some("not.a.jwt")).await);
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_token")));
+
+    let other = server.guest_pass("other-call", "Vi").await;
+    let (status, body) = refusal(server.connect_with("link-call", Some(&other)).await);
+    assert_eq!((status, body["error"].as_str()), (403, Some("wrong_call")));
+
+    // An account's access token is not a pass.
+    let session = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let access = session["access_token"].as_str().expect("token");
+    let (status, body) = refusal(server.connect_with("link-call", Some(access)).await);
+    assert_eq!((status, body["error"].as_str()), (401, Some("call_pass_required")));
+
+    let pass = server.guest_pass("link-call", "Vi").await;
+    let mut client = server.connect_with("link-call", Some(&pass)).await.expect("opens");
+    client
+        .send_json(json!({"type":"join","version":1,"display_name":"Vi","media":{"audio":true,"video":true}}))
+        .await;
+    client.recv_type("welcome").await;
+}
+
+#[tokio::test]
+async fn members_open_their_group_call_and_outsiders_and_guests_cannot_get_a_pass() {
+    let server = start(config(&[])).await;
+    let ada = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let ada = ada["access_token"].as_str().expect("token").to_owned();
+    let group = post(server.url("/api/groups"), Some(&ada), json!({"name": "Team"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(&ada), json!({})).await;
+    assert_eq!(pass["role"], "owner");
+    let mut client = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
+    client
+        .send_json(
+            json!({"type":"join","version":1,"display_name":"Ada","media":{"audio":true,"video":true}}),
+        )
+        .await;
+    client.recv_type("welcome").await;
+
+    let http = reqwest::Client::new();
+    let guest = http
+        .post(server.url(&format!("/api/groups/{group}/call-pass")))
+        .json(&json!({"name": "Vi"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(guest.status(), 401, "the group admits no guests");
+    let bob = post(server.url("/api/auth/dev"), None, json!({"name": "Bob"})).await;
+    let outsider = http
+        .post(server.url(&format!("/api/groups/{group}/call-pass")))
+        .bearer_auth(bob["access_token"].as_str().expect("token"))
+        .json(&json!({}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(outsider.status(), 404, "outsiders do not learn the group exists");
+}
+
+#[tokio::test]
+async fn a_plain_get_on_the_socket_route_is_told_to_upgrade_and_the_openapi_lists_every_route() {
+    let server = start(config(&[])).await;
+    let pass = server.guest_pass("link-call", "Vi").await;
+    let reply = reqwest::Client::new()
+        .get(server.url("/api/groups/link-call/call"))
+        .header("sec-websocket-protocol", format!("peershare.v1, peershare.pass.{pass}"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(reply.status(), 426);
+    let body: Value = reply.json().await.expect("json");
+    assert_eq!(body["error"], "upgrade_required");
+
+    let doc: Value =
+        reqwest::get(server.url("/api/openapi.json")).await.expect("get").json().await.expect("json");
+    for path in
+        ["/api/groups", "/api/groups/{id}/call", "/api/turn-credentials", "/api/groups/{id}/call-pass"]
+    {
+        assert!(doc["paths"].get(path).is_some(), "{path} is documented");
+    }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "./http";
+import { CallPassSource, isFinalPassError } from "./callPass";
+
+function reply(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+describe("CallPassSource", () => {
+  it("asks once, reuses the pass until a minute before expiry, then renews", async () => {
+    let now = 1_000_000;
+    const fetchImpl = vi.fn(async () => reply(200, { token: `t${fetchImpl.mock.calls.length}`, expires_at: now + 600_000 }));
+    const source = new CallPassSource("team", () => "access", fetchImpl as unknown as typeof fetch, () => now);
+    expect(await source.get("Ada")).toBe("t1");
+    expect(await source.get("Ada")).toBe("t1");
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/api/groups/team/call-pass");
+    expect((init.headers as Record<string, string>).Authorization).toBe("Bearer access");
+    expect(JSON.parse(init.body as string)).toEqual({ name: "Ada" });
+    now += 541_000;
+    expect(await source.get("Ada")).toBe("t2");
+    expect(await source.get("Grace")).toBe("t3");
+  });
+
+  it("reports the server's error and says whether retrying can help", async () => {
+    const fetchImpl = vi.fn(async () => reply(401, { error: "guests_not_allowed", message: "members only" }));
+    const source = new CallPassSource("g_x", () => null, fetchImpl as unknown as typeof fetch);
+    const error = await source.get("Ada").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe("guests_not_allowed");
+    expect(isFinalPassError(error)).toBe(true);
+    expect(isFinalPassError(new ApiError(503, "x", "y"))).toBe(false);
+    expect(isFinalPassError(new TypeError("network"))).toBe(false);
+  });
+});

@@ -1,0 +1,55 @@
+/** Call passes: short-lived tokens that open one call's WebSocket (`POST /api/groups/{id}/call-pass`). */
+
+import { ApiError, getJson } from "./http";
+
+/** The pass is renewed when it has less than this long to live. */
+const RENEW_BEFORE_MS = 60_000;
+
+export type CallPass = { token: string; expiresAt: number };
+
+/** Asks for a pass: members send their access token, guests their name. */
+export async function fetchCallPass(
+  groupId: string,
+  displayName: string,
+  accessToken: string | null,
+  fetchImpl?: typeof fetch,
+): Promise<CallPass> {
+  const headers: Record<string, string> = { "Content-Type": "application/json" };
+  if (accessToken) headers.Authorization = `Bearer ${accessToken}`;
+  const body = (await getJson(
+    `/api/groups/${encodeURIComponent(groupId)}/call-pass`,
+    { method: "POST", headers, body: JSON.stringify({ name: displayName }), cache: "no-store" },
+    fetchImpl,
+  )) as { token?: unknown; expires_at?: unknown } | null;
+  if (typeof body?.token !== "string" || typeof body.expires_at !== "number") {
+    throw new Error("unexpected call pass from the server");
+  }
+  return { token: body.token, expiresAt: body.expires_at };
+}
+
+/** Keeps the current pass of one call and renews it shortly before it expires. */
+export class CallPassSource {
+  private current: CallPass | null = null;
+  private currentName = "";
+
+  constructor(
+    private readonly groupId: string,
+    private readonly accessToken: () => string | null = () => null,
+    private readonly fetchImpl?: typeof fetch,
+    private readonly now: () => number = () => Date.now(),
+  ) {}
+
+  /** A pass with at least a minute left, for `displayName`. */
+  async get(displayName: string): Promise<string> {
+    const fresh = this.current && this.current.expiresAt - this.now() > RENEW_BEFORE_MS;
+    if (this.current && fresh && this.currentName === displayName) return this.current.token;
+    this.current = await fetchCallPass(this.groupId, displayName, this.accessToken(), this.fetchImpl);
+    this.currentName = displayName;
+    return this.current.token;
+  }
+}
+
+/** Whether a failure to get a pass is final (retrying cannot help). */
+export function isFinalPassError(error: unknown): error is ApiError {
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429;
+}
