@@ -1,4 +1,4 @@
-//! `cargo xtask dev`, `test`, `fuzz` and `gen`.
+//! `cargo xtask dev`, `deps`, `test`, `fuzz` and `gen`.
 
 use crate::deps;
 use crate::steps::{Steps, cmd, target_dir};
@@ -14,6 +14,20 @@ pub fn dev(args: &[String]) -> anyhow::Result<()> {
     steps.run("peershare dev", run)
 }
 
+/// Installs everything the tests need that is missing.
+pub fn deps() -> anyhow::Result<()> {
+    let mut steps = Steps::default();
+    deps::apt_packages(&mut steps)?;
+    deps::wasm_target(&mut steps)?;
+    deps::npm_packages(&mut steps, "web")?;
+    deps::npm_packages(&mut steps, "e2e")?;
+    deps::cargo_fuzz(&mut steps)?;
+    let moto = deps::moto(&mut steps)?;
+    steps.summary();
+    eprintln!("\nALL DEPENDENCIES INSTALLED (moto: {})", moto.display());
+    Ok(())
+}
+
 /// Every check and test, failing loudly at the first failure.
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
@@ -21,6 +35,8 @@ pub fn test() -> anyhow::Result<()> {
     deps::wasm_target(&mut steps)?;
     deps::npm_packages(&mut steps, "web")?;
     deps::npm_packages(&mut steps, "e2e")?;
+    // The DynamoDB store suite runs against this moto (functions/tests/store_dynamodb.rs).
+    let moto = deps::moto(&mut steps)?;
 
     steps.run("cargo fmt --check", cmd("cargo", &["fmt", "--all", "--check"]))?;
     steps.run(
@@ -34,17 +50,19 @@ pub fn test() -> anyhow::Result<()> {
             &["check", "--package", "peershare-core", "--target", "wasm32-unknown-unknown", "--locked"],
         ),
     )?;
-    if has_nextest() {
-        steps.run(
+    let (name, mut tests) = if has_nextest() {
+        (
             "Rust tests (nextest)",
             cmd(
                 "cargo",
                 &["nextest", "run", "--workspace", "--locked", "--no-fail-fast", "--failure-output", "final"],
             ),
-        )?;
+        )
     } else {
-        steps.run("Rust tests", cmd("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"]))?;
-    }
+        ("Rust tests", cmd("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"]))
+    };
+    tests.env("PEERSHARE_MOTO_SERVER", &moto);
+    steps.run(name, tests)?;
     fuzz_targets(&mut steps, CI_FUZZ_SECONDS)?;
 
     steps.run("web typecheck", npm("web", &["run", "typecheck"]))?;

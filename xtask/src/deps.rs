@@ -1,8 +1,10 @@
 //! Installs what the tasks need when it is missing: Debian packages, the wasm target,
-//! cargo-fuzz, npm packages. Each check is cheap, so warm runs skip straight past.
+//! cargo-fuzz, npm packages, moto in a Python venv. Each check is cheap, so warm runs skip
+//! straight past.
 
 use crate::steps::{Steps, cmd};
-use std::path::Path;
+use anyhow::Context;
+use std::path::{Path, PathBuf};
 
 /// Debian packages the tests use, with a file that shows each is installed.
 const APT_PACKAGES: &[(&str, &str)] = &[("chromium", "/usr/bin/chromium"), ("coturn", "/usr/bin/turnserver")];
@@ -11,13 +13,17 @@ const APT_PACKAGES: &[(&str, &str)] = &[("chromium", "/usr/bin/chromium"), ("cot
 pub fn apt_packages(steps: &mut Steps) -> anyhow::Result<()> {
     let missing: Vec<&str> =
         APT_PACKAGES.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(pkg, _)| *pkg).collect();
-    if missing.is_empty() {
+    apt_install(steps, &missing)
+}
+
+fn apt_install(steps: &mut Steps, packages: &[&str]) -> anyhow::Result<()> {
+    if packages.is_empty() {
         return Ok(());
     }
     steps.run("apt-get update", cmd("apt-get", &["update", "-qq"]))?;
     let mut install = cmd("apt-get", &["install", "-y", "-qq", "--no-install-recommends"]);
-    install.args(&missing).env("DEBIAN_FRONTEND", "noninteractive");
-    steps.run(&format!("install {}", missing.join(", ")), install)
+    install.args(packages).env("DEBIAN_FRONTEND", "noninteractive");
+    steps.run(&format!("install {}", packages.join(", ")), install)
 }
 
 /// Adds the wasm32 target used to check that the core builds for Workers.
@@ -55,4 +61,60 @@ pub fn npm_packages(steps: &mut Steps, dir: &str) -> anyhow::Result<()> {
     let mut c = cmd("npm", &["ci", "--no-audit", "--no-fund", "--loglevel=error"]);
     c.current_dir(dir);
     steps.run(&format!("npm ci ({dir})"), c)
+}
+
+/// moto, the DynamoDB (and S3) stand-in the store tests run against: pinned, so every machine
+/// tests against the same one.
+const MOTO_VERSION: &str = "5.2.5";
+
+/// The Python venv holding moto, shared by the checkouts on this machine.
+fn venv_dir() -> PathBuf {
+    let home = std::env::var_os("HOME").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("."));
+    home.join(".cache/peershare/venv")
+}
+
+/// Installs `moto[server]` at [`MOTO_VERSION`] into the venv unless it is there (making the venv,
+/// and installing Debian's python3-venv for it, when missing); returns its `moto_server`, which
+/// the store tests find through `PEERSHARE_MOTO_SERVER`.
+pub fn moto(steps: &mut Steps) -> anyhow::Result<PathBuf> {
+    let venv = venv_dir();
+    let (python, server) = (venv.join("bin/python3"), venv.join("bin/moto_server"));
+    if server.is_file() && installed_moto(&python).as_deref() == Some(MOTO_VERSION) {
+        return Ok(server);
+    }
+    if !python.is_file() {
+        make_venv(steps, &venv)?;
+    }
+    let pip = venv.join("bin/pip");
+    let requirement = format!("moto[server]=={MOTO_VERSION}");
+    let mut install = cmd(&pip.to_string_lossy(), &["install", "--quiet", "--disable-pip-version-check"]);
+    install.arg(&requirement);
+    steps.run(&format!("pip install {requirement} (into {})", venv.display()), install)?;
+    Ok(server)
+}
+
+/// The moto version installed for `python`, if any.
+fn installed_moto(python: &Path) -> Option<String> {
+    let probe = "import importlib.metadata as m; print(m.version('moto'))";
+    let out = cmd(&python.to_string_lossy(), &["-c", probe]).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// `python3 -m venv`, installing Debian's python3-venv first when the system Python lacks it.
+fn make_venv(steps: &mut Steps, venv: &Path) -> anyhow::Result<()> {
+    let creates = |venv: &Path| {
+        cmd("python3", &["-m", "venv", "--clear"]).arg(venv).output().is_ok_and(|o| o.status.success())
+    };
+    if let Some(parent) = venv.parent() {
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    eprintln!("\n==> python3 -m venv {}", venv.display());
+    if creates(venv) {
+        return Ok(());
+    }
+    eprintln!("    the system Python cannot make venvs: installing python3-venv");
+    apt_install(steps, &["python3-venv"])?;
+    let mut make = cmd("python3", &["-m", "venv", "--clear"]);
+    make.arg(venv);
+    steps.run(&format!("python3 -m venv {}", venv.display()), make)
 }

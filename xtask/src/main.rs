@@ -23,6 +23,9 @@ enum Task {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Install what the tests need when missing: Debian packages, wasm target, npm packages,
+    /// cargo-fuzz, moto (in ~/.cache/peershare/venv).
+    Deps,
     /// Run every check and test: fmt, clippy, wasm check, Rust tests, fuzzing, web tests, end-to-end.
     Test,
     /// Run each cargo-fuzz target in fuzz/ (installs cargo-fuzz when missing); fails on a crash.
@@ -53,6 +56,7 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root)?;
     match cli.task {
         Task::Dev { args } => commands::dev(&args),
+        Task::Deps => commands::deps(),
         Task::Test => commands::test(),
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),

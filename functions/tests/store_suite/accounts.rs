@@ -40,3 +40,53 @@ pub async fn profiles_change_whole_or_not_at_all(store: Shared) {
     assert_eq!(store.user("ada").await.expect("reads"), Some(changed), "nothing of a refused patch applies");
     assert_eq!(store.update_profile("nobody", &patch).await, Err(ProfileUpdateError::NotFound));
 }
+
+pub async fn first_sign_ins_of_one_identity_at_once_make_one_account(store: Shared) {
+    let identity = Identity { provider: "github".into(), subject: "7".into(), email: None };
+    let attempts: Vec<_> = (0..8)
+        .map(|i| {
+            let (store, identity) = (store.clone(), identity.clone());
+            tokio::spawn(async move {
+                let profile = Profile::new(DisplayName::parse(&format!("Try {i}")).expect("valid"), None);
+                store.sign_in(&identity, &format!("u-{i}"), &profile, NOW).await
+            })
+        })
+        .collect();
+    let mut accounts = Vec::new();
+    for attempt in attempts {
+        accounts.push(attempt.await.expect("ran").expect("signs in"));
+    }
+    assert!(accounts.iter().all(|a| *a == accounts[0]), "everyone got the same account: {accounts:?}");
+    let mut stored = 0;
+    for i in 0..8 {
+        stored += usize::from(store.user(&format!("u-{i}")).await.expect("reads").is_some());
+    }
+    assert_eq!(stored, 1, "the losers' new ids stay unused");
+}
+
+pub async fn profile_changes_at_once_all_apply(store: Shared) {
+    user(&store, "ada").await;
+    let patches = [
+        ProfilePatch { display_name: Some("Ada L.".into()), ..ProfilePatch::default() },
+        ProfilePatch { avatar_url: Some("https://a.example/ada.png".into()), ..ProfilePatch::default() },
+        ProfilePatch { camera: Some("Front camera".into()), ..ProfilePatch::default() },
+        ProfilePatch { microphone: Some("Headset".into()), ..ProfilePatch::default() },
+        ProfilePatch { video_quality: Some(VideoQuality::Low), ..ProfilePatch::default() },
+    ];
+    let changes: Vec<_> = patches
+        .into_iter()
+        .map(|patch| {
+            let store = store.clone();
+            tokio::spawn(async move { store.update_profile("ada", &patch).await })
+        })
+        .collect();
+    for change in changes {
+        change.await.expect("ran").expect("applies");
+    }
+    let profile = store.user("ada").await.expect("reads").expect("exists").profile;
+    assert_eq!(profile.display_name.as_str(), "Ada L.");
+    assert_eq!(profile.avatar_url.as_deref(), Some("https://a.example/ada.png"));
+    assert_eq!(profile.preferences.camera.as_deref(), Some("Front camera"));
+    assert_eq!(profile.preferences.microphone.as_deref(), Some("Headset"));
+    assert_eq!(profile.preferences.video_quality, VideoQuality::Low, "no change was lost");
+}

@@ -1,7 +1,9 @@
-use super::{NOW, Shared, at, group, user};
+use super::{NOW, Shared, at, group, join, user};
 use peershare_core::GroupId;
-use peershare_core::groups::{GroupDescription, GroupName, InviteState, Role, SettingsError, SettingsPatch};
-use peershare_functions::store::{NewInvite, SettingsChangeError};
+use peershare_core::groups::{
+    DefaultLayout, GroupDescription, GroupName, InviteState, Role, SettingsError, SettingsPatch,
+};
+use peershare_functions::store::{NewInvite, RedeemError, SettingsChangeError};
 
 pub async fn groups_are_created_listed_renamed_and_deleted(store: Shared) {
     user(&store, "ada").await;
@@ -67,4 +69,54 @@ pub async fn settings_change_within_the_callers_role(store: Shared) {
     assert_eq!(stored.settings, changed.settings, "refused patches change nothing");
     let missing = peershare_core::GroupId::parse("g_nope").expect("valid");
     assert_eq!(store.change_settings(&missing, &open, Role::Owner).await, Err(SettingsChangeError::NotFound));
+}
+
+pub async fn settings_changes_at_once_all_apply(store: Shared) {
+    user(&store, "ada").await;
+    let g = group(&store, "g_team", "ada", 0).await;
+    let patches = [
+        SettingsPatch { guests_allowed: Some(true), ..SettingsPatch::default() },
+        SettingsPatch { record_role: Some(Role::Owner), ..SettingsPatch::default() },
+        SettingsPatch { invite_role: Some(Role::Member), ..SettingsPatch::default() },
+        SettingsPatch { max_participants: Some(9), ..SettingsPatch::default() },
+        SettingsPatch { default_layout: Some(DefaultLayout::Speaker), ..SettingsPatch::default() },
+    ];
+    let changes: Vec<_> = patches
+        .into_iter()
+        .map(|patch| {
+            let (store, id) = (store.clone(), g.id.clone());
+            tokio::spawn(async move { store.change_settings(&id, &patch, Role::Owner).await })
+        })
+        .collect();
+    for change in changes {
+        change.await.expect("ran").expect("applies");
+    }
+    let (stored, _) = store.group_for(&g.id, None).await.expect("reads").expect("exists");
+    let s = stored.settings;
+    assert_eq!(
+        (s.guests_allowed, s.record_role, s.invite_role, s.max_participants, s.default_layout),
+        (true, Role::Owner, Role::Member, 9, DefaultLayout::Speaker),
+        "no change was lost"
+    );
+}
+
+pub async fn deleting_a_group_removes_it_for_every_member(store: Shared) {
+    user(&store, "ada").await;
+    user(&store, "bob").await;
+    let g = group(&store, "g_team", "ada", 0).await;
+    join(&store, &g.id, "bob", 1).await;
+    assert_eq!(store.groups_of("bob").await.expect("lists"), vec![(g.clone(), Role::Member)]);
+    assert!(store.delete_group(&g.id).await.expect("deletes"));
+    assert_eq!(store.groups_of("bob").await.expect("lists"), vec![]);
+    assert_eq!(store.groups_of("ada").await.expect("lists"), vec![]);
+    assert_eq!(store.members(&g.id).await.expect("lists"), vec![]);
+    assert_eq!(store.invites(&g.id).await.expect("lists"), vec![]);
+    assert_eq!(
+        store.redeem_invite([1; 32], "bob", NOW).await,
+        Err(RedeemError::Unknown),
+        "its invites go too"
+    );
+    // The id can be used again, from scratch.
+    let again = group(&store, "g_team", "bob", 0).await;
+    assert_eq!(store.members(&again.id).await.expect("lists").len(), 1);
 }

@@ -60,12 +60,16 @@ macro_rules! store_suite {
     ($make:path) => {
         $crate::store_suite!(@tests $make;
             sign_in_creates_an_account_once_per_identity,
+            first_sign_ins_of_one_identity_at_once_make_one_account,
             profiles_change_whole_or_not_at_all,
+            profile_changes_at_once_all_apply,
             refresh_tokens_rotate_and_reuse_revokes_the_family,
             concurrent_uses_of_one_refresh_token_rotate_once,
             sign_out_revokes_the_family,
             groups_are_created_listed_renamed_and_deleted,
             settings_change_within_the_callers_role,
+            settings_changes_at_once_all_apply,
+            deleting_a_group_removes_it_for_every_member,
             members_are_listed_owners_first,
             roles_change_only_from_what_the_caller_saw,
             a_group_never_loses_its_last_owner,

@@ -1,0 +1,50 @@
+//! The DynamoDB store (Lambda): one table, defined as data in `migrations/dynamodb/table.json`.
+//!
+//! # Layout
+//! String keys `pk` / `sk`; one GSI, `gsi1` (`gsi1pk` / `gsi1sk`, projecting `member_role`).
+//!
+//! | item | `pk` | `sk` | notes |
+//! |---|---|---|---|
+//! | account | `USER#{id}` | `PROFILE` | profile, `item_version` |
+//! | identity link | `IDENTITY#{provider}#{subject}` | `IDENTITY` | `user_id` |
+//! | refresh token | `REFRESH#{sha256 hex}` | `REFRESH` | `family_id`, `used`, `revoked` |
+//! | token family | `FAMILY#{family}` | `FAMILY` | `revoked` for the whole family |
+//! | group | `GROUP#{id}` | `GROUP` | settings (JSON), `owners`, `item_version` |
+//! | member | `GROUP#{id}` | `MEMBER#{user}` | `member_role`; gsi1: `USER#{user}` / `GROUP#{id}` |
+//! | invite | `GROUP#{id}` | `INVITE#{invite}` | `uses`, `max_uses`, `expires_at`, `revoked` |
+//! | invite token | `INVITE_TOKEN#{sha256 hex}` | `INVITE_TOKEN` | points at the invite |
+//! | call in history | `GROUP#{id}` | `CALL#{started_at:020}#{call}` | for listing and deletion |
+//! | call | `CALL#{call}` | `CALL` | `group_id`, `started_at`, `ended_at` |
+//! | stint | `CALL#{call}` | `STINT#{joined_at:020}#{participant}` | `left_at` |
+//!
+//! Timestamps are numbers of milliseconds. Lookups by secret (identity, tokens) are items of
+//! their own rather than GSI entries, so they read with strong consistency; the only GSI
+//! query is a user's list of groups, where a membership a moment old may still be missing.
+//!
+//! # Invariants under concurrency
+//! Every rule that spans a read and a write is a conditional write or one TransactWriteItems,
+//! and core decides, as in the SQLite store: joining counts the invite use only while the
+//! invite admits one more, and adds the member only if absent; a role change or removal
+//! requires the role the caller saw and, for an owner, `owners > 1` on the group's counter;
+//! rotation marks the token used only while unused and unrevoked and its family is live;
+//! settings and profiles change only at the version that was read. A cancelled step reads
+//! again and lets core name the outcome, a bounded number of times.
+
+mod accounts;
+mod batch;
+mod client;
+mod errors;
+mod groups;
+mod history;
+mod invites;
+mod items;
+mod keys;
+mod members;
+mod retry;
+mod sessions;
+mod store_impl;
+mod table;
+mod transact;
+
+pub use client::DynamoStore;
+pub use table::{TABLE_JSON, TABLE_NAME_PLACEHOLDER, ensure_table};

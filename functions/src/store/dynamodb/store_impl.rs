@@ -1,0 +1,167 @@
+//! [`Store`] for [`DynamoStore`]: each operation is its concern's module's function.
+
+use super::{DynamoStore, accounts, groups, history, invites, members, sessions};
+use crate::store::{
+    CallRecord, Group, Identity, Invite, Member, MembershipChangeError, NewInvite, ProfileUpdateError,
+    RedeemError, Redeemed, SettingsChangeError, Store, StoreError, TokenHash, User,
+};
+use async_trait::async_trait;
+use peershare_core::accounts::{Profile, ProfilePatch};
+use peershare_core::auth::{RefreshOutcome, RefreshRecord};
+use peershare_core::groups::{GroupDescription, GroupName, Role, SettingsPatch};
+use peershare_core::{GroupId, Timestamp};
+
+#[async_trait]
+impl Store for DynamoStore {
+    async fn sign_in(
+        &self,
+        identity: &Identity,
+        new_id: &str,
+        profile: &Profile,
+        now: Timestamp,
+    ) -> Result<User, StoreError> {
+        accounts::sign_in(self, identity, new_id, profile, now).await
+    }
+
+    async fn user(&self, id: &str) -> Result<Option<User>, StoreError> {
+        accounts::user(self, id).await
+    }
+
+    async fn update_profile(&self, id: &str, patch: &ProfilePatch) -> Result<User, ProfileUpdateError> {
+        accounts::update_profile(self, id, patch).await
+    }
+
+    async fn put_refresh(
+        &self,
+        token_hash: TokenHash,
+        record: &RefreshRecord,
+        now: Timestamp,
+    ) -> Result<(), StoreError> {
+        sessions::put(self, token_hash, record, now).await
+    }
+
+    async fn rotate_refresh(
+        &self,
+        presented: TokenHash,
+        successor: TokenHash,
+        now: Timestamp,
+    ) -> Result<RefreshOutcome, StoreError> {
+        sessions::rotate(self, presented, successor, now).await
+    }
+
+    async fn revoke_refresh(&self, presented: TokenHash) -> Result<(), StoreError> {
+        sessions::revoke(self, presented).await
+    }
+
+    async fn create_group(&self, group: &Group, owner: &str, now: Timestamp) -> Result<(), StoreError> {
+        groups::create(self, group, owner, now).await
+    }
+
+    async fn group_for(
+        &self,
+        id: &GroupId,
+        user: Option<&str>,
+    ) -> Result<Option<(Group, Option<Role>)>, StoreError> {
+        groups::group_for(self, id, user).await
+    }
+
+    async fn groups_of(&self, user: &str) -> Result<Vec<(Group, Role)>, StoreError> {
+        groups::groups_of(self, user).await
+    }
+
+    async fn rename_group(
+        &self,
+        id: &GroupId,
+        name: Option<&GroupName>,
+        description: Option<&GroupDescription>,
+    ) -> Result<Option<Group>, StoreError> {
+        groups::rename(self, id, name, description).await
+    }
+
+    async fn change_settings(
+        &self,
+        id: &GroupId,
+        patch: &SettingsPatch,
+        by: Role,
+    ) -> Result<Group, SettingsChangeError> {
+        groups::change_settings(self, id, patch, by).await
+    }
+
+    async fn delete_group(&self, id: &GroupId) -> Result<bool, StoreError> {
+        groups::delete(self, id).await
+    }
+
+    async fn members(&self, id: &GroupId) -> Result<Vec<Member>, StoreError> {
+        members::list(self, id).await
+    }
+
+    async fn change_role(
+        &self,
+        id: &GroupId,
+        user: &str,
+        expected: Role,
+        role: Role,
+    ) -> Result<(), MembershipChangeError> {
+        members::change_role(self, id, user, expected, role).await
+    }
+
+    async fn remove_member(
+        &self,
+        id: &GroupId,
+        user: &str,
+        expected: Role,
+    ) -> Result<(), MembershipChangeError> {
+        members::remove(self, id, user, expected).await
+    }
+
+    async fn create_invite(&self, invite: &NewInvite, now: Timestamp) -> Result<Invite, StoreError> {
+        invites::create(self, invite, now).await
+    }
+
+    async fn invites(&self, id: &GroupId) -> Result<Vec<Invite>, StoreError> {
+        invites::list(self, id).await
+    }
+
+    async fn revoke_invite(&self, id: &GroupId, invite: &str) -> Result<bool, StoreError> {
+        invites::revoke(self, id, invite).await
+    }
+
+    async fn invite_by_token(&self, token_hash: TokenHash) -> Result<Option<(Invite, Group)>, StoreError> {
+        invites::by_token(self, token_hash).await
+    }
+
+    async fn redeem_invite(
+        &self,
+        token_hash: TokenHash,
+        user: &str,
+        now: Timestamp,
+    ) -> Result<Redeemed, RedeemError> {
+        invites::redeem(self, token_hash, user, now).await
+    }
+
+    async fn call_started(&self, call: &str, group: &GroupId, at: Timestamp) -> Result<(), StoreError> {
+        history::started(self, call, group, at).await
+    }
+
+    async fn call_joined(
+        &self,
+        call: &str,
+        participant: &str,
+        display_name: &str,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        history::joined(self, call, participant, display_name, at).await
+    }
+
+    async fn call_left(&self, call: &str, participant: &str, at: Timestamp) -> Result<(), StoreError> {
+        history::left(self, call, participant, at).await
+    }
+
+    async fn call_ended(&self, call: &str, at: Timestamp) -> Result<(), StoreError> {
+        history::ended(self, call, at).await
+    }
+
+    async fn calls(&self, id: &GroupId, limit: usize) -> Result<Vec<CallRecord>, StoreError> {
+        history::list(self, id, limit).await
+    }
+}
