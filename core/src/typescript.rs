@@ -3,6 +3,7 @@
 //! `web/src/protocol/generated.ts` is checked in; the test below fails when it is stale and
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
+use crate::accounts::{Preferences, ProfilePatch, VideoQuality};
 use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, Role, SettingsPatch};
 use crate::protocol::{
     CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
@@ -46,6 +47,9 @@ pub fn generate() -> String {
         GroupSettings::decl(),
         SettingsPatch::decl(),
         InviteRequest::decl(),
+        VideoQuality::decl(),
+        Preferences::decl(),
+        ProfilePatch::decl(),
     ];
     let mut out =
         String::from("// Generated from peershare-core by `cargo xtask gen`. Do not edit by hand.\n\n");

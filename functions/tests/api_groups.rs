@@ -210,4 +210,62 @@ async fn call_passes_open_only_their_call() {
     let elsewhere =
         api.call(Method::POST, "/api/groups/other-call/call-pass", link.json["token"].as_str(), None).await;
     assert_eq!(elsewhere.status, StatusCode::NOT_FOUND, "a guest pass does not open another call");
+
+    // Once the group admits guests: short passes for them, and outsiders join as guests.
+    let (bob, _, bob_id) = api.sign_in("Bob").await;
+    let outsider = api.call(Method::POST, &format!("/api/groups/{group}/call-pass"), Some(&bob), None).await;
+    assert_eq!((outsider.status, outsider.code()), (StatusCode::NOT_FOUND, "group_not_found"));
+    let open = json!({"guests_allowed": true});
+    api.call(Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(open)).await;
+    let guest = api
+        .call(Method::POST, &format!("/api/groups/{group}/call-pass"), None, Some(json!({"name": "Vi"})))
+        .await;
+    let claims =
+        api.state.tokens.verifier().verify(guest.json["token"].as_str().expect("pass")).expect("valid");
+    assert_eq!(
+        (claims.exp - claims.iat, guest.json["role"].is_null()),
+        (600, true),
+        "10-minute guest passes"
+    );
+    let outsider = api.call(Method::POST, &format!("/api/groups/{group}/call-pass"), Some(&bob), None).await;
+    let claims =
+        api.state.tokens.verifier().verify(outsider.json["token"].as_str().expect("pass")).expect("valid");
+    assert_eq!(
+        (claims.sub.as_str(), claims.kind),
+        (bob_id.as_str(), peershare_core::auth::SessionKind::Guest)
+    );
+}
+
+#[tokio::test]
+async fn ids_of_another_group_are_out_of_reach() {
+    let api = TestApi::new();
+    let (ada, _, _) = api.sign_in("Ada").await;
+    let (bob, _, bob_id) = api.sign_in("Bob").await;
+    let (eve, _, _) = api.sign_in("Eve").await;
+    let victim = api.create_group(&ada, "Victim").await;
+    let (join, _) = api.invite(&ada, &victim, None).await;
+    api.accept(&bob, &join).await;
+    let (_, victim_invite) = api.invite(&ada, &victim, None).await;
+    let own = api.create_group(&eve, "Eve's").await;
+    // Eve owns her group and names the victim group's member and invite through it.
+    let cases = [
+        (
+            Method::PATCH,
+            format!("/api/groups/{own}/members/{bob_id}"),
+            Some(json!({"role": "owner"})),
+            "member_not_found",
+        ),
+        (Method::DELETE, format!("/api/groups/{own}/members/{bob_id}"), None, "member_not_found"),
+        (Method::DELETE, format!("/api/groups/{own}/invites/{victim_invite}"), None, "invite_not_found"),
+        (Method::DELETE, format!("/api/groups/{own}/members/{}", "x".repeat(2000)), None, "member_not_found"),
+        (Method::DELETE, format!("/api/groups/{own}/invites/{}", "x".repeat(2000)), None, "invite_not_found"),
+    ];
+    for (method, path, body, code) in cases {
+        let reply = api.call(method.clone(), &path, Some(&eve), body).await;
+        assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, code), "{method} {path}");
+    }
+    let members = api.call(Method::GET, &format!("/api/groups/{victim}/members"), Some(&ada), None).await;
+    assert_eq!(members.json["members"][1]["role"], "member", "Bob is untouched");
+    let invites = api.call(Method::GET, &format!("/api/groups/{victim}/invites"), Some(&ada), None).await;
+    assert!(invites.json["invites"].as_array().expect("list").iter().all(|i| i["status"] == "active"));
 }

@@ -39,7 +39,7 @@ pub fn open(config: &DevConfig) -> Result<ApiState, AccountsError> {
         store: Arc::new(store),
         tokens: Arc::new(SessionTokens::new(&key, &[])?),
         clock: Arc::new(SystemClock),
-        settings: Arc::new(ApiSettings { secure_cookies: true, dev_sign_in: true }),
+        settings: Arc::new(ApiSettings { secure_cookies: true, dev_sign_in: config.dev_sign_in_allowed() }),
     })
 }
 

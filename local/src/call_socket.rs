@@ -62,14 +62,22 @@ pub async fn call_socket(
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve(state, group, socket)))
+        .on_upgrade(move |socket| serve(state, group, principal_id(&principal), socket)))
 }
 
-async fn serve(state: AppState, group: GroupId, socket: WebSocket) {
+/// The id of whoever holds a pass: their account id, or a guest's random id.
+fn principal_id(principal: &peershare_core::auth::Principal) -> String {
+    use peershare_core::auth::Principal;
+    match principal {
+        Principal::User { id, .. } | Principal::Guest { id, .. } | Principal::Member { id, .. } => id.clone(),
+    }
+}
+
+async fn serve(state: AppState, group: GroupId, participant: String, socket: WebSocket) {
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
     let (mut sink, mut stream) = socket.split();
-    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox });
+    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox, participant });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
     let writer = tokio::spawn(async move {

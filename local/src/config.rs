@@ -155,6 +155,12 @@ impl DevConfig {
         }
     }
 
+    /// Whether signing in by name alone is offered: only while the server listens on loopback
+    /// (anyone who can reach a public address could otherwise sign in as anyone).
+    pub fn dev_sign_in_allowed(&self) -> bool {
+        self.listen.ip().is_loopback()
+    }
+
     /// Where the database and the session key live.
     pub fn data_dir(&self) -> PathBuf {
         resolve_data_dir(self.data_dir.as_deref())
@@ -194,6 +200,8 @@ mod tests {
         assert!(c.turn().is_none());
         assert!(c.validate().is_ok());
         assert!(c.data_dir().ends_with("peershare"));
+        assert!(c.dev_sign_in_allowed());
+        assert!(!parse(&["--listen", "0.0.0.0:8080"]).dev_sign_in_allowed(), "never on a public address");
         assert_eq!(parse(&["--data-dir", "/tmp/x"]).data_dir(), PathBuf::from("/tmp/x"));
     }
 

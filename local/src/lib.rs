@@ -79,12 +79,13 @@ pub async fn build(config: DevConfig) -> Result<Router, StartError> {
     let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
     let node_api =
         control_api::router(ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity));
+    let api = accounts::open(&config)?;
     let services = RoomServices {
         config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
         signer: Arc::new(keys.signer()),
         media: Arc::new(InProcessNode::new(node)),
+        history: Some(api.store.clone()),
     };
-    let api = accounts::open(&config)?;
     let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config), api };
     Ok(app(state, node_api))
 }

@@ -114,3 +114,46 @@ async fn a_plain_get_on_the_socket_route_is_told_to_upgrade_and_the_openapi_list
         assert!(doc["paths"].get(path).is_some(), "{path} is documented");
     }
 }
+
+#[tokio::test]
+async fn a_group_call_is_written_to_its_history() {
+    let server = start(config(&[])).await;
+    let ada = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let (ada_token, ada_id) =
+        (ada["access_token"].as_str().expect("token"), ada["user"]["id"].as_str().expect("id"));
+    let group = post(server.url("/api/groups"), Some(ada_token), json!({"name": "Team"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(ada_token), json!({})).await;
+    let mut client = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
+    client.send_json(json!({"type":"join","version":1,"display_name":"Ada in the call","media":{"audio":true,"video":true}})).await;
+    client.recv_type("welcome").await;
+    client.send_json(json!({"type":"leave"})).await;
+    drop(client);
+
+    let history_url = server.url(&format!("/api/groups/{group}/calls"));
+    let deadline = tokio::time::Instant::now() + support::DEADLINE;
+    let call = loop {
+        let history: Value = reqwest::Client::new()
+            .get(&history_url)
+            .bearer_auth(ada_token)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        let call = history["calls"][0].clone();
+        if call["ended_at"].is_u64() {
+            break call;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "no ended call in the history: {history}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let stint = &call["participants"][0];
+    assert_eq!(
+        (stint["participant"].as_str(), stint["display_name"].as_str()),
+        (Some(ada_id), Some("Ada in the call"))
+    );
+    assert!(stint["left_at"].is_u64());
+    assert!(call["duration_ms"].is_u64());
+}

@@ -138,11 +138,15 @@ fn fuzz_targets(steps: &mut Steps, seconds: u32) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Rewrites web/src/protocol/generated.ts from the Rust protocol types.
+/// Rewrites web/src/protocol/generated.ts and web/src/api/generated.ts from the Rust types.
 pub fn gen_types() -> anyhow::Result<()> {
-    let mut c = cmd("cargo", &["test", "--quiet", "--package", "peershare-core", "--lib", "typescript"]);
-    c.env("UPDATE_TYPESCRIPT", "1");
-    Steps::default().run("generate TypeScript protocol types", c)
+    let mut steps = Steps::default();
+    for (package, what) in [("peershare-core", "protocol"), ("peershare-functions", "API")] {
+        let mut c = cmd("cargo", &["test", "--quiet", "--package", package, "--lib", "typescript"]);
+        c.env("UPDATE_TYPESCRIPT", "1");
+        steps.run(&format!("generate TypeScript {what} types"), c)?;
+    }
+    Ok(())
 }
 
 fn npm(dir: &str, args: &[&str]) -> std::process::Command {

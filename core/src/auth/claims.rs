@@ -99,9 +99,16 @@ impl AccessClaims {
         Self::new(id, SessionKind::User, name, None, None, now, ACCESS_TTL)
     }
 
-    /// Claims for a guest's pass to `group`'s call, issued at `now` (Unix-epoch clock).
+    /// Claims for a guest's pass to a link call, issued at `now` (Unix-epoch clock): it lasts
+    /// a whole call, since nothing about a link call can change.
     pub fn guest(id: &str, name: &str, group: GroupId, now: Timestamp) -> Self {
         Self::new(id, SessionKind::Guest, name, Some(group), None, now, GUEST_TTL)
+    }
+
+    /// Claims for a guest's pass to a stored group's call: as short as a member's, so turning
+    /// guests off takes effect within minutes (reconnecting guests ask again).
+    pub fn group_guest(id: &str, name: &str, group: GroupId, now: Timestamp) -> Self {
+        Self::new(id, SessionKind::Guest, name, Some(group), None, now, CALL_PASS_TTL)
     }
 
     /// Claims for a member's pass to `group`'s call, issued at `now` (Unix-epoch clock) after

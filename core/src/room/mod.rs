@@ -6,12 +6,14 @@
 //! same outputs, whether the host is a tokio task, a Durable Object or a unit test.
 
 mod config;
+mod history;
 mod io;
 mod participant;
 mod snapshot;
 mod state;
 
 pub use config::RoomConfig;
+pub use history::{CallEvent, call_events};
 pub use io::{CloseFrame, ConnectionId, Input, Output};
 pub use snapshot::{ParticipantSnapshot, RoomSnapshot};
 pub use state::Room;

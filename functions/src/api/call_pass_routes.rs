@@ -40,13 +40,22 @@ pub async fn issue(
             let profile = state.store.user(id).await?.ok_or(ApiError::SignInRequired)?;
             AccessClaims::member(id, profile.profile.display_name.as_str(), group.clone(), role, now)
         }
-        (Caller::Token(Principal::User { .. }), Some((_, None))) => return Err(Denied::NotFound.into()),
+        // Signed in but not a member: a guest like anyone else where the group admits guests,
+        // and nothing (not even that the group exists) where it does not.
+        (Caller::Token(Principal::User { id, name }), Some((g, None))) => {
+            if !g.settings.guests_allowed {
+                return Err(Denied::NotFound.into());
+            }
+            AccessClaims::group_guest(id, name, group.clone(), now)
+        }
         // A guest (or a renewing guest) in a group that admits guests.
         (Caller::Anonymous | Caller::Token(Principal::Guest { .. }), Some((g, _))) => {
             if !g.settings.guests_allowed {
                 return Err(ApiError::GuestsNotAllowed);
             }
-            guest_claims(&caller, &group, body.name.as_deref(), now)?
+            let mut claims = guest_claims(&caller, &group, body.name.as_deref(), now)?;
+            claims.exp = AccessClaims::group_guest(&claims.sub, &claims.name, group.clone(), now).exp;
+            claims
         }
         (Caller::Token(Principal::Member { .. }), Some(_)) => return Err(ApiError::AccountRequired),
         // Not a stored group: a link call, unless the id claims to be a group.

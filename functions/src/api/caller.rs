@@ -70,6 +70,12 @@ impl FromRequestParts<ApiState> for Authenticated {
     }
 }
 
+/// Whether a path segment can be an account, invite or similar id (at most 64 of
+/// `[A-Za-z0-9_-]`); anything else names nothing, whatever the store.
+pub fn is_id_shaped(raw: &str) -> bool {
+    (1..=64).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// A group the caller may act on, with the caller's role (`None` for a call pass holder).
 #[derive(Debug, Clone)]
 pub struct Allowed {

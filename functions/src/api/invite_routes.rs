@@ -71,7 +71,7 @@ pub async fn revoke(
     Path((id, invite)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
     let allowed = authorize_on(&state, &caller, &id, Action::ManageInvites).await?;
-    if state.store.revoke_invite(&allowed.group.id, &invite).await? {
+    if super::caller::is_id_shaped(&invite) && state.store.revoke_invite(&allowed.group.id, &invite).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::InviteNotFound)

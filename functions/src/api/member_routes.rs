@@ -82,6 +82,9 @@ fn resolve(caller: &Principal, user: &str) -> String {
 }
 
 async fn role_of(state: &ApiState, group: &peershare_core::GroupId, user: &str) -> Result<Role, ApiError> {
+    if !super::caller::is_id_shaped(user) {
+        return Err(ApiError::MemberNotFound);
+    }
     let found = state.store.group_for(group, Some(user)).await?;
     found.and_then(|(_, role)| role).ok_or(ApiError::MemberNotFound)
 }

@@ -13,6 +13,7 @@ mod member_routes;
 mod profile_routes;
 mod refresh_cookie;
 mod state;
+pub mod typescript;
 pub mod views;
 
 pub use caller::{Account, Authenticated, Caller};

@@ -3,6 +3,7 @@
 //! limits, a group keeping an owner, refresh rotation) is applied atomically inside the
 //! adapter: a transaction in SQLite, a conditional write in DynamoDB.
 
+#[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 mod errors;
 mod model;

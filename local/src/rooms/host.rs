@@ -1,9 +1,10 @@
 //! The tokio host of one room: moves frames and time in, carries outputs out. No rules here.
 
+use super::history::HistoryWriter;
 use super::registry::{RoomRegistry, RoomServices};
 use peershare_core::GroupId;
 use peershare_core::media::MediaNodeLease;
-use peershare_core::room::{CloseFrame, ConnectionId, Input, Output, Room};
+use peershare_core::room::{CloseFrame, ConnectionId, Input, Output, Room, RoomSnapshot, call_events};
 use peershare_core::time::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -29,6 +30,8 @@ pub enum RoomEvent {
         conn: ConnectionId,
         /// Where to put frames for this connection.
         outbox: mpsc::Sender<Outgoing>,
+        /// Who holds the connection's call pass (an account id or a guest's id).
+        participant: String,
     },
     /// A text frame arrived.
     Text(ConnectionId, String),
@@ -63,12 +66,15 @@ pub(super) async fn run(
     let mut room = Room::new(services.config.clone(), services.signer.clone());
     let mut outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
+    let mut history = HistoryWriter::new(&group, services.history.clone());
+    let mut last_snapshot = RoomSnapshot::default();
     tracing::info!(%group, "room opened");
     loop {
         let input = tokio::select! {
             event = events.recv() => match event {
-                Some(RoomEvent::Connected { conn, outbox }) => {
+                Some(RoomEvent::Connected { conn, outbox, participant }) => {
                     outboxes.insert(conn, outbox);
+                    history.connected(conn, participant);
                     Input::Connected(conn)
                 }
                 Some(RoomEvent::Text(conn, text)) => Input::Text(conn, text),
@@ -85,6 +91,10 @@ pub(super) async fn run(
                 wake_at = None;
                 Input::Timeout
             }
+        };
+        let closed = match &input {
+            Input::Disconnected(conn) => Some(*conn),
+            _ => None,
         };
         let mut pending = Some(input);
         while let Some(input) = pending.take() {
@@ -107,6 +117,10 @@ pub(super) async fn run(
                     Output::WakeAt(at) => wake_at = Some(Instant::now() + at.since(now())),
                     Output::Persist(snapshot) => {
                         tracing::debug!(%group, participants = snapshot.participants.len(), "room state changed");
+                        for event in call_events(&last_snapshot, &snapshot, now()) {
+                            history.record(event);
+                        }
+                        last_snapshot = snapshot;
                     }
                     Output::NeedsMediaNode { participants } => {
                         tracing::info!(%group, participants, "moving the call to a media node");
@@ -128,6 +142,9 @@ pub(super) async fn run(
                     Output::Empty => {}
                 }
             }
+        }
+        if let Some(conn) = closed {
+            history.disconnected(conn);
         }
         status.send_replace(RoomStatus {
             participants: room.participant_count() as u32,

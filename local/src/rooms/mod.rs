@@ -2,6 +2,7 @@
 //!
 //! [`Room`]: peershare_core::room::Room
 
+mod history;
 mod host;
 mod registry;
 

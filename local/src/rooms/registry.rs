@@ -37,6 +37,8 @@ pub struct RoomServices {
     pub signer: Arc<dyn MediaTokenSigner>,
     /// Opens call sessions on media nodes.
     pub media: Arc<dyn MediaNodeAllocator>,
+    /// Where stored groups' call history is written (none: no history).
+    pub history: Option<Arc<dyn peershare_functions::store::Store>>,
 }
 
 /// All open rooms of this process.

@@ -415,3 +415,41 @@ ttl_ms: bigint,
  * How many people may join through it (unlimited when absent).
  */
 max_uses?: number, };
+
+export type VideoQuality = "auto" | "low" | "standard" | "high";
+
+export type Preferences = { 
+/**
+ * Label of the camera to open first, if one was chosen.
+ */
+camera?: string, 
+/**
+ * Label of the microphone to open first, if one was chosen.
+ */
+microphone?: string, 
+/**
+ * Preferred received video quality.
+ */
+video_quality: VideoQuality, };
+
+export type ProfilePatch = { 
+/**
+ * New display name.
+ */
+display_name?: string, 
+/**
+ * New avatar URL (`https://` only), or "" to remove it.
+ */
+avatar_url?: string, 
+/**
+ * New preferred camera label, or "" to forget it.
+ */
+camera?: string, 
+/**
+ * New preferred microphone label, or "" to forget it.
+ */
+microphone?: string, 
+/**
+ * New preferred video quality.
+ */
+video_quality?: VideoQuality, };
