@@ -37,7 +37,13 @@ async fn refresh_rotates_and_a_replayed_cookie_ends_the_sign_in() {
     let token = rotated.json["access_token"].as_str().expect("token").to_owned();
     assert_eq!(api.call(Method::GET, "/api/me", Some(&token), None).await.status, StatusCode::OK);
 
-    // The first cookie comes back (stolen): the sign-in is revoked, the newest cookie too.
+    // The first cookie comes back at once (another tab raced): refused, nothing ends.
+    let raced = api.send(Method::POST, "/api/auth/refresh", None, None, Some(&first)).await;
+    assert_eq!((raced.status, raced.code()), (StatusCode::CONFLICT, "refresh_raced"));
+    assert!(raced.set_cookie().is_none(), "the browser keeps the successor the winner got");
+
+    // It comes back later (stolen): the sign-in is revoked, the newest cookie too.
+    api.clock.advance(peershare_core::auth::REUSE_GRACE);
     let replay = api.send(Method::POST, "/api/auth/refresh", None, None, Some(&first)).await;
     assert_eq!((replay.status, replay.code()), (StatusCode::UNAUTHORIZED, "session_ended"));
     assert!(replay.set_cookie().is_some_and(|c| c.contains("Max-Age=0")), "the cookie is cleared");

@@ -62,22 +62,30 @@ pub async fn call_socket(
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve(state, group, principal_id(&principal), socket)))
+        .on_upgrade(move |socket| serve(state, group, principal, socket)))
 }
 
-/// The id of whoever holds a pass: their account id, or a guest's random id.
-fn principal_id(principal: &peershare_core::auth::Principal) -> String {
+/// The id and name of whoever holds a pass: an account, or a guest.
+fn identity(principal: &peershare_core::auth::Principal) -> (String, String) {
     use peershare_core::auth::Principal;
     match principal {
-        Principal::User { id, .. } | Principal::Guest { id, .. } | Principal::Member { id, .. } => id.clone(),
+        Principal::User { id, name }
+        | Principal::Guest { id, name, .. }
+        | Principal::Member { id, name, .. } => (id.clone(), name.clone()),
     }
 }
 
-async fn serve(state: AppState, group: GroupId, participant: String, socket: WebSocket) {
+async fn serve(
+    state: AppState,
+    group: GroupId,
+    principal: peershare_core::auth::Principal,
+    socket: WebSocket,
+) {
+    let (participant, display_name) = identity(&principal);
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
     let (mut sink, mut stream) = socket.split();
-    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox, participant });
+    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox, participant, display_name });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
     let writer = tokio::spawn(async move {

@@ -115,45 +115,63 @@ async fn a_plain_get_on_the_socket_route_is_told_to_upgrade_and_the_openapi_list
     }
 }
 
+/// Polls a group's call history until `done` holds for it.
+async fn history_until(
+    server: &support::Server,
+    group: &str,
+    token: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    let url = server.url(&format!("/api/groups/{group}/calls"));
+    let deadline = tokio::time::Instant::now() + support::DEADLINE;
+    loop {
+        let reply = reqwest::Client::new().get(&url).bearer_auth(token).send().await.expect("request");
+        let history: Value = reply.json().await.expect("json");
+        if done(&history) {
+            return history;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "history never got there: {history}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 #[tokio::test]
-async fn a_group_call_is_written_to_its_history() {
+async fn a_group_call_is_written_to_its_history_one_stint_per_device() {
     let server = start(config(&[])).await;
     let ada = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
-    let (ada_token, ada_id) =
+    let (token, ada_id) =
         (ada["access_token"].as_str().expect("token"), ada["user"]["id"].as_str().expect("id"));
-    let group = post(server.url("/api/groups"), Some(ada_token), json!({"name": "Team"})).await;
+    let group = post(server.url("/api/groups"), Some(token), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
-    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(ada_token), json!({})).await;
-    let mut client = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
-    client.send_json(json!({"type":"join","version":1,"display_name":"Ada in the call","media":{"audio":true,"video":true}})).await;
-    client.recv_type("welcome").await;
-    client.send_json(json!({"type":"leave"})).await;
-    drop(client);
+    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(token), json!({})).await;
+    let join =
+        json!({"type":"join","version":1,"display_name":"Not Ada","media":{"audio":true,"video":true}});
+    // Ada is in the call from her laptop and her phone.
+    let mut laptop = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
+    laptop.send_json(join.clone()).await;
+    laptop.recv_type("welcome").await;
+    let mut phone = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
+    phone.send_json(join).await;
+    phone.recv_type("welcome").await;
 
-    let history_url = server.url(&format!("/api/groups/{group}/calls"));
-    let deadline = tokio::time::Instant::now() + support::DEADLINE;
-    let call = loop {
-        let history: Value = reqwest::Client::new()
-            .get(&history_url)
-            .bearer_auth(ada_token)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        let call = history["calls"][0].clone();
-        if call["ended_at"].is_u64() {
-            break call;
-        }
-        assert!(tokio::time::Instant::now() < deadline, "no ended call in the history: {history}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    };
-    let stint = &call["participants"][0];
-    assert_eq!(
-        (stint["participant"].as_str(), stint["display_name"].as_str()),
-        (Some(ada_id), Some("Ada in the call"))
-    );
-    assert!(stint["left_at"].is_u64());
-    assert!(call["duration_ms"].is_u64());
+    laptop.send_json(json!({"type":"leave"})).await;
+    let history = history_until(&server, &group, token, |h| {
+        h["calls"][0]["participants"].as_array().is_some_and(|p| p.len() == 2 && p[0]["left_at"].is_u64())
+    })
+    .await;
+    let call = &history["calls"][0];
+    assert!(call["ended_at"].is_null(), "the call goes on: {call}");
+    assert!(call["participants"][1]["left_at"].is_null(), "the phone's stint is still open: {call}");
+    for stint in call["participants"].as_array().expect("stints") {
+        assert_eq!(
+            (stint["participant"].as_str(), stint["display_name"].as_str()),
+            (Some(ada_id), Some("Ada")),
+            "the call shows the pass's name, not the one the client put in join"
+        );
+    }
+
+    phone.send_json(json!({"type":"leave"})).await;
+    let history = history_until(&server, &group, token, |h| h["calls"][0]["ended_at"].is_u64()).await;
+    assert!(history["calls"][0]["duration_ms"].is_u64());
+    assert!(history["calls"][0]["participants"][1]["left_at"].is_u64());
 }

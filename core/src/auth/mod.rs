@@ -8,4 +8,4 @@ mod refresh;
 
 pub use call_gate::{CALL_PROTOCOL, PASS_PROTOCOL_PREFIX, SocketDenied, admit_to_call, pass_from_protocols};
 pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
-pub use refresh::{REFRESH_TTL, RefreshOutcome, RefreshRecord, redeem};
+pub use refresh::{REFRESH_TTL, REUSE_GRACE, RefreshOutcome, RefreshRecord, redeem};

@@ -7,6 +7,11 @@ use std::time::Duration;
 /// How long a refresh token (and so a session without activity) lasts.
 pub const REFRESH_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
+/// For this long after a token was exchanged, presenting it again is taken for a race (two
+/// tabs refreshing at once, a retried request whose answer was lost) and merely refused; after
+/// it, for theft.
+pub const REUSE_GRACE: Duration = Duration::from_secs(30);
+
 /// A stored refresh token (hosts store a hash of the token itself, never the token).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RefreshRecord {
@@ -16,8 +21,8 @@ pub struct RefreshRecord {
     pub user: String,
     /// When it stops working.
     pub expires_at: Timestamp,
-    /// Whether it was already exchanged for a newer token.
-    pub used: bool,
+    /// When it was exchanged for a newer token, if it was.
+    pub used_at: Option<Timestamp>,
     /// Whether its family was revoked (sign-out, or reuse detected).
     pub revoked: bool,
 }
@@ -38,6 +43,9 @@ pub enum RefreshOutcome {
         /// The family to revoke.
         family: String,
     },
+    /// Exchanged moments ago by a concurrent request (another tab, a retry): refuse this one
+    /// without ending the sign-in; the browser already holds the successor.
+    Raced,
     /// Expired, revoked or unknown: refuse (sign in again).
     Refused,
 }
@@ -49,7 +57,7 @@ impl RefreshRecord {
             family: family.to_owned(),
             user: user.to_owned(),
             expires_at: now.plus(REFRESH_TTL),
-            used: false,
+            used_at: None,
             revoked: false,
         }
     }
@@ -68,8 +76,12 @@ pub fn redeem(record: Option<&RefreshRecord>, now: Timestamp) -> RefreshOutcome 
     if r.revoked {
         return RefreshOutcome::Refused;
     }
-    // Reuse is theft whether or not the copy has expired since: the family must go.
-    if r.used {
+    if let Some(used_at) = r.used_at {
+        // Moments after the exchange: another tab or a retry raced the winner. Refuse only.
+        if now < used_at.plus(REUSE_GRACE) {
+            return RefreshOutcome::Raced;
+        }
+        // Later reuse is theft whether or not the copy has expired since: the family must go.
         return RefreshOutcome::ReuseDetected { family: r.family.clone() };
     }
     if now >= r.expires_at {
@@ -92,17 +104,25 @@ mod tests {
             RefreshOutcome::Rotate { family: "fam".into(), user: "u1".into() }
         );
         let next = first.successor(T0.plus(Duration::from_secs(60)));
-        assert_eq!((next.family.as_str(), next.used), ("fam", false));
+        assert_eq!((next.family.as_str(), next.used_at), ("fam", None));
         assert_eq!(next.expires_at, T0.plus(Duration::from_secs(60)).plus(REFRESH_TTL));
     }
 
     #[test]
     fn reusing_an_exchanged_token_flags_its_family_even_after_it_expired() {
-        let used = RefreshRecord { used: true, ..RefreshRecord::first("fam", "u1", T0) };
-        assert_eq!(redeem(Some(&used), T0), RefreshOutcome::ReuseDetected { family: "fam".into() });
+        let used = RefreshRecord { used_at: Some(T0), ..RefreshRecord::first("fam", "u1", T0) };
+        let theft = RefreshOutcome::ReuseDetected { family: "fam".into() };
+        assert_eq!(redeem(Some(&used), T0.plus(REUSE_GRACE)), theft);
+        assert_eq!(redeem(Some(&used), used.expires_at.plus(Duration::from_secs(1))), theft);
+    }
+
+    #[test]
+    fn a_token_presented_again_moments_after_its_exchange_is_a_race_not_theft() {
+        let used = RefreshRecord { used_at: Some(T0), ..RefreshRecord::first("fam", "u1", T0) };
+        assert_eq!(redeem(Some(&used), T0), RefreshOutcome::Raced);
         assert_eq!(
-            redeem(Some(&used), used.expires_at.plus(Duration::from_secs(1))),
-            RefreshOutcome::ReuseDetected { family: "fam".into() }
+            redeem(Some(&used), T0.plus(REUSE_GRACE - Duration::from_millis(1))),
+            RefreshOutcome::Raced
         );
     }
 
@@ -112,7 +132,7 @@ mod tests {
         assert_eq!(redeem(Some(&fresh), fresh.expires_at), RefreshOutcome::Refused, "expiry is exclusive");
         let revoked = RefreshRecord { revoked: true, ..fresh.clone() };
         assert_eq!(redeem(Some(&revoked), T0), RefreshOutcome::Refused);
-        let revoked_and_used = RefreshRecord { revoked: true, used: true, ..fresh };
+        let revoked_and_used = RefreshRecord { revoked: true, used_at: Some(T0), ..fresh };
         assert_eq!(
             redeem(Some(&revoked_and_used), T0),
             RefreshOutcome::Refused,

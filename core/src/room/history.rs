@@ -31,6 +31,8 @@ pub enum CallEvent {
         connection: ConnectionId,
         /// Their participant id in the room.
         participant: ParticipantId,
+        /// When they had joined (which of a person's stints ends).
+        joined_at: Timestamp,
         /// When the host noticed.
         at: Timestamp,
     },
@@ -50,7 +52,12 @@ pub fn call_events(before: &RoomSnapshot, after: &RoomSnapshot, now: Timestamp) 
         events.push(CallEvent::Started { at: first });
     }
     for gone in before.participants.iter().filter(|p| !after.participants.iter().any(|q| q.id == p.id)) {
-        events.push(CallEvent::Left { connection: gone.connection, participant: gone.id, at: now });
+        events.push(CallEvent::Left {
+            connection: gone.connection,
+            participant: gone.id,
+            joined_at: gone.joined_at,
+            at: now,
+        });
     }
     for new in after.participants.iter().filter(|p| !before.participants.iter().any(|q| q.id == p.id)) {
         events.push(CallEvent::Joined {
@@ -107,7 +114,12 @@ mod tests {
         assert_eq!(
             events,
             vec![
-                CallEvent::Left { connection: ConnectionId(101), participant: ParticipantId(1), at: NOW },
+                CallEvent::Left {
+                    connection: ConnectionId(101),
+                    participant: ParticipantId(1),
+                    joined_at: Timestamp::from_millis(1_000),
+                    at: NOW,
+                },
                 CallEvent::Ended { at: NOW },
             ]
         );

@@ -15,6 +15,15 @@ pub struct ConnectionId(pub u64);
 pub enum Input {
     /// A connection was opened; it must send `join` before the join timeout.
     Connected(ConnectionId),
+    /// The host verified who holds a connection (its call pass): the participant will be
+    /// shown under this name, whatever their `join` says. Hosts send it right after
+    /// [`Input::Connected`].
+    Identified {
+        /// The connection.
+        conn: ConnectionId,
+        /// The verified display name.
+        display_name: String,
+    },
     /// A text frame arrived on a connection.
     Text(ConnectionId, String),
     /// A binary frame arrived on a connection (the protocol is text-only).

@@ -10,6 +10,9 @@ pub(super) enum Standing {
     Connecting {
         /// When the connection opened.
         since: Timestamp,
+        /// The name the host verified for this connection (from its call pass), which the
+        /// participant gets whatever their `join` says.
+        name: Option<String>,
     },
     /// Sent a valid `join`, but the call needs a media node before it can take them.
     WaitingForNode(Member),

@@ -79,7 +79,12 @@ impl Room {
     pub fn handle(&mut self, input: Input, now: Timestamp) {
         match input {
             Input::Connected(conn) => {
-                self.connections.entry(conn).or_insert(Standing::Connecting { since: now });
+                self.connections.entry(conn).or_insert(Standing::Connecting { since: now, name: None });
+            }
+            Input::Identified { conn, display_name } => {
+                if let Some(Standing::Connecting { name, .. }) = self.connections.get_mut(&conn) {
+                    *name = valid_display_name(&display_name);
+                }
             }
             Input::Text(conn, text) => self.on_text(conn, &text, now),
             Input::Binary(conn) => {
@@ -181,7 +186,7 @@ impl Room {
     }
 
     fn on_text(&mut self, conn: ConnectionId, text: &str, now: Timestamp) {
-        self.connections.entry(conn).or_insert(Standing::Connecting { since: now });
+        self.connections.entry(conn).or_insert(Standing::Connecting { since: now, name: None });
         self.touch(conn, now);
         match ClientMessage::parse(text) {
             Ok(message) => self.on_message(conn, message, now),
@@ -266,7 +271,12 @@ impl Room {
             self.fail(conn, ErrorCode::UnsupportedVersion, detail);
             return;
         }
-        let Some(display_name) = valid_display_name(display_name) else {
+        // A name the host verified (the call pass's) wins over what the client sent.
+        let verified = match self.connections.get(&conn) {
+            Some(Standing::Connecting { name: Some(name), .. }) => Some(name.clone()),
+            _ => None,
+        };
+        let Some(display_name) = verified.or_else(|| valid_display_name(display_name)) else {
             let detail = format!(
                 "display name must be 1 to {MAX_DISPLAY_NAME_CHARS} characters without control characters"
             );
@@ -458,7 +468,7 @@ impl Room {
             .connections
             .iter()
             .filter_map(|(conn, s)| match s {
-                Standing::Connecting { since } if now.since(*since) >= join_timeout => {
+                Standing::Connecting { since, .. } if now.since(*since) >= join_timeout => {
                     Some((*conn, ErrorCode::JoinTimeout))
                 }
                 Standing::Joined(m) | Standing::WaitingForNode(m)
@@ -527,7 +537,7 @@ impl Room {
             .connections
             .values()
             .map(|s| match s {
-                Standing::Connecting { since } => since.plus(self.config.join_timeout),
+                Standing::Connecting { since, .. } => since.plus(self.config.join_timeout),
                 Standing::Joined(m) | Standing::WaitingForNode(m) => {
                     m.last_seen.plus(self.config.heartbeat_timeout)
                 }

@@ -68,6 +68,9 @@ pub async fn refresh(State(state): State<ApiState>, headers: HeaderMap) -> Resul
             tracing::warn!(%family, "a rotated refresh token came back: its sign-in is revoked");
             Ok(ended(&state))
         }
+        // Another tab refreshed with this cookie a moment ago: leave the cookie (it is already
+        // the successor in the browser) and let the client try again.
+        RefreshOutcome::Raced => Err(ApiError::RefreshRaced),
         RefreshOutcome::Refused => Ok(ended(&state)),
     }
 }

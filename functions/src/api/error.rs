@@ -77,6 +77,9 @@ pub enum ApiError {
     /// The refresh cookie is missing, expired or revoked.
     #[error("your session has ended: sign in again")]
     SessionEnded,
+    /// A concurrent refresh with the same cookie won a moment ago: retry once.
+    #[error("another tab refreshed this session just now; try again")]
+    RefreshRaced,
     /// Dev sign-in is only offered by `peershare dev` without OAuth providers.
     #[error("dev sign-in is not enabled on this server")]
     DevSignInDisabled,
@@ -117,6 +120,7 @@ impl ApiError {
             RoleChanged => (StatusCode::CONFLICT, "role_changed"),
             GuestsNotAllowed => (StatusCode::UNAUTHORIZED, "guests_not_allowed"),
             SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
+            RefreshRaced => (StatusCode::CONFLICT, "refresh_raced"),
             DevSignInDisabled => (StatusCode::NOT_FOUND, "dev_sign_in_disabled"),
             RouteNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),

@@ -157,8 +157,15 @@ pub trait Store: Send + Sync + 'static {
         at: Timestamp,
     ) -> Result<(), StoreError>;
 
-    /// Someone left a group's call (closes their open stint).
-    async fn call_left(&self, call: &str, participant: &str, at: Timestamp) -> Result<(), StoreError>;
+    /// Someone left a group's call: closes their stint that began at `joined_at` (one person
+    /// may be in a call from two devices at once).
+    async fn call_left(
+        &self,
+        call: &str,
+        participant: &str,
+        joined_at: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError>;
 
     /// A group's call ended (closes every open stint).
     async fn call_ended(&self, call: &str, at: Timestamp) -> Result<(), StoreError>;

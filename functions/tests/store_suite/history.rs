@@ -9,7 +9,9 @@ pub async fn call_history_records_starts_stints_and_ends(store: Shared) {
     store.call_joined("c1", "ada", "Ada", NOW).await.expect("records");
     store.call_joined("c1", "guest-1", "Visitor", at(1000)).await.expect("records");
     store.call_joined("c1", "guest-1", "Visitor", at(1000)).await.expect("a repeated join is ignored");
-    store.call_left("c1", "guest-1", at(2000)).await.expect("records");
+    store.call_joined("c1", "ada", "Ada", at(1500)).await.expect("a second device");
+    store.call_left("c1", "guest-1", at(1000), at(2000)).await.expect("records");
+    store.call_left("c1", "ada", at(1500), at(2500)).await.expect("the second device leaves");
     store.call_joined("c1", "guest-1", "Visitor", at(3000)).await.expect("rejoins");
     let running = store.calls(&g.id, 10).await.expect("reads");
     assert_eq!(running.len(), 1);
@@ -30,6 +32,7 @@ pub async fn call_history_records_starts_stints_and_ends(store: Shared) {
         vec![
             stint("ada", "Ada", 0, 9000),
             stint("guest-1", "Visitor", 1000, 2000),
+            stint("ada", "Ada", 1500, 2500),
             stint("guest-1", "Visitor", 3000, 9000)
         ]
     );

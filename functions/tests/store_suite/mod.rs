@@ -65,6 +65,7 @@ macro_rules! store_suite {
             profile_changes_at_once_all_apply,
             refresh_tokens_rotate_and_reuse_revokes_the_family,
             concurrent_uses_of_one_refresh_token_rotate_once,
+            a_token_presented_again_within_moments_is_refused_without_ending_the_sign_in,
             sign_out_revokes_the_family,
             groups_are_created_listed_renamed_and_deleted,
             settings_change_within_the_callers_role,

@@ -1,5 +1,5 @@
 use super::{NOW, Shared, at, user};
-use peershare_core::auth::{REFRESH_TTL, RefreshOutcome, RefreshRecord};
+use peershare_core::auth::{REFRESH_TTL, REUSE_GRACE, RefreshOutcome, RefreshRecord};
 
 fn rotate_to(user: &str) -> RefreshOutcome {
     RefreshOutcome::Rotate { family: "fam".into(), user: user.into() }
@@ -14,14 +14,16 @@ pub async fn refresh_tokens_rotate_and_reuse_revokes_the_family(store: Shared) {
         Ok(rotate_to("ada")),
         "the successor works"
     );
-    // Someone replays the first token: the whole family goes, including the newest token.
+    // Someone replays the first token well after it was exchanged: the whole family goes,
+    // including the newest token.
+    let later = at(1000).plus(REUSE_GRACE);
     assert_eq!(
-        store.rotate_refresh([1; 32], [4; 32], at(3000)).await,
+        store.rotate_refresh([1; 32], [4; 32], later).await,
         Ok(RefreshOutcome::ReuseDetected { family: "fam".into() })
     );
-    assert_eq!(store.rotate_refresh([3; 32], [5; 32], at(4000)).await, Ok(RefreshOutcome::Refused));
+    assert_eq!(store.rotate_refresh([3; 32], [5; 32], later).await, Ok(RefreshOutcome::Refused));
     assert_eq!(
-        store.rotate_refresh([4; 32], [6; 32], at(4000)).await,
+        store.rotate_refresh([4; 32], [6; 32], later).await,
         Ok(RefreshOutcome::Refused),
         "never stored"
     );
@@ -45,10 +47,33 @@ pub async fn concurrent_uses_of_one_refresh_token_rotate_once(store: Shared) {
     for attempt in attempts {
         match attempt.await.expect("ran").expect("stored") {
             RefreshOutcome::Rotate { .. } => rotated += 1,
-            RefreshOutcome::ReuseDetected { .. } | RefreshOutcome::Refused => {}
+            RefreshOutcome::Raced => {}
+            other => panic!("a concurrent use within the grace is a race, not {other:?}"),
         }
     }
-    assert_eq!(rotated, 1, "one presentation rotates; the others count as reuse");
+    assert_eq!(rotated, 1, "one presentation rotates");
+    // The others raced it within the grace: refused, but the sign-in lives on through the
+    // winner's successor.
+    let mut alive = 0;
+    for i in 0..8u8 {
+        let outcome = store.rotate_refresh([100 + i; 32], [200 + i; 32], at(2000)).await;
+        if let Ok(RefreshOutcome::Rotate { .. }) = outcome {
+            alive += 1;
+        }
+    }
+    assert_eq!(alive, 1, "exactly the winner's successor still works");
+}
+
+pub async fn a_token_presented_again_within_moments_is_refused_without_ending_the_sign_in(store: Shared) {
+    user(&store, "ada").await;
+    store.put_refresh([1; 32], &RefreshRecord::first("fam", "ada", NOW), NOW).await.expect("stores");
+    assert_eq!(store.rotate_refresh([1; 32], [2; 32], at(1000)).await, Ok(rotate_to("ada")));
+    assert_eq!(store.rotate_refresh([1; 32], [3; 32], at(1500)).await, Ok(RefreshOutcome::Raced));
+    assert_eq!(
+        store.rotate_refresh([2; 32], [4; 32], at(2000)).await,
+        Ok(rotate_to("ada")),
+        "still signed in"
+    );
 }
 
 pub async fn sign_out_revokes_the_family(store: Shared) {

@@ -72,7 +72,9 @@ async fn write(
             (CallEvent::Joined { display_name, at, .. }, Some(id), Some(who)) => {
                 store.call_joined(id, &who, display_name, *at).await
             }
-            (CallEvent::Left { at, .. }, Some(id), Some(who)) => store.call_left(id, &who, *at).await,
+            (CallEvent::Left { joined_at, at, .. }, Some(id), Some(who)) => {
+                store.call_left(id, &who, *joined_at, *at).await
+            }
             (CallEvent::Ended { at }, Some(id), _) => {
                 let result = store.call_ended(id, *at).await;
                 call = None;

@@ -32,6 +32,8 @@ pub enum RoomEvent {
         outbox: mpsc::Sender<Outgoing>,
         /// Who holds the connection's call pass (an account id or a guest's id).
         participant: String,
+        /// The display name in the pass, which the participant is shown under.
+        display_name: String,
     },
     /// A text frame arrived.
     Text(ConnectionId, String),
@@ -72,10 +74,11 @@ pub(super) async fn run(
     loop {
         let input = tokio::select! {
             event = events.recv() => match event {
-                Some(RoomEvent::Connected { conn, outbox, participant }) => {
+                Some(RoomEvent::Connected { conn, outbox, participant, display_name }) => {
                     outboxes.insert(conn, outbox);
                     history.connected(conn, participant);
-                    Input::Connected(conn)
+                    room.handle(Input::Connected(conn), now());
+                    Input::Identified { conn, display_name }
                 }
                 Some(RoomEvent::Text(conn, text)) => Input::Text(conn, text),
                 Some(RoomEvent::Binary(conn)) => Input::Binary(conn),

@@ -99,7 +99,8 @@ impl Server {
     }
 
     pub async fn join(&self, group: &str, name: &str) -> (Client, u32) {
-        let mut c = self.connect(group).await;
+        let pass = self.guest_pass(group, name).await;
+        let mut c = self.connect_with(group, Some(&pass)).await.expect("connect");
         c.send_json(
             json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}),
         )

@@ -75,19 +75,23 @@ pub(super) async fn joined(
     }
 }
 
-/// Someone left: closes their open stint.
+/// Someone left: closes the stint that began at `joined_at` (a missing or closed one is left
+/// as it is).
 pub(super) async fn left(
     store: &DynamoStore,
     call: &str,
     participant: &str,
+    joined_at: Timestamp,
     at: Timestamp,
 ) -> Result<(), StoreError> {
-    let stints = store.query(&keys::call_pk(call), STINT_PREFIX, true).await?;
-    for stint in &stints {
-        if get_s(stint, "participant")? == participant {
-            close(store, stint, at).await?;
-        }
-    }
+    store
+        .update_if(
+            keys::stint(call, joined_at, participant),
+            "SET left_at = :at",
+            "attribute_exists(pk) AND attribute_not_exists(left_at)",
+            &[(":at", ms(at))],
+        )
+        .await?;
     Ok(())
 }
 

@@ -5,7 +5,7 @@
 //! transaction: of concurrent presentations of one token exactly one rotates, and the others,
 //! reading again, see it used and revoke the family as core's `redeem` says.
 
-use super::items::{Item, b, get_bool, get_s, get_time, ms, s};
+use super::items::{Item, b, get_bool, get_opt_time, get_s, get_time, ms, s};
 use super::transact::Transacted;
 use super::{DynamoStore, keys, retry};
 use crate::store::{StoreError, TokenHash};
@@ -59,9 +59,9 @@ pub(super) async fn rotate(
                 let actions = vec![
                     store.tx_update(
                         keys::refresh(&presented),
-                        "SET used = :true",
+                        "SET used = :true, used_at = :now",
                         "used = :false AND revoked = :false",
-                        &[(":true", b(true)), (":false", b(false))],
+                        &[(":true", b(true)), (":false", b(false)), (":now", ms(now))],
                     )?,
                     store.tx_check(keys::family(&record.family), FAMILY_LIVE, &[(":false", b(false))])?,
                     store.tx_put(
@@ -83,7 +83,7 @@ pub(super) async fn rotate(
                 revoke_family(store, family).await?;
                 return Ok(outcome);
             }
-            RefreshOutcome::Refused => return Ok(outcome),
+            RefreshOutcome::Raced | RefreshOutcome::Refused => return Ok(outcome),
         }
     }
 }
@@ -113,7 +113,12 @@ async fn read(store: &DynamoStore, hash: TokenHash) -> Result<Option<RefreshReco
         family: family.to_owned(),
         user: get_s(&token, "user_id")?.to_owned(),
         expires_at: get_time(&token, "expires_at")?,
-        used: get_bool(&token, "used")?,
+        // Tokens used before `used_at` was written count as used long ago.
+        used_at: if get_bool(&token, "used")? {
+            Some(get_opt_time(&token, "used_at")?.unwrap_or(Timestamp::from_millis(0)))
+        } else {
+            None
+        },
         revoked: get_bool(&token, "revoked")? || family_revoked,
     }))
 }
@@ -124,7 +129,7 @@ fn token_item(hash: TokenHash, record: &RefreshRecord, now: Timestamp) -> Item {
         ("family_id".to_owned(), s(&record.family)),
         ("user_id".to_owned(), s(&record.user)),
         ("expires_at".to_owned(), ms(record.expires_at)),
-        ("used".to_owned(), b(record.used)),
+        ("used".to_owned(), b(record.used_at.is_some())),
         ("revoked".to_owned(), b(record.revoked)),
         ("created_at".to_owned(), ms(now)),
     ]);

@@ -153,8 +153,14 @@ impl Store for DynamoStore {
         history::joined(self, call, participant, display_name, at).await
     }
 
-    async fn call_left(&self, call: &str, participant: &str, at: Timestamp) -> Result<(), StoreError> {
-        history::left(self, call, participant, at).await
+    async fn call_left(
+        &self,
+        call: &str,
+        participant: &str,
+        joined_at: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        history::left(self, call, participant, joined_at, at).await
     }
 
     async fn call_ended(&self, call: &str, at: Timestamp) -> Result<(), StoreError> {

@@ -36,16 +36,18 @@ pub(super) fn joined(
     Ok(())
 }
 
-/// Someone left: closes their open stint.
+/// Someone left: closes the stint that began at `joined_at`.
 pub(super) fn left(
     conn: &mut Connection,
     call: &str,
     participant: &str,
+    joined_at: Timestamp,
     at: Timestamp,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "UPDATE call_participants SET left_at = ?3 WHERE call_id = ?1 AND participant = ?2 AND left_at IS NULL",
-        params![call, participant, millis(at)],
+        "UPDATE call_participants SET left_at = ?4
+         WHERE call_id = ?1 AND participant = ?2 AND joined_at = ?3 AND left_at IS NULL",
+        params![call, participant, millis(joined_at), millis(at)],
     )?;
     Ok(())
 }

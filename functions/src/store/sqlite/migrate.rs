@@ -19,11 +19,18 @@ pub struct Migration {
 }
 
 /// This binary's migrations, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_accounts_and_groups.sql",
-    sql: include_str!("../../../../migrations/sqlite/0001_accounts_and_groups.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_accounts_and_groups.sql",
+        sql: include_str!("../../../../migrations/sqlite/0001_accounts_and_groups.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_refresh_used_at.sql",
+        sql: include_str!("../../../../migrations/sqlite/0002_refresh_used_at.sql"),
+    },
+];
 
 /// What a run did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -233,10 +240,33 @@ mod tests {
         let mut conn = memory();
         migrate(&mut conn).expect("migrates");
         let err = migrate_with(&mut conn, &[]).expect_err("newer than an empty binary");
-        assert!(matches!(err, MigrateError::FromTheFuture { database: 1, known: 0 }), "{err}");
-        let renamed = [Migration { version: 1, name: "0001_other.sql", sql: "" }];
+        let latest = MIGRATIONS.len() as u32;
+        assert!(
+            matches!(err, MigrateError::FromTheFuture { database, known: 0 } if database == latest),
+            "{err}"
+        );
+        let mut renamed = MIGRATIONS.to_vec();
+        renamed[0].name = "0001_other.sql";
         let err = migrate_with(&mut conn, &renamed).expect_err("a different first migration");
         assert!(matches!(err, MigrateError::Mismatch { version: 1, .. }), "{err}");
+    }
+
+    #[test]
+    fn tokens_used_before_used_at_existed_count_as_used_long_ago() {
+        let mut conn = memory();
+        migrate_with(&mut conn, &MIGRATIONS[..1]).expect("version 1");
+        conn.execute_batch(
+            "INSERT INTO users (id, display_name, created_at) VALUES ('u1', 'Ada', 1);
+             INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at, used, created_at)
+                 VALUES (x'01', 'f', 'u1', 9, 1, 1), (x'02', 'f', 'u1', 9, 0, 1);",
+        )
+        .expect("rows");
+        migrate(&mut conn).expect("to the latest");
+        let used_at: Vec<Option<i64>> = conn
+            .prepare("SELECT used_at FROM refresh_tokens ORDER BY token_hash")
+            .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+            .expect("reads");
+        assert_eq!(used_at, vec![Some(0), None]);
     }
 
     #[test]

@@ -23,14 +23,15 @@ fn insert(
     now: Timestamp,
 ) -> rusqlite::Result<()> {
     conn.execute(
-        "INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at, used, revoked, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO refresh_tokens (token_hash, family, user_id, expires_at, used, used_at, revoked, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             hash.as_slice(),
             record.family,
             record.user,
             millis(record.expires_at),
-            record.used,
+            record.used_at.is_some(),
+            record.used_at.map(millis),
             record.revoked,
             millis(now)
         ],
@@ -48,14 +49,14 @@ pub(super) fn rotate(
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let record = tx
         .query_row(
-            "SELECT family, user_id, expires_at, used, revoked FROM refresh_tokens WHERE token_hash = ?1",
+            "SELECT family, user_id, expires_at, used_at, revoked FROM refresh_tokens WHERE token_hash = ?1",
             [presented.as_slice()],
             |r| {
                 Ok(RefreshRecord {
                     family: r.get(0)?,
                     user: r.get(1)?,
                     expires_at: timestamp(r.get(2)?),
-                    used: r.get(3)?,
+                    used_at: r.get::<_, Option<i64>>(3)?.map(timestamp),
                     revoked: r.get(4)?,
                 })
             },
@@ -64,7 +65,10 @@ pub(super) fn rotate(
     let outcome = redeem(record.as_ref(), now);
     match (&outcome, &record) {
         (RefreshOutcome::Rotate { .. }, Some(record)) => {
-            tx.execute("UPDATE refresh_tokens SET used = 1 WHERE token_hash = ?1", [presented.as_slice()])?;
+            tx.execute(
+                "UPDATE refresh_tokens SET used = 1, used_at = ?2 WHERE token_hash = ?1",
+                params![presented.as_slice(), millis(now)],
+            )?;
             insert(&tx, successor, &record.successor(now), now)?;
         }
         (RefreshOutcome::ReuseDetected { family }, _) => {

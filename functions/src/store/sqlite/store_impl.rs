@@ -182,9 +182,15 @@ impl Store for SqliteStore {
         on_connection!(self, |c| history::joined(c, &call, &participant, &display_name, at))
     }
 
-    async fn call_left(&self, call: &str, participant: &str, at: Timestamp) -> Result<(), StoreError> {
+    async fn call_left(
+        &self,
+        call: &str,
+        participant: &str,
+        joined_at: Timestamp,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let (call, participant) = (call.to_owned(), participant.to_owned());
-        on_connection!(self, |c| history::left(c, &call, &participant, at))
+        on_connection!(self, |c| history::left(c, &call, &participant, joined_at, at))
     }
 
     async fn call_ended(&self, call: &str, at: Timestamp) -> Result<(), StoreError> {
