@@ -3,5 +3,6 @@
 
 pub mod api;
 pub mod clock;
+pub mod oauth;
 pub mod session;
 pub mod store;

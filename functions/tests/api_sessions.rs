@@ -103,6 +103,7 @@ async fn the_key_set_verifies_issued_tokens_and_dev_sign_in_can_be_off() {
     off.state.settings = std::sync::Arc::new(peershare_functions::api::ApiSettings {
         secure_cookies: true,
         dev_sign_in: false,
+        public_url: "http://peershare.test".into(),
     });
     off.app = peershare_functions::api::router(off.state.clone());
     let reply = off.call(Method::POST, "/api/auth/dev", None, Some(serde_json::json!({"name": "Ada"}))).await;

@@ -4,6 +4,7 @@
 use crate::config::DevConfig;
 use peershare_functions::api::{ApiSettings, ApiState};
 use peershare_functions::clock::SystemClock;
+use peershare_functions::oauth::OAuthClients;
 use peershare_functions::session::{KeyError, SessionTokens, SigningKey, random_id};
 use peershare_functions::store::sqlite::{OpenError, SqliteStore};
 use std::path::{Path, PathBuf};
@@ -24,13 +25,17 @@ pub enum AccountsError {
     /// The stored key is not valid.
     #[error(transparent)]
     Key(#[from] KeyError),
+    /// The OAuth clients could not be made.
+    #[error(transparent)]
+    OAuth(#[from] peershare_functions::oauth::OAuthError),
     /// The database could not be opened or migrated.
     #[error(transparent)]
     Store(#[from] OpenError),
 }
 
-/// Opens the store and the signing key under the configured data directory.
-pub fn open(config: &DevConfig) -> Result<ApiState, AccountsError> {
+/// Opens the store and the signing key under the configured data directory; `bound` is the
+/// address the server listens on (the default public URL).
+pub fn open(config: &DevConfig, bound: std::net::SocketAddr) -> Result<ApiState, AccountsError> {
     let dir = config.data_dir();
     std::fs::create_dir_all(&dir).map_err(|e| AccountsError::DataDir(dir.clone(), e))?;
     let store = SqliteStore::open(&dir.join(DATABASE_FILE))?;
@@ -39,7 +44,12 @@ pub fn open(config: &DevConfig) -> Result<ApiState, AccountsError> {
         store: Arc::new(store),
         tokens: Arc::new(SessionTokens::new(&key, &[])?),
         clock: Arc::new(SystemClock),
-        settings: Arc::new(ApiSettings { secure_cookies: true, dev_sign_in: config.dev_sign_in_allowed() }),
+        settings: Arc::new(ApiSettings {
+            secure_cookies: true,
+            dev_sign_in: config.dev_sign_in_allowed(),
+            public_url: config.public_url(bound),
+        }),
+        oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
     })
 }
 

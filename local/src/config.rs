@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the whole platform in this process on embedded defaults.
-    Dev(DevConfig),
+    Dev(Box<DevConfig>),
     /// Create or update the embedded store's schema in the data directory, then exit.
     Migrate(MigrateConfig),
 }
@@ -80,6 +80,70 @@ pub struct DevConfig {
     /// `$XDG_DATA_HOME/peershare`, or `~/.local/share/peershare`).
     #[arg(long, env = "PEERSHARE_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// This site's public URL, for OAuth redirect URIs (default `http://<listen address>`).
+    #[arg(long, env = "PEERSHARE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Sign-in providers.
+    #[command(flatten)]
+    pub oauth: OAuthArgs,
+}
+
+/// OAuth providers: each is offered when its client id and secret are given.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct OAuthArgs {
+    /// Google OAuth client id.
+    #[arg(long, env = "PEERSHARE_GOOGLE_CLIENT_ID")]
+    pub google_client_id: Option<String>,
+    /// Google OAuth client secret.
+    #[arg(long, env = "PEERSHARE_GOOGLE_CLIENT_SECRET", hide_env_values = true)]
+    pub google_client_secret: Option<String>,
+    /// Google's issuer (default `https://accounts.google.com`; tests use a local provider).
+    #[arg(long, env = "PEERSHARE_GOOGLE_ISSUER")]
+    pub google_issuer: Option<String>,
+    /// Microsoft OAuth client id.
+    #[arg(long, env = "PEERSHARE_MICROSOFT_CLIENT_ID")]
+    pub microsoft_client_id: Option<String>,
+    /// Microsoft OAuth client secret.
+    #[arg(long, env = "PEERSHARE_MICROSOFT_CLIENT_SECRET", hide_env_values = true)]
+    pub microsoft_client_secret: Option<String>,
+    /// Microsoft's issuer (default the multi-tenant `https://login.microsoftonline.com/common/v2.0`).
+    #[arg(long, env = "PEERSHARE_MICROSOFT_ISSUER")]
+    pub microsoft_issuer: Option<String>,
+    /// GitHub OAuth app client id.
+    #[arg(long, env = "PEERSHARE_GITHUB_CLIENT_ID")]
+    pub github_client_id: Option<String>,
+    /// GitHub OAuth app client secret.
+    #[arg(long, env = "PEERSHARE_GITHUB_CLIENT_SECRET", hide_env_values = true)]
+    pub github_client_secret: Option<String>,
+    /// One base URL for GitHub's OAuth endpoints and API (default github.com and api.github.com).
+    #[arg(long, env = "PEERSHARE_GITHUB_BASE_URL")]
+    pub github_base_url: Option<String>,
+}
+
+impl OAuthArgs {
+    /// The providers whose id and secret are both given.
+    pub fn providers(&self) -> Vec<peershare_functions::oauth::ProviderConfig> {
+        use peershare_functions::oauth::ProviderConfig;
+        let pair = |id: &Option<String>, secret: &Option<String>| match (id, secret) {
+            (Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => {
+                Some((id.clone(), secret.clone()))
+            }
+            _ => None,
+        };
+        let mut providers = Vec::new();
+        if let Some((id, secret)) = pair(&self.google_client_id, &self.google_client_secret) {
+            providers.push(ProviderConfig::google(&id, &secret, self.google_issuer.as_deref()));
+        }
+        if let Some((id, secret)) = pair(&self.microsoft_client_id, &self.microsoft_client_secret) {
+            providers.push(ProviderConfig::microsoft(&id, &secret, self.microsoft_issuer.as_deref()));
+        }
+        if let Some((id, secret)) = pair(&self.github_client_id, &self.github_client_secret) {
+            providers.push(ProviderConfig::github(&id, &secret, self.github_base_url.as_deref()));
+        }
+        providers
+    }
 }
 
 /// The data directory: the given one, or the user's XDG data folder.
@@ -156,9 +220,15 @@ impl DevConfig {
     }
 
     /// Whether signing in by name alone is offered: only while the server listens on loopback
-    /// (anyone who can reach a public address could otherwise sign in as anyone).
+    /// (anyone who can reach a public address could otherwise sign in as anyone) and no OAuth
+    /// provider is configured.
     pub fn dev_sign_in_allowed(&self) -> bool {
-        self.listen.ip().is_loopback()
+        self.listen.ip().is_loopback() && self.oauth.providers().is_empty()
+    }
+
+    /// The public URL OAuth providers send people back to.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
     }
 
     /// Where the database and the session key live.
@@ -188,7 +258,7 @@ mod tests {
         let mut full = vec!["peershare", "dev"];
         full.extend_from_slice(args);
         match Cli::try_parse_from(full).expect("parses").command {
-            Command::Dev(c) => c,
+            Command::Dev(c) => *c,
             Command::Migrate(_) => unreachable!("parsed dev"),
         }
     }
@@ -202,6 +272,10 @@ mod tests {
         assert!(c.data_dir().ends_with("peershare"));
         assert!(c.dev_sign_in_allowed());
         assert!(!parse(&["--listen", "0.0.0.0:8080"]).dev_sign_in_allowed(), "never on a public address");
+        let github = parse(&["--github-client-id", "id", "--github-client-secret", "s"]);
+        assert_eq!(github.oauth.providers().len(), 1);
+        assert!(!github.dev_sign_in_allowed(), "not once a real provider is configured");
+        assert!(parse(&["--github-client-id", "id"]).oauth.providers().is_empty(), "a secret is needed too");
         assert_eq!(parse(&["--data-dir", "/tmp/x"]).data_dir(), PathBuf::from("/tmp/x"));
     }
 

@@ -68,7 +68,7 @@ pub enum StartError {
 }
 
 /// Starts the in-process media node and builds the whole application.
-pub async fn build(config: DevConfig) -> Result<Router, StartError> {
+pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Router, StartError> {
     let capacity = config.media_capacity as usize;
     let node = udp_host::start(config.media_udp, None, capacity)
         .await
@@ -79,7 +79,7 @@ pub async fn build(config: DevConfig) -> Result<Router, StartError> {
     let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
     let node_api =
         control_api::router(ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity));
-    let api = accounts::open(&config)?;
+    let api = accounts::open(&config, bound)?;
     let services = RoomServices {
         config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
         signer: Arc::new(keys.signer()),
@@ -96,6 +96,7 @@ pub async fn serve(
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
-    let app = build(config).await?;
+    let bound = listener.local_addr().map_err(StartError::Serve)?;
+    let app = build(config, bound).await?;
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)
 }

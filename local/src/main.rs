@@ -18,7 +18,7 @@ async fn main() -> anyhow::Result<()> {
             let addr = listener.local_addr()?;
             tracing::info!(turn = config.turn().is_some(), web_dir = %config.web_dir.display(), "peershare dev starting");
             println!("PeerShare is running at http://{addr}/  (Ctrl+C to stop)");
-            peershare::serve(config, listener, async {
+            peershare::serve(*config, listener, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;

@@ -19,7 +19,7 @@ use peershare_core::groups::TextError;
 #[utoipa::path(get, path = "/api/auth/options", tag = "auth",
     responses((status = 200, body = SignInOptions), ErrorResponses))]
 pub async fn options(State(state): State<ApiState>) -> Json<SignInOptions> {
-    Json(SignInOptions { providers: Vec::new(), dev_sign_in: state.settings.dev_sign_in })
+    Json(SignInOptions { providers: state.oauth.names(), dev_sign_in: state.settings.dev_sign_in })
 }
 
 /// The public keys access tokens and call passes are signed with (a JWK set).
@@ -48,7 +48,7 @@ pub async fn dev_sign_in(
         .store
         .sign_in(&identity, &random_id("u_", 16), &Profile::new(name, None), state.clock.now())
         .await?;
-    start_session(&state, &user).await
+    new_session(&state, &user).await
 }
 
 /// Exchanges the refresh cookie for a new access token and a new refresh cookie. Presenting a
@@ -86,7 +86,7 @@ pub async fn sign_out(State(state): State<ApiState>, headers: HeaderMap) -> Resu
 }
 
 /// Starts a new sign-in (a refresh family) for `user`.
-pub async fn start_session(state: &ApiState, user: &User) -> Result<Response, ApiError> {
+pub async fn new_session(state: &ApiState, user: &User) -> Result<Response, ApiError> {
     let token = random_token();
     let now = state.clock.now();
     let record = RefreshRecord::first(&random_id("f_", 16), &user.id, now);

@@ -77,6 +77,9 @@ pub enum ApiError {
     /// The refresh cookie is missing, expired or revoked.
     #[error("your session has ended: sign in again")]
     SessionEnded,
+    /// Signing in with a provider failed.
+    #[error(transparent)]
+    OAuth(#[from] crate::oauth::OAuthError),
     /// A concurrent refresh with the same cookie won a moment ago: retry once.
     #[error("another tab refreshed this session just now; try again")]
     RefreshRaced,
@@ -121,6 +124,8 @@ impl ApiError {
             GuestsNotAllowed => (StatusCode::UNAUTHORIZED, "guests_not_allowed"),
             SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
             RefreshRaced => (StatusCode::CONFLICT, "refresh_raced"),
+            OAuth(e @ crate::oauth::OAuthError::NotConfigured(_)) => (StatusCode::NOT_FOUND, e.code()),
+            OAuth(e) => (StatusCode::BAD_GATEWAY, e.code()),
             DevSignInDisabled => (StatusCode::NOT_FOUND, "dev_sign_in_disabled"),
             RouteNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),

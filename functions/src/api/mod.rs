@@ -10,6 +10,7 @@ mod group_routes;
 mod history_routes;
 mod invite_routes;
 mod member_routes;
+mod oauth_routes;
 mod profile_routes;
 mod refresh_cookie;
 mod state;
@@ -64,6 +65,8 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(auth_routes::dev_sign_in))
         .routes(routes!(auth_routes::refresh))
         .routes(routes!(auth_routes::sign_out))
+        .routes(routes!(oauth_routes::start))
+        .routes(routes!(oauth_routes::callback))
         .routes(routes!(profile_routes::me, profile_routes::update_me))
         .routes(routes!(group_routes::list, group_routes::create))
         .routes(routes!(group_routes::get, group_routes::update, group_routes::delete))

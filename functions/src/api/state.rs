@@ -15,6 +15,8 @@ pub struct ApiSettings {
     /// Whether `POST /api/auth/dev` signs people in by name alone (`peershare dev` without
     /// OAuth providers; never in production).
     pub dev_sign_in: bool,
+    /// This site's public origin (`https://peershare.example`), for OAuth redirect URIs.
+    pub public_url: String,
 }
 
 /// Shared state of the API.
@@ -28,6 +30,8 @@ pub struct ApiState {
     pub clock: Arc<dyn Clock>,
     /// Deployment settings.
     pub settings: Arc<ApiSettings>,
+    /// The OAuth providers configured here.
+    pub oauth: Arc<crate::oauth::OAuthClients>,
 }
 
 impl std::fmt::Debug for dyn Store {

@@ -10,6 +10,9 @@ use std::collections::HashMap;
 /// Clock difference tolerated between the signer and a verifier, in seconds.
 const LEEWAY_SECS: u64 = 30;
 
+/// The JWT `typ` of access tokens and call passes; other signed values carry their own.
+const ACCESS_TYP: &str = "JWT";
+
 /// Why a token was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
@@ -59,18 +62,45 @@ impl TokenVerifier {
         if header.alg != Algorithm::EdDSA {
             return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted", header.alg)));
         }
-        let kid = header.kid.ok_or_else(|| TokenError::Invalid("no key id".into()))?;
-        let key = self.keys.get(&kid).ok_or_else(|| TokenError::Invalid(format!("unknown key {kid:?}")))?;
-        let claims = jsonwebtoken::decode::<AccessClaims>(token, key, &self.validation)
-            .map_err(|e| match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid(e.to_string()),
-            })?
-            .claims;
+        if header.typ.as_deref() != Some(ACCESS_TYP) {
+            return Err(TokenError::Invalid("not an access token or call pass".into()));
+        }
+        let claims: AccessClaims = self.decode(token, header.kid, &self.validation)?;
         if claims.principal().is_none() {
             return Err(TokenError::Invalid("inconsistent claims".into()));
         }
         Ok(claims)
+    }
+
+    /// The claims of a valid token of type `typ` (not an access token) with an `exp` claim.
+    pub fn verify_typed<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        typ: &str,
+    ) -> Result<T, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(typ) {
+            return Err(TokenError::Invalid(format!("not a {typ} token")));
+        }
+        let mut validation = self.validation.clone();
+        validation.set_required_spec_claims(&["exp"]);
+        self.decode(token, header.kid, &validation)
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        kid: Option<String>,
+        validation: &Validation,
+    ) -> Result<T, TokenError> {
+        let kid = kid.ok_or_else(|| TokenError::Invalid("no key id".into()))?;
+        let key = self.keys.get(&kid).ok_or_else(|| TokenError::Invalid(format!("unknown key {kid:?}")))?;
+        jsonwebtoken::decode::<T>(token, key, validation).map(|data| data.claims).map_err(|e| {
+            match e.kind() {
+                ErrorKind::ExpiredSignature => TokenError::Expired,
+                _ => TokenError::Invalid(e.to_string()),
+            }
+        })
     }
 
     /// The public key set.
@@ -109,6 +139,14 @@ impl SessionTokens {
     pub fn sign(&self, claims: &AccessClaims) -> Result<String, TokenError> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
+        jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| TokenError::Sign(e.to_string()))
+    }
+
+    /// A signed token of type `typ` (not an access token) carrying `claims`.
+    pub fn sign_typed<T: serde::Serialize>(&self, claims: &T, typ: &str) -> Result<String, TokenError> {
+        let mut header = Header::new(Algorithm::EdDSA);
+        header.kid = Some(self.kid.clone());
+        header.typ = Some(typ.to_owned());
         jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| TokenError::Sign(e.to_string()))
     }
 
@@ -180,6 +218,28 @@ mod tests {
         let odd = tokens.sign(&odd).expect("signs");
         assert!(matches!(verifier.verify(&odd), Err(TokenError::Invalid(_))), "claims for nobody");
         assert!(matches!(verifier.verify("abc"), Err(TokenError::Invalid(_))));
+    }
+
+    #[test]
+    fn typed_tokens_and_access_tokens_are_never_taken_for_each_other() {
+        let (_, tokens) = tokens("k1");
+        let now = SystemClock.now().as_millis() / 1000;
+        let flow = serde_json::json!({ "state": "s", "exp": now + 600 });
+        let typed = tokens.sign_typed(&flow, "oauth-flow").expect("signs");
+        assert_eq!(
+            tokens.verifier().verify_typed::<serde_json::Value>(&typed, "oauth-flow").ok(),
+            Some(flow)
+        );
+        assert!(tokens.verifier().verify(&typed).is_err(), "not an access token");
+        assert!(tokens.verifier().verify_typed::<serde_json::Value>(&typed, "other").is_err());
+        let access = tokens.sign(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("signs");
+        assert!(tokens.verifier().verify_typed::<serde_json::Value>(&access, "oauth-flow").is_err());
+        let stale =
+            tokens.sign_typed(&serde_json::json!({ "exp": now - 3600 }), "oauth-flow").expect("signs");
+        assert_eq!(
+            tokens.verifier().verify_typed::<serde_json::Value>(&stale, "oauth-flow"),
+            Err(TokenError::Expired)
+        );
     }
 
     #[test]

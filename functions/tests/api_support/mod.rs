@@ -10,6 +10,7 @@ use http_body_util::BodyExt;
 use peershare_core::Timestamp;
 use peershare_functions::api::{self, ApiSettings, ApiState};
 use peershare_functions::clock::ManualClock;
+use peershare_functions::oauth::OAuthClients;
 use peershare_functions::session::{SessionTokens, SigningKey};
 use peershare_functions::store::sqlite::SqliteStore;
 use serde_json::Value;
@@ -63,6 +64,11 @@ pub fn wall_now() -> Timestamp {
 impl TestApi {
     /// A fresh API with dev sign-in enabled.
     pub fn new() -> Self {
+        Self::with_providers(Vec::new())
+    }
+
+    /// A fresh API offering these OAuth providers.
+    pub fn with_providers(providers: Vec<peershare_functions::oauth::ProviderConfig>) -> Self {
         let dir = std::env::temp_dir().join(format!(
             "peershare-api-{}-{}",
             std::process::id(),
@@ -77,7 +83,12 @@ impl TestApi {
             store: Arc::new(store),
             tokens: Arc::new(SessionTokens::new(&key, &[]).expect("tokens")),
             clock: clock.clone(),
-            settings: Arc::new(ApiSettings { secure_cookies: true, dev_sign_in: true }),
+            settings: Arc::new(ApiSettings {
+                secure_cookies: true,
+                dev_sign_in: true,
+                public_url: "http://peershare.test".into(),
+            }),
+            oauth: Arc::new(OAuthClients::new(providers).expect("clients")),
         };
         Self { app: api::router(state.clone()), state, clock, key }
     }
@@ -120,6 +131,16 @@ impl TestApi {
             serde_json::from_slice(&bytes)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into()))
         };
+        Reply { status, headers, json }
+    }
+
+    /// Sends a prepared request.
+    pub async fn raw(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.expect("the router answers");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes();
+        let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
         Reply { status, headers, json }
     }
 

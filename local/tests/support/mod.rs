@@ -35,7 +35,7 @@ pub fn config(extra: &[&str]) -> DevConfig {
     let mut args = vec!["peershare", "dev", "--listen", "127.0.0.1:0", "--data-dir", &data_dir];
     args.extend_from_slice(extra);
     match Cli::try_parse_from(args).expect("valid test config").command {
-        Command::Dev(c) => c,
+        Command::Dev(c) => *c,
         Command::Migrate(_) => unreachable!("parsed dev"),
     }
 }

@@ -1,0 +1,66 @@
+// Three local OAuth providers speaking the real protocols (oauth2-mock-server): OIDC ones
+// standing in for Google and Microsoft (discovery, JWKS, RS256 id_tokens, PKCE, single-use
+// codes) and a GitHub-shaped one (GitHub's paths and a `/user` API). The signed-in person is
+// chosen per login with `login_hint` (default alice@example.com).
+//
+// Usage: node oauth-idp.mjs <googlePort> <microsoftPort> <githubPort>
+// Prints one JSON line {"google": url, "microsoft": url, "github": url} when all listen.
+
+import { OAuth2Server, Events } from 'oauth2-mock-server';
+
+const [googlePort, microsoftPort, githubPort] = process.argv.slice(2).map(Number);
+const DEFAULT_USER = 'alice@example.com';
+
+/** Who logs in, per authorization code's request: the login_hint of the last /authorize. */
+function person(hint) {
+  const email = hint || DEFAULT_USER;
+  const name = email.split('@')[0].replace(/^./, (c) => c.toUpperCase());
+  return { email, name, sub: `sub-${email}` };
+}
+
+async function oidc(port, label) {
+  const server = new OAuth2Server();
+  await server.issuer.keys.generate('RS256');
+  server.issuer.url = `http://127.0.0.1:${port}`;
+  let hint = '';
+  server.service.on(Events.BeforeAuthorizeRedirect, (_redirect, req) => {
+    hint = new URL(req.url, server.issuer.url).searchParams.get('login_hint') ?? '';
+  });
+  server.service.on(Events.BeforeTokenSigning, (token) => {
+    const who = person(hint);
+    Object.assign(token.payload, { sub: `${label}|${who.sub}`, email: who.email, name: who.name });
+  });
+  await server.start(port, '127.0.0.1');
+  return server.issuer.url;
+}
+
+async function github(port) {
+  const server = new OAuth2Server(undefined, undefined, {
+    endpoints: { authorize: '/login/oauth/authorize', token: '/login/oauth/access_token' },
+  });
+  await server.issuer.keys.generate('RS256');
+  server.issuer.url = `http://127.0.0.1:${port}`;
+  let hint = '';
+  server.service.on(Events.BeforeAuthorizeRedirect, (_redirect, req) => {
+    hint = new URL(req.url, server.issuer.url).searchParams.get('login_hint') ?? '';
+  });
+  server.service.addRoute('GET', '/user', (req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (!String(req.headers.authorization ?? '').startsWith('Bearer ')) {
+      res.statusCode = 401;
+      res.end(JSON.stringify({ message: 'Requires authentication' }));
+      return;
+    }
+    const who = person(hint);
+    res.end(JSON.stringify({ id: 4242, login: who.name.toLowerCase(), name: who.name, email: who.email, avatar_url: 'https://avatars.example/4242' }));
+  });
+  await server.start(port, '127.0.0.1');
+  return server.issuer.url;
+}
+
+const urls = {
+  google: await oidc(googlePort, 'google'),
+  microsoft: await oidc(microsoftPort, 'microsoft'),
+  github: await github(githubPort),
+};
+console.log(JSON.stringify(urls));
