@@ -48,9 +48,14 @@ export async function sendJson(api: ApiFetch, method: string, path: string, body
   const init: RequestInit = { method, headers: { Accept: "application/json" }, cache: "no-store" };
   if (body !== undefined) {
     init.headers = { ...init.headers, "Content-Type": "application/json" };
-    init.body = JSON.stringify(body);
+    init.body = JSON.stringify(body, bigintAsNumber);
   }
   return readJson(await api(path, init));
+}
+
+/** Generated types carry Rust's u64 as bigint; on the wire they are plain JSON numbers. */
+function bigintAsNumber(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? Number(value) : value;
 }
 
 /** The message to show for a failed request: the server's own, or a hint about the network. */

@@ -1,5 +1,6 @@
 import { ArrowRight, Link as LinkIcon, ShieldCheck, Video } from "lucide-react";
 import { type FormEvent, useEffect, useId, useState } from "react";
+import { AccountLink } from "../components/layout/AccountLink";
 import { Button } from "../components/ui/Button";
 import { Logo } from "../components/ui/Logo";
 import { callPath, generateCallId, parseCallInput } from "../lib/callId";
@@ -31,8 +32,11 @@ export function LandingPage() {
 
   return (
     <div className="flex min-h-full flex-col">
-      <header className="mx-auto flex w-full max-w-6xl items-center px-5 py-5 sm:px-8">
+      <header className="mx-auto flex w-full max-w-6xl items-center justify-between gap-4 px-5 py-5 sm:px-8">
         <Logo />
+        <nav aria-label="Account">
+          <AccountLink />
+        </nav>
       </header>
 
       <main className="mx-auto grid w-full max-w-6xl flex-1 items-center gap-12 px-5 pt-6 pb-16 sm:px-8 lg:grid-cols-[1.05fr_1fr] lg:gap-16">
