@@ -1,6 +1,12 @@
 /** Dates and durations for people, in their locale. */
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+const date = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+/** "24 Nov 2026". */
+export function formatDate(ms: number): string {
+  return date.format(new Date(ms));
+}
 
 /** "24 Nov 2026, 22:26". */
 export function formatDateTime(ms: number): string {

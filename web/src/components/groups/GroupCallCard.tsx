@@ -1,7 +1,7 @@
 import { Users, Video } from "lucide-react";
 import { useCallStatus } from "../../hooks/useCallStatus";
 import { callPath } from "../../lib/callId";
-import { describeCallStatus, isCallFull } from "../../lib/callStatus";
+import { type CallStatus, isCallFull } from "../../lib/callStatus";
 import { AppLink } from "../ui/AppLink";
 
 /** The group's call: who is in it now, and "Start call" or "Join call" to go to its page. */
@@ -19,7 +19,7 @@ export function GroupCallCard({ groupId }: { groupId: string }) {
           {status ? (
             <>
               <Users aria-hidden="true" className="size-4 shrink-0" />
-              <span className={full ? "font-semibold text-warning" : ""}>{describeCallStatus(status)}</span>
+              <span className={full ? "font-semibold text-warning" : ""}>{describe(status)}</span>
             </>
           ) : (
             "Checking who's in the call…"
@@ -35,4 +35,11 @@ export function GroupCallCard({ groupId }: { groupId: string }) {
       </AppLink>
     </section>
   );
+}
+
+/** Who is in the call, from outside it: "No one is in the call", "2 people are in the call". */
+function describe(status: CallStatus): string {
+  if (isCallFull(status)) return status.participants >= status.capacity ? "The call is full" : "The call can't take more people right now";
+  if (status.participants <= 0) return "No one is in the call";
+  return status.participants === 1 ? "1 person is in the call" : `${status.participants} people are in the call`;
 }

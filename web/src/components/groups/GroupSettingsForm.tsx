@@ -71,7 +71,7 @@ export function GroupSettingsForm({ group, save, onSaved }: Props) {
           </p>
         </div>
       </div>
-      <div className="grid gap-4 sm:grid-cols-2">
+      <div className="flex flex-col gap-4">
         <SelectField
           label="Who may record"
           options={roleOptions(draft.record_role)}

@@ -1,6 +1,6 @@
 import { UserMinus } from "lucide-react";
 import type { MemberView } from "../../api/generated";
-import { formatDateTime } from "../../lib/format";
+import { formatDate } from "../../lib/format";
 import { canRemove, ROLES, roleLabel } from "../../lib/roles";
 import type { Role } from "../../protocol/generated";
 import { Avatar } from "../ui/Avatar";
@@ -23,12 +23,12 @@ export function MemberRow({ member, myRole, isMe, busy, onChangeRole, onRemove }
   return (
     <li className="flex flex-wrap items-center gap-x-4 gap-y-3 py-3">
       <Avatar name={name} size="sm" />
-      <div className="min-w-0 flex-1">
+      <div className="min-w-40 flex-1">
         <p className="font-semibold break-words">
           {name}
           {isMe ? <span className="font-normal text-ink-muted"> (you)</span> : null}
         </p>
-        <p className="text-sm text-ink-muted">Joined {formatDateTime(member.joined_at)}</p>
+        <p className="text-sm text-ink-muted">Joined {formatDate(member.joined_at)}</p>
       </div>
       <div className="flex flex-wrap items-center gap-2">
         {myRole === "owner" ? (

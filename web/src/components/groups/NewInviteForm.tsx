@@ -51,8 +51,8 @@ export function NewInviteForm({ create, onCreated }: Props) {
       <form onSubmit={(e) => void submit(e)} noValidate className="grid gap-4 sm:grid-cols-2">
         <SelectField label="Link works for" options={EXPIRY_CHOICES} value={ttl} onChange={setTtl} />
         <TextField
-          label="Use limit"
-          hint="Optional. Empty means no limit."
+          label="Use limit (optional)"
+          placeholder="No limit"
           inputMode="numeric"
           value={maxUses}
           error={usesError}

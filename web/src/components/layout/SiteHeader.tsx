@@ -6,7 +6,7 @@ import { navigate, usePathname } from "../../routing";
 import { AppLink } from "../ui/AppLink";
 import { Logo } from "../ui/Logo";
 
-const LINK = "inline-flex min-h-tap items-center gap-2 rounded-control px-3 text-sm font-semibold text-ink hover:bg-surface-3";
+const LINK = "inline-flex min-h-tap items-center gap-2 rounded-control px-2.5 text-sm font-semibold text-ink hover:bg-surface-3 aria-[current=page]:bg-surface-3 sm:px-3";
 
 /** The account pages' header: logo home, Groups, Profile, and signing in or out. */
 export function SiteHeader() {
@@ -32,10 +32,10 @@ export function SiteHeader() {
         Skip to content
       </a>
       <AppLink href="/" className="rounded-control">
-        <Logo />
+        <Logo compact />
         <span className="sr-only"> home</span>
       </AppLink>
-      <nav aria-label="Account" className="-mr-3 flex items-center gap-1">
+      <nav aria-label="Account" className="-mr-2.5 flex items-center gap-1 sm:-mr-3">
         {auth.status === "signedIn" ? (
           <>
             <AppLink href="/groups" className={LINK} aria-current={current("/groups")}>

@@ -11,8 +11,8 @@ import { SelectField, type SelectOption } from "../ui/SelectField";
 import { TextField } from "../ui/TextField";
 
 const QUALITIES: { value: VideoQuality; label: string }[] = [
-  { value: "auto", label: "Automatic (adapts to your connection)" },
-  { value: "low", label: "Low (saves data)" },
+  { value: "auto", label: "Automatic" },
+  { value: "low", label: "Low, to save data" },
   { value: "standard", label: "Standard" },
   { value: "high", label: "High" },
 ];
@@ -91,7 +91,7 @@ export function ProfileForm({ profile, save, onSaved }: Props) {
         onChange={(e) => setDraft({ ...draft, avatar_url: e.target.value })}
       />
       <fieldset className="flex flex-col gap-4">
-        <legend className="text-base font-bold">Call preferences</legend>
+        <legend className="mb-3 text-base font-bold">Call preferences</legend>
         {!devices.labelled ? (
           <div className="flex flex-wrap items-center gap-3 text-sm text-ink-muted">
             <span>Your browser shows device names only after you allow camera and microphone access.</span>
