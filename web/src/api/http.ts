@@ -65,10 +65,11 @@ export function errorMessage(error: unknown): string {
   return "Something went wrong. Try again.";
 }
 
-/** "sign in first" → "Sign in first." */
+/** "sign in first" → "Sign in first."; a leading field name (`avatar_url`) keeps its case. */
 function sentence(text: string): string {
   const trimmed = text.trim();
   if (trimmed === "") return "Something went wrong. Try again.";
-  const first = trimmed.charAt(0).toLocaleUpperCase() + trimmed.slice(1);
+  const firstWord = trimmed.split(/\s/, 1)[0] ?? "";
+  const first = firstWord.includes("_") ? trimmed : trimmed.charAt(0).toLocaleUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(first) ? first : `${first}.`;
 }

@@ -2,7 +2,7 @@
 
 import type { CreatedInvite, InviteList, InvitePreview, InviteView, Joined } from "./generated";
 import type { InviteRequest } from "../protocol/generated";
-import { type ApiFetch, getJson, sendJson } from "./http";
+import { type ApiFetch, sendJson } from "./http";
 
 const invitesPath = (groupId: string) => `/api/groups/${encodeURIComponent(groupId)}/invites`;
 
@@ -24,8 +24,8 @@ export async function revokeInvite(api: ApiFetch, groupId: string, inviteId: str
 }
 
 /** `GET /api/invites/{token}`: what the link leads to (no sign-in needed). */
-export async function previewInvite(token: string, fetchImpl?: typeof fetch): Promise<InvitePreview> {
-  return (await getJson(`/api/invites/${encodeURIComponent(token)}`, { cache: "no-store" }, fetchImpl)) as InvitePreview;
+export async function previewInvite(api: ApiFetch, token: string): Promise<InvitePreview> {
+  return (await sendJson(api, "GET", `/api/invites/${encodeURIComponent(token)}`)) as InvitePreview;
 }
 
 /** `POST /api/invites/{token}/accept`: joins the group. */

@@ -1,7 +1,7 @@
 /** The session endpoints under `/api/auth`: sign-in, refresh, sign-out and the offered methods. */
 
 import type { DevSignIn, SessionView, SignInOptions } from "../api/generated";
-import { ApiError, getJson } from "../api/http";
+import { ApiError, type ApiFetch, getJson, sendJson } from "../api/http";
 
 /** `POST /api/auth/refresh`: a new session for the refresh cookie, or null when there is none (401). */
 export async function requestRefresh(fetchImpl: typeof fetch): Promise<SessionView | null> {
@@ -31,8 +31,8 @@ export async function requestSignOut(fetchImpl: typeof fetch): Promise<void> {
 }
 
 /** `GET /api/auth/options`: the OAuth providers and whether dev sign-in works. */
-export async function fetchSignInOptions(fetchImpl: typeof fetch = fetch): Promise<SignInOptions> {
-  const body = (await getJson("/api/auth/options", { cache: "no-store" }, fetchImpl)) as Partial<SignInOptions> | null;
+export async function fetchSignInOptions(api: ApiFetch): Promise<SignInOptions> {
+  const body = (await sendJson(api, "GET", "/api/auth/options")) as Partial<SignInOptions> | null;
   if (!Array.isArray(body?.providers) || typeof body.dev_sign_in !== "boolean") throw new Error("unexpected sign-in options from the server");
   return { providers: body.providers.filter((p): p is string => typeof p === "string"), dev_sign_in: body.dev_sign_in };
 }

@@ -130,7 +130,7 @@ describe("AuthStore: expiry", () => {
     server.signIn();
     const seen: (string | null)[] = [];
     let first = true;
-    server.routes.set("/api/groups", (init) => {
+    server.routes.set("GET /api/groups", (init) => {
       seen.push(new Headers(init.headers).get("Authorization"));
       if (first) {
         first = false;
@@ -151,7 +151,7 @@ describe("AuthStore: expiry", () => {
     const server = new FakeAuthServer();
     server.signIn();
     let calls = 0;
-    server.routes.set("/api/me", () => {
+    server.routes.set("GET /api/me", () => {
       calls++;
       return json(401, { error: "token_expired", message: "the token has expired" });
     });
@@ -164,7 +164,7 @@ describe("AuthStore: expiry", () => {
   it("leaves other 401s alone", async () => {
     const server = new FakeAuthServer();
     server.signIn();
-    server.routes.set("/api/me", () => json(401, { error: "invalid_token", message: "bad" }));
+    server.routes.set("GET /api/me", () => json(401, { error: "invalid_token", message: "bad" }));
     const store = tab(server);
     await store.start();
     expect((await store.fetch("/api/me")).status).toBe(401);

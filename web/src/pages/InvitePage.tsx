@@ -23,7 +23,8 @@ const CLOSED: Record<Exclude<InviteStatus, "active">, { title: string; body: str
 
 /** `/invite/{token}`: what the invite leads to, and joining (after signing in). */
 export function InvitePage({ token }: { token: string }) {
-  const preview = useResource(`invite:${token}`, () => previewInvite(token));
+  const { api } = useAuth();
+  const preview = useResource(`invite:${token}`, () => previewInvite(api, token));
   return (
     <PageLayout title="Invite">
       <div className="mx-auto max-w-lg">

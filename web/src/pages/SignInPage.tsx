@@ -16,7 +16,7 @@ import { navigate } from "../routing";
 export function SignInPage() {
   const auth = useAuth();
   const returnTo = useMemo(() => safeReturnTo(window.location.search), []);
-  const options = useResource("options", () => fetchSignInOptions());
+  const options = useResource("options", () => fetchSignInOptions(auth.api));
 
   useEffect(() => {
     if (auth.status === "signedIn") navigate(returnTo, { replace: true });

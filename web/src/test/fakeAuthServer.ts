@@ -31,8 +31,10 @@ export class FakeAuthServer {
   lifetimeMs = 15 * 60_000;
   /** Server time, which may differ from the client's. */
   serverNow = () => Date.now();
-  /** Other routes: return a Response, or undefined for 404. */
+  /** Other routes by "METHOD /path"; unknown ones answer 404. */
   routes = new Map<string, (init: RequestInit) => Response | Promise<Response>>();
+  /** Requests to other routes, with their JSON bodies. */
+  requests: { method: string; path: string; body: unknown; authorization: string | null }[] = [];
 
   signIn(): void {
     this.valid = this.cookie = `c${++this.issued}`;
@@ -43,10 +45,21 @@ export class FakeAuthServer {
     return { access_token: fakeToken(++this.issued, now, this.lifetimeMs), expires_at: now + this.lifetimeMs, user: ADA };
   }
 
+  /** Answers `METHOD /path` with `status` and `body` (a function of the request body, or a value). */
+  on(route: string, status: number, body: unknown = null): this {
+    this.routes.set(route, () => (status === 204 ? new Response(null, { status }) : json(status, body)));
+    return this;
+  }
+
+  /** The requests made to `METHOD /path`. */
+  sent(route: string): unknown[] {
+    return this.requests.filter((r) => `${r.method} ${r.path}` === route).map((r) => r.body);
+  }
+
   readonly fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     const path = String(input);
     if (path === "/api/auth/refresh") return this.refresh();
-    if (path === "/api/auth/dev") {
+    if (path === "/api/auth/dev" && !this.routes.has("POST /api/auth/dev")) {
       this.signIn();
       return json(200, this.session());
     }
@@ -54,8 +67,11 @@ export class FakeAuthServer {
       this.cookie = this.valid = null;
       return new Response(null, { status: 204 });
     }
-    const route = this.routes.get(path);
-    return route ? route(init) : json(404, { error: "not_found", message: "no route" });
+    const method = (init.method ?? "GET").toUpperCase();
+    const body = typeof init.body === "string" ? (JSON.parse(init.body) as unknown) : undefined;
+    this.requests.push({ method, path, body, authorization: new Headers(init.headers).get("Authorization") });
+    const route = this.routes.get(`${method} ${path}`);
+    return route ? route(init) : json(404, { error: "not_found", message: `no route ${method} ${path}` });
   };
 
   private async refresh(): Promise<Response> {
