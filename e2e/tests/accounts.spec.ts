@@ -66,6 +66,11 @@ test('a group made by one person is joined through an invite and its call connec
   await expect(ada).toHaveURL(/\/groups\/g_[A-Za-z0-9_-]+$/);
   const groupPath = new URL(ada.url()).pathname;
   await expect(ada.getByRole('heading', { level: 1, name: 'Design crew' })).toBeVisible();
+  await ada.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Groups' }).click();
+  await expect(ada.getByRole('link', { name: /Design crew/ })).toBeVisible();
+  await captureAtAllSizes(ada, 'groups');
+  await ada.getByRole('link', { name: /Design crew/ }).click();
+  await expect(ada).toHaveURL(new RegExp(`${groupPath}$`));
   await ada.getByLabel('Link works for').selectOption({ label: '7 days' });
   await ada.getByRole('button', { name: 'Create invite link' }).click();
   await expect(ada.getByText('Invite link created')).toBeVisible();
