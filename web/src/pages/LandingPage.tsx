@@ -45,7 +45,7 @@ export function LandingPage() {
             Video calls that just work.
           </h1>
           <p className="mt-5 text-lg text-ink-muted sm:text-xl">
-            Share a link and talk face to face, right in the browser. No installs, no accounts.
+            Share a link and talk face to face, right in the browser. No installs, no account needed.
           </p>
 
           <div className="mt-9">
