@@ -33,4 +33,14 @@ describe("CallPassSource", () => {
     expect(isFinalPassError(new ApiError(503, "x", "y"))).toBe(false);
     expect(isFinalPassError(new TypeError("network"))).toBe(false);
   });
+
+  it("waits for a fresh access token, and asks again after forget()", async () => {
+    const fetchImpl = vi.fn(async () => reply(200, { token: `t${fetchImpl.mock.calls.length}`, expires_at: Date.now() + 600_000 }));
+    const source = new CallPassSource("g_x", async () => "fresh", fetchImpl as unknown as typeof fetch);
+    expect(await source.get("Ada")).toBe("t1");
+    const [, init] = fetchImpl.mock.calls[0] as unknown as [string, RequestInit];
+    expect((init.headers as Record<string, string>).Authorization).toBe("Bearer fresh");
+    source.forget();
+    expect(await source.get("Ada")).toBe("t2");
+  });
 });

@@ -34,7 +34,8 @@ export class CallPassSource {
 
   constructor(
     private readonly groupId: string,
-    private readonly accessToken: () => string | null = () => null,
+    /** The signed-in person's access token (refreshed when needed), or null for guests. */
+    private readonly accessToken: () => string | null | Promise<string | null> = () => null,
     private readonly fetchImpl?: typeof fetch,
     private readonly now: () => number = () => Date.now(),
   ) {}
@@ -43,9 +44,14 @@ export class CallPassSource {
   async get(displayName: string): Promise<string> {
     const fresh = this.current && this.current.expiresAt - this.now() > RENEW_BEFORE_MS;
     if (this.current && fresh && this.currentName === displayName) return this.current.token;
-    this.current = await fetchCallPass(this.groupId, displayName, this.accessToken(), this.fetchImpl);
+    this.current = await fetchCallPass(this.groupId, displayName, await this.accessToken(), this.fetchImpl);
     this.currentName = displayName;
     return this.current.token;
+  }
+
+  /** Drops the cached pass (the socket refused it), so the next `get` asks for a new one. */
+  forget(): void {
+    this.current = null;
   }
 }
 

@@ -61,8 +61,9 @@ afterEach(() => {
 });
 
 describe("CallSession call passes", () => {
-  function withPass(getPass: (name: string) => Promise<string>) {
+  function withPass(getPass: (name: string) => Promise<string>, onPassRefused?: () => void) {
     return new CallSession({
+      onPassRefused,
       url: URL,
       createWebSocket: (url, protocols) => new FakeWebSocket(url, protocols) as unknown as WebSocket,
       createPeerConnection: asPeerConnectionFactory(),
@@ -91,6 +92,21 @@ describe("CallSession call passes", () => {
     expect(session.getSnapshot().error?.code).toBe("guests_not_allowed");
     expect(session.getSnapshot().error?.info.title).toBe("This call is for members");
     expect(FakeWebSocket.instances).toHaveLength(0);
+  });
+
+  it("reports a socket that closed before opening, so a cached pass is dropped, and not one that opened", async () => {
+    const refused = vi.fn();
+    const session = withPass(async () => "cached", refused);
+    session.join(joinOptions());
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    FakeWebSocket.latest().serverClose(1006);
+    expect(refused).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(60_000);
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(2));
+    const second = FakeWebSocket.latest();
+    second.serverOpen();
+    second.serverClose(1006);
+    expect(refused).toHaveBeenCalledTimes(1);
   });
 
   it("retries with backoff when the pass could not be fetched (network, server busy)", async () => {

@@ -80,6 +80,8 @@ export type CallSessionDeps = {
   fetch?: typeof fetch;
   /** A call pass for the socket, for this display name (absent: connect without one). */
   getPass?: (displayName: string) => Promise<string>;
+  /** Called when a socket offered a pass closes without ever opening: the pass may be stale. */
+  onPassRefused?: () => void;
 };
 
 /** Heartbeat interval to use until the server tells us its own. */
@@ -114,6 +116,8 @@ export class CallSession {
 
   private options: JoinOptions | null = null;
   private socket: SignalingSocket | null = null;
+  /** Whether the current socket was offered a pass and has not opened yet. */
+  private passPending = false;
   /** Counts connection attempts, so a call pass that arrives late for an old attempt is dropped. */
   private connectAttempt = 0;
   private readonly links = new Map<number, PeerLink>();
@@ -249,6 +253,7 @@ export class CallSession {
 
   private openSocket(pass: string | null): void {
     this.lastHeardAt = this.now();
+    this.passPending = pass !== null;
     this.socket = new SignalingSocket(
       this.deps.url,
       {
@@ -262,6 +267,7 @@ export class CallSession {
   }
 
   private onOpen(): void {
+    this.passPending = false;
     const options = this.options;
     if (!options) return;
     this.lastHeardAt = this.now();
@@ -276,6 +282,10 @@ export class CallSession {
 
   private onClose(code: number, reason: string): void {
     this.socket = null;
+    if (this.passPending) {
+      this.passPending = false;
+      this.deps.onPassRefused?.();
+    }
     this.stopHeartbeat();
     const status = this.snapshot.status;
     if (status === "left" || status === "disconnected" || status === "idle") return;

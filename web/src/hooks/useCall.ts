@@ -24,16 +24,23 @@ export type LocalMediaForCall = { stream: MediaStream | null; media: MediaState 
 
 type Options = {
   groupId: string;
+  /** The signed-in person's access token for asking for call passes (null: a guest). */
+  accessToken?: () => Promise<string | null>;
   iceSource: IceConfigSource;
   localStream: MediaStream | null;
   media: MediaState;
 };
 
 /** Presence in call `groupId`: joining, leaving, and keeping the call in step with local media. */
-export function useCall({ groupId, iceSource, localStream, media }: Options): UseCall {
+export function useCall({ groupId, accessToken, iceSource, localStream, media }: Options): UseCall {
   const [session] = useState(() => {
-    const passes = new CallPassSource(groupId);
-    return new CallSession({ url: callSocketUrl(groupId), hook: testHook(), getPass: (name) => passes.get(name) });
+    const passes = new CallPassSource(groupId, accessToken);
+    return new CallSession({
+      url: callSocketUrl(groupId),
+      hook: testHook(),
+      getPass: (name) => passes.get(name),
+      onPassRefused: () => passes.forget(),
+    });
   });
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [preparing, setPreparing] = useState(false);

@@ -8,6 +8,8 @@ export type ErrorAction =
   | "rejoin"
   /** Reload the page (a new client version is needed). */
   | "reload"
+  /** Sign in, then come back to the call. */
+  | "signin"
   /** Nothing to do in the call; offer a way home. */
   | "home"
   /** Nothing worth showing to a person; log it. */
@@ -116,8 +118,8 @@ const ACCESS_INFO: Record<string, CallErrorInfo> = {
   guests_not_allowed: {
     title: "This call is for members",
     suggestion: "The group doesn't admit guests. Sign in with an account that belongs to it, or ask for an invite link.",
-    action: "home",
-    actionLabel: "",
+    action: "signin",
+    actionLabel: "Sign in",
   },
   group_not_found: {
     title: "This call doesn't exist",
@@ -128,8 +130,8 @@ const ACCESS_INFO: Record<string, CallErrorInfo> = {
   account_required: {
     title: "Sign in to join",
     suggestion: "Sign in again, then rejoin the call.",
-    action: "home",
-    actionLabel: "",
+    action: "signin",
+    actionLabel: "Sign in",
   },
   invalid_name: {
     title: "That name can't be used",

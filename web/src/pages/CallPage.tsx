@@ -13,6 +13,7 @@ import { participantCountLabel } from "../lib/callStatus";
 import { loadDisplayName, saveDisplayName } from "../lib/displayName";
 import { effectiveMedia } from "../media/localMedia";
 import { navigate } from "../routing";
+import { useAuth } from "../auth/useAuth";
 
 /** `/c/<id>`: pre-join, then the call, then "you left". Owns the call's state. */
 export function CallPage({ callId }: { callId: string }) {
@@ -20,8 +21,15 @@ export function CallPage({ callId }: { callId: string }) {
   const local = useLocalMedia(support.canCapture);
   const iceSource = useIceConfig();
   const media = effectiveMedia(local);
-  const call = useCall({ groupId: callId, iceSource, localStream: local.stream, media });
+  const auth = useAuth();
+  const call = useCall({ groupId: callId, accessToken: auth.accessToken, iceSource, localStream: local.stream, media });
   const [name, setName] = useState(loadDisplayName);
+  // Signed in: start from the profile's name (once per account; it stays editable).
+  const [prefilledFor, setPrefilledFor] = useState<string | null>(null);
+  if (auth.user && prefilledFor !== auth.user.id) {
+    setPrefilledFor(auth.user.id);
+    setName(auth.user.display_name);
+  }
   const shareUrl = `${window.location.origin}${callPath(callId)}`;
   const phase = call.status === "idle" ? "prejoin" : call.status === "left" ? "left" : "call";
   const status = useCallStatus(callId, phase === "prejoin");

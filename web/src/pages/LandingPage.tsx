@@ -1,5 +1,6 @@
 import { ArrowRight, Link as LinkIcon, ShieldCheck, Video } from "lucide-react";
 import { type FormEvent, useEffect, useId, useState } from "react";
+import { AccountLink } from "../components/layout/AccountLink";
 import { Button } from "../components/ui/Button";
 import { Logo } from "../components/ui/Logo";
 import { callPath, generateCallId, parseCallInput } from "../lib/callId";
@@ -31,8 +32,11 @@ export function LandingPage() {
 
   return (
     <div className="flex min-h-full flex-col">
-      <header className="mx-auto flex w-full max-w-6xl items-center px-5 py-5 sm:px-8">
+      <header className="mx-auto flex w-full max-w-6xl items-center justify-between gap-4 px-5 py-5 sm:px-8">
         <Logo />
+        <nav aria-label="Account">
+          <AccountLink />
+        </nav>
       </header>
 
       <main className="mx-auto grid w-full max-w-6xl flex-1 items-center gap-12 px-5 pt-6 pb-16 sm:px-8 lg:grid-cols-[1.05fr_1fr] lg:gap-16">
@@ -41,7 +45,7 @@ export function LandingPage() {
             Video calls that just work.
           </h1>
           <p className="mt-5 text-lg text-ink-muted sm:text-xl">
-            Share a link and talk face to face, right in the browser. No installs, no accounts.
+            Share a link and talk face to face, right in the browser. No installs, no account needed.
           </p>
 
           <div className="mt-9">

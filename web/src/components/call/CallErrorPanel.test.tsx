@@ -34,4 +34,17 @@ describe("CallErrorPanel", () => {
     );
     expect(screen.getAllByRole("button").map((b) => b.textContent)).toEqual(["Back to home"]);
   });
+
+  it("offers signing in for a members-only call, coming back to it", async () => {
+    window.history.replaceState(null, "", "/c/g_team");
+    render(
+      <CallErrorPanel
+        problem={{ code: "guests_not_allowed", category: "", detail: "", info: describeCallError("guests_not_allowed") }}
+        onRejoin={vi.fn()}
+        onHome={vi.fn()}
+      />,
+    );
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(window.location.pathname + window.location.search).toBe("/signin?return_to=%2Fc%2Fg_team");
+  });
 });

@@ -1,6 +1,8 @@
-import { CircleAlert, House, RefreshCw } from "lucide-react";
+import { CircleAlert, House, LogIn, RefreshCw } from "lucide-react";
 import { useEffect, useRef } from "react";
 import type { CallProblem } from "../../call/callSession";
+import { signInPath } from "../../auth/returnTo";
+import { navigate } from "../../routing";
 import { Button } from "../ui/Button";
 
 type Props = {
@@ -14,8 +16,13 @@ export function CallErrorPanel({ problem, onRejoin, onHome }: Props) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   useEffect(() => headingRef.current?.focus(), [problem]);
   const { info } = problem;
-  const act = info.action === "reload" ? () => window.location.reload() : onRejoin;
-  const showAction = info.action === "rejoin" || info.action === "reload";
+  const act =
+    info.action === "reload"
+      ? () => window.location.reload()
+      : info.action === "signin"
+        ? () => navigate(signInPath(window.location.pathname))
+        : onRejoin;
+  const showAction = info.action === "rejoin" || info.action === "reload" || info.action === "signin";
 
   return (
     <div className="flex size-full items-center justify-center p-4">
@@ -39,7 +46,7 @@ export function CallErrorPanel({ problem, onRejoin, onHome }: Props) {
             Back to home
           </Button>
           {showAction ? (
-            <Button icon={<RefreshCw className="size-5" />} onClick={act}>
+            <Button icon={info.action === "signin" ? <LogIn className="size-5" /> : <RefreshCw className="size-5" />} onClick={act}>
               {info.actionLabel}
             </Button>
           ) : null}

@@ -9,8 +9,14 @@ function colourFor(name: string): string {
   return COLOURS[hash % COLOURS.length] ?? "bg-avatar-1";
 }
 
-export function Avatar({ name, size = "lg" }: { name: string; size?: "md" | "lg" }) {
-  const dims = size === "lg" ? "size-[clamp(3.5rem,22%,7rem)] text-[clamp(1.25rem,5vw,2.5rem)]" : "size-16 text-2xl";
+const DIMS = {
+  lg: "size-[clamp(3.5rem,22%,7rem)] text-[clamp(1.25rem,5vw,2.5rem)]",
+  md: "size-16 text-2xl",
+  sm: "size-10 text-base",
+};
+
+export function Avatar({ name, size = "lg" }: { name: string; size?: keyof typeof DIMS }) {
+  const dims = DIMS[size];
   return (
     <div
       aria-hidden="true"

@@ -1,0 +1,43 @@
+import { type SelectHTMLAttributes, useId } from "react";
+
+export type SelectOption = { value: string; label: string };
+
+type Props = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "onChange"> & {
+  label: string;
+  hint?: string;
+  options: readonly SelectOption[];
+  value: string;
+  onChange(value: string): void;
+};
+
+/** A labelled native select. */
+export function SelectField({ label, hint, options, value, onChange, className = "", ...select }: Props) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  return (
+    <div className={className}>
+      <label htmlFor={id} className="block text-sm font-semibold">
+        {label}
+      </label>
+      {hint ? (
+        <p id={hintId} className="mt-1 text-sm text-ink-muted">
+          {hint}
+        </p>
+      ) : null}
+      <select
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-describedby={hint ? hintId : undefined}
+        className="mt-1.5 min-h-12 w-full rounded-control border border-line-strong bg-surface-1 px-3 text-base text-ink disabled:text-ink-muted"
+        {...select}
+      >
+        {options.map((option) => (
+          <option key={option.value} value={option.value}>
+            {option.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
