@@ -21,6 +21,7 @@ pub const MAX_INVITE_USES: u32 = 1000;
 #[serde(deny_unknown_fields)]
 pub struct InviteRequest {
     /// How long the link works, in milliseconds.
+    #[ts(type = "number")]
     pub ttl_ms: u64,
     /// How many people may join through it (unlimited when absent).
     #[ts(optional)]

@@ -56,7 +56,7 @@ pub async fn dev_sign_in(
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
     responses((status = 200, body = SessionView), ErrorResponses))]
 pub async fn refresh(State(state): State<ApiState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let Some(presented) = refresh_cookie::read(&headers) else { return Err(ApiError::SessionEnded) };
+    let Some(presented) = refresh_cookie::read(&headers) else { return Err(ApiError::NoSession) };
     let successor = random_token();
     let now = state.clock.now();
     match state.store.rotate_refresh(hash_token(&presented), hash_token(&successor), now).await? {

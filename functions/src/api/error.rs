@@ -74,7 +74,10 @@ pub enum ApiError {
     /// The group does not admit guests: sign in and be invited.
     #[error("this group's calls are for members: sign in to join")]
     GuestsNotAllowed,
-    /// The refresh cookie is missing, expired or revoked.
+    /// No refresh cookie: this browser is not signed in.
+    #[error("not signed in")]
+    NoSession,
+    /// The refresh cookie is expired or revoked.
     #[error("your session has ended: sign in again")]
     SessionEnded,
     /// Signing in with a provider failed.
@@ -122,6 +125,7 @@ impl ApiError {
             LastOwner => (StatusCode::CONFLICT, "last_owner"),
             RoleChanged => (StatusCode::CONFLICT, "role_changed"),
             GuestsNotAllowed => (StatusCode::UNAUTHORIZED, "guests_not_allowed"),
+            NoSession => (StatusCode::UNAUTHORIZED, "no_session"),
             SessionEnded => (StatusCode::UNAUTHORIZED, "session_ended"),
             RefreshRaced => (StatusCode::CONFLICT, "refresh_raced"),
             OAuth(e @ crate::oauth::OAuthError::NotConfigured(_)) => (StatusCode::NOT_FOUND, e.code()),

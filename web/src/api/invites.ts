@@ -8,7 +8,7 @@ const invitesPath = (groupId: string) => `/api/groups/${encodeURIComponent(group
 
 /** `POST /api/groups/{id}/invites`: a new link working for `ttlMs`, for at most `maxUses` people. */
 export async function createInvite(api: ApiFetch, groupId: string, ttlMs: number, maxUses?: number): Promise<CreatedInvite> {
-  const body: InviteRequest = { ttl_ms: BigInt(ttlMs) };
+  const body: InviteRequest = { ttl_ms: ttlMs };
   if (maxUses !== undefined) body.max_uses = maxUses;
   return (await sendJson(api, "POST", invitesPath(groupId), body)) as CreatedInvite;
 }

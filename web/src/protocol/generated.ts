@@ -410,7 +410,7 @@ export type InviteRequest = {
 /**
  * How long the link works, in milliseconds.
  */
-ttl_ms: bigint, 
+ttl_ms: number, 
 /**
  * How many people may join through it (unlimited when absent).
  */
