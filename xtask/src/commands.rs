@@ -23,8 +23,22 @@ pub fn deps() -> anyhow::Result<()> {
     deps::npm_packages(&mut steps, "e2e")?;
     deps::cargo_fuzz(&mut steps)?;
     let moto = deps::moto(&mut steps)?;
+    deps::schemathesis(&mut steps)?;
     steps.summary();
     eprintln!("\nALL DEPENDENCIES INSTALLED (moto: {})", moto.display());
+    Ok(())
+}
+
+/// The API contract check alone: a release build, then schemathesis against it.
+pub fn contract() -> anyhow::Result<()> {
+    let mut steps = Steps::default();
+    let schemathesis = deps::schemathesis(&mut steps)?;
+    steps.run(
+        "build peershare (release)",
+        cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
+    )?;
+    crate::api_contract::run(&mut steps, &schemathesis)?;
+    steps.summary();
     Ok(())
 }
 
@@ -77,6 +91,8 @@ pub fn test() -> anyhow::Result<()> {
         "build peershare (release)",
         cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
     )?;
+    let schemathesis = deps::schemathesis(&mut steps)?;
+    crate::api_contract::run(&mut steps, &schemathesis)?;
     let mut e2e = npm("e2e", &["test"]);
     e2e.env("PEERSHARE_BIN", target_dir().join("release/peershare"));
     steps.run("end-to-end tests (Chromium)", e2e)?;

@@ -79,7 +79,7 @@ fn venv_dir() -> PathBuf {
 pub fn moto(steps: &mut Steps) -> anyhow::Result<PathBuf> {
     let venv = venv_dir();
     let (python, server) = (venv.join("bin/python3"), venv.join("bin/moto_server"));
-    if server.is_file() && installed_moto(&python).as_deref() == Some(MOTO_VERSION) {
+    if server.is_file() && installed(&python, "moto").as_deref() == Some(MOTO_VERSION) {
         return Ok(server);
     }
     if !python.is_file() {
@@ -93,10 +93,31 @@ pub fn moto(steps: &mut Steps) -> anyhow::Result<PathBuf> {
     Ok(server)
 }
 
-/// The moto version installed for `python`, if any.
-fn installed_moto(python: &Path) -> Option<String> {
-    let probe = "import importlib.metadata as m; print(m.version('moto'))";
-    let out = cmd(&python.to_string_lossy(), &["-c", probe]).output().ok()?;
+/// The schemathesis version the API contract test runs.
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// schemathesis in the project's venv (installed when missing); the path of its command.
+pub fn schemathesis(steps: &mut Steps) -> anyhow::Result<PathBuf> {
+    let venv = venv_dir();
+    let (python, binary) = (venv.join("bin/python3"), venv.join("bin/schemathesis"));
+    if binary.is_file() && installed(&python, "schemathesis").as_deref() == Some(SCHEMATHESIS_VERSION) {
+        return Ok(binary);
+    }
+    if !python.is_file() {
+        make_venv(steps, &venv)?;
+    }
+    let requirement = format!("schemathesis=={SCHEMATHESIS_VERSION}");
+    let mut install =
+        cmd(&venv.join("bin/pip").to_string_lossy(), &["install", "--quiet", "--disable-pip-version-check"]);
+    install.arg(&requirement);
+    steps.run(&format!("pip install {requirement} (into {})", venv.display()), install)?;
+    Ok(binary)
+}
+
+/// The version of Python package `package` installed for `python`, if any.
+fn installed(python: &Path, package: &str) -> Option<String> {
+    let probe = format!("import importlib.metadata as m; print(m.version('{package}'))");
+    let out = cmd(&python.to_string_lossy(), &["-c", &probe]).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 

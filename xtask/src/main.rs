@@ -1,5 +1,6 @@
 //! `cargo xtask`: the project's tasks. Each installs what it needs when it is missing.
 
+mod api_contract;
 mod bench;
 mod commands;
 mod deps;
@@ -24,7 +25,7 @@ enum Task {
         args: Vec<String>,
     },
     /// Install what the tests need when missing: Debian packages, wasm target, npm packages,
-    /// cargo-fuzz, moto (in ~/.cache/peershare/venv).
+    /// cargo-fuzz, moto and schemathesis (in ~/.cache/peershare/venv).
     Deps,
     /// Run every check and test: fmt, clippy, wasm check, Rust tests, fuzzing, web tests, end-to-end.
     Test,
@@ -46,8 +47,10 @@ enum Task {
         #[arg(long, value_enum)]
         only: Option<bench::Which>,
     },
-    /// Regenerate the TypeScript protocol types in web/src/protocol/generated.ts.
+    /// Regenerate the TypeScript types in web/src/protocol/generated.ts and web/src/api/generated.ts.
     Gen,
+    /// Check the API against its OpenAPI description with schemathesis (part of `test`).
+    Contract,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -57,6 +60,7 @@ fn main() -> anyhow::Result<()> {
     match cli.task {
         Task::Dev { args } => commands::dev(&args),
         Task::Deps => commands::deps(),
+        Task::Contract => commands::contract(),
         Task::Test => commands::test(),
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),

@@ -4,7 +4,7 @@
 
 mod browser;
 mod readme_table;
-mod server_process;
+pub(crate) mod server_process;
 mod sfu;
 mod signaling;
 
