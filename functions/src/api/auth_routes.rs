@@ -1,8 +1,9 @@
 //! `/api/auth/…`: ways to sign in, the public keys, dev sign-in, refreshing and ending a
 //! session.
 
+use super::auth_cookies::{self, REFRESH_COOKIE};
 use super::views::{DevSignIn, SessionView, SignInOptions};
-use super::{ApiError, ApiState, ErrorResponses, refresh_cookie};
+use super::{ApiError, ApiState, ErrorResponses};
 use crate::session::{Jwks, hash_token, random_id, random_token};
 use crate::store::{Identity, User};
 use axum::Json;
@@ -56,7 +57,9 @@ pub async fn dev_sign_in(
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth",
     responses((status = 200, body = SessionView), ErrorResponses))]
 pub async fn refresh(State(state): State<ApiState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    let Some(presented) = refresh_cookie::read(&headers) else { return Err(ApiError::NoSession) };
+    let Some(presented) = auth_cookies::read(&headers, REFRESH_COOKIE) else {
+        return Err(ApiError::NoSession);
+    };
     let successor = random_token();
     let now = state.clock.now();
     match state.store.rotate_refresh(hash_token(&presented), hash_token(&successor), now).await? {
@@ -79,10 +82,10 @@ pub async fn refresh(State(state): State<ApiState>, headers: HeaderMap) -> Resul
 #[utoipa::path(post, path = "/api/auth/sign-out", tag = "auth",
     responses((status = 204, description = "Signed out"), ErrorResponses))]
 pub async fn sign_out(State(state): State<ApiState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(presented) = refresh_cookie::read(&headers) {
+    if let Some(presented) = auth_cookies::read(&headers, REFRESH_COOKIE) {
         state.store.revoke_refresh(hash_token(&presented)).await?;
     }
-    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, refresh_cookie::clear(&state))]).into_response())
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, auth_cookies::clear_refresh(&state))]).into_response())
 }
 
 /// Starts a new sign-in (a refresh family) for `user`.
@@ -98,13 +101,16 @@ fn session_response(state: &ApiState, user: &User, refresh: &str) -> Result<Resp
     let claims = AccessClaims::user(&user.id, user.profile.display_name.as_str(), state.clock.now());
     let access_token = state.tokens.sign(&claims)?;
     let body = SessionView { access_token, expires_at: claims.exp * 1000, user: user.into() };
-    Ok(([(SET_COOKIE, refresh_cookie::set(state, refresh)), (CACHE_CONTROL, "no-store".into())], Json(body))
+    Ok((
+        [(SET_COOKIE, auth_cookies::set_refresh(state, refresh)), (CACHE_CONTROL, "no-store".into())],
+        Json(body),
+    )
         .into_response())
 }
 
 fn ended(state: &ApiState) -> Response {
     let mut response = ApiError::SessionEnded.into_response();
-    if let Ok(value) = refresh_cookie::clear(state).parse() {
+    if let Ok(value) = auth_cookies::clear_refresh(state).parse() {
         response.headers_mut().insert(SET_COOKIE, value);
     }
     response

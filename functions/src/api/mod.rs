@@ -2,6 +2,7 @@
 //! dev`) mount [`router`] and serve [`openapi`] at `/api/openapi.json`, merged with their own
 //! routes' descriptions.
 
+mod auth_cookies;
 mod auth_routes;
 mod call_pass_routes;
 mod caller;
@@ -12,15 +13,14 @@ mod invite_routes;
 mod member_routes;
 mod oauth_routes;
 mod profile_routes;
-mod refresh_cookie;
 mod state;
 pub mod typescript;
 pub mod views;
 
+pub use auth_cookies::REFRESH_COOKIE;
 pub use caller::{Account, Authenticated, Caller};
 pub use error::{ApiError, ErrorResponses};
 pub use group_routes::GROUP_ID_PREFIX;
-pub use refresh_cookie::REFRESH_COOKIE;
 pub use state::{ApiSettings, ApiState};
 
 use axum::Router;

@@ -3,7 +3,7 @@
 //! cookie, comes back with a code, and leaves signed in (the refresh cookie) at `return_to`.
 
 use super::auth_routes::new_session;
-use super::{ApiError, ApiState, ErrorResponses};
+use super::{ApiError, ApiState, ErrorResponses, auth_cookies};
 use crate::oauth::{FLOW_COOKIE, FLOW_TTL, FlowState, OAuthError, ProviderId, safe_return_to};
 use crate::session::{random_id, random_token};
 use crate::store::Identity;
@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use cookie::{Cookie, SameSite};
 use peershare_core::accounts::{DisplayName, Profile};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -54,12 +53,10 @@ pub async fn start(
         .filter(|id| state.oauth.has(*id))
         .ok_or_else(|| ApiError::OAuth(OAuthError::NotConfigured(provider.clone())))?;
     let (flow_state, nonce) = (random_token(), random_token());
-    let authorization = state.oauth.authorize(id, &redirect_uri(&state, id), &flow_state, &nonce).await?;
-    let mut url = authorization.url;
-    if let Some(hint) = query.login_hint.as_deref().filter(|h| h.len() <= 256) {
-        url.push_str("&login_hint=");
-        url.push_str(&form_urlencode(hint));
-    }
+    let hint = query.login_hint.as_deref().filter(|h| h.len() <= 256);
+    let authorization =
+        state.oauth.authorize(id, &redirect_uri(&state, id), &flow_state, &nonce, hint).await?;
+    let url = authorization.url;
     let flow = FlowState {
         provider: id,
         state: flow_state,
@@ -72,7 +69,7 @@ pub async fn start(
     let mut response = StatusCode::FOUND.into_response();
     let headers = response.headers_mut();
     headers.insert(LOCATION, header_value(&url)?);
-    headers.append(SET_COOKIE, header_value(&flow_cookie(&state, &signed, FLOW_TTL.as_secs() as i64))?);
+    headers.append(SET_COOKIE, header_value(&auth_cookies::set_flow(&state, &signed))?);
     Ok(response)
 }
 
@@ -94,7 +91,7 @@ pub async fn callback(
             *response.body_mut() = axum::body::Body::empty();
             response.headers_mut().remove(axum::http::header::CONTENT_TYPE);
             response.headers_mut().insert(LOCATION, header_value(&return_to)?);
-            response.headers_mut().append(SET_COOKIE, header_value(&flow_cookie(&state, "", 0))?);
+            response.headers_mut().append(SET_COOKIE, header_value(&auth_cookies::clear_flow(&state))?);
             Ok(response)
         }
         Err(error) => {
@@ -102,7 +99,7 @@ pub async fn callback(
             let mut response = StatusCode::SEE_OTHER.into_response();
             let location = format!("/signin?error={}&provider={}", error.code(), form_urlencode(&provider));
             response.headers_mut().insert(LOCATION, header_value(&location)?);
-            response.headers_mut().append(SET_COOKIE, header_value(&flow_cookie(&state, "", 0))?);
+            response.headers_mut().append(SET_COOKIE, header_value(&auth_cookies::clear_flow(&state))?);
             Ok(response)
         }
     }
@@ -117,7 +114,7 @@ async fn finish(
     let id = ProviderId::parse(provider)
         .filter(|id| state.oauth.has(*id))
         .ok_or_else(|| OAuthError::NotConfigured(provider.to_owned()))?;
-    let signed = read_flow_cookie(headers).ok_or(OAuthError::FlowMissing)?;
+    let signed = auth_cookies::read(headers, FLOW_COOKIE).ok_or(OAuthError::FlowMissing)?;
     let flow: FlowState =
         state.tokens.verifier().verify_typed(&signed, FLOW_TYP).map_err(|_| OAuthError::FlowMissing)?;
     if flow.provider != id {
@@ -150,43 +147,14 @@ fn redirect_uri(state: &ApiState, id: ProviderId) -> String {
     format!("{}/api/auth/{}/callback", state.settings.public_url.trim_end_matches('/'), id.as_str())
 }
 
-/// The attempt's cookie: HttpOnly, Secure, SameSite=Lax (it must come back on the provider's
-/// top-level redirect), only sent to `/api/auth`.
-fn flow_cookie(state: &ApiState, value: &str, max_age_secs: i64) -> String {
-    Cookie::build((FLOW_COOKIE, value.to_owned()))
-        .http_only(true)
-        .secure(state.settings.secure_cookies)
-        .same_site(SameSite::Lax)
-        .path("/api/auth")
-        .max_age(cookie::time::Duration::seconds(max_age_secs))
-        .build()
-        .to_string()
-}
-
-fn read_flow_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(axum::http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == FLOW_COOKIE && !c.value().is_empty())
-        .map(|c| c.value().to_owned())
-}
-
 fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
     HeaderValue::from_str(text).map_err(|e| ApiError::OAuth(OAuthError::Unreachable(e.to_string())))
 }
 
 fn form_urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(b).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    oauth2::url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
 }

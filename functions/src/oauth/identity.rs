@@ -119,19 +119,21 @@ impl OAuthClients {
         self.provider(id).is_ok()
     }
 
-    /// The URL that starts signing in with `id`, with `state`, `nonce` and a fresh PKCE pair.
+    /// The URL that starts signing in with `id`, with `state`, `nonce`, a fresh PKCE pair and,
+    /// when given, a hint of the account to use.
     pub async fn authorize(
         &self,
         id: ProviderId,
         redirect_uri: &str,
         state: &str,
         nonce: &str,
+        login_hint: Option<&str>,
     ) -> Result<Authorization, OAuthError> {
         let provider = self.provider(id)?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let redirect =
             RedirectUrl::new(redirect_uri.to_owned()).map_err(|e| OAuthError::Unreachable(e.to_string()))?;
-        let url = match &provider.endpoints {
+        let mut url = match &provider.endpoints {
             Endpoints::Oidc { .. } => {
                 let client = CoreClient::from_provider_metadata(
                     self.metadata(provider).await?,
@@ -164,6 +166,9 @@ impl OAuthClients {
                     .0
             }
         };
+        if let Some(hint) = login_hint {
+            url.query_pairs_mut().append_pair("login_hint", hint);
+        }
         Ok(Authorization { url: url.to_string(), verifier: verifier.secret().clone() })
     }
 
