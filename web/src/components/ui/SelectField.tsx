@@ -1,4 +1,5 @@
 import { type SelectHTMLAttributes, useId } from "react";
+import { FieldLabel, hintId as hintIdOf } from "./FieldLabel";
 
 export type SelectOption = { value: string; label: string };
 
@@ -13,17 +14,10 @@ type Props = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id" | "onChange"> & 
 /** A labelled native select. */
 export function SelectField({ label, hint, options, value, onChange, className = "", ...select }: Props) {
   const id = useId();
-  const hintId = `${id}-hint`;
+  const hintId = hintIdOf(id);
   return (
     <div className={className}>
-      <label htmlFor={id} className="block text-sm font-semibold">
-        {label}
-      </label>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-ink-muted">
-          {hint}
-        </p>
-      ) : null}
+      <FieldLabel fieldId={id} label={label} hint={hint} />
       <select
         id={id}
         value={value}

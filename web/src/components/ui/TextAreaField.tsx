@@ -1,21 +1,15 @@
 import { type TextareaHTMLAttributes, useId } from "react";
+import { FieldLabel, hintId as hintIdOf } from "./FieldLabel";
 
 type Props = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> & { label: string; hint?: string };
 
 /** A labelled multi-line text box. */
 export function TextAreaField({ label, hint, className = "", ...textarea }: Props) {
   const id = useId();
-  const hintId = `${id}-hint`;
+  const hintId = hintIdOf(id);
   return (
     <div className={className}>
-      <label htmlFor={id} className="block text-sm font-semibold">
-        {label}
-      </label>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-ink-muted">
-          {hint}
-        </p>
-      ) : null}
+      <FieldLabel fieldId={id} label={label} hint={hint} />
       <textarea
         id={id}
         rows={3}

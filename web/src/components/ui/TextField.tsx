@@ -1,4 +1,5 @@
 import { type InputHTMLAttributes, type Ref, useId } from "react";
+import { FieldLabel, hintId as hintIdOf } from "./FieldLabel";
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
   label: string;
@@ -10,19 +11,12 @@ type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
 /** A labelled text input with an optional hint and an inline error tied to it. */
 export function TextField({ label, hint, error, inputRef, className = "", ...input }: Props) {
   const id = useId();
-  const hintId = `${id}-hint`;
+  const hintId = hintIdOf(id);
   const errorId = `${id}-error`;
   const describedBy = [error ? errorId : null, hint ? hintId : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={className}>
-      <label htmlFor={id} className="block text-sm font-semibold">
-        {label}
-      </label>
-      {hint ? (
-        <p id={hintId} className="mt-1 text-sm text-ink-muted">
-          {hint}
-        </p>
-      ) : null}
+      <FieldLabel fieldId={id} label={label} hint={hint} />
       <input
         ref={inputRef}
         id={id}
