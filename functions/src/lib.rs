@@ -3,6 +3,8 @@
 
 pub mod api;
 pub mod clock;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod oauth;
 pub mod session;
 pub mod store;

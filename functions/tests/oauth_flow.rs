@@ -3,54 +3,12 @@
 //! started by the test: the whole authorization-code flow, and every way it must fail.
 
 mod api_support;
+mod oauth_idp;
 
 use api_support::{Reply, TestApi};
 use axum::http::{Method, StatusCode};
+use oauth_idp::{Providers, providers, sign_in_at_provider};
 use peershare_functions::oauth::{FLOW_COOKIE, ProviderConfig};
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
-
-/// The local providers, killed when dropped.
-struct Providers {
-    _child: Child,
-    google: String,
-    microsoft: String,
-    github: String,
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}
-
-async fn providers() -> Providers {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let script = root.join("e2e/support/oauth-idp.mjs");
-    assert!(
-        root.join("e2e/node_modules/oauth2-mock-server").is_dir(),
-        "the local OAuth provider is not installed: run `cargo xtask deps` (npm ci in e2e/)"
-    );
-    let ports = [free_port(), free_port(), free_port()].map(|p| p.to_string());
-    let mut child = Command::new("node")
-        .arg(&script)
-        .args(&ports)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("node starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let line =
-        tokio::time::timeout(std::time::Duration::from_secs(60), BufReader::new(stdout).lines().next_line())
-            .await
-            .expect("the providers start within a minute")
-            .expect("reads")
-            .expect("a line with the providers' URLs");
-    let urls: serde_json::Value = serde_json::from_str(&line).expect("JSON");
-    let url = |k: &str| urls[k].as_str().expect("url").to_owned();
-    Providers { google: url("google"), microsoft: url("microsoft"), github: url("github"), _child: child }
-}
 
 fn api_for(p: &Providers) -> TestApi {
     TestApi::with_providers(vec![
@@ -71,15 +29,9 @@ fn location(reply: &Reply) -> String {
     reply.headers.get("location").and_then(|v| v.to_str().ok()).expect("a Location header").to_owned()
 }
 
-/// Follows the provider's authorize URL like a browser (it signs in at once) and returns the
-/// callback path our API is sent back to.
+/// Follows the provider's authorize URL like a browser and returns the callback path.
 async fn at_provider(authorize_url: &str) -> String {
-    let browser =
-        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
-    let reply = browser.get(authorize_url).send().await.expect("the provider answers");
-    assert_eq!(reply.status(), 302, "the provider sends the browser back");
-    let back = reply.headers()["location"].to_str().expect("ascii").to_owned();
-    back.strip_prefix("http://peershare.test").expect("to our redirect URI").to_owned()
+    sign_in_at_provider(authorize_url, "http://peershare.test").await
 }
 
 /// Starts signing in with `provider`: the provider URL, the flow cookie.

@@ -3,10 +3,12 @@
 //! provider's endpoints, client id and secret come from configuration, so tests point them at
 //! a local provider speaking the same protocol.
 
+mod args;
 mod config;
 mod flow;
 mod identity;
 
+pub use args::OAuthArgs;
 pub use config::{Endpoints, ProviderConfig, ProviderId};
 pub use flow::{FLOW_COOKIE, FLOW_TTL, FlowState, safe_return_to};
 pub use identity::{OAuthClients, OAuthError, ProviderIdentity};

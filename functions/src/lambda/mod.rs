@@ -1,0 +1,34 @@
+//! The API as an AWS Lambda function: the same Routers as `peershare dev`, over DynamoDB, run
+//! by lambda_http behind an API Gateway HTTP API (payload format 2.0) or a function URL.
+
+mod config;
+
+pub use config::{LambdaConfig, LambdaConfigError};
+
+use crate::api::{self, ApiSettings, ApiState};
+use crate::clock::SystemClock;
+use crate::oauth::OAuthClients;
+use crate::session::SessionTokens;
+use crate::store::dynamodb::DynamoStore;
+use std::sync::Arc;
+
+/// The API's Router for this configuration: DynamoDB from the AWS environment (region,
+/// credentials and, for tests, `AWS_ENDPOINT_URL`), the session key and the providers from
+/// `config`. Production never offers dev sign-in and always marks cookies `Secure`.
+pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigError> {
+    let key = config.signing_key()?;
+    let tokens = SessionTokens::new(&key, &config.retired_keys()?)?;
+    let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), &config.table);
+    Ok(api::router(ApiState {
+        store: Arc::new(store),
+        tokens: Arc::new(tokens),
+        clock: Arc::new(SystemClock),
+        settings: Arc::new(ApiSettings {
+            secure_cookies: true,
+            dev_sign_in: false,
+            public_url: config.public_url.clone(),
+        }),
+        oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
+    }))
+}
