@@ -1,19 +1,33 @@
 // Three local OAuth providers speaking the real protocols (oauth2-mock-server): OIDC ones
 // standing in for Google and Microsoft (discovery, JWKS, RS256 id_tokens, PKCE, single-use
 // codes) and a GitHub-shaped one (GitHub's paths and a `/user` API). The signed-in person is
-// chosen per login with `login_hint` (default alice@example.com).
+// chosen per login with `login_hint`; without one it is the provider's default person
+// (alice@example.com unless given).
 //
-// Usage: node oauth-idp.mjs <googlePort> <microsoftPort> <githubPort>
+// Usage: node oauth-idp.mjs <googlePort> <microsoftPort> <githubPort> ['<provider>=<Name> <email>' ...]
+//   e.g. 'google=Ada Lovelace <ada@example.com>' makes Ada the default person at Google.
 // Prints one JSON line {"google": url, "microsoft": url, "github": url} when all listen.
 
 import { OAuth2Server, Events } from 'oauth2-mock-server';
 
-const [googlePort, microsoftPort, githubPort] = process.argv.slice(2).map(Number);
-const DEFAULT_USER = 'alice@example.com';
+const [googlePort, microsoftPort, githubPort] = process.argv.slice(2, 5).map(Number);
 
-/** Who logs in, per authorization code's request: the login_hint of the last /authorize. */
-function person(hint) {
-  const email = hint || DEFAULT_USER;
+/** Each provider's default person, from the optional `provider=Name <email>` arguments. */
+const defaults = Object.fromEntries(
+  process.argv.slice(5).map((arg) => {
+    const match = arg.match(/^(\w+)=(.+?)\s*<([^>]+)>$/);
+    if (!match) throw new Error(`expected provider=Name <email>, got ${arg}`);
+    return [match[1], { name: match[2], email: match[3] }];
+  }),
+);
+
+/** Who logs in at `provider`: the login_hint of the last /authorize, else its default person. */
+function person(provider, hint) {
+  if (!hint && defaults[provider]) {
+    const { name, email } = defaults[provider];
+    return { email, name, sub: `sub-${email}` };
+  }
+  const email = hint || 'alice@example.com';
   const name = email.split('@')[0].replace(/^./, (c) => c.toUpperCase());
   return { email, name, sub: `sub-${email}` };
 }
@@ -27,7 +41,7 @@ async function oidc(port, label) {
     hint = new URL(req.url, server.issuer.url).searchParams.get('login_hint') ?? '';
   });
   server.service.on(Events.BeforeTokenSigning, (token) => {
-    const who = person(hint);
+    const who = person(label, hint);
     Object.assign(token.payload, { sub: `${label}|${who.sub}`, email: who.email, name: who.name });
   });
   await server.start(port, '127.0.0.1');
@@ -51,7 +65,7 @@ async function github(port) {
       res.end(JSON.stringify({ message: 'Requires authentication' }));
       return;
     }
-    const who = person(hint);
+    const who = person('github', hint);
     res.end(JSON.stringify({ id: 4242, login: who.name.toLowerCase(), name: who.name, email: who.email, avatar_url: 'https://avatars.example/4242' }));
   });
   await server.start(port, '127.0.0.1');

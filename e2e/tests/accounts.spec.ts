@@ -1,23 +1,32 @@
 /**
- * Accounts end to end: Ada signs in, makes a group and an invite link; Bob follows the link,
- * signs in and joins; both start the group's call from its page and see and hear each other.
+ * Accounts end to end: Ada signs in with Google, makes a group and an invite link; Bob follows
+ * the link, signs in with GitHub and joins; both start the group's call from its page and see
+ * and hear each other. Google and GitHub are local providers speaking the real protocols
+ * (support/oauth-idp.mjs): authorization code with PKCE, state and a verified id_token.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import path from 'node:path';
 import { expectMediaFlowing } from '../support/browser';
+import { startOAuthProviders, type OAuthProviders } from '../support/oauthProviders';
 import { startPeershare, type Peershare } from '../support/peershare';
 import { captureAtAllSizes } from '../support/screenshots';
 
 const webDir = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../web/dist');
 
 let server: Peershare;
+let providers: OAuthProviders;
 
 test.beforeAll(async () => {
-  server = await startPeershare(['--web-dir', webDir], 'accounts');
+  providers = await startOAuthProviders({
+    google: 'Ada Lovelace <ada@example.com>',
+    github: 'Bob Kahn <bob@example.com>',
+  });
+  server = await startPeershare(['--web-dir', webDir, ...providers.flags], 'accounts');
 });
 
 test.afterAll(async () => {
   await server?.stop();
+  providers?.stop();
 });
 
 async function newPage(browser: Browser): Promise<Page> {
@@ -28,10 +37,9 @@ async function newPage(browser: Browser): Promise<Page> {
   return context.newPage();
 }
 
-/** Signs in on the sign-in page by name (dev sign-in). */
-async function devSignIn(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+/** Signs in on the sign-in page with `provider`, which signs its default person in at once. */
+async function signInWith(page: Page, provider: 'Google' | 'GitHub' | 'Microsoft'): Promise<void> {
+  await page.getByRole('link', { name: `Continue with ${provider}` }).click();
 }
 
 /** From the group page: the call button, then the call page's pre-join with the profile's name. */
@@ -52,9 +60,12 @@ test('a group made by one person is joined through an invite and its call connec
   await ada.getByRole('link', { name: 'Sign in' }).click();
   await expect(ada).toHaveURL(/\/signin$/);
   await expect(ada.getByRole('heading', { name: 'Sign in to PeerShare' })).toBeVisible();
-  await expect(ada.getByLabel('Name', { exact: true })).toBeVisible();
+  for (const provider of ['Google', 'Microsoft', 'GitHub']) {
+    await expect(ada.getByRole('link', { name: `Continue with ${provider}` })).toBeVisible();
+  }
+  await expect(ada.getByLabel('Name', { exact: true }), 'no dev sign-in once providers exist').toHaveCount(0);
   await captureAtAllSizes(ada, 'signin');
-  await devSignIn(ada, 'Ada Lovelace');
+  await signInWith(ada, 'Google');
   await expect(ada).toHaveURL(/\/groups$/);
   await expect(ada.getByText("You're not in any groups yet")).toBeVisible();
   await captureAtAllSizes(ada, 'groups-empty');
@@ -86,7 +97,7 @@ test('a group made by one person is joined through an invite and its call connec
   await captureAtAllSizes(bob, 'invite-signed-out');
   await bob.getByRole('link', { name: 'Sign in to join' }).click();
   await expect(bob).toHaveURL(/\/signin\?return_to=%2Finvite%2F/);
-  await devSignIn(bob, 'Bob Kahn');
+  await signInWith(bob, 'GitHub');
   await expect(bob).toHaveURL(/\/invite\/[A-Za-z0-9_-]+$/);
   await expect(bob.getByRole('button', { name: 'Join group' })).toBeVisible();
   await captureAtAllSizes(bob, 'invite-signed-in');
