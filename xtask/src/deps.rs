@@ -11,8 +11,13 @@ const APT_PACKAGES: &[(&str, &str)] = &[("chromium", "/usr/bin/chromium"), ("cot
 
 /// Installs missing Debian packages (tests only; `dev` needs none).
 pub fn apt_packages(steps: &mut Steps) -> anyhow::Result<()> {
+    apt_install_missing(steps, APT_PACKAGES)
+}
+
+/// Installs those of `packages` (name, a file it installs) whose file is missing.
+pub fn apt_install_missing(steps: &mut Steps, packages: &[(&str, &str)]) -> anyhow::Result<()> {
     let missing: Vec<&str> =
-        APT_PACKAGES.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(pkg, _)| *pkg).collect();
+        packages.iter().filter(|(_, probe)| !Path::new(probe).exists()).map(|(pkg, _)| *pkg).collect();
     apt_install(steps, &missing)
 }
 

@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: the media node under load, the P2P → node switch and the first remote
-//! frame in Chromium, and the signaling relay under load. Figures go to bench/results/*.json
+//! frame in Chromium, the signaling relay under load, and the API's hot routes. Figures go to bench/results/*.json
 //! and tables in the README; nothing here asserts on time.
 
+mod api;
 mod browser;
 mod readme_table;
 pub(crate) mod server_process;
@@ -23,6 +24,8 @@ pub enum Which {
     Switch,
     /// The media node under load from str0m clients.
     Sfu,
+    /// The API's hot routes under load with wrk.
+    Api,
 }
 
 /// Runs the benchmarks (all, or `only` one) and updates the results and the README tables.
@@ -35,7 +38,7 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     if wanted(Which::Sfu) {
         sfu::run(&mut steps, &results.join("sfu.json"))?;
     }
-    if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) {
+    if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::Api) {
         steps.run(
             "build peershare (release)",
             cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
@@ -45,6 +48,9 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
         let signaling = signaling::run(connections)?;
         std::fs::write(results.join("signaling.json"), serde_json::to_string_pretty(&signaling)?)?;
         eprintln!("signaling: {}", serde_json::to_string(&signaling)?);
+    }
+    if wanted(Which::Api) {
+        api::run(&mut steps, &results.join("api.json"))?;
     }
     if wanted(Which::FirstFrame) || wanted(Which::Switch) {
         deps::apt_packages(&mut steps)?;

@@ -74,6 +74,22 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             num(&s["server_peak_rss_mib"])
         )?;
     }
+    if let Some(api) = read("api.json") {
+        for route in api["routes"].as_array().into_iter().flatten() {
+            writeln!(
+                table,
+                "| API `{}` ({}; {}, {} connections, {}) | **{:.0} req/s**, p50 {:.2} ms, p99 {:.2} ms |",
+                route["route"].as_str().unwrap_or("?"),
+                route["name"].as_str().unwrap_or("?"),
+                api["store"].as_str().unwrap_or("?"),
+                api["connections"],
+                date(&api),
+                num(&route["requests_per_second"]),
+                num(&route["latency_p50_ms"]),
+                num(&route["latency_p99_ms"]),
+            )?;
+        }
+    }
     if let Some(sfu) = read("sfu.json") {
         writeln!(
             table,
@@ -109,7 +125,7 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             )?;
         }
     }
-    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling`).\n");
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api`).\n");
     table.push_str(END);
     std::fs::write(readme, format!("{head}{table}{tail}"))?;
     Ok(())
