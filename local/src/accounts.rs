@@ -45,7 +45,7 @@ pub fn open(config: &DevConfig, bound: std::net::SocketAddr) -> Result<ApiState,
         tokens: Arc::new(SessionTokens::new(&key, &[])?),
         clock: Arc::new(SystemClock),
         settings: Arc::new(ApiSettings {
-            secure_cookies: true,
+            secure_cookies: config.secure_cookies(bound),
             dev_sign_in: config.dev_sign_in_allowed(),
             public_url: config.public_url(bound),
         }),

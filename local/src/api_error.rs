@@ -30,6 +30,9 @@ pub enum ApiError {
     /// A plain HTTP request on the call's WebSocket route.
     #[error("this route is a WebSocket: open it with an upgrade request ({0})")]
     UpgradeRequired(String),
+    /// An error of the accounts API (its own status and code).
+    #[error(transparent)]
+    Accounts(#[from] peershare_functions::api::ApiError),
     /// The web client has not been built.
     #[error("the web client is not built; run `cargo xtask dev`, which builds it")]
     WebClientMissing,
@@ -48,12 +51,17 @@ impl ApiError {
             ApiError::Token(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
             ApiError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "upgrade_required"),
             ApiError::WebClientMissing => (StatusCode::SERVICE_UNAVAILABLE, "web_client_missing"),
+            // Answered by the accounts API's own response (see `into_response`).
+            ApiError::Accounts(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        if let ApiError::Accounts(inner) = self {
+            return inner.into_response();
+        }
         let (status, code) = self.status_and_code();
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");

@@ -62,7 +62,7 @@ pub async fn call_socket(
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve(state, group, principal, socket)))
+        .on_upgrade(move |socket| serve(state, group, principal, claims.cap, socket)))
 }
 
 /// The id and name of whoever holds a pass: an account, or a guest.
@@ -79,13 +79,14 @@ async fn serve(
     state: AppState,
     group: GroupId,
     principal: peershare_core::auth::Principal,
+    cap: Option<u32>,
     socket: WebSocket,
 ) {
     let (participant, display_name) = identity(&principal);
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
     let (mut sink, mut stream) = socket.split();
-    state.rooms.connect(&group, RoomEvent::Connected { conn, outbox, participant, display_name });
+    state.rooms.connect(&group, cap, RoomEvent::Connected { conn, outbox, participant, display_name });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
     let writer = tokio::spawn(async move {

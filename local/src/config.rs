@@ -176,6 +176,22 @@ impl DevConfig {
         self.public_url.clone().unwrap_or_else(|| format!("http://{bound}"))
     }
 
+    /// Whether cookies are marked `Secure`: always, except when the public URL is plain
+    /// `http://` on a host other than loopback (a LAN address), where browsers would drop them.
+    /// Browsers accept `Secure` cookies from `http://localhost` and `http://127.0.0.1`.
+    pub fn secure_cookies(&self, bound: SocketAddr) -> bool {
+        let url = self.public_url(bound);
+        let Some(rest) = url.strip_prefix("http://") else { return true };
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => authority,
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    }
+
     /// Where the database and the session key live.
     pub fn data_dir(&self) -> PathBuf {
         resolve_data_dir(self.data_dir.as_deref())
@@ -222,6 +238,22 @@ mod tests {
         assert!(!github.dev_sign_in_allowed(), "not once a real provider is configured");
         assert!(parse(&["--github-client-id", "id"]).oauth.providers().is_empty(), "a secret is needed too");
         assert_eq!(parse(&["--data-dir", "/tmp/x"]).data_dir(), PathBuf::from("/tmp/x"));
+    }
+
+    #[test]
+    fn cookies_are_secure_except_over_plain_http_on_a_lan_address() {
+        let bound: SocketAddr = "127.0.0.1:8080".parse().expect("addr");
+        assert!(parse(&[]).secure_cookies(bound), "http://127.0.0.1 counts as secure");
+        assert!(parse(&["--public-url", "http://localhost:8080"]).secure_cookies(bound));
+        assert!(parse(&["--public-url", "http://[::1]:8080/"]).secure_cookies(bound));
+        assert!(parse(&["--public-url", "https://calls.example"]).secure_cookies(bound));
+        assert!(!parse(&["--public-url", "http://192.168.1.20:8080"]).secure_cookies(bound));
+        assert!(!parse(&["--public-url", "http://calls.lan"]).secure_cookies(bound));
+        let lan: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        assert!(
+            !parse(&["--listen", "0.0.0.0:8080"]).secure_cookies(lan),
+            "the default URL of a LAN listener"
+        );
     }
 
     #[test]

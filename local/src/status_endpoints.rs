@@ -3,9 +3,13 @@
 use crate::api_error::ApiError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use peershare_core::GroupId;
+use peershare_core::auth::{Principal, admit_to_call};
+use peershare_core::groups::Denied;
 use peershare_core::protocol::CallStatus;
+use peershare_functions::api::{ApiError as Accounts, Caller, GROUP_ID_PREFIX};
 use serde::Serialize;
 
 /// Body of `/healthz`.
@@ -23,18 +27,46 @@ pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), rooms, connections })
 }
 
-/// How many people are in a call, for the pre-join screen.
+/// How many people are in a call, for the pre-join screen. Anyone with a link call's id may
+/// ask. A stored group's call answers those who could join it: its members (access token),
+/// holders of a pass for it, and anyone where the group admits guests; to everyone else the
+/// group does not exist.
 #[utoipa::path(get, path = "/api/groups/{id}/call/status", tag = "calls",
     params(("id" = String, Path, description = "Group id, or a link call's id")),
-    responses((status = 200, body = CallStatus), (status = 400, body = peershare_core::http_error::ErrorBody)))]
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, body = CallStatus),
+        (status = 400, body = peershare_core::http_error::ErrorBody),
+        (status = 401, description = "An invalid or expired token", body = peershare_core::http_error::ErrorBody),
+        (status = 404, description = "No such group, or not one the caller may see", body = peershare_core::http_error::ErrorBody),
+    ))]
 pub async fn call_status(
     State(state): State<AppState>,
     Path(group): Path<String>,
+    mut parts: Parts,
 ) -> Result<Json<CallStatus>, ApiError> {
     let group = GroupId::parse(&group)?;
-    let (participants, joinable) =
-        state.rooms.status(&group).map_or((0, true), |s| (s.participants, s.joinable));
-    Ok(Json(CallStatus { participants, capacity: state.config.room_capacity, joinable }))
+    let mut capacity = state.config.room_capacity;
+    if group.as_str().starts_with(GROUP_ID_PREFIX) {
+        let caller = Caller::from_request_parts(&mut parts, &state.api).await?;
+        let user = match &caller {
+            Caller::Token(Principal::User { id, .. }) => Some(id.as_str()),
+            _ => None,
+        };
+        let stored = state.api.store.group_for(&group, user).await.map_err(Accounts::from)?;
+        let Some((stored, role)) = stored else { return Err(Accounts::from(Denied::NotFound).into()) };
+        let holds_pass = matches!(&caller, Caller::Token(p) if admit_to_call(p, &group).is_ok());
+        if !(role.is_some() || holds_pass || stored.settings.guests_allowed) {
+            return Err(Accounts::from(Denied::NotFound).into());
+        }
+        capacity = capacity.min(stored.settings.max_participants);
+    }
+    let status = state.rooms.status(&group);
+    Ok(Json(CallStatus {
+        participants: status.as_ref().map_or(0, |s| s.participants),
+        capacity: status.as_ref().map_or(capacity, |s| s.capacity),
+        joinable: status.is_none_or(|s| s.joinable),
+    }))
 }
 
 /// Any other `/api/...` path.

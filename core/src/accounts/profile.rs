@@ -129,13 +129,15 @@ pub struct ProfilePatch {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ProfileError {
     /// The display name is not valid.
-    #[error("display_name: {0}")]
+    #[error("the display name is not valid: {0}")]
     DisplayName(TextError),
     /// The avatar is not an `https` URL of at most [`MAX_AVATAR_URL_LEN`] bytes.
-    #[error("avatar_url must be an https:// URL of at most {MAX_AVATAR_URL_LEN} bytes without spaces")]
+    #[error(
+        "the avatar must be an https:// address of at most {MAX_AVATAR_URL_LEN} bytes without spaces (avatar_url)"
+    )]
     AvatarUrl,
     /// A device label is too long or contains control characters.
-    #[error("{0}: at most {MAX_DEVICE_LABEL_CHARS} printable characters")]
+    #[error("a device name can have at most {MAX_DEVICE_LABEL_CHARS} printable characters ({0})")]
     DeviceLabel(&'static str),
 }
 

@@ -44,6 +44,10 @@ pub struct AccessClaims {
     /// For a member's call pass: the member's role when it was issued.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
+    /// For a call pass to a stored group: the group's participant limit when it was issued.
+    /// The pass that opens a room sets its capacity (never above the host's own limit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cap: Option<u32>,
     /// Issued at, in seconds since the Unix epoch.
     pub iat: u64,
     /// Expires at, in seconds since the Unix epoch.
@@ -127,7 +131,22 @@ impl AccessClaims {
         ttl: Duration,
     ) -> Self {
         let iat = now.as_millis() / 1000;
-        Self { sub: id.to_owned(), kind, name: name.to_owned(), group, role, iat, exp: iat + ttl.as_secs() }
+        Self {
+            sub: id.to_owned(),
+            kind,
+            name: name.to_owned(),
+            group,
+            role,
+            cap: None,
+            iat,
+            exp: iat + ttl.as_secs(),
+        }
+    }
+
+    /// The same claims, limiting the call they open to `cap` participants.
+    pub fn with_call_capacity(mut self, cap: u32) -> Self {
+        self.cap = Some(cap);
+        self
     }
 
     /// Who the claims speak for, if they are consistent: an account token names no group and

@@ -45,10 +45,12 @@ pub struct InviteState {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InviteError {
     /// The requested lifetime is out of range.
-    #[error("ttl_ms must be between {INVITE_MIN_TTL_MS} and {INVITE_MAX_TTL_MS}")]
+    #[error(
+        "an invite link must work for between 5 minutes and 30 days (ttl_ms from {INVITE_MIN_TTL_MS} to {INVITE_MAX_TTL_MS})"
+    )]
     Lifetime,
     /// The requested use limit is out of range.
-    #[error("max_uses must be between 1 and {MAX_INVITE_USES}")]
+    #[error("an invite link can admit between 1 and {MAX_INVITE_USES} people, or any number (max_uses)")]
     UseLimit,
     /// The invite has expired.
     #[error("this invite has expired")]

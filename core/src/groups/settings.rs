@@ -79,7 +79,7 @@ pub struct SettingsPatch {
 pub enum SettingsError {
     /// The participant limit is out of range.
     #[error(
-        "max_participants must be between {MIN_PARTICIPANTS_LIMIT} and {MAX_PARTICIPANTS_LIMIT}, not {0}"
+        "a call can hold between {MIN_PARTICIPANTS_LIMIT} and {MAX_PARTICIPANTS_LIMIT} people, not {0} (max_participants)"
     )]
     ParticipantLimit(u32),
     /// The patch changes nothing.

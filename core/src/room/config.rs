@@ -25,3 +25,27 @@ impl Default for RoomConfig {
         }
     }
 }
+
+impl RoomConfig {
+    /// This configuration for a room whose call allows at most `cap` participants (a group's
+    /// setting): the lower of the two limits, and never below two.
+    pub fn capped(&self, cap: Option<u32>) -> Self {
+        let capacity = cap.map_or(self.capacity, |cap| self.capacity.min(cap.max(2)));
+        Self { capacity, ..self.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_limit_lowers_the_capacity_but_never_raises_it() {
+        let host = RoomConfig { capacity: 8, ..RoomConfig::default() };
+        assert_eq!(host.capped(None).capacity, 8);
+        assert_eq!(host.capped(Some(3)).capacity, 3);
+        assert_eq!(host.capped(Some(50)).capacity, 8, "the host's own limit stays the ceiling");
+        assert_eq!(host.capped(Some(0)).capacity, 2, "a call needs room for two");
+        assert_eq!(host.capped(Some(3)).join_timeout, host.join_timeout);
+    }
+}

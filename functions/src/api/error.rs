@@ -40,7 +40,7 @@ pub enum ApiError {
         message: String,
     },
     /// A name or description is not valid.
-    #[error("{field}: {error}")]
+    #[error("the {} is not valid: {error}", field.replace('_', " "))]
     InvalidText {
         /// Which field.
         field: &'static str,

@@ -54,6 +54,8 @@ pub struct RoomStatus {
     pub joinable: bool,
     /// Open connections (including those not joined yet).
     pub connections: u32,
+    /// Most participants this room admits.
+    pub capacity: u32,
 }
 
 /// Runs one room until it is empty and no connection is on its way in.
@@ -153,6 +155,7 @@ pub(super) async fn run(
             participants: room.participant_count() as u32,
             joinable: room.admits_newcomer(),
             connections: outboxes.len() as u32,
+            capacity: services.config.capacity,
         });
         if outboxes.is_empty() && registry.remove_if_idle(&group, &events) {
             break;

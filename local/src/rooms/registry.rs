@@ -55,15 +55,15 @@ impl RoomRegistry {
     }
 
     /// Sends a new connection's `Connected` event to the group's room, starting the room if it
-    /// is not running. The lock is held while sending, so a room never shuts down with an event
-    /// on its way in.
-    pub fn connect(&self, group: &GroupId, event: RoomEvent) {
+    /// is not running, limited to `cap` participants (the group's setting, from the call pass).
+    /// The lock is held while sending, so a room never shuts down with an event on its way in.
+    pub fn connect(&self, group: &GroupId, cap: Option<u32>, event: RoomEvent) {
         let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
-        let handle = rooms.entry(group.clone()).or_insert_with(|| self.spawn(group.clone()));
+        let handle = rooms.entry(group.clone()).or_insert_with(|| self.spawn(group.clone(), cap));
         if let Err(mpsc::error::SendError(event)) = handle.events.send(event) {
             // The task ended on its own (it only does so after removing itself, so this is a
             // defensive path): start a fresh room.
-            let fresh = self.spawn(group.clone());
+            let fresh = self.spawn(group.clone(), cap);
             fresh.send(event);
             rooms.insert(group.clone(), fresh);
         }
@@ -104,18 +104,14 @@ impl RoomRegistry {
         true
     }
 
-    fn spawn(&self, group: GroupId) -> RoomHandle {
+    fn spawn(&self, group: GroupId, cap: Option<u32>) -> RoomHandle {
+        let mut services = self.services.clone();
+        services.config = services.config.capped(cap);
         let (events_tx, events_rx) = mpsc::unbounded_channel();
+        let capacity = services.config.capacity;
         let (status_tx, status_rx) =
-            watch::channel(RoomStatus { participants: 0, joinable: true, connections: 0 });
-        tokio::spawn(host::run(
-            group,
-            self.services.clone(),
-            events_tx.clone(),
-            events_rx,
-            status_tx,
-            self.clone(),
-        ));
+            watch::channel(RoomStatus { participants: 0, joinable: true, connections: 0, capacity });
+        tokio::spawn(host::run(group, services, events_tx.clone(), events_rx, status_tx, self.clone()));
         RoomHandle { events: events_tx, status: status_rx }
     }
 }
