@@ -22,7 +22,7 @@ export function MemberRow({ member, myRole, isMe, busy, onChangeRole, onRemove }
   const name = member.display_name;
   return (
     <li className="flex flex-wrap items-center gap-x-4 gap-y-3 py-3">
-      <Avatar name={name} size="sm" />
+      <Avatar name={name} size="sm" imageUrl={member.avatar_url} />
       <div className="min-w-40 flex-1">
         <p className="font-semibold break-words">
           {name}

@@ -1,3 +1,4 @@
+import { useState } from "react";
 import { initialsOf } from "../../lib/displayName";
 
 const COLOURS = ["bg-avatar-1", "bg-avatar-2", "bg-avatar-3", "bg-avatar-4", "bg-avatar-5", "bg-avatar-6"];
@@ -15,8 +16,30 @@ const DIMS = {
   sm: "size-10 text-base",
 };
 
-export function Avatar({ name, size = "lg" }: { name: string; size?: keyof typeof DIMS }) {
+type Props = {
+  name: string;
+  size?: keyof typeof DIMS;
+  /** The person's picture (an https URL); their initials show until it loads, or if it fails. */
+  imageUrl?: string | null;
+};
+
+/** A person's picture, or their initials on a colour of their own. Decorative: the name is always next to it. */
+export function Avatar({ name, size = "lg", imageUrl }: Props) {
   const dims = DIMS[size];
+  const [failedUrl, setFailedUrl] = useState<string | null>(null);
+  if (imageUrl && imageUrl.startsWith("https://") && failedUrl !== imageUrl) {
+    return (
+      <img
+        src={imageUrl}
+        alt=""
+        aria-hidden="true"
+        referrerPolicy="no-referrer"
+        loading="lazy"
+        onError={() => setFailedUrl(imageUrl)}
+        className={`aspect-square rounded-full object-cover ${dims} ${colourFor(name)}`}
+      />
+    );
+  }
   return (
     <div
       aria-hidden="true"
