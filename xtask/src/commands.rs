@@ -45,6 +45,10 @@ pub fn contract() -> anyhow::Result<()> {
 /// Every check and test, failing loudly at the first failure.
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
+    let freed = crate::prune::stale_build_output(&target_dir());
+    if freed > 0 {
+        eprintln!("removed {} MiB of stale test executables and incremental caches", freed >> 20);
+    }
     deps::apt_packages(&mut steps)?;
     deps::wasm_target(&mut steps)?;
     deps::npm_packages(&mut steps, "web")?;

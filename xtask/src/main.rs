@@ -4,6 +4,7 @@ mod api_contract;
 mod bench;
 mod commands;
 mod deps;
+mod prune;
 mod steps;
 
 use clap::{Parser, Subcommand};
