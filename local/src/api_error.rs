@@ -47,8 +47,10 @@ impl ApiError {
             ApiError::Socket(denied) => {
                 (StatusCode::from_u16(denied.status()).unwrap_or(StatusCode::FORBIDDEN), denied.code())
             }
-            ApiError::Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "token_expired"),
-            ApiError::Token(_) => (StatusCode::UNAUTHORIZED, "invalid_token"),
+            ApiError::Token(e) => {
+                let (status, code) = e.status_and_code();
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
+            }
             ApiError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "upgrade_required"),
             ApiError::WebClientMissing => (StatusCode::SERVICE_UNAVAILABLE, "web_client_missing"),
             // Answered by the accounts API's own response (see `into_response`).

@@ -4,8 +4,14 @@
 
 mod call_gate;
 mod claims;
+mod jwk;
 mod refresh;
+#[cfg(feature = "tokens")]
+mod verify;
 
 pub use call_gate::{CALL_PROTOCOL, PASS_PROTOCOL_PREFIX, SocketDenied, admit_to_call, pass_from_protocols};
 pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
+pub use jwk::{Jwk, JwkError, Jwks};
 pub use refresh::{REFRESH_TTL, REUSE_GRACE, RefreshOutcome, RefreshRecord, redeem};
+#[cfg(feature = "tokens")]
+pub use verify::{ACCESS_TYP, TokenError, TokenVerifier};

@@ -103,9 +103,10 @@ impl ApiError {
         use ApiError::*;
         match self {
             SignInRequired => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            Token(TokenError::Expired) => (StatusCode::UNAUTHORIZED, "token_expired"),
-            Token(TokenError::Invalid(_)) => (StatusCode::UNAUTHORIZED, "invalid_token"),
-            Token(TokenError::Sign(_)) => (StatusCode::INTERNAL_SERVER_ERROR, "signing_failed"),
+            Token(e) => {
+                let (status, code) = e.status_and_code();
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
+            }
             Denied(d) => (StatusCode::from_u16(d.status()).unwrap_or(StatusCode::FORBIDDEN), d.code()),
             AccountRequired => (StatusCode::FORBIDDEN, "account_required"),
             InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),

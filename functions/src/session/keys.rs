@@ -6,8 +6,7 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use peershare_core::auth::Jwk;
 
 /// Why a key could not be made or read.
 #[derive(Debug, thiserror::Error)]
@@ -19,13 +18,8 @@ pub enum KeyError {
     #[error("the session signing key must be base64 of an Ed25519 PKCS#8 key: {0}")]
     BadPrivateKey(String),
     /// A public key is not an Ed25519 JWK.
-    #[error("public key {kid:?} must be an OKP/Ed25519 JWK with a 32-byte x: {why}")]
-    BadPublicKey {
-        /// The key's id.
-        kid: String,
-        /// What is wrong with it.
-        why: String,
-    },
+    #[error(transparent)]
+    BadPublicKey(#[from] peershare_core::auth::JwkError),
 }
 
 /// A private Ed25519 key and its id.
@@ -79,56 +73,4 @@ impl SigningKey {
     pub fn public_jwk(&self) -> Jwk {
         Jwk::ed25519(&self.kid, &URL_SAFE_NO_PAD.encode(&self.public))
     }
-}
-
-/// A public Ed25519 key as a JSON Web Key (RFC 8037).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Jwk {
-    /// Always `OKP`.
-    pub kty: String,
-    /// Always `Ed25519`.
-    pub crv: String,
-    /// Always `EdDSA`.
-    pub alg: String,
-    /// Always `sig`.
-    #[serde(rename = "use")]
-    pub use_: String,
-    /// The key id tokens name in their header.
-    pub kid: String,
-    /// The public key, base64url without padding.
-    pub x: String,
-}
-
-impl Jwk {
-    /// An Ed25519 signing JWK.
-    pub fn ed25519(kid: &str, x: &str) -> Self {
-        Self {
-            kty: "OKP".into(),
-            crv: "Ed25519".into(),
-            alg: "EdDSA".into(),
-            use_: "sig".into(),
-            kid: kid.to_owned(),
-            x: x.to_owned(),
-        }
-    }
-
-    /// The raw 32-byte public key, when this is a well-formed Ed25519 JWK.
-    pub fn ed25519_bytes(&self) -> Result<Vec<u8>, KeyError> {
-        let bad = |why: &str| KeyError::BadPublicKey { kid: self.kid.clone(), why: why.to_owned() };
-        if self.kty != "OKP" || self.crv != "Ed25519" {
-            return Err(bad("not OKP/Ed25519"));
-        }
-        let raw = URL_SAFE_NO_PAD.decode(&self.x).map_err(|e| bad(&e.to_string()))?;
-        if raw.len() != 32 {
-            return Err(bad("x is not 32 bytes"));
-        }
-        Ok(raw)
-    }
-}
-
-/// A JWK set: what `GET /api/auth/keys` serves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-pub struct Jwks {
-    /// The keys tokens may be signed with.
-    pub keys: Vec<Jwk>,
 }

@@ -5,6 +5,7 @@ mod keys;
 mod secrets;
 mod tokens;
 
-pub use keys::{Jwk, Jwks, KeyError, SigningKey};
+pub use keys::{KeyError, SigningKey};
+pub use peershare_core::auth::{Jwk, Jwks, TokenError, TokenVerifier};
 pub use secrets::{hash_token, random_id, random_token};
-pub use tokens::{SessionTokens, TokenError, TokenVerifier};
+pub use tokens::SessionTokens;

@@ -1,113 +1,9 @@
-//! Access tokens and call passes as EdDSA JWTs: signed with the current key (its `kid` in the
-//! header), verified against a public key set, so keys rotate without signing anyone out.
+//! Signing access tokens and call passes with the current key (its `kid` in the header);
+//! verifying is core's [`TokenVerifier`], which holds public keys only.
 
-use super::{Jwk, Jwks, KeyError, SigningKey};
-use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use peershare_core::auth::AccessClaims;
-use std::collections::HashMap;
-
-/// Clock difference tolerated between the signer and a verifier, in seconds.
-const LEEWAY_SECS: u64 = 30;
-
-/// The JWT `typ` of access tokens and call passes; other signed values carry their own.
-const ACCESS_TYP: &str = "JWT";
-
-/// Why a token was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TokenError {
-    /// Its lifetime is over: refresh the session (or ask for a new pass).
-    #[error("the token has expired")]
-    Expired,
-    /// Malformed, forged, signed with an unknown key or another algorithm, or claims that
-    /// speak for nobody.
-    #[error("the token is not valid: {0}")]
-    Invalid(String),
-    /// The key could not sign (a broken key).
-    #[error("could not sign a token: {0}")]
-    Sign(String),
-}
-
-/// Checks tokens with public keys only (the edge and media nodes hold one of these).
-#[derive(Clone)]
-pub struct TokenVerifier {
-    keys: HashMap<String, DecodingKey>,
-    jwks: Jwks,
-    validation: Validation,
-}
-
-impl std::fmt::Debug for TokenVerifier {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenVerifier").field("kids", &self.keys.keys().collect::<Vec<_>>()).finish()
-    }
-}
-
-impl TokenVerifier {
-    /// A verifier trusting exactly these public keys.
-    pub fn new(keys: &[Jwk]) -> Result<Self, KeyError> {
-        let mut decoding = HashMap::new();
-        for jwk in keys {
-            decoding.insert(jwk.kid.clone(), DecodingKey::from_ed_der(&jwk.ed25519_bytes()?));
-        }
-        let mut validation = Validation::new(Algorithm::EdDSA);
-        validation.set_required_spec_claims(&["exp", "iat", "sub"]);
-        validation.leeway = LEEWAY_SECS;
-        validation.validate_aud = false;
-        Ok(Self { keys: decoding, jwks: Jwks { keys: keys.to_vec() }, validation })
-    }
-
-    /// The claims of a valid token that speaks for someone.
-    pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
-        if header.alg != Algorithm::EdDSA {
-            return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted", header.alg)));
-        }
-        if header.typ.as_deref() != Some(ACCESS_TYP) {
-            return Err(TokenError::Invalid("not an access token or call pass".into()));
-        }
-        let claims: AccessClaims = self.decode(token, header.kid, &self.validation)?;
-        if claims.principal().is_none() {
-            return Err(TokenError::Invalid("inconsistent claims".into()));
-        }
-        Ok(claims)
-    }
-
-    /// The claims of a valid token of type `typ` (not an access token) with an `exp` claim.
-    pub fn verify_typed<T: serde::de::DeserializeOwned>(
-        &self,
-        token: &str,
-        typ: &str,
-    ) -> Result<T, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
-        if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(typ) {
-            return Err(TokenError::Invalid(format!("not a {typ} token")));
-        }
-        let mut validation = self.validation.clone();
-        validation.set_required_spec_claims(&["exp"]);
-        self.decode(token, header.kid, &validation)
-    }
-
-    fn decode<T: serde::de::DeserializeOwned>(
-        &self,
-        token: &str,
-        kid: Option<String>,
-        validation: &Validation,
-    ) -> Result<T, TokenError> {
-        let kid = kid.ok_or_else(|| TokenError::Invalid("no key id".into()))?;
-        let key = self.keys.get(&kid).ok_or_else(|| TokenError::Invalid(format!("unknown key {kid:?}")))?;
-        jsonwebtoken::decode::<T>(token, key, validation).map(|data| data.claims).map_err(|e| {
-            match e.kind() {
-                ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid(e.to_string()),
-            }
-        })
-    }
-
-    /// The public key set.
-    pub fn jwks(&self) -> &Jwks {
-        &self.jwks
-    }
-}
+use super::{KeyError, SigningKey};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use peershare_core::auth::{ACCESS_TYP, AccessClaims, Jwk, TokenError, TokenVerifier};
 
 /// Signs with the current key and verifies against the current and any still-trusted keys.
 #[derive(Clone)]
@@ -139,6 +35,7 @@ impl SessionTokens {
     pub fn sign(&self, claims: &AccessClaims) -> Result<String, TokenError> {
         let mut header = Header::new(Algorithm::EdDSA);
         header.kid = Some(self.kid.clone());
+        header.typ = Some(ACCESS_TYP.to_owned());
         jsonwebtoken::encode(&header, claims, &self.signing).map_err(|e| TokenError::Sign(e.to_string()))
     }
 
