@@ -5,8 +5,8 @@ use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{Ed25519KeyPair, KeyPair};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use peershare_core::media::{MediaClaims, MediaTokenSigner, SignError};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use peershare_core::media::MediaClaims;
 
 /// Leeway for clock differences between the signer and the node, in seconds.
 const LEEWAY_SECS: u64 = 5;
@@ -55,27 +55,12 @@ impl MediaTokenKeys {
 
     /// A signer with the private key.
     pub fn signer(&self) -> JwtSigner {
-        JwtSigner { key: EncodingKey::from_ed_der(&self.pkcs8) }
+        JwtSigner::from_pkcs8(&self.pkcs8)
     }
 }
 
-/// Signs media tokens.
-pub struct JwtSigner {
-    key: EncodingKey,
-}
-
-impl std::fmt::Debug for JwtSigner {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("JwtSigner(Ed25519)")
-    }
-}
-
-impl MediaTokenSigner for JwtSigner {
-    fn sign(&self, claims: &MediaClaims) -> Result<String, SignError> {
-        jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), claims, &self.key)
-            .map_err(|e| SignError(e.to_string()))
-    }
-}
+/// Signs media tokens (core's signer, shared with the edge).
+pub use peershare_core::media::JwtSigner;
 
 /// Checks media tokens for one node.
 #[derive(Clone)]
@@ -118,6 +103,7 @@ impl TokenVerifier {
 mod tests {
     use super::*;
     use peershare_core::Timestamp;
+    use peershare_core::media::MediaTokenSigner;
     use peershare_core::protocol::ParticipantId;
     use std::time::{SystemTime, UNIX_EPOCH};
 
