@@ -17,10 +17,8 @@ use peershare_core::room::ConnectionId;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::mpsc;
 
-/// Frames larger than this end the connection at the WebSocket layer. Frames between the
-/// protocol's 64 KiB limit and this one reach the room, which answers `message_too_large`
-/// and keeps the connection.
-pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// Frames larger than this end the connection at the WebSocket layer (core's rule for hosts).
+pub use peershare_core::protocol::MAX_FRAME_BYTES;
 
 /// Read buffer per socket. tungstenite's default (128 KiB) would cost 128 MiB per 1,000 idle
 /// connections; signaling frames are small, and larger ones still arrive, in several reads.
@@ -65,16 +63,6 @@ pub async fn call_socket(
         .on_upgrade(move |socket| serve(state, group, principal, claims.cap, socket)))
 }
 
-/// The id and name of whoever holds a pass: an account, or a guest.
-fn identity(principal: &peershare_core::auth::Principal) -> (String, String) {
-    use peershare_core::auth::Principal;
-    match principal {
-        Principal::User { id, name }
-        | Principal::Guest { id, name, .. }
-        | Principal::Member { id, name, .. } => (id.clone(), name.clone()),
-    }
-}
-
 async fn serve(
     state: AppState,
     group: GroupId,
@@ -82,7 +70,8 @@ async fn serve(
     cap: Option<u32>,
     socket: WebSocket,
 ) {
-    let (participant, display_name) = identity(&principal);
+    let (participant, display_name) = principal.id_and_name();
+    let (participant, display_name) = (participant.to_owned(), display_name.to_owned());
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
     let (mut sink, mut stream) = socket.split();

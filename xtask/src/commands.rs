@@ -22,10 +22,20 @@ pub fn deps() -> anyhow::Result<()> {
     deps::npm_packages(&mut steps, "web")?;
     deps::npm_packages(&mut steps, "e2e")?;
     deps::cargo_fuzz(&mut steps)?;
+    crate::edge::tools(&mut steps)?;
     let moto = deps::moto(&mut steps)?;
     deps::schemathesis(&mut steps)?;
     steps.summary();
     eprintln!("\nALL DEPENDENCIES INSTALLED (moto: {})", moto.display());
+    Ok(())
+}
+
+/// Builds the Cloudflare Worker into edge/build.
+pub fn edge() -> anyhow::Result<()> {
+    let mut steps = Steps::default();
+    crate::edge::tools(&mut steps)?;
+    crate::edge::build(&mut steps)?;
+    steps.summary();
     Ok(())
 }
 
@@ -68,6 +78,9 @@ pub fn test() -> anyhow::Result<()> {
             &["check", "--package", "peershare-core", "--target", "wasm32-unknown-unknown", "--locked"],
         ),
     )?;
+    // The Worker: its checks, and the build the edge conformance tests run in workerd.
+    crate::edge::tools(&mut steps)?;
+    crate::edge::check_and_build(&mut steps)?;
     let (name, mut tests) = if has_nextest() {
         (
             "Rust tests (nextest)",

@@ -31,7 +31,7 @@ fn apt_install(steps: &mut Steps, packages: &[&str]) -> anyhow::Result<()> {
     steps.run(&format!("install {}", packages.join(", ")), install)
 }
 
-/// Adds the wasm32 target used to check that the core builds for Workers.
+/// Adds the wasm32 target: the core builds for it, and the Worker is built for it.
 pub fn wasm_target(steps: &mut Steps) -> anyhow::Result<()> {
     let installed = cmd("rustup", &["target", "list", "--installed"]).output()?;
     if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {

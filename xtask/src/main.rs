@@ -4,6 +4,7 @@ mod api_contract;
 mod bench;
 mod commands;
 mod deps;
+mod edge;
 mod prune;
 mod steps;
 
@@ -52,6 +53,9 @@ enum Task {
     Gen,
     /// Check the API against its OpenAPI description with schemathesis (part of `test`).
     Contract,
+    /// Build the Cloudflare Worker into edge/build (installs worker-build, wasm-bindgen-cli,
+    /// esbuild and workerd when missing).
+    Edge,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -66,5 +70,6 @@ fn main() -> anyhow::Result<()> {
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
         Task::Gen => commands::gen_types(),
+        Task::Edge => commands::edge(),
     }
 }

@@ -87,6 +87,15 @@ pub enum Principal {
 }
 
 impl Principal {
+    /// The id and display name of whoever the token speaks for (an account or a guest).
+    pub fn id_and_name(&self) -> (&str, &str) {
+        match self {
+            Self::User { id, name } | Self::Guest { id, name, .. } | Self::Member { id, name, .. } => {
+                (id, name)
+            }
+        }
+    }
+
     /// The group whose call this principal's token opens, if it is a call pass.
     pub fn call_group(&self) -> Option<&GroupId> {
         match self {

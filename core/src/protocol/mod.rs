@@ -25,5 +25,10 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// Largest text message the room accepts, in bytes. Larger ones get `message_too_large`.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// Largest frame a host lets through to the room at all, in bytes: a larger one ends its
+/// connection at the transport (WebSocket close 1009), as a flood rather than a mistake. Frames
+/// between [`MAX_MESSAGE_BYTES`] and this reach the room, which answers `message_too_large`.
+pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+
 /// Longest display name, in characters (after trimming).
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;

@@ -124,6 +124,11 @@ impl Room {
         self.media_node.as_ref()
     }
 
+    /// Most participants this room admits.
+    pub fn capacity(&self) -> u32 {
+        self.config.capacity
+    }
+
     /// Participants in the call (not counting those still connecting or waiting for a node).
     pub fn participant_count(&self) -> usize {
         self.members().count()

@@ -2,6 +2,8 @@
 
 #![allow(dead_code)]
 
+pub mod workerd;
+
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
 use peershare::config::{Cli, Command, DevConfig};
@@ -16,9 +18,11 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 /// Generous: the machine may be busy.
 pub const DEADLINE: Duration = Duration::from_secs(20);
 
+/// A host of the API and call rooms: `peershare dev`, or the Worker in workerd in front of one.
 pub struct Server {
     pub addr: SocketAddr,
-    _shutdown: tokio::sync::oneshot::Sender<()>,
+    /// What must live as long as the host (a shutdown sender, processes, other servers).
+    _keep: Vec<Box<dyn std::any::Any + Send>>,
 }
 
 /// A fresh data directory per server (its own database and signing key).
@@ -48,7 +52,14 @@ pub async fn start(config: DevConfig) -> Server {
     tokio::spawn(peershare::serve(config, listener, async {
         let _ = rx.await;
     }));
-    Server { addr, _shutdown: tx }
+    Server { addr, _keep: vec![Box::new(tx)] }
+}
+
+impl Server {
+    /// A host at `addr` that lives as long as `keep`.
+    pub fn fronting(addr: SocketAddr, keep: Vec<Box<dyn std::any::Any + Send>>) -> Self {
+        Self { addr, _keep: keep }
+    }
 }
 
 impl Server {

@@ -1,0 +1,115 @@
+//! The Worker's configuration: its vars and secrets (wrangler.toml, `wrangler secret put`, or
+//! the workerd config the tests write), read into one typed struct.
+
+use crate::error::EdgeError;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use peershare_core::auth::{Jwks, TokenVerifier};
+use peershare_core::media::JwtSigner;
+use peershare_core::turn_credentials::IceTransportPolicy;
+use serde::Deserialize;
+use std::time::Duration;
+use worker::Env;
+
+/// A media node the rooms may open call sessions on.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MediaNode {
+    /// Its id: the audience of its media tokens.
+    pub id: String,
+    /// Its control API, as the Worker reaches it.
+    pub control_url: String,
+    /// Its control API, as browsers reach it.
+    pub public_url: String,
+}
+
+/// Everything the Worker and its rooms are configured with.
+#[derive(Debug)]
+pub struct EdgeConfig {
+    /// Where every other `/api/*` request goes (the API on Lambda, or `peershare dev`).
+    pub api_origin: String,
+    /// Checks call passes with the API's public keys (`SESSION_JWKS`, the JSON of
+    /// `GET /api/auth/keys`).
+    pub verifier: TokenVerifier,
+    /// TURN URLs and the coturn shared secret, when TURN is configured.
+    pub turn: Option<(Vec<String>, String)>,
+    /// TURN credential lifetime.
+    pub turn_ttl: Duration,
+    /// ICE transport policy handed to browsers.
+    pub ice_policy: IceTransportPolicy,
+    /// Most participants per call.
+    pub room_capacity: u32,
+    /// Media nodes for calls of three or more.
+    pub media_nodes: Vec<MediaNode>,
+}
+
+fn text(env: &Env, name: &str) -> Option<String> {
+    env.secret(name).ok().map(|s| s.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
+}
+
+fn required(env: &Env, name: &'static str) -> Result<String, EdgeError> {
+    text(env, name).filter(|v| !v.trim().is_empty()).ok_or(EdgeError::Config(name, "is not set".into()))
+}
+
+impl EdgeConfig {
+    /// Reads the configuration from the Worker's environment.
+    pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
+        let jwks: Jwks = serde_json::from_str(&required(env, "SESSION_JWKS")?)
+            .map_err(|e| EdgeError::Config("SESSION_JWKS", format!("is not a JWK set: {e}")))?;
+        let verifier =
+            TokenVerifier::new(&jwks.keys).map_err(|e| EdgeError::Config("SESSION_JWKS", e.to_string()))?;
+        let turn_urls: Vec<String> = text(env, "TURN_URLS")
+            .unwrap_or_default()
+            .split(',')
+            .map(|u| u.trim().to_owned())
+            .filter(|u| !u.is_empty())
+            .collect();
+        let turn = match (turn_urls.is_empty(), text(env, "TURN_SECRET")) {
+            (true, _) => None,
+            (false, Some(secret)) if !secret.is_empty() => Some((turn_urls, secret)),
+            (false, _) => return Err(EdgeError::Config("TURN_SECRET", "is needed with TURN_URLS".into())),
+        };
+        let number = |name: &'static str, default: u64| -> Result<u64, EdgeError> {
+            match text(env, name) {
+                None => Ok(default),
+                Some(v) => {
+                    v.trim().parse().map_err(|_| EdgeError::Config(name, format!("{v:?} is not a number")))
+                }
+            }
+        };
+        let ice_policy = match text(env, "ICE_TRANSPORT_POLICY").as_deref().map(str::trim) {
+            None | Some("" | "all") => IceTransportPolicy::All,
+            Some("relay") => IceTransportPolicy::Relay,
+            Some(other) => {
+                return Err(EdgeError::Config(
+                    "ICE_TRANSPORT_POLICY",
+                    format!("{other:?} is not all or relay"),
+                ));
+            }
+        };
+        let media_nodes = match text(env, "MEDIA_NODES") {
+            None => Vec::new(),
+            Some(json) => serde_json::from_str(&json)
+                .map_err(|e| EdgeError::Config("MEDIA_NODES", format!("is not a list of nodes: {e}")))?,
+        };
+        Ok(Self {
+            api_origin: required(env, "API_ORIGIN")?.trim_end_matches('/').to_owned(),
+            verifier,
+            turn,
+            turn_ttl: Duration::from_secs(number("TURN_TTL_SECS", 3600)?),
+            ice_policy,
+            room_capacity: u32::try_from(number("ROOM_CAPACITY", 8)?)
+                .map_err(|_| EdgeError::Config("ROOM_CAPACITY", "is too large".into()))?,
+            media_nodes,
+        })
+    }
+
+    /// The signer of media tokens (`MEDIA_SIGNING_KEY`: base64 of an Ed25519 PKCS#8 key whose
+    /// public half the media nodes trust).
+    pub fn media_signer(env: &Env) -> Result<JwtSigner, EdgeError> {
+        let encoded = required(env, "MEDIA_SIGNING_KEY")?;
+        let der = STANDARD
+            .decode(encoded.trim())
+            .map_err(|e| EdgeError::Config("MEDIA_SIGNING_KEY", format!("is not base64: {e}")))?;
+        Ok(JwtSigner::from_pkcs8(&der))
+    }
+}

@@ -1,0 +1,66 @@
+//! Errors the Worker answers, as every PeerShare host does: a status and
+//! `{"error": "<code>", "message": "..."}` (core's `ErrorBody`, the same codes as the API).
+
+use peershare_core::auth::{SocketDenied, TokenError};
+use peershare_core::group_id::GroupIdError;
+use peershare_core::http_error::ErrorBody;
+use worker::Response;
+
+/// Why a request was refused or failed.
+#[derive(Debug, thiserror::Error)]
+pub enum EdgeError {
+    /// The group id in the path is not valid.
+    #[error("invalid group id: {0}")]
+    InvalidGroupId(#[from] GroupIdError),
+    /// The call socket was refused before reaching the room.
+    #[error(transparent)]
+    Socket(#[from] SocketDenied),
+    /// The offered call pass is not valid.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// A plain request on the call's WebSocket route.
+    #[error("this route is a WebSocket: open it with an upgrade request")]
+    UpgradeRequired,
+    /// A stored group the caller may not see (as the API answers: "no such group").
+    #[error("no such group")]
+    GroupNotFound,
+    /// No such route.
+    #[error("no API route {0}")]
+    NotFound(String),
+    /// A var or secret is missing or malformed.
+    #[error("the edge is misconfigured: {0} {1}")]
+    Config(&'static str, String),
+    /// The API origin or a room could not be reached.
+    #[error("upstream failed: {0}")]
+    Upstream(String),
+}
+
+impl From<worker::Error> for EdgeError {
+    fn from(e: worker::Error) -> Self {
+        EdgeError::Upstream(e.to_string())
+    }
+}
+
+impl EdgeError {
+    fn status_and_code(&self) -> (u16, &'static str) {
+        match self {
+            EdgeError::InvalidGroupId(_) => (400, "invalid_group_id"),
+            EdgeError::Socket(denied) => (denied.status(), denied.code()),
+            EdgeError::Token(e) => e.status_and_code(),
+            EdgeError::UpgradeRequired => (426, "upgrade_required"),
+            EdgeError::GroupNotFound => (404, "group_not_found"),
+            EdgeError::NotFound(_) => (404, "not_found"),
+            EdgeError::Config(..) => (500, "edge_misconfigured"),
+            EdgeError::Upstream(_) => (502, "upstream_failed"),
+        }
+    }
+
+    /// The JSON response for this error.
+    pub fn into_response(self) -> worker::Result<Response> {
+        let (status, code) = self.status_and_code();
+        if status >= 500 {
+            worker::console_error!("{code}: {self}");
+        }
+        Ok(Response::from_json(&ErrorBody::new(code, self.to_string()))?.with_status(status))
+    }
+}

@@ -1,0 +1,23 @@
+//! PeerShare's Cloudflare Worker: the browser's one origin. It checks call passes at the edge
+//! (public keys only, core's rules), hands out TURN credentials, hosts each active call's room
+//! in a [`room::CallRoom`] Durable Object (core's room state machine, WebSocket Hibernation),
+//! proxies every other `/api/*` request to the API origin, and serves the web client.
+
+mod clock;
+mod config;
+mod error;
+mod gate;
+// The Durable Object macro generates undocumented glue.
+#[allow(missing_docs)]
+mod room;
+mod routes;
+
+pub use room::CallRoom;
+
+use worker::{Context, Env, Request, Response, Result, event};
+
+/// Every request to the Worker.
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    routes::handle(req, &env).await
+}

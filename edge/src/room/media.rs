@@ -1,0 +1,74 @@
+//! Call sessions on media nodes over their control API (`POST/DELETE /v1/calls/{call}`,
+//! `DELETE …/participants/{id}`), with room tokens the edge signs.
+
+use crate::clock::now;
+use crate::config::MediaNode;
+use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
+use peershare_core::protocol::ParticipantId;
+use worker::{Fetch, Headers, Method, Request, RequestInit};
+
+/// Opens a call session on the first node that accepts one.
+pub async fn allocate(nodes: &[MediaNode], signer: &dyn MediaTokenSigner) -> Result<MediaNodeLease, String> {
+    if nodes.is_empty() {
+        return Err("no media node is configured for calls of three or more".into());
+    }
+    let call_id = format!("call-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
+    let mut refusals = Vec::new();
+    for node in nodes {
+        match send(node, signer, Method::Post, &format!("/v1/calls/{call_id}"), &call_id).await {
+            Ok(()) => {
+                return Ok(MediaNodeLease {
+                    node_id: node.id.clone(),
+                    url: node.public_url.clone(),
+                    call_id,
+                });
+            }
+            Err(why) => refusals.push(format!("{}: {why}", node.id)),
+        }
+    }
+    Err(format!("no media node could take the call ({})", refusals.join("; ")))
+}
+
+/// Removes a participant from the call session (they may never have reached the node).
+pub async fn remove_participant(
+    nodes: &[MediaNode],
+    signer: &dyn MediaTokenSigner,
+    lease: &MediaNodeLease,
+    who: ParticipantId,
+) {
+    if let Some(node) = nodes.iter().find(|n| n.id == lease.node_id) {
+        let path = format!("/v1/calls/{}/participants/{}", lease.call_id, who.0);
+        let _ = send(node, signer, Method::Delete, &path, &lease.call_id).await;
+    }
+}
+
+/// Ends the call session.
+pub async fn release(nodes: &[MediaNode], signer: &dyn MediaTokenSigner, lease: &MediaNodeLease) {
+    if let Some(node) = nodes.iter().find(|n| n.id == lease.node_id) {
+        let path = format!("/v1/calls/{}", lease.call_id);
+        if let Err(why) = send(node, signer, Method::Delete, &path, &lease.call_id).await {
+            worker::console_warn!("could not end call session {} on {}: {why}", lease.call_id, node.id);
+        }
+    }
+}
+
+async fn send(
+    node: &MediaNode,
+    signer: &dyn MediaTokenSigner,
+    method: Method,
+    path: &str,
+    call: &str,
+) -> Result<(), String> {
+    let token = signer.sign(&MediaClaims::room(&node.id, call, now())).map_err(|e| e.to_string())?;
+    let headers = Headers::new();
+    headers.set("authorization", &format!("Bearer {token}")).map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    init.with_method(method).with_headers(headers);
+    let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
+    let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
+    let mut response = Fetch::Request(request).send().await.map_err(|e| e.to_string())?;
+    match response.status_code() {
+        200..=299 => Ok(()),
+        status => Err(format!("{status} {}", response.text().await.unwrap_or_default())),
+    }
+}

@@ -1,0 +1,148 @@
+//! The Worker's routes: TURN credentials, the call socket (to the call's Durable Object),
+//! every other `/api/*` request to the API origin, and the web client.
+
+use crate::clock::now;
+use crate::config::EdgeConfig;
+use crate::error::EdgeError;
+use crate::gate::{self, TICKET_HEADER};
+use peershare_core::GroupId;
+use peershare_core::turn_credentials::IceConfig;
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
+
+/// The Durable Object namespace of the call rooms.
+pub const ROOMS_BINDING: &str = "CALL_ROOM";
+
+/// Ids of stored groups start with this (the API's `GROUP_ID_PREFIX`); others are link calls.
+const STORED_GROUP_PREFIX: &str = "g_";
+
+/// The web client's files (Workers Static Assets, or a disk service under workerd).
+const ASSETS_BINDING: &str = "ASSETS";
+
+/// Answers one request; every error becomes its JSON response.
+pub async fn handle(req: Request, env: &Env) -> Result<Response> {
+    match route(req, env).await {
+        Ok(response) => Ok(response),
+        Err(error) => error.into_response(),
+    }
+}
+
+async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
+    let path = req.path();
+    if path == "/healthz" {
+        return Ok(Response::from_json(&serde_json::json!({ "status": "ok", "host": "edge" }))?);
+    }
+    if path == "/api/turn-credentials" && req.method() == Method::Get {
+        return turn_credentials(env);
+    }
+    if let Some(rest) = path.strip_prefix("/api/groups/") {
+        if let Some(id) = rest.strip_suffix("/call").filter(|id| !id.contains('/')) {
+            return call_socket(req, env, id).await;
+        }
+        if let Some(id) = rest.strip_suffix("/call/status").filter(|id| !id.contains('/')) {
+            return call_status(req, env, id).await;
+        }
+    }
+    if path.starts_with("/api/") {
+        return proxy(req, env).await;
+    }
+    assets(req, env).await
+}
+
+/// `GET /api/turn-credentials`: the same core function as `peershare dev`.
+fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
+    let config = EdgeConfig::from_env(env)?;
+    let user = format!("guest-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
+    let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
+    let ice = IceConfig::build(turn, config.ice_policy, &user, now().0 / 1000, config.turn_ttl)
+        .map_err(|e| EdgeError::Config("TURN_SECRET", e.to_string()))?;
+    let headers = Headers::new();
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::from_json(&ice)?.with_headers(headers))
+}
+
+/// `GET /api/groups/{id}/call`: the pass is checked here; the room sees only admitted sockets.
+async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
+    let call = GroupId::parse(id)?;
+    let config = EdgeConfig::from_env(env)?;
+    let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
+    let ticket = gate::admit(&config.verifier, &offered, &call)?;
+    let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+    if !upgrade.eq_ignore_ascii_case("websocket") {
+        return Err(EdgeError::UpgradeRequired);
+    }
+    let headers = Headers::new();
+    headers.set("upgrade", "websocket")?;
+    headers.set(
+        TICKET_HEADER,
+        &serde_json::to_string(&ticket).map_err(|e| EdgeError::Upstream(e.to_string()))?,
+    )?;
+    let mut init = RequestInit::new();
+    init.with_headers(headers);
+    let inner = Request::new_with_init(&format!("https://call-room/{}/connect", call.as_str()), &init)?;
+    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
+    Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// `GET /api/groups/{id}/call/status`, from the call's room. A link call's status is anyone's
+/// (anyone with the link may join); a stored group's (`g_…`) needs a call pass for that call as
+/// the bearer token, since only the API knows the group's members and settings.
+async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
+    let call = GroupId::parse(id)?;
+    if call.as_str().starts_with(STORED_GROUP_PREFIX) {
+        let config = EdgeConfig::from_env(env)?;
+        let bearer = req.headers().get("authorization")?.unwrap_or_default();
+        let pass = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
+        let admitted = !pass.is_empty() && gate::admit_bearer(&config.verifier, pass, &call).is_ok();
+        if !admitted {
+            return Err(EdgeError::GroupNotFound);
+        }
+    }
+    let inner = Request::new(&format!("https://call-room/{}/status", call.as_str()), Method::Get)?;
+    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
+    Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// Every other `/api/*` request, to the API origin: method, headers, body and query as sent,
+/// and its answer as it comes (redirects included, for OAuth).
+async fn proxy(mut req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
+    let config = EdgeConfig::from_env(env)?;
+    let url = req.url()?;
+    let target = match url.query() {
+        Some(query) => format!("{}{}?{query}", config.api_origin, url.path()),
+        None => format!("{}{}", config.api_origin, url.path()),
+    };
+    let method = req.method();
+    let headers = Headers::new();
+    for (name, value) in req.headers().entries() {
+        if !matches!(name.as_str(), "host" | "connection" | "content-length") {
+            headers.append(&name, &value)?;
+        }
+    }
+    headers.set("x-forwarded-host", url.host_str().unwrap_or_default())?;
+    let mut init = RequestInit::new();
+    init.with_method(method.clone()).with_headers(headers).with_redirect(RequestRedirect::Manual);
+    if !matches!(method, Method::Get | Method::Head) {
+        let body = req.bytes().await?;
+        if !body.is_empty() {
+            init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
+        }
+    }
+    Fetch::Request(Request::new_with_init(&target, &init)?)
+        .send()
+        .await
+        .map_err(|e| EdgeError::Upstream(format!("the API at {} did not answer: {e}", config.api_origin)))
+}
+
+/// The web client: files as they are, and `index.html` for the app's own paths.
+async fn assets(req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
+    let url = req.url()?;
+    let last = url.path().rsplit('/').next().unwrap_or_default();
+    let assets = env.assets(ASSETS_BINDING)?;
+    if last.contains('.') {
+        return Ok(assets.fetch_request(req).await?);
+    }
+    let mut index = url.clone();
+    index.set_path("/index.html");
+    index.set_query(None);
+    Ok(assets.fetch(index.to_string(), None).await?)
+}

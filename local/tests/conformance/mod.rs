@@ -1,0 +1,178 @@
+//! The signaling conformance suite: written once against a host's address, run against every
+//! host (`peershare dev`, and the Worker with its Durable Objects in workerd). A difference in
+//! behaviour is a bug in a host, never a second copy of room logic.
+
+use crate::support::{Received, Server};
+use futures_util::SinkExt;
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+pub async fn two_clients_exchange_offers_answers_and_candidates(server: &Server) {
+    let (mut ada, ada_id) = server.join("team-sync", "Ada").await;
+    let (mut bob, bob_id) = server.join("team-sync", "Bob").await;
+    let joined = ada.recv_type("participant_joined").await;
+    assert_eq!(joined["participant"]["display_name"], "Bob");
+    assert_eq!(joined["participant"]["polite"], true);
+
+    bob.send_json(
+        json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"v=0\r\no=bob"}}),
+    )
+    .await;
+    let offer = ada.recv_type("description").await;
+    assert_eq!(offer["from"], bob_id);
+    assert_eq!(offer["description"], json!({"type":"offer","sdp":"v=0\r\no=bob"}));
+
+    ada.send_json(
+        json!({"type":"description","to":bob_id,"description":{"type":"answer","sdp":"v=0\r\no=ada"}}),
+    )
+    .await;
+    assert_eq!(bob.recv_type("description").await["description"]["type"], "answer");
+
+    let candidate = json!({"candidate":"candidate:1 1 udp 2122260223 192.0.2.2 50000 typ host","sdpMid":"0","sdpMLineIndex":0,"usernameFragment":"u1"});
+    bob.send_json(json!({"type":"ice_candidate","to":ada_id,"candidate":candidate})).await;
+    let got = ada.recv_type("ice_candidate").await;
+    assert_eq!(got["candidate"], candidate);
+    ada.send_json(json!({"type":"ice_candidate","to":bob_id,"candidate":null})).await;
+    assert_eq!(bob.recv_type("ice_candidate").await["candidate"], serde_json::Value::Null);
+}
+
+pub async fn rooms_of_different_groups_do_not_hear_each_other(server: &Server) {
+    let (mut ada, _) = server.join("group-a", "Ada").await;
+    let (mut bob, bob_id) = server.join("group-b", "Bob").await;
+    assert_eq!(bob_id, 1, "each group's room numbers its own participants");
+    ada.send_json(json!({"type":"description","to":bob_id,"description":{"type":"offer","sdp":"x"}})).await;
+    // Ada is participant 1 of group-a, so "to: 1" addresses herself, not Bob.
+    assert_eq!(ada.recv_type("error").await["code"], "cannot_signal_self");
+    bob.ping(7).await;
+}
+
+pub async fn bad_frames_get_typed_errors_and_the_connection_and_room_survive(server: &Server) {
+    let (mut ada, ada_id) = server.join("robust", "Ada").await;
+    let (mut bob, bob_id) = server.join("robust", "Bob").await;
+    ada.recv_type("participant_joined").await;
+
+    let oversize = format!(r#"{{"type":"ping","nonce":1,"pad":"{}"}}"#, "x".repeat(100 * 1024));
+    for (frame, code) in [
+        ("this is not json".to_owned(), "malformed_message"),
+        (r#"{"type":"teleport","to":1}"#.to_owned(), "unknown_message_type"),
+        (r#"{"type":"description","to":"nobody"}"#.to_owned(), "malformed_message"),
+        (oversize, "message_too_large"),
+    ] {
+        bob.send_text(frame).await;
+        let err = bob.recv_type("error").await;
+        assert_eq!(err["code"], code);
+        assert_eq!(err["category"], "invalid_request");
+        assert_eq!(err["fatal"], false);
+    }
+    bob.ws.send(Message::binary(vec![1u8, 2, 3])).await.expect("send binary");
+    assert_eq!(bob.recv_type("error").await["code"], "binary_not_supported");
+
+    // Both connections and the relay still work.
+    bob.send_json(
+        json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"still here"}}),
+    )
+    .await;
+    assert_eq!(ada.recv_type("description").await["from"], bob_id);
+    let status: serde_json::Value = reqwest::get(server.url("/api/groups/robust/call/status"))
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["participants"], 2);
+}
+
+pub async fn frames_beyond_the_transport_limit_close_only_that_connection(server: &Server) {
+    let (mut ada, _) = server.join("huge", "Ada").await;
+    let (mut bob, bob_id) = server.join("huge", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    let _ = bob.ws.send(Message::text("x".repeat(2 * 1024 * 1024))).await;
+    assert!(matches!(bob.next().await, Received::Closed(_)));
+    let left = ada.recv_type("participant_left").await;
+    assert_eq!(left["id"], bob_id);
+    ada.ping(1).await;
+}
+
+pub async fn messages_before_join_are_refused_with_not_joined(server: &Server) {
+    let mut early = server.connect("order").await;
+    early.send_json(json!({"type":"media_state","media":{"audio":false,"video":false}})).await;
+    assert_eq!(early.recv_type("error").await["code"], "not_joined");
+    early
+        .send_json(
+            json!({"type":"join","version":1,"display_name":"Ada","media":{"audio":true,"video":true}}),
+        )
+        .await;
+    early.recv_type("welcome").await;
+}
+
+pub async fn a_client_that_vanishes_is_removed_and_the_other_is_told(server: &Server) {
+    let (mut ada, _) = server.join("vanish", "Ada").await;
+    let (bob, bob_id) = server.join("vanish", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    // Drop the TCP connection without a WebSocket close handshake.
+    drop(bob);
+    let left = ada.recv_type("participant_left").await;
+    assert_eq!(left["id"], bob_id);
+    assert_eq!(left["reason"], "connection_lost");
+}
+
+pub async fn leave_and_rejoin_with_the_same_name(server: &Server) {
+    let (mut ada, _) = server.join("rejoin", "Ada").await;
+    let (mut bob, bob_id) = server.join("rejoin", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    bob.send_json(json!({"type":"leave"})).await;
+    assert!(matches!(bob.next().await, Received::Closed(Some(1000))));
+    assert_eq!(ada.recv_type("participant_left").await["reason"], "left");
+    let (_bob2, bob2_id) = server.join("rejoin", "Bob").await;
+    assert_ne!(bob2_id, bob_id);
+    assert_eq!(ada.recv_type("participant_joined").await["participant"]["display_name"], "Bob");
+}
+
+/// Needs a host whose rooms hold two participants.
+pub async fn a_full_room_refuses_with_room_full(server: &Server) {
+    let (_ada, _) = server.join("full", "Ada").await;
+    let (_bob, _) = server.join("full", "Bob").await;
+    let mut cy = server.connect("full").await;
+    cy.send_json(json!({"type":"join","version":1,"display_name":"Cy","media":{"audio":true,"video":true}}))
+        .await;
+    let err = cy.recv_type("error").await;
+    assert_eq!(err["code"], "room_full");
+    assert_eq!(err["category"], "capacity");
+    assert!(matches!(cy.next().await, Received::Closed(Some(4010))));
+}
+
+/// Options a case needs from its host.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostOptions {
+    /// Most participants per room (the host's default when absent).
+    pub room_capacity: Option<u32>,
+}
+
+/// One `#[tokio::test]` per case, each on a fresh host from `$start(HostOptions) -> Server`.
+macro_rules! conformance_suite {
+    ($start:path) => {
+        conformance_suite!(@cases $start;
+            two_clients_exchange_offers_answers_and_candidates,
+            rooms_of_different_groups_do_not_hear_each_other,
+            bad_frames_get_typed_errors_and_the_connection_and_room_survive,
+            frames_beyond_the_transport_limit_close_only_that_connection,
+            messages_before_join_are_refused_with_not_joined,
+            a_client_that_vanishes_is_removed_and_the_other_is_told,
+            leave_and_rejoin_with_the_same_name,
+        );
+        #[tokio::test]
+        async fn a_full_room_refuses_with_room_full() {
+            let host = $start($crate::conformance::HostOptions { room_capacity: Some(2) }).await;
+            $crate::conformance::a_full_room_refuses_with_room_full(&host).await;
+        }
+    };
+    (@cases $start:path; $($case:ident),* $(,)?) => {
+        $(
+            #[tokio::test]
+            async fn $case() {
+                let host = $start($crate::conformance::HostOptions::default()).await;
+                $crate::conformance::$case(&host).await;
+            }
+        )*
+    };
+}

@@ -1,0 +1,129 @@
+//! The Worker running in workerd, the open-source Workers runtime, with a config written for
+//! the test: the built Worker (`edge/build`, from `cargo xtask edge`), its Durable Objects
+//! persisted to a folder, and the given vars.
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+/// A running workerd; killed when dropped.
+pub struct Workerd {
+    /// Where the Worker listens.
+    pub addr: SocketAddr,
+    /// The folder with the config and the Durable Objects' storage.
+    pub dir: PathBuf,
+    _process: Child,
+}
+
+fn edge_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../edge")
+}
+
+/// The capnp text of a string.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).expect("a string")
+}
+
+impl Workerd {
+    /// Starts workerd with `bindings` as the Worker's text vars, in a fresh folder.
+    pub async fn start(bindings: &[(&str, String)]) -> Self {
+        static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("peershare-workerd-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("rooms")).expect("a state folder");
+        Self::start_in(dir, bindings).await
+    }
+
+    /// Starts workerd on the folder (and storage) of an earlier run, as after a restart.
+    pub async fn start_in(dir: PathBuf, bindings: &[(&str, String)]) -> Self {
+        let edge = edge_dir();
+        let build = edge.join("build");
+        let workerd = edge.join("node_modules/.bin/workerd");
+        assert!(
+            build.join("index.js").is_file() && build.join("index_bg.wasm").is_file(),
+            "the Worker is not built: run `cargo xtask edge` (worker-build into edge/build)"
+        );
+        assert!(workerd.is_file(), "workerd is not installed: run `cargo xtask deps` (npm ci in edge/)");
+        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let vars: String = bindings
+            .iter()
+            .map(|(name, value)| format!("    (name = {}, text = {}),\n", quoted(name), quoted(value)))
+            .collect();
+        // The web client, when built (the signaling tests do not need it).
+        let mut web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
+        if !web.is_dir() {
+            web = dir.join("no-web-client");
+            std::fs::create_dir_all(&web).expect("an empty assets folder");
+        }
+        let config = format!(
+            r#"using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .edge),
+    (name = "assets", disk = (path = {web})),
+    (name = "rooms-disk", disk = (path = {rooms}, writable = true)),
+    (name = "internet", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = {listen}, http = (), service = "main") ],
+);
+const edge :Workerd.Worker = (
+  modules = [
+    (name = "index.js", esModule = embed {index_js}),
+    (name = "index_bg.wasm", wasm = embed {index_wasm}),
+  ],
+  compatibilityDate = "2025-09-01",
+  bindings = [
+    (name = "CALL_ROOM", durableObjectNamespace = "CallRoom"),
+    (name = "ASSETS", service = "assets"),
+{vars}  ],
+  durableObjectNamespaces = [ (className = "CallRoom", uniqueKey = "peershare-CallRoom", enableSql = true) ],
+  durableObjectStorage = (localDisk = "rooms-disk"),
+  globalOutbound = "internet",
+);
+"#,
+            web = quoted(&web.display().to_string()),
+            rooms = quoted(&dir.join("rooms").display().to_string()),
+            listen = quoted(&addr.to_string()),
+            index_js = quoted(&relative(&dir, &build.join("index.js"))),
+            index_wasm = quoted(&relative(&dir, &build.join("index_bg.wasm"))),
+        );
+        let config_path = dir.join("workerd.capnp");
+        std::fs::write(&config_path, config).expect("writes the config");
+        let log = std::fs::File::create(dir.join("workerd.log")).expect("a log file");
+        let process = Command::new(&workerd)
+            .args(["serve", "--experimental"])
+            .arg(&config_path)
+            .current_dir(&dir)
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("workerd starts");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let health = format!("http://{addr}/healthz");
+        loop {
+            if reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
+                break;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "workerd did not answer within 60 s; its log: {}",
+                dir.join("workerd.log").display()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Self { addr, dir, _process: process }
+    }
+}
+
+/// `target` relative to `from` (capnp embeds resolve against the config's folder).
+fn relative(from: &Path, target: &Path) -> String {
+    let target = target.canonicalize().expect("the Worker's files exist");
+    let depth = from.components().count().saturating_sub(1);
+    format!("{}{}", "../".repeat(depth), target.display().to_string().trim_start_matches('/'))
+}
