@@ -42,7 +42,8 @@ pub struct EdgeConfig {
     pub media_nodes: Vec<MediaNode>,
 }
 
-fn text(env: &Env, name: &str) -> Option<String> {
+/// A var or secret as text (workerd's text bindings read as either).
+pub fn text(env: &Env, name: &str) -> Option<String> {
     env.secret(name).ok().map(|s| s.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
 }
 

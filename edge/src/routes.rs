@@ -45,6 +45,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
     if path.starts_with("/api/") {
         return proxy(req, env).await;
     }
+    if let Some(id) = path.strip_prefix("/__test/rooms/").and_then(|r| r.strip_suffix("/forget")) {
+        return forget_room(env, id).await;
+    }
     assets(req, env).await
 }
 
@@ -100,6 +103,24 @@ async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<R
     let inner = Request::new(&format!("https://call-room/{}/status", call.as_str()), Method::Get)?;
     let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
     Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// `POST /__test/rooms/{id}/forget`, only where the var `TEST_HOOKS` is `1` (the tests'
+/// workerd config, never wrangler.toml): the room drops everything it holds in memory, as an
+/// object does when it hibernates, and must carry on from storage and its open sockets alone.
+async fn forget_room(env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
+    if !test_hooks(env) {
+        return Err(EdgeError::NotFound(format!("/__test/rooms/{id}/forget")));
+    }
+    let call = GroupId::parse(id)?;
+    let inner = Request::new(&format!("https://call-room/{}/forget", call.as_str()), Method::Post)?;
+    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
+    Ok(stub.fetch_with_request(inner).await?)
+}
+
+/// Whether the test-only routes are on.
+pub fn test_hooks(env: &Env) -> bool {
+    crate::config::text(env, "TEST_HOOKS").as_deref() == Some("1")
 }
 
 /// Every other `/api/*` request, to the API origin: method, headers, body and query as sent,

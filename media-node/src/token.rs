@@ -53,6 +53,12 @@ impl MediaTokenKeys {
         URL_SAFE_NO_PAD.encode(&self.public)
     }
 
+    /// The private key as base64 of its PKCS#8 document, for a signer elsewhere (the edge's
+    /// `MEDIA_SIGNING_KEY`).
+    pub fn private_key_base64(&self) -> String {
+        base64::engine::general_purpose::STANDARD.encode(&self.pkcs8)
+    }
+
     /// A signer with the private key.
     pub fn signer(&self) -> JwtSigner {
         JwtSigner::from_pkcs8(&self.pkcs8)

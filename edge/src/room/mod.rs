@@ -55,6 +55,9 @@ impl DurableObject for CallRoom {
             self.admit_socket(&req).await
         } else if path.ends_with("/status") {
             self.status().await
+        } else if path.ends_with("/forget") && crate::routes::test_hooks(&self.env) {
+            *self.room.borrow_mut() = None;
+            Ok(Response::empty()?.with_status(204))
         } else {
             Err(EdgeError::NotFound(path))
         };

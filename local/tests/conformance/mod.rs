@@ -2,9 +2,9 @@
 //! host (`peershare dev`, and the Worker with its Durable Objects in workerd). A difference in
 //! behaviour is a bug in a host, never a second copy of room logic.
 
-use crate::support::{Received, Server};
+use crate::support::{DEADLINE, Received, Server};
 use futures_util::SinkExt;
-use serde_json::json;
+use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
 pub async fn two_clients_exchange_offers_answers_and_candidates(server: &Server) {
@@ -141,6 +141,69 @@ pub async fn a_full_room_refuses_with_room_full(server: &Server) {
     assert!(matches!(cy.next().await, Received::Closed(Some(4010))));
 }
 
+/// Needs a host with a media node.
+pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server) {
+    let http = reqwest::Client::new();
+    let (mut ada, _) = server.join("trio", "Ada").await;
+    let (mut bob, _) = server.join("trio", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    let mut cy = server.connect("trio").await;
+    cy.send_json(json!({"type":"join","version":1,"display_name":"Cy","media":{"audio":true,"video":true}}))
+        .await;
+    cy.recv_type("waiting_for_media_node").await;
+    let welcome = cy.recv_type("welcome").await;
+    assert_eq!(welcome["mode"], "media_node");
+    assert_eq!(welcome["participants"].as_array().map(Vec::len), Some(2));
+    let access = welcome["media_node"].clone();
+    // The node's control API, as browsers reach it: a path on this host, or a URL of its own.
+    let node = match access["url"].as_str().expect("the node's URL") {
+        path if path.starts_with('/') => server.url(path),
+        url => url.to_owned(),
+    };
+    let call = access["call_id"].as_str().expect("call id").to_owned();
+
+    for client in [&mut ada, &mut bob] {
+        let moved = client.recv_type("move_to_media_node").await;
+        assert_eq!(moved["media_node"]["call_id"], call.as_str());
+        assert_ne!(moved["media_node"]["token"], access["token"], "tokens are per participant");
+    }
+    ada.recv_type("participant_joined").await;
+
+    // The token opens the node's door: with it, a bad offer is the only problem.
+    let join_url = format!("{node}/v1/calls/{call}/participants");
+    let token = access["token"].as_str().expect("token");
+    let with_token = http
+        .post(&join_url)
+        .bearer_auth(token)
+        .json(&json!({"type":"offer","sdp":"v=0 not really"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(with_token.status(), 400);
+    let body: Value = with_token.json().await.expect("json");
+    assert_eq!(body["error"], "invalid_offer");
+    let without =
+        http.post(&join_url).json(&json!({"type":"offer","sdp":"v=0"})).send().await.expect("request");
+    assert_eq!(without.status(), 401);
+    assert_eq!(without.json::<Value>().await.expect("json")["error"], "missing_token");
+
+    // When everyone has left, the call session on the node ends.
+    assert_eq!(node_calls(&http, &node).await, 1);
+    drop((ada, bob, cy));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while node_calls(&http, &node).await != 0 {
+        assert!(tokio::time::Instant::now() < deadline, "the call session outlived the call");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Call sessions open on the node whose control API is at `node`.
+async fn node_calls(http: &reqwest::Client, node: &str) -> u64 {
+    let health: Value =
+        http.get(format!("{node}/health")).send().await.expect("health").json().await.expect("json");
+    health["calls"].as_u64().expect("calls")
+}
+
 /// Options a case needs from its host.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HostOptions {
@@ -159,6 +222,7 @@ macro_rules! conformance_suite {
             messages_before_join_are_refused_with_not_joined,
             a_client_that_vanishes_is_removed_and_the_other_is_told,
             leave_and_rejoin_with_the_same_name,
+            a_third_participant_moves_the_call_to_a_media_node,
         );
         #[tokio::test]
         async fn a_full_room_refuses_with_room_full() {

@@ -2,6 +2,7 @@
 
 #![allow(dead_code)]
 
+pub mod media_node;
 pub mod workerd;
 
 use clap::Parser;
