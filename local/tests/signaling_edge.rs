@@ -12,6 +12,16 @@ use support::workerd::Workerd;
 use support::{Server, config, start};
 
 async fn edge(options: HostOptions) -> Server {
+    let (api, node, bindings) = edge_parts(options).await;
+    let workerd = Workerd::start(&bindings).await;
+    let addr = workerd.addr;
+    let mut host = Server::fronting(addr, &api, Vec::new());
+    host.keep(vec![Box::new(workerd), Box::new(api), Box::new(node)]);
+    host
+}
+
+/// What a Worker under test stands on: the API origin, a media node, and its vars.
+async fn edge_parts(options: HostOptions) -> (Server, MediaNode, Vec<(&'static str, String)>) {
     let api = start(config(&[])).await;
     let jwks = reqwest::get(api.url("/api/auth/keys")).await.expect("keys").text().await.expect("text");
     let mut bindings = vec![
@@ -28,8 +38,7 @@ async fn edge(options: HostOptions) -> Server {
     let nodes = serde_json::json!([{ "id": node.id, "control_url": node.url, "public_url": node.url }]);
     bindings.push(("MEDIA_NODES", nodes.to_string()));
     bindings.push(("MEDIA_SIGNING_KEY", node.signing_key.clone()));
-    let workerd = Workerd::start(&bindings).await;
-    Server::fronting(workerd.addr, vec![Box::new(workerd), Box::new(api), Box::new(node)])
+    (api, node, bindings)
 }
 
 conformance_suite!(edge);
@@ -72,4 +81,60 @@ async fn a_room_rebuilt_from_storage_carries_on_as_before() {
     let (_cy, cy_id) = host.join("hibernate", "Cy").await;
     assert!(cy_id > bob_id, "ids are never reused: {cy_id} after {bob_id}");
     assert_eq!(bob.recv_type("participant_joined").await["participant"]["display_name"], "Cy");
+}
+
+/// Eviction: workerd is killed in the middle of a call on a media node and started again on
+/// the same storage. The clients reconnect with their resume keys and find the room as it was:
+/// the same people under the same ids, still on the same node and call session, nobody twice.
+#[tokio::test]
+async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
+    let (api, node, bindings) = edge_parts(HostOptions::default()).await;
+    let workerd = Workerd::start(&bindings).await;
+    let dir = workerd.dir.clone();
+    let host = Server::fronting(workerd.addr, &api, Vec::new());
+    let keys = ["ada-session-key-000000001", "bob-session-key-000000002", "cy-session-key-0000000003"];
+    let (mut ada, ada_id) = host.join_resuming("evict", "Ada", keys[0]).await;
+    let (mut bob, bob_id) = host.join_resuming("evict", "Bob", keys[1]).await;
+    ada.recv_type("participant_joined").await;
+    let mut cy = host.connect("evict").await;
+    cy.send_json(serde_json::json!({"type":"join","version":1,"display_name":"Cy",
+        "media":{"audio":true,"video":true},"resume":keys[2]}))
+        .await;
+    cy.recv_type("waiting_for_media_node").await;
+    let welcome = cy.recv_type("welcome").await;
+    let (cy_id, call) = (welcome["you"].clone(), welcome["media_node"]["call_id"].clone());
+    assert_eq!(welcome["mode"], "media_node");
+
+    // The runtime goes away with every socket; the room's storage stays on disk.
+    drop(workerd);
+    for client in [&mut ada, &mut bob, &mut cy] {
+        // Whatever was already on its way arrives, then the close.
+        while !matches!(client.next().await, support::Received::Closed(_)) {}
+    }
+    let restarted = Workerd::start_in(dir, &bindings).await;
+    let host = Server::fronting(restarted.addr, &api, Vec::new());
+
+    let mut seats = Vec::new();
+    for (name, key) in [("Ada", keys[0]), ("Bob", keys[1]), ("Cy", keys[2])] {
+        let pass = host.guest_pass("evict", name).await;
+        let mut client = host.connect_with("evict", Some(&pass)).await.expect("reconnects");
+        client
+            .send_json(serde_json::json!({"type":"join","version":1,"display_name":name,
+                "media":{"audio":true,"video":true},"resume":key}))
+            .await;
+        let welcome = client.recv_type("welcome").await;
+        assert_eq!(welcome["mode"], "media_node", "{name}: {welcome}");
+        assert_eq!(welcome["media_node"]["call_id"], call, "{name}: the same call session");
+        seats.push((welcome["you"].clone(), client));
+    }
+    let ids: Vec<_> = seats.iter().map(|(id, _)| id.clone()).collect();
+    assert_eq!(ids, vec![serde_json::json!(ada_id), serde_json::json!(bob_id), cy_id]);
+    let status: serde_json::Value = reqwest::get(host.url("/api/groups/evict/call/status"))
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["participants"], 3, "nobody is in the call twice");
+    drop((seats, restarted, api, node));
 }

@@ -16,6 +16,13 @@ pub enum ClientMessage {
         display_name: String,
         /// Initial microphone and camera state.
         media: MediaState,
+        /// A secret the client picks once per call session (16 to 128 letters, digits, `-` or
+        /// `_`) and sends on every reconnect: a connection that joins with the key of a
+        /// participant still in the room takes over their seat (same id) instead of adding a
+        /// second one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[ts(optional)]
+        resume: Option<String>,
     },
     /// An SDP offer or answer for one other participant (peer-to-peer mode).
     Description {
@@ -108,7 +115,8 @@ mod tests {
             Ok(ClientMessage::Join {
                 version: 1,
                 display_name: "Ada".into(),
-                media: MediaState { audio: true, video: false }
+                media: MediaState { audio: true, video: false },
+                resume: None,
             })
         );
     }

@@ -27,6 +27,8 @@ pub enum LeaveReason {
     ConnectionLost,
     /// They stopped sending heartbeats.
     TimedOut,
+    /// They reconnected: a new connection took over their seat (they rejoin at once, same id).
+    Reconnected,
 }
 
 /// Another participant, as seen by the recipient.

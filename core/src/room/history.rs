@@ -86,6 +86,7 @@ mod tests {
             display_name: format!("P{id}"),
             media: MediaState { audio: true, video: true },
             joined_at: Timestamp::from_millis(joined_ms),
+            resume: None,
         }
     }
 

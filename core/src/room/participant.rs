@@ -28,6 +28,8 @@ pub(super) struct Member {
     pub media: MediaState,
     pub joined_at: Timestamp,
     pub last_seen: Timestamp,
+    /// The client's resume key: a reconnect presenting it takes over this seat.
+    pub resume: Option<String>,
 }
 
 /// Where a connection stands, without its data: cheap to copy while the room changes.

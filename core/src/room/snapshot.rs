@@ -31,4 +31,7 @@ pub struct ParticipantSnapshot {
     pub media: MediaState,
     /// When they joined.
     pub joined_at: Timestamp,
+    /// Their resume key, so they can take their seat back after the host restarted.
+    #[serde(default)]
+    pub resume: Option<String>,
 }

@@ -17,6 +17,13 @@ const PEER_TO_PEER_LIMIT: usize = 2;
 /// Close frame for a participant who left on purpose.
 const NORMAL_CLOSE: CloseFrame = CloseFrame { code: 1000, reason: "left" };
 
+/// Close frame for a connection whose participant reconnected on another one.
+const REPLACED_CLOSE: CloseFrame = CloseFrame { code: 1000, reason: "replaced" };
+
+/// Shortest and longest resume key a client may send.
+const MIN_RESUME_CHARS: usize = 16;
+const MAX_RESUME_CHARS: usize = 128;
+
 /// One call's signaling room. See the [module docs](super).
 ///
 /// Timestamps given to a room must count milliseconds since the Unix epoch: they date the
@@ -68,6 +75,7 @@ impl Room {
                     media: p.media,
                     joined_at: p.joined_at,
                     last_seen: now,
+                    resume: p.resume,
                 }),
             );
         }
@@ -165,6 +173,7 @@ impl Room {
                 display_name: m.display_name.clone(),
                 media: m.media,
                 joined_at: m.joined_at,
+                resume: m.resume.clone(),
             })
             .collect();
         participants.sort_by_key(|p| p.id);
@@ -211,8 +220,8 @@ impl Room {
             (_, ClientMessage::Ping { nonce }) => {
                 self.push(Output::Send(conn, ServerMessage::Pong { nonce }))
             }
-            (Some(Phase::Connecting), ClientMessage::Join { version, display_name, media }) => {
-                self.join(conn, version, &display_name, media, now)
+            (Some(Phase::Connecting), ClientMessage::Join { version, display_name, media, resume }) => {
+                self.join(conn, version, &display_name, media, resume, now)
             }
             (_, ClientMessage::Join { .. }) => {
                 self.send_error(conn, ErrorCode::AlreadyJoined, "this connection has already joined", false)
@@ -267,6 +276,7 @@ impl Room {
         version: u32,
         display_name: &str,
         media: MediaState,
+        resume: Option<String>,
         now: Timestamp,
     ) {
         if version != PROTOCOL_VERSION {
@@ -288,6 +298,16 @@ impl Room {
             self.send_error(conn, ErrorCode::InvalidDisplayName, detail, false);
             return;
         };
+        if resume.as_deref().is_some_and(|key| !valid_resume_key(key)) {
+            let detail =
+                format!("resume must be {MIN_RESUME_CHARS} to {MAX_RESUME_CHARS} letters, digits, - or _");
+            self.send_error(conn, ErrorCode::MalformedMessage, detail, false);
+            return;
+        }
+        if let Some(seat) = resume.as_deref().and_then(|key| self.seat_with_resume_key(key)) {
+            self.take_over(conn, seat, display_name, media, now);
+            return;
+        }
         let occupied = self.participant_count() + self.waiting_count();
         if occupied >= self.config.capacity as usize {
             let detail = format!("this call is full ({} participants)", self.config.capacity);
@@ -300,6 +320,7 @@ impl Room {
             media,
             joined_at: now,
             last_seen: now,
+            resume,
         };
         self.next_participant_id += 1;
         if self.participant_count() < self.admission_limit() {
@@ -313,6 +334,51 @@ impl Room {
                 self.push(Output::NeedsMediaNode { participants });
             }
         }
+    }
+
+    /// The connection of the participant (in the call or waiting) holding resume key `key`.
+    fn seat_with_resume_key(&self, key: &str) -> Option<ConnectionId> {
+        self.connections.iter().find_map(|(conn, standing)| match standing {
+            Standing::Joined(m) | Standing::WaitingForNode(m) if m.resume.as_deref() == Some(key) => {
+                Some(*conn)
+            }
+            _ => None,
+        })
+    }
+
+    /// A reconnect: `conn` takes over the seat of the participant at `old` (same id, same place
+    /// in the call). The old connection is closed; the others hear that the participant left
+    /// as `reconnected` and joined again, so they set up media with the new connection.
+    fn take_over(
+        &mut self,
+        conn: ConnectionId,
+        old: ConnectionId,
+        display_name: String,
+        media: MediaState,
+        now: Timestamp,
+    ) {
+        let Some(standing) = self.connections.remove(&old) else { return };
+        self.connections.remove(&conn);
+        self.push(Output::Close(old, REPLACED_CLOSE));
+        let (mut member, waiting) = match standing {
+            Standing::Joined(m) => (m, false),
+            Standing::WaitingForNode(m) => (m, true),
+            Standing::Connecting { .. } => return,
+        };
+        member.display_name = display_name;
+        member.media = media;
+        member.last_seen = now;
+        if waiting {
+            self.connections.insert(conn, Standing::WaitingForNode(member));
+            self.push(Output::Send(conn, ServerMessage::WaitingForMediaNode));
+            return;
+        }
+        let others = self.member_connections_except(conn);
+        if !others.is_empty() {
+            let left = ServerMessage::ParticipantLeft { id: member.id, reason: LeaveReason::Reconnected };
+            self.push(Output::Broadcast(others, left));
+        }
+        self.admit(conn, member, now);
     }
 
     /// Puts `member` in the call and welcomes them; on a media node they get a token for it.
@@ -565,6 +631,11 @@ fn peer_view(viewer: ParticipantId, other: &Member) -> Peer {
         media: other.media,
         polite: viewer < other.id,
     }
+}
+
+fn valid_resume_key(key: &str) -> bool {
+    (MIN_RESUME_CHARS..=MAX_RESUME_CHARS).contains(&key.len())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn valid_display_name(raw: &str) -> Option<String> {

@@ -168,18 +168,17 @@ impl CallRoom {
             Some(stored) => {
                 let known: BTreeSet<ConnectionId> =
                     stored.snapshot.participants.iter().map(|p| p.connection).collect();
-                let live = sockets::all(&self.state);
-                let open: BTreeSet<ConnectionId> = live.iter().map(|a| a.conn).collect();
                 // Sockets that were still joining when the room was evicted start over.
-                for a in live.iter().filter(|a| !known.contains(&a.conn)) {
+                for a in sockets::all(&self.state).iter().filter(|a| !known.contains(&a.conn)) {
                     inputs.push(Input::Connected(a.conn));
                     inputs.push(Input::Identified {
                         conn: a.conn,
                         display_name: a.ticket.display_name.clone(),
                     });
                 }
-                // Participants whose sockets closed meanwhile have left.
-                inputs.extend(known.difference(&open).map(|conn| Input::Disconnected(*conn)));
+                // Participants whose sockets are gone (the runtime restarted) keep their seats:
+                // their clients reconnect with their resume keys and take them back; whoever
+                // does not come back is removed by liveness, as in any call.
                 let config = RoomConfig { capacity: stored.capacity, ..base };
                 Room::restore(config, signer, stored.snapshot, now)
             }

@@ -204,6 +204,97 @@ async fn node_calls(http: &reqwest::Client, node: &str) -> u64 {
     health["calls"].as_u64().expect("calls")
 }
 
+/// A client whose connection blipped reconnects with its resume key while the old connection
+/// still looks open: it takes back its seat (same id), the old connection is closed, and the
+/// others hear it left as `reconnected` and joined again; nobody is in the call twice.
+pub async fn a_reconnect_with_the_resume_key_takes_back_the_seat(server: &Server) {
+    const KEY: &str = "bobs-call-session-key-0001";
+    let (mut ada, ada_id) = server.join("resume", "Ada").await;
+    let (mut bob, bob_id) = server.join_resuming("resume", "Bob", KEY).await;
+    ada.recv_type("participant_joined").await;
+
+    let (mut bob_again, id) = server.join_resuming("resume", "Bob", KEY).await;
+    assert_eq!(id, bob_id, "the same seat");
+    assert!(matches!(bob.next().await, Received::Closed(Some(1000))), "the old connection is replaced");
+    let left = ada.recv_type("participant_left").await;
+    assert_eq!(
+        (left["id"].as_u64(), left["reason"].as_str()),
+        (Some(u64::from(bob_id)), Some("reconnected"))
+    );
+    assert_eq!(ada.recv_type("participant_joined").await["participant"]["id"], bob_id);
+
+    ada.send_json(json!({"type":"description","to":bob_id,"description":{"type":"offer","sdp":"again"}}))
+        .await;
+    let offer = bob_again.recv_type("description").await;
+    assert_eq!(
+        (offer["from"].as_u64(), offer["description"]["sdp"].as_str()),
+        (Some(u64::from(ada_id)), Some("again"))
+    );
+    let status: Value = reqwest::get(server.url("/api/groups/resume/call/status"))
+        .await
+        .expect("status")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(status["participants"], 2, "nobody is counted twice");
+}
+
+/// The call socket refuses, before any room sees it, every token that is not a valid call pass
+/// for this call, with the same status and JSON error on every host.
+pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
+    use peershare_core::auth::AccessClaims;
+    use peershare_core::{GroupId, Timestamp};
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    let refusal = |result: Result<crate::support::Client, WsError>| match result {
+        Err(WsError::Http(response)) => {
+            let body = response.body().as_deref().map(serde_json::from_slice::<Value>);
+            (response.status().as_u16(), body.and_then(Result::ok).unwrap_or(Value::Null)["error"].clone())
+        }
+        Err(other) => panic!("expected an HTTP refusal, got {other}"),
+        Ok(_) => panic!("the socket opened"),
+    };
+    let call = GroupId::parse("gate").expect("id");
+    let now = Timestamp::from_millis(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis()
+            as u64,
+    );
+    let day_ago = Timestamp::from_millis(now.as_millis() - 24 * 3600 * 1000);
+    let expired = server.sign_as_api(&AccessClaims::guest("g1", "Vi", call.clone(), day_ago));
+    let other_call =
+        server.sign_as_api(&AccessClaims::guest("g1", "Vi", GroupId::parse("elsewhere").expect("id"), now));
+    let account = server.sign_as_api(&AccessClaims::user("u1", "Ada", now));
+    let valid = server.sign_as_api(&AccessClaims::guest("g1", "Vi", call, now));
+    let forged = {
+        // The same claims under someone else's key id and signature.
+        let (head, rest) = valid.split_once('.').expect("a JWT");
+        let (claims, _) = rest.split_once('.').expect("a JWT");
+        let _ = head;
+        format!("eyJhbGciOiJFZERTQSIsImtpZCI6Im1hbGxvcnkiLCJ0eXAiOiJKV1QifQ.{claims}.c2lnbmF0dXJl")
+    };
+    let unsigned = {
+        let (_, rest) = valid.split_once('.').expect("a JWT");
+        let (claims, _) = rest.split_once('.').expect("a JWT");
+        format!("eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.{claims}.")
+    };
+    for (pass, status, code) in [
+        (None, 401, "call_pass_required"),
+        (Some("not.a.jwt"), 401, "invalid_token"),
+        (Some(expired.as_str()), 401, "token_expired"),
+        (Some(other_call.as_str()), 403, "wrong_call"),
+        (Some(account.as_str()), 401, "call_pass_required"),
+        (Some(forged.as_str()), 401, "invalid_token"),
+        (Some(unsigned.as_str()), 401, "invalid_token"),
+    ] {
+        let (got_status, got_code) = refusal(server.connect_with("gate", pass).await);
+        assert_eq!((got_status, got_code.as_str()), (status, Some(code)), "pass {pass:?}");
+    }
+    let mut client = server.connect_with("gate", Some(&valid)).await.expect("a valid pass opens");
+    client
+        .send_json(json!({"type":"join","version":1,"display_name":"Vi","media":{"audio":true,"video":true}}))
+        .await;
+    assert_eq!(client.recv_type("welcome").await["participants"], json!([]));
+}
+
 /// Options a case needs from its host.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HostOptions {
@@ -223,6 +314,8 @@ macro_rules! conformance_suite {
             a_client_that_vanishes_is_removed_and_the_other_is_told,
             leave_and_rejoin_with_the_same_name,
             a_third_participant_moves_the_call_to_a_media_node,
+            a_reconnect_with_the_resume_key_takes_back_the_seat,
+            bad_passes_are_refused_with_the_same_json_errors,
         );
         #[tokio::test]
         async fn a_full_room_refuses_with_room_full() {

@@ -22,6 +22,8 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// A host of the API and call rooms: `peershare dev`, or the Worker in workerd in front of one.
 pub struct Server {
     pub addr: SocketAddr,
+    /// The data directory of the API behind this host (its session signing key lives there).
+    pub api_data_dir: std::path::PathBuf,
     /// What must live as long as the host (a shutdown sender, processes, other servers).
     _keep: Vec<Box<dyn std::any::Any + Send>>,
 }
@@ -47,19 +49,43 @@ pub fn config(extra: &[&str]) -> DevConfig {
 
 pub async fn start(config: DevConfig) -> Server {
     config.validate().expect("valid config");
+    let data_dir = config.data_dir();
     let listener = tokio::net::TcpListener::bind(config.listen).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(peershare::serve(config, listener, async {
         let _ = rx.await;
     }));
-    Server { addr, _keep: vec![Box::new(tx)] }
+    // Ready once it answers (its database and session key exist by then).
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !reqwest::get(format!("http://{addr}/healthz")).await.is_ok_and(|r| r.status().is_success()) {
+        assert!(tokio::time::Instant::now() < deadline, "peershare dev did not answer within {DEADLINE:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Server { addr, api_data_dir: data_dir, _keep: vec![Box::new(tx)] }
 }
 
 impl Server {
-    /// A host at `addr` that lives as long as `keep`.
-    pub fn fronting(addr: SocketAddr, keep: Vec<Box<dyn std::any::Any + Send>>) -> Self {
-        Self { addr, _keep: keep }
+    /// A host at `addr` in front of the API of `api`, living as long as `keep`.
+    pub fn fronting(addr: SocketAddr, api: &Server, keep: Vec<Box<dyn std::any::Any + Send>>) -> Self {
+        Self { addr, api_data_dir: api.api_data_dir.clone(), _keep: keep }
+    }
+
+    /// Keeps `more` alive as long as this host.
+    pub fn keep(&mut self, more: Vec<Box<dyn std::any::Any + Send>>) {
+        self._keep.extend(more);
+    }
+
+    /// Signs `claims` with the API's own session key, as only the API can (for passes a test
+    /// needs that the API would never issue, such as expired ones).
+    pub fn sign_as_api(&self, claims: &peershare_core::auth::AccessClaims) -> String {
+        use peershare_functions::session::{SessionTokens, SigningKey};
+        let text =
+            std::fs::read_to_string(self.api_data_dir.join("session-signing-key")).expect("the API's key");
+        let mut lines = text.lines();
+        let (kid, key) = (lines.next().expect("a key id"), lines.next().expect("a key"));
+        let key = SigningKey::from_base64(kid, key).expect("a valid key");
+        SessionTokens::new(&key, &[]).expect("tokens").sign(claims).expect("signs")
     }
 }
 
@@ -111,12 +137,23 @@ impl Server {
     }
 
     pub async fn join(&self, group: &str, name: &str) -> (Client, u32) {
+        self.join_with(group, name, None).await
+    }
+
+    /// Joins sending `resume` as the resume key (a client's key for its call session).
+    pub async fn join_resuming(&self, group: &str, name: &str, resume: &str) -> (Client, u32) {
+        self.join_with(group, name, Some(resume)).await
+    }
+
+    async fn join_with(&self, group: &str, name: &str, resume: Option<&str>) -> (Client, u32) {
         let pass = self.guest_pass(group, name).await;
         let mut c = self.connect_with(group, Some(&pass)).await.expect("connect");
-        c.send_json(
-            json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}),
-        )
-        .await;
+        let mut join =
+            json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}});
+        if let Some(key) = resume {
+            join["resume"] = json!(key);
+        }
+        c.send_json(join).await;
         let welcome = c.recv_type("welcome").await;
         (c, welcome["you"].as_u64().expect("you") as u32)
     }

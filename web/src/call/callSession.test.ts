@@ -133,7 +133,23 @@ describe("CallSession", () => {
     const ws = FakeWebSocket.latest();
     expect(ws.url).toBe(URL);
     ws.serverOpen();
-    expect(ws.sent).toEqual([{ type: "join", version: 1, display_name: "Ada", media: { audio: true, video: true } }]);
+    expect(ws.sent).toEqual([
+      { type: "join", version: 1, display_name: "Ada", media: { audio: true, video: true }, resume: expect.stringMatching(/^[0-9a-f]{32}$/) },
+    ]);
+  });
+
+  it("takes a new resume key for every call it joins, kept across reconnects only", () => {
+    const { session } = setup();
+    session.join(joinOptions());
+    const first = FakeWebSocket.latest();
+    first.serverOpen();
+    const key = first.sentOfType("join")[0]?.resume;
+    session.leave();
+    session.join(joinOptions());
+    const second = FakeWebSocket.latest();
+    second.serverOpen();
+    expect(second.sentOfType("join")[0]?.resume).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.sentOfType("join")[0]?.resume).not.toBe(key);
   });
 
   it("is connected after welcome, with a peer connection per participant", () => {
@@ -218,6 +234,7 @@ describe("CallSession", () => {
     session.join(joinOptions());
     const first = FakeWebSocket.latest();
     first.serverOpen();
+    const resume = first.sentOfType("join")[0]?.resume;
     welcome(first, 2, [peer(1, false)]);
     const stalePc = hook.peerConnections.get(1) as unknown as FakePeerConnection;
     session.setMedia({ audio: false, video: false });
@@ -239,7 +256,8 @@ describe("CallSession", () => {
     vi.advanceTimersByTime(1);
     const third = FakeWebSocket.latest();
     third.serverOpen();
-    expect(third.sentOfType("join")[0]).toMatchObject({ display_name: "Ada", media: { audio: false, video: false } });
+    // The same resume key: the server gives this participant their seat back.
+    expect(third.sentOfType("join")[0]).toMatchObject({ display_name: "Ada", media: { audio: false, video: false }, resume });
 
     welcome(third, 3, [peer(1, false)]);
     expect(stalePc.closed).toBe(true);

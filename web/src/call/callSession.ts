@@ -127,6 +127,11 @@ export class CallSession {
   private participants = new Map<number, RemoteParticipant>();
   /** Whether this join has been welcomed at least once (a drop then means "reconnecting"). */
   private everWelcomed = false;
+  /**
+   * Sent with every join of this call session: a reconnect presenting it takes back this
+   * participant's seat (same id) instead of appearing a second time. Never leaves this tab.
+   */
+  private resumeKey = newResumeKey();
 
   private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -160,6 +165,7 @@ export class CallSession {
     if (status === "connecting" || status === "connected" || status === "reconnecting") return;
     this.options = { ...options };
     this.everWelcomed = false;
+    this.resumeKey = newResumeKey();
     this.update({ ...IDLE, status: "connecting" });
     this.connect();
   }
@@ -276,6 +282,7 @@ export class CallSession {
       version: PROTOCOL_VERSION,
       display_name: options.displayName,
       media: options.media,
+      resume: this.resumeKey,
     });
     this.startHeartbeat(DEFAULT_HEARTBEAT_MS);
   }
@@ -673,4 +680,11 @@ export class CallSession {
     hook.participantId = this.snapshot.selfId;
     hook.callMode = this.snapshot.mode;
   }
+}
+
+/** A fresh resume key: 32 hex characters from the browser's secure random source. */
+function newResumeKey(): string {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

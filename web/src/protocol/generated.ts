@@ -53,7 +53,7 @@ export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "ti
 
 export type CallMode = "peer_to_peer" | "media_node";
 
-export type LeaveReason = "left" | "connection_lost" | "timed_out";
+export type LeaveReason = "left" | "connection_lost" | "timed_out" | "reconnected";
 
 export type Peer = { 
 /**
@@ -100,7 +100,14 @@ display_name: string,
 /**
  * Initial microphone and camera state.
  */
-media: MediaState, } | { "type": "description", 
+media: MediaState, 
+/**
+ * A secret the client picks once per call session (16 to 128 letters, digits, `-` or
+ * `_`) and sends on every reconnect: a connection that joins with the key of a
+ * participant still in the room takes over their seat (same id) instead of adding a
+ * second one.
+ */
+resume?: string, } | { "type": "description", 
 /**
  * Recipient.
  */

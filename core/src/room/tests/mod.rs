@@ -2,6 +2,7 @@
 
 mod media_node;
 mod peer_to_peer;
+mod resume;
 
 use super::*;
 use crate::media::{MediaClaims, MediaTokenSigner, SignError};
