@@ -27,6 +27,9 @@ pub enum EdgeError {
     /// No such route.
     #[error("no API route {0}")]
     NotFound(String),
+    /// TURN credentials could not be issued.
+    #[error("cannot issue TURN credentials: {0}")]
+    Turn(String),
     /// A var or secret is missing or malformed.
     #[error("the edge is misconfigured: {0} {1}")]
     Config(&'static str, String),
@@ -50,6 +53,7 @@ impl EdgeError {
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
             EdgeError::GroupNotFound => (404, "group_not_found"),
             EdgeError::NotFound(_) => (404, "not_found"),
+            EdgeError::Turn(_) => (500, "turn_unavailable"),
             EdgeError::Config(..) => (500, "edge_misconfigured"),
             EdgeError::Upstream(_) => (502, "upstream_failed"),
         }

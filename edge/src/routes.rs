@@ -57,10 +57,10 @@ fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
     let user = format!("guest-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
     let ice = IceConfig::build(turn, config.ice_policy, &user, now().0 / 1000, config.turn_ttl)
-        .map_err(|e| EdgeError::Config("TURN_SECRET", e.to_string()))?;
-    let headers = Headers::new();
-    headers.set("cache-control", "no-store")?;
-    Ok(Response::from_json(&ice)?.with_headers(headers))
+        .map_err(|e| EdgeError::Turn(e.to_string()))?;
+    let mut response = Response::from_json(&ice)?;
+    response.headers_mut().set("cache-control", "no-store")?;
+    Ok(response)
 }
 
 /// `GET /api/groups/{id}/call`: the pass is checked here; the room sees only admitted sockets.
@@ -95,8 +95,13 @@ async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<R
         let config = EdgeConfig::from_env(env)?;
         let bearer = req.headers().get("authorization")?.unwrap_or_default();
         let pass = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
-        let admitted = !pass.is_empty() && gate::admit_bearer(&config.verifier, pass, &call).is_ok();
-        if !admitted {
+        if pass.is_empty() {
+            return Err(EdgeError::GroupNotFound);
+        }
+        // An invalid or expired token is a 401, as on the API; a valid one for anything but
+        // this call sees no group.
+        config.verifier.verify(pass)?;
+        if gate::admit_bearer(&config.verifier, pass, &call).is_err() {
             return Err(EdgeError::GroupNotFound);
         }
     }
@@ -135,11 +140,12 @@ async fn proxy(mut req: Request, env: &Env) -> std::result::Result<Response, Edg
     let method = req.method();
     let headers = Headers::new();
     for (name, value) in req.headers().entries() {
-        if !matches!(name.as_str(), "host" | "connection" | "content-length") {
+        if forwarded(&name) {
             headers.append(&name, &value)?;
         }
     }
     headers.set("x-forwarded-host", url.host_str().unwrap_or_default())?;
+    headers.set("x-forwarded-proto", url.scheme())?;
     let mut init = RequestInit::new();
     init.with_method(method.clone()).with_headers(headers).with_redirect(RequestRedirect::Manual);
     if !matches!(method, Method::Get | Method::Head) {
@@ -152,6 +158,23 @@ async fn proxy(mut req: Request, env: &Env) -> std::result::Result<Response, Edg
         .send()
         .await
         .map_err(|e| EdgeError::Upstream(format!("the API at {} did not answer: {e}", config.api_origin)))
+}
+
+/// Whether a request header goes on to the API: not hop-by-hop ones, and not the forwarding
+/// and Cloudflare headers a client could make up (the Worker sets its own).
+fn forwarded(name: &str) -> bool {
+    const HOP_BY_HOP: [&str; 9] = [
+        "host",
+        "connection",
+        "content-length",
+        "keep-alive",
+        "proxy-authorization",
+        "proxy-connection",
+        "te",
+        "transfer-encoding",
+        "upgrade",
+    ];
+    !HOP_BY_HOP.contains(&name) && !name.starts_with("x-forwarded-") && !name.starts_with("cf-")
 }
 
 /// The web client: files as they are, and `index.html` for the app's own paths.

@@ -12,6 +12,7 @@ use crate::clock::now;
 use crate::config::{EdgeConfig, MediaNode};
 use crate::error::EdgeError;
 use crate::gate::{TICKET_HEADER, Ticket};
+use peershare_core::Timestamp;
 use peershare_core::auth::CALL_PROTOCOL;
 use peershare_core::media::{MediaClaims, MediaTokenSigner, SignError};
 use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
@@ -20,11 +21,21 @@ use sockets::Attachment;
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use stored::{NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
+use stored::{MISSING_PREFIX, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
 use worker::{
-    DurableObject, Env, Headers, Request, Response, Result, State, WebSocket, WebSocketIncomingMessage,
-    WebSocketPair, durable_object,
+    DurableObject, Env, Headers, Request, Response, Result, ScheduledTime, State, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair, durable_object,
 };
+
+/// How a room that is neither in memory nor stored may be opened.
+#[derive(Debug, Clone, Copy)]
+enum Opening {
+    /// For a socket the Worker just admitted: a new room, limited to its pass's `cap`.
+    Admit(Option<u32>),
+    /// For any other event: only if sockets are open (they connected before the object lost its
+    /// memory); otherwise the event is for a room that is gone.
+    Existing,
+}
 
 /// A signer for deployments without media nodes: the room never gets a node to sign for.
 #[derive(Debug)]
@@ -73,22 +84,25 @@ impl DurableObject for CallRoom {
         if size > MAX_FRAME_BYTES {
             // The transport limit every host enforces: the connection ends, the room hears it left.
             let _ = ws.close(Some(1009), Some("frame too large"));
-            return self.run(vec![Input::Disconnected(attachment.conn)], None).await.or_else(log);
+            return self
+                .run(vec![Input::Disconnected(attachment.conn)], Opening::Existing)
+                .await
+                .or_else(log);
         }
         let input = match message {
             WebSocketIncomingMessage::String(text) => Input::Text(attachment.conn, text),
             WebSocketIncomingMessage::Binary(_) => Input::Binary(attachment.conn),
         };
-        self.run(vec![input], None).await.or_else(log)
+        self.run(vec![input], Opening::Existing).await.or_else(log)
     }
 
-    async fn websocket_close(
-        &self,
-        ws: WebSocket,
-        _code: usize,
-        _reason: String,
-        _clean: bool,
-    ) -> Result<()> {
+    async fn websocket_close(&self, ws: WebSocket, code: usize, reason: String, _clean: bool) -> Result<()> {
+        // Complete the closing handshake (codes 1005 and 1006 are never sent on the wire).
+        if let Ok(code) = u16::try_from(code)
+            && (code == 1000 || (3000..=4999).contains(&code))
+        {
+            let _ = ws.close(Some(code), Some(reason));
+        }
         self.disconnected(&ws).await
     }
 
@@ -97,7 +111,7 @@ impl DurableObject for CallRoom {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        self.run(vec![Input::Timeout], None).await.or_else(log)?;
+        self.run(vec![Input::Timeout], Opening::Existing).await.or_else(log)?;
         Response::ok("")
     }
 }
@@ -121,74 +135,109 @@ impl CallRoom {
         let conn = ConnectionId(next);
         let pair = WebSocketPair::new()?;
         self.state.accept_websocket_with_tags(&pair.server, &[&sockets::tag(conn)]);
-        pair.server.serialize_attachment(Attachment { conn, ticket: ticket.clone() })?;
+        pair.server.serialize_attachment(Attachment {
+            conn,
+            ticket: ticket.clone(),
+            connected_at: now().as_millis(),
+        })?;
         let inputs =
             vec![Input::Connected(conn), Input::Identified { conn, display_name: ticket.display_name }];
-        self.run(inputs, ticket.cap).await?;
+        self.run(inputs, Opening::Admit(ticket.cap)).await?;
         let headers = Headers::new();
         headers.set("sec-websocket-protocol", CALL_PROTOCOL)?;
         Ok(Response::from_websocket(pair.client)?.with_headers(headers))
     }
 
-    /// How many are in the call, for the pre-join screen.
+    /// How many are in the call, for the pre-join screen. Asking never opens a room.
     async fn status(&self) -> std::result::Result<Response, EdgeError> {
-        self.load(None).await?;
+        let config = EdgeConfig::from_env(&self.env)?;
+        self.load(Opening::Existing).await?;
         let room = self.room.borrow();
-        let status = room.as_ref().map_or(CallStatus { participants: 0, capacity: 0, joinable: true }, |r| {
-            CallStatus {
+        let status = match room.as_ref() {
+            Some(r) => CallStatus {
                 participants: r.participant_count() as u32,
                 capacity: r.capacity(),
                 joinable: r.admits_newcomer(),
-            }
-        });
+            },
+            None => CallStatus { participants: 0, capacity: config.room_capacity, joinable: true },
+        };
         Ok(Response::from_json(&status)?)
     }
 
     async fn disconnected(&self, ws: &WebSocket) -> Result<()> {
         let Some(attachment) = sockets::attachment(ws) else { return Ok(()) };
-        self.run(vec![Input::Disconnected(attachment.conn)], None).await.or_else(log)
+        self.run(vec![Input::Disconnected(attachment.conn)], Opening::Existing).await.or_else(log)
     }
 
-    /// Makes sure the room is in memory: rebuilt from storage (after eviction or hibernation)
-    /// and reconciled with the sockets the runtime kept, or a new room limited to `cap`.
-    async fn load(&self, cap: Option<u32>) -> std::result::Result<(), EdgeError> {
+    /// Makes sure the room is in memory, rebuilt from storage (after eviction or hibernation)
+    /// and reconciled with the sockets the runtime kept; a room that is neither in memory nor
+    /// stored opens as `opening` allows. Whether a room is in memory afterwards.
+    async fn load(&self, opening: Opening) -> std::result::Result<bool, EdgeError> {
         if self.room.borrow().is_some() {
-            return Ok(());
+            return Ok(true);
         }
         let config = EdgeConfig::from_env(&self.env)?;
-        let stored: Option<StoredRoom> = self.state.storage().get(ROOM_KEY).await?;
+        let storage = self.state.storage();
+        let stored: Option<StoredRoom> = storage.get(ROOM_KEY).await?;
         if self.room.borrow().is_some() {
-            return Ok(());
+            return Ok(true);
         }
+        let live = sockets::all(&self.state);
+        let cap = match (&stored, opening) {
+            (Some(_), _) => None,
+            (None, Opening::Admit(cap)) => cap,
+            // Sockets that joined nothing yet when the object lost its memory: their room.
+            (None, Opening::Existing) => match live.first() {
+                Some(first) => first.ticket.cap,
+                None => return Ok(false),
+            },
+        };
         let signer = self.signer(&config);
         let base = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() };
         let now = now();
-        let mut inputs = Vec::new();
-        let room = match stored {
+        let (room, known) = match stored {
             Some(stored) => {
                 let known: BTreeSet<ConnectionId> =
                     stored.snapshot.participants.iter().map(|p| p.connection).collect();
-                // Sockets that were still joining when the room was evicted start over.
-                for a in sockets::all(&self.state).iter().filter(|a| !known.contains(&a.conn)) {
-                    inputs.push(Input::Connected(a.conn));
-                    inputs.push(Input::Identified {
-                        conn: a.conn,
-                        display_name: a.ticket.display_name.clone(),
-                    });
-                }
-                // Participants whose sockets are gone (the runtime restarted) keep their seats:
-                // their clients reconnect with their resume keys and take them back; whoever
-                // does not come back is removed by liveness, as in any call.
-                let config = RoomConfig { capacity: stored.capacity, ..base };
-                Room::restore(config, signer, stored.snapshot, now)
+                let config = RoomConfig { capacity: stored.capacity, ..base.clone() };
+                (Room::restore(config, signer, stored.snapshot, now), known)
             }
-            None => Room::new(base.capped(cap), signer),
+            None => (Room::new(base.capped(cap), signer), BTreeSet::new()),
         };
+        let mut room = room;
+        let mut inputs = Vec::new();
+        // Sockets that were still joining when the room lost its memory start over, under the
+        // name their pass gave them, their join timeout still counted from when they opened.
+        for a in live.iter().filter(|a| !known.contains(&a.conn)) {
+            let opened = if a.connected_at == 0 {
+                now
+            } else {
+                Timestamp::from_millis(a.connected_at.min(now.as_millis()))
+            };
+            room.handle(Input::Connected(a.conn), opened);
+            inputs.push(Input::Identified { conn: a.conn, display_name: a.ticket.display_name.clone() });
+        }
+        // Participants whose sockets are gone (the runtime restarted) keep their seats for one
+        // heartbeat timeout, counted from when a load first found them missing (restoring
+        // resets liveness, so the count is kept in storage): their clients reconnect with their
+        // resume keys and take the seats back; the others are then removed.
+        let open: BTreeSet<ConnectionId> = live.iter().map(|a| a.conn).collect();
+        let grace = base.heartbeat_timeout.as_millis() as u64;
+        for conn in known.difference(&open) {
+            let key = format!("{MISSING_PREFIX}{}", conn.0);
+            match storage.get::<u64>(&key).await? {
+                None => storage.put(&key, now.as_millis()).await?,
+                Some(since) if now.as_millis().saturating_sub(since) >= grace => {
+                    inputs.push(Input::Disconnected(*conn));
+                }
+                Some(_) => {}
+            }
+        }
         *self.room.borrow_mut() = Some(room);
         if !inputs.is_empty() {
-            Box::pin(self.run(inputs, None)).await?;
+            Box::pin(self.run_loaded(inputs)).await?;
         }
-        Ok(())
+        Ok(true)
     }
 
     fn signer(&self, config: &EdgeConfig) -> Arc<dyn MediaTokenSigner> {
@@ -204,21 +253,41 @@ impl CallRoom {
         }
     }
 
-    /// Feeds `inputs` to the room and carries out what it asks, until it asks nothing more.
-    async fn run(&self, inputs: Vec<Input>, cap: Option<u32>) -> std::result::Result<(), EdgeError> {
-        self.load(cap).await?;
+    /// Feeds `inputs` to the room (loading it as `opening` allows) and carries out what it
+    /// asks, until it asks nothing more. Events for a room that is gone are dropped.
+    async fn run(&self, inputs: Vec<Input>, opening: Opening) -> std::result::Result<(), EdgeError> {
+        if !self.load(opening).await? {
+            return Ok(());
+        }
+        self.run_loaded(inputs).await
+    }
+
+    async fn run_loaded(&self, inputs: Vec<Input>) -> std::result::Result<(), EdgeError> {
         let mut pending = inputs;
         while !pending.is_empty() {
-            let outputs = {
-                let mut guard = self.room.borrow_mut();
-                let Some(room) = guard.as_mut() else { return Ok(()) };
+            let outputs = self.room.borrow_mut().as_mut().map(|room| {
                 let now = now();
                 for input in pending.drain(..) {
                     room.handle(input, now);
                 }
                 std::iter::from_fn(|| room.poll_output()).collect::<Vec<_>>()
+            });
+            let Some(outputs) = outputs else {
+                // The room emptied while a media node was being opened for it: give it back.
+                return self.release_unused(pending).await;
             };
             pending = self.perform(outputs).await?;
+        }
+        Ok(())
+    }
+
+    /// Ends call sessions opened for a room that no longer exists.
+    async fn release_unused(&self, inputs: Vec<Input>) -> std::result::Result<(), EdgeError> {
+        for input in inputs {
+            if let Input::MediaNodeAllocated(lease) = input {
+                let (nodes, signer) = self.media()?;
+                media::release(&nodes, signer.as_ref(), &lease).await;
+            }
         }
         Ok(())
     }
@@ -241,10 +310,22 @@ impl CallRoom {
                         let _ = ws.close(Some(frame.code), Some(frame.reason));
                     }
                 }
-                Output::WakeAt(at) => storage.set_alarm(at.0 as i64).await?,
-                Output::Persist(snapshot) => {
-                    let capacity = self.room.borrow().as_ref().map_or(0, Room::capacity);
-                    storage.put(ROOM_KEY, StoredRoom { capacity, snapshot }).await?;
+                // An absolute time (a plain number would be a delay from now).
+                Output::WakeAt(at) => {
+                    let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.as_millis() as f64));
+                    storage.set_alarm(ScheduledTime::new(when)).await?;
+                }
+                // The room as it is now: another event may have changed it while this batch
+                // waited on a media node, and an older snapshot must not overwrite a newer one.
+                Output::Persist(_) => {
+                    let current = self
+                        .room
+                        .borrow()
+                        .as_ref()
+                        .map(|r| StoredRoom { capacity: r.capacity(), snapshot: r.snapshot() });
+                    if let Some(current) = current {
+                        storage.put(ROOM_KEY, current).await?;
+                    }
                 }
                 Output::NeedsMediaNode { .. } => {
                     let (nodes, signer) = self.media()?;
@@ -265,9 +346,9 @@ impl CallRoom {
                     media::release(&nodes, signer.as_ref(), &lease).await;
                 }
                 Output::Empty => {
-                    // Nobody is left: an idle call costs nothing (no stored room, no alarm).
+                    // Nobody is left: an idle call costs nothing (nothing stored, no alarm).
                     *self.room.borrow_mut() = None;
-                    storage.delete(ROOM_KEY).await?;
+                    storage.delete_all().await?;
                     storage.delete_alarm().await?;
                 }
             }

@@ -14,6 +14,10 @@ pub struct Attachment {
     pub conn: ConnectionId,
     /// Who the Worker admitted.
     pub ticket: Ticket,
+    /// When the socket opened (Unix ms): its join timeout runs from then, even across the
+    /// room losing its memory.
+    #[serde(default)]
+    pub connected_at: u64,
 }
 
 /// The tag of connection `conn`.

@@ -10,6 +10,9 @@ pub const ROOM_KEY: &str = "room";
 /// Storage key of the next connection number.
 pub const NEXT_CONNECTION_KEY: &str = "next_connection";
 
+/// Storage key prefix of "this participant's socket was found gone at" (Unix ms), per connection.
+pub const MISSING_PREFIX: &str = "missing:";
+
 /// The room as stored after every change that matters (core's `Output::Persist`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StoredRoom {

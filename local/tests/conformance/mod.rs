@@ -295,6 +295,15 @@ pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
     assert_eq!(client.recv_type("welcome").await["participants"], json!([]));
 }
 
+/// A connection that never sends `join` is closed with `join_timeout` when the host's timer
+/// fires (on the Worker: the room's alarm, set for an absolute time).
+pub async fn a_connection_that_never_joins_is_closed_by_the_join_timeout(server: &Server) {
+    let mut idle = server.connect("idle").await;
+    let error = idle.recv_type("error").await;
+    assert_eq!((error["code"].as_str(), error["category"].as_str()), (Some("join_timeout"), Some("timeout")));
+    assert!(matches!(idle.next().await, Received::Closed(Some(4012))));
+}
+
 /// Options a case needs from its host.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HostOptions {
@@ -316,6 +325,7 @@ macro_rules! conformance_suite {
             a_third_participant_moves_the_call_to_a_media_node,
             a_reconnect_with_the_resume_key_takes_back_the_seat,
             bad_passes_are_refused_with_the_same_json_errors,
+            a_connection_that_never_joins_is_closed_by_the_join_timeout,
         );
         #[tokio::test]
         async fn a_full_room_refuses_with_room_full() {
