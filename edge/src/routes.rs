@@ -82,8 +82,7 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
     let mut init = RequestInit::new();
     init.with_headers(headers);
     let inner = Request::new_with_init(&format!("https://call-room/{}/connect", call.as_str()), &init)?;
-    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
-    Ok(stub.fetch_with_request(inner).await?)
+    Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 
 /// `GET /api/groups/{id}/call/status`, from the call's room. A link call's status is anyone's
@@ -106,8 +105,7 @@ async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<R
         }
     }
     let inner = Request::new(&format!("https://call-room/{}/status", call.as_str()), Method::Get)?;
-    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
-    Ok(stub.fetch_with_request(inner).await?)
+    Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 
 /// `POST /__test/rooms/{id}/forget`, only where the var `TEST_HOOKS` is `1` (the tests'
@@ -119,8 +117,12 @@ async fn forget_room(env: &Env, id: &str) -> std::result::Result<Response, EdgeE
     }
     let call = GroupId::parse(id)?;
     let inner = Request::new(&format!("https://call-room/{}/forget", call.as_str()), Method::Post)?;
-    let stub = env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?;
-    Ok(stub.fetch_with_request(inner).await?)
+    Ok(room(env, &call)?.fetch_with_request(inner).await?)
+}
+
+/// The Durable Object of `call`'s room.
+fn room(env: &Env, call: &GroupId) -> std::result::Result<worker::Stub, EdgeError> {
+    Ok(env.durable_object(ROOMS_BINDING)?.id_from_name(call.as_str())?.get_stub()?)
 }
 
 /// Whether the test-only routes are on.

@@ -4,20 +4,7 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{config, start};
-use tokio_tungstenite::tungstenite::Error as WsError;
-
-/// The HTTP status and JSON body of a refused upgrade.
-fn refusal(result: Result<support::Client, WsError>) -> (u16, Value) {
-    match result {
-        Err(WsError::Http(response)) => {
-            let body = response.body().as_deref().map(serde_json::from_slice::<Value>);
-            (response.status().as_u16(), body.and_then(Result::ok).unwrap_or(Value::Null))
-        }
-        Err(other) => panic!("expected an HTTP refusal, got {other}"),
-        Ok(_) => panic!("the socket opened"),
-    }
-}
+use support::{config, refusal, start};
 
 async fn post(url: String, bearer: Option<&str>, body: Value) -> Value {
     let mut request = reqwest::Client::new().post(url).json(&body);

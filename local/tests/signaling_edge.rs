@@ -54,16 +54,16 @@ async fn a_room_rebuilt_from_storage_carries_on_as_before() {
     let (mut ada, ada_id) = host.join("hibernate", "Ada").await;
     let (mut bob, bob_id) = host.join("hibernate", "Bob").await;
     ada.recv_type("participant_joined").await;
-    let status = |host: &Server| {
-        let url = host.url("/api/groups/hibernate/call/status");
-        async move { reqwest::get(url).await.expect("status").json::<serde_json::Value>().await.expect("json") }
-    };
-    let before = status(&host).await;
+    let before = host.call_status("hibernate").await;
 
     let forgot =
         reqwest::Client::new().post(host.url("/__test/rooms/hibernate/forget")).send().await.expect("forget");
     assert_eq!(forgot.status(), 204, "the test hook is on in the test config");
-    assert_eq!(status(&host).await, before, "the room rebuilt from storage reports the same call");
+    assert_eq!(
+        host.call_status("hibernate").await,
+        before,
+        "the room rebuilt from storage reports the same call"
+    );
 
     bob.send_json(json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"after"}}))
         .await;
@@ -129,12 +129,7 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     }
     let ids: Vec<_> = seats.iter().map(|(id, _)| id.clone()).collect();
     assert_eq!(ids, vec![serde_json::json!(ada_id), serde_json::json!(bob_id), cy_id]);
-    let status: serde_json::Value = reqwest::get(host.url("/api/groups/evict/call/status"))
-        .await
-        .expect("status")
-        .json()
-        .await
-        .expect("json");
+    let status = host.call_status("evict").await;
     assert_eq!(status["participants"], 3, "nobody is in the call twice");
     drop((seats, restarted, api, node));
 }

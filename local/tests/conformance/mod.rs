@@ -2,7 +2,7 @@
 //! host (`peershare dev`, and the Worker with its Durable Objects in workerd). A difference in
 //! behaviour is a bug in a host, never a second copy of room logic.
 
-use crate::support::{DEADLINE, Received, Server};
+use crate::support::{DEADLINE, Received, Server, refusal};
 use futures_util::SinkExt;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
@@ -73,12 +73,7 @@ pub async fn bad_frames_get_typed_errors_and_the_connection_and_room_survive(ser
     )
     .await;
     assert_eq!(ada.recv_type("description").await["from"], bob_id);
-    let status: serde_json::Value = reqwest::get(server.url("/api/groups/robust/call/status"))
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let status = server.call_status("robust").await;
     assert_eq!(status["participants"], 2);
 }
 
@@ -230,12 +225,7 @@ pub async fn a_reconnect_with_the_resume_key_takes_back_the_seat(server: &Server
         (offer["from"].as_u64(), offer["description"]["sdp"].as_str()),
         (Some(u64::from(ada_id)), Some("again"))
     );
-    let status: Value = reqwest::get(server.url("/api/groups/resume/call/status"))
-        .await
-        .expect("status")
-        .json()
-        .await
-        .expect("json");
+    let status = server.call_status("resume").await;
     assert_eq!(status["participants"], 2, "nobody is counted twice");
 }
 
@@ -244,15 +234,6 @@ pub async fn a_reconnect_with_the_resume_key_takes_back_the_seat(server: &Server
 pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
     use peershare_core::auth::AccessClaims;
     use peershare_core::{GroupId, Timestamp};
-    use tokio_tungstenite::tungstenite::Error as WsError;
-    let refusal = |result: Result<crate::support::Client, WsError>| match result {
-        Err(WsError::Http(response)) => {
-            let body = response.body().as_deref().map(serde_json::from_slice::<Value>);
-            (response.status().as_u16(), body.and_then(Result::ok).unwrap_or(Value::Null)["error"].clone())
-        }
-        Err(other) => panic!("expected an HTTP refusal, got {other}"),
-        Ok(_) => panic!("the socket opened"),
-    };
     let call = GroupId::parse("gate").expect("id");
     let now = Timestamp::from_millis(
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis()
@@ -285,8 +266,8 @@ pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
         (Some(forged.as_str()), 401, "invalid_token"),
         (Some(unsigned.as_str()), 401, "invalid_token"),
     ] {
-        let (got_status, got_code) = refusal(server.connect_with("gate", pass).await);
-        assert_eq!((got_status, got_code.as_str()), (status, Some(code)), "pass {pass:?}");
+        let (got_status, body) = refusal(server.connect_with("gate", pass).await);
+        assert_eq!((got_status, body["error"].as_str()), (status, Some(code)), "pass {pass:?}");
     }
     let mut client = server.connect_with("gate", Some(&valid)).await.expect("a valid pass opens");
     client

@@ -71,6 +71,12 @@ impl Server {
         Self { addr, api_data_dir: api.api_data_dir.clone(), _keep: keep }
     }
 
+    /// `GET /api/groups/{group}/call/status`, asked by anyone.
+    pub async fn call_status(&self, group: &str) -> Value {
+        let url = self.url(&format!("/api/groups/{group}/call/status"));
+        reqwest::get(url).await.expect("status").json().await.expect("json")
+    }
+
     /// Keeps `more` alive as long as this host.
     pub fn keep(&mut self, more: Vec<Box<dyn std::any::Any + Send>>) {
         self._keep.extend(more);
@@ -214,5 +220,18 @@ impl Client {
         self.send_json(json!({"type":"ping","nonce":nonce})).await;
         let pong = self.recv_type("pong").await;
         assert_eq!(pong["nonce"], nonce);
+    }
+}
+
+/// The HTTP status and JSON body of a refused call-socket upgrade.
+pub fn refusal(result: Result<Client, tokio_tungstenite::tungstenite::Error>) -> (u16, Value) {
+    use tokio_tungstenite::tungstenite::Error as WsError;
+    match result {
+        Err(WsError::Http(response)) => {
+            let body = response.body().as_deref().map(serde_json::from_slice::<Value>);
+            (response.status().as_u16(), body.and_then(Result::ok).unwrap_or(Value::Null))
+        }
+        Err(other) => panic!("expected an HTTP refusal, got {other}"),
+        Ok(_) => panic!("the socket opened"),
     }
 }

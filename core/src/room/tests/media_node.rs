@@ -252,12 +252,7 @@ fn a_restored_room_is_still_on_its_node() {
     let mut s = three_waiting();
     s.input(Input::MediaNodeAllocated(lease()));
     let snapshot = s.room.snapshot();
-    let json = serde_json::to_string(&snapshot).expect("serialize");
-    let restored = serde_json::from_str(&json).expect("deserialize");
-    let mut r = Script {
-        room: Room::restore(RoomConfig::default(), Arc::new(TestSigner), restored, s.now),
-        now: s.now,
-    };
+    let mut r = s.restored();
     assert_eq!(r.room.mode(), CallMode::MediaNode);
     assert_eq!(r.room.snapshot(), snapshot);
     let (mode, access) = welcomed_onto_node(&r.join(D, "Dee"), D);

@@ -47,6 +47,17 @@ impl Script {
         self.text(conn, &join_json(name))
     }
 
+    /// A new room rebuilt from this one's snapshot (through JSON, as a host stores it), at
+    /// this script's time: what a host does after it lost the room's memory.
+    fn restored(&self) -> Script {
+        let json = serde_json::to_string(&self.room.snapshot()).expect("serialize");
+        let snapshot = serde_json::from_str(&json).expect("deserialize");
+        Script {
+            room: Room::restore(RoomConfig::default(), Arc::new(TestSigner), snapshot, self.now),
+            now: self.now,
+        }
+    }
+
     fn advance(&mut self, d: Duration) -> Vec<Output> {
         self.now = self.now.plus(d);
         self.input(Input::Timeout)

@@ -68,19 +68,9 @@ fn a_room_restored_after_its_host_restarted_gives_seats_back_by_resume_key() {
     let mut s = Script::new();
     let ada_id = welcome(&join_with(&mut s, A, "Ada", KEY_A), A).0;
     let bob_id = welcome(&join_with(&mut s, B, "Bob", KEY_B), B).0;
-    let snapshot = s.room.snapshot();
-    let json = serde_json::to_string(&snapshot).expect("serialize");
 
     // A new host process: the old connections are gone, the seats are not (until liveness).
-    let mut r = Script {
-        room: Room::restore(
-            RoomConfig::default(),
-            Arc::new(TestSigner),
-            serde_json::from_str(&json).expect("deserialize"),
-            s.now,
-        ),
-        now: s.now,
-    };
+    let mut r = s.restored();
     let (id, peers) = welcome(&join_with(&mut r, C, "Ada", KEY_A), C);
     assert_eq!(id, ada_id);
     assert_eq!(
@@ -92,15 +82,7 @@ fn a_room_restored_after_its_host_restarted_gives_seats_back_by_resume_key() {
     assert_eq!(r.room.participant_count(), 2);
 
     // Someone who never comes back is removed by liveness as usual.
-    let mut gone = Script {
-        room: Room::restore(
-            RoomConfig::default(),
-            Arc::new(TestSigner),
-            serde_json::from_str(&json).expect("deserialize"),
-            s.now,
-        ),
-        now: s.now,
-    };
+    let mut gone = s.restored();
     welcome(&join_with(&mut gone, C, "Ada", KEY_A), C);
     let mut left = Vec::new();
     for _ in 0..8 {
