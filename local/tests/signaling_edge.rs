@@ -133,3 +133,55 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     assert_eq!(status["participants"], 3, "nobody is in the call twice");
     drop((seats, restarted, api, node));
 }
+
+/// After a restart, a participant who never comes back loses the seat one heartbeat timeout
+/// after the room found their socket gone, even though the room keeps losing its memory
+/// meanwhile (each rebuild must not restart that timeout); the one who came back stays.
+#[tokio::test]
+async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
+    use support::Received;
+    let (api, node, bindings) = edge_parts(HostOptions::default()).await;
+    let workerd = Workerd::start(&bindings).await;
+    let dir = workerd.dir.clone();
+    let host = Server::fronting(workerd.addr, &api, Vec::new());
+    let (mut ada, ada_id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
+    let (mut bob, bob_id) = host.join_resuming("ghost", "Bob", "bob-ghost-key-00000000002").await;
+    ada.recv_type("participant_joined").await;
+
+    drop(workerd);
+    for client in [&mut ada, &mut bob] {
+        while !matches!(client.next().await, Received::Closed(_)) {}
+    }
+    let restarted = Workerd::start_in(dir, &bindings).await;
+    let host = Server::fronting(restarted.addr, &api, Vec::new());
+    let (mut ada, id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
+    assert_eq!(id, ada_id);
+    let status = host.call_status("ghost").await;
+    assert_eq!(status["participants"], 2, "Bob's seat waits for him: {status}");
+
+    // Ada stays (she pings), the room drops its memory between her pings, Bob never returns.
+    let forget = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(120);
+    let mut nonce = 0;
+    let left = 'waiting: loop {
+        assert!(tokio::time::Instant::now() < deadline, "Bob's seat was never freed");
+        forget.post(host.url("/__test/rooms/ghost/forget")).send().await.expect("forget");
+        nonce += 1;
+        ada.send_json(serde_json::json!({"type":"ping","nonce":nonce})).await;
+        loop {
+            let message = ada.recv().await;
+            match message["type"].as_str() {
+                Some("pong") => break,
+                Some("participant_left") => break 'waiting message,
+                _ => panic!("unexpected {message}"),
+            }
+        }
+        // A client's ping cadence (the room asks for one every 10 s; this is more often).
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    };
+    assert_eq!((left["id"].as_u64(), left["reason"].as_str()), (Some(u64::from(bob_id)), Some("timed_out")));
+    assert_eq!(ada.recv_type("pong").await["nonce"], nonce, "the ping sent before Bob left");
+    assert_eq!(host.call_status("ghost").await["participants"], 1);
+    ada.ping(99).await;
+    drop((restarted, api, node));
+}

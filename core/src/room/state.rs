@@ -63,6 +63,20 @@ impl Room {
         snapshot: RoomSnapshot,
         now: Timestamp,
     ) -> Self {
+        Self::restore_with_liveness(config, signer, snapshot, now, &BTreeMap::new())
+    }
+
+    /// Rebuilds a room from a snapshot, with what the host knows of its participants' liveness:
+    /// a connection listed in `last_seen` counts as last heard at that time (never later than
+    /// `now`), so a host that rebuilds its room often does not keep restarting the heartbeat
+    /// timeout of a participant whose socket is gone. The others restart at `now`.
+    pub fn restore_with_liveness(
+        config: RoomConfig,
+        signer: Arc<dyn MediaTokenSigner>,
+        snapshot: RoomSnapshot,
+        now: Timestamp,
+        last_seen: &BTreeMap<ConnectionId, Timestamp>,
+    ) -> Self {
         let mut room = Self::new(config, signer);
         room.next_participant_id = snapshot.next_participant_id.max(1);
         room.media_node = snapshot.media_node;
@@ -74,7 +88,7 @@ impl Room {
                     display_name: p.display_name,
                     media: p.media,
                     joined_at: p.joined_at,
-                    last_seen: now,
+                    last_seen: last_seen.get(&p.connection).map_or(now, |seen| (*seen).min(now)),
                     resume: p.resume,
                 }),
             );
@@ -120,6 +134,11 @@ impl Room {
     /// The next thing the host must do, or `None` when there is nothing left.
     pub fn poll_output(&mut self) -> Option<Output> {
         self.outputs.pop_front()
+    }
+
+    /// When the room next needs [`Input::Timeout`], as last asked with [`Output::WakeAt`].
+    pub fn wakes_at(&self) -> Option<Timestamp> {
+        self.wake_at
     }
 
     /// How media flows in this call.

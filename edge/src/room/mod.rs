@@ -19,9 +19,9 @@ use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
 use peershare_core::room::{ConnectionId, Input, Output, Room, RoomConfig};
 use sockets::Attachment;
 use std::cell::RefCell;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use stored::{MISSING_PREFIX, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
+use stored::{MISSING_KEY, MissingSeat, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
 use worker::{
     DurableObject, Env, Headers, Request, Response, Result, ScheduledTime, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair, durable_object,
@@ -195,12 +195,14 @@ impl CallRoom {
         let signer = self.signer(&config);
         let base = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() };
         let now = now();
+        let open: BTreeSet<ConnectionId> = live.iter().map(|a| a.conn).collect();
         let (room, known) = match stored {
             Some(stored) => {
                 let known: BTreeSet<ConnectionId> =
                     stored.snapshot.participants.iter().map(|p| p.connection).collect();
+                let missing = self.missing_seats(&known, &open, now).await?;
                 let config = RoomConfig { capacity: stored.capacity, ..base.clone() };
-                (Room::restore(config, signer, stored.snapshot, now), known)
+                (Room::restore_with_liveness(config, signer, stored.snapshot, now, &missing), known)
             }
             None => (Room::new(base.capped(cap), signer), BTreeSet::new()),
         };
@@ -217,27 +219,36 @@ impl CallRoom {
             room.handle(Input::Connected(a.conn), opened);
             inputs.push(Input::Identified { conn: a.conn, display_name: a.ticket.display_name.clone() });
         }
-        // Participants whose sockets are gone (the runtime restarted) keep their seats for one
-        // heartbeat timeout, counted from when a load first found them missing (restoring
-        // resets liveness, so the count is kept in storage): their clients reconnect with their
-        // resume keys and take the seats back; the others are then removed.
-        let open: BTreeSet<ConnectionId> = live.iter().map(|a| a.conn).collect();
-        let grace = base.heartbeat_timeout.as_millis() as u64;
-        for conn in known.difference(&open) {
-            let key = format!("{MISSING_PREFIX}{}", conn.0);
-            match storage.get::<u64>(&key).await? {
-                None => storage.put(&key, now.as_millis()).await?,
-                Some(since) if now.as_millis().saturating_sub(since) >= grace => {
-                    inputs.push(Input::Disconnected(*conn));
-                }
-                Some(_) => {}
-            }
-        }
         *self.room.borrow_mut() = Some(room);
-        if !inputs.is_empty() {
-            Box::pin(self.run_loaded(inputs)).await?;
-        }
+        // Also carries out what restoring asked (its wake-up).
+        Box::pin(self.run_loaded(inputs)).await?;
         Ok(true)
+    }
+
+    /// Participants of the stored room whose sockets are gone (the runtime restarted), each
+    /// counted as last heard when a rebuild first found it missing: core then keeps the seat
+    /// for one heartbeat timeout from then, for the client to take back with its resume key,
+    /// however often the room is rebuilt meanwhile.
+    async fn missing_seats(
+        &self,
+        known: &BTreeSet<ConnectionId>,
+        open: &BTreeSet<ConnectionId>,
+        now: Timestamp,
+    ) -> std::result::Result<BTreeMap<ConnectionId, Timestamp>, EdgeError> {
+        let storage = self.state.storage();
+        let before: Vec<MissingSeat> = storage.get(MISSING_KEY).await?.unwrap_or_default();
+        let since: BTreeMap<ConnectionId, u64> = before.iter().map(|m| (m.conn, m.since)).collect();
+        let after: Vec<MissingSeat> = known
+            .difference(open)
+            .map(|conn| MissingSeat {
+                conn: *conn,
+                since: since.get(conn).copied().unwrap_or(now.as_millis()),
+            })
+            .collect();
+        if after != before {
+            storage.put(MISSING_KEY, &after).await?;
+        }
+        Ok(after.iter().map(|m| (m.conn, Timestamp::from_millis(m.since))).collect())
     }
 
     fn signer(&self, config: &EdgeConfig) -> Arc<dyn MediaTokenSigner> {
@@ -264,7 +275,7 @@ impl CallRoom {
 
     async fn run_loaded(&self, inputs: Vec<Input>) -> std::result::Result<(), EdgeError> {
         let mut pending = inputs;
-        while !pending.is_empty() {
+        loop {
             let outputs = self.room.borrow_mut().as_mut().map(|room| {
                 let now = now();
                 for input in pending.drain(..) {
@@ -276,9 +287,11 @@ impl CallRoom {
                 // The room emptied while a media node was being opened for it: give it back.
                 return self.release_unused(pending).await;
             };
+            if outputs.is_empty() {
+                return Ok(());
+            }
             pending = self.perform(outputs).await?;
         }
-        Ok(())
     }
 
     /// Ends call sessions opened for a room that no longer exists.
@@ -296,6 +309,12 @@ impl CallRoom {
     async fn perform(&self, outputs: Vec<Output>) -> std::result::Result<Vec<Input>, EdgeError> {
         let mut follow_up = Vec::new();
         let storage = self.state.storage();
+        // The room is stored before anything of this batch goes out: the runtime holds outgoing
+        // messages until the writes issued before them are durable, so nobody hears of a change
+        // (a welcome, a join) that a restart could lose.
+        if outputs.iter().any(|o| matches!(o, Output::Persist(_))) {
+            self.persist().await?;
+        }
         for output in outputs {
             match output {
                 Output::Send(conn, message) => self.send(conn, &message.to_json()),
@@ -310,23 +329,17 @@ impl CallRoom {
                         let _ = ws.close(Some(frame.code), Some(frame.reason));
                     }
                 }
-                // An absolute time (a plain number would be a delay from now).
-                Output::WakeAt(at) => {
-                    let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.as_millis() as f64));
-                    storage.set_alarm(ScheduledTime::new(when)).await?;
-                }
-                // The room as it is now: another event may have changed it while this batch
-                // waited on a media node, and an older snapshot must not overwrite a newer one.
-                Output::Persist(_) => {
-                    let current = self
-                        .room
-                        .borrow()
-                        .as_ref()
-                        .map(|r| StoredRoom { capacity: r.capacity(), snapshot: r.snapshot() });
-                    if let Some(current) = current {
-                        storage.put(ROOM_KEY, current).await?;
+                // The room's pending wake-up as it is now (another batch may have asked for an
+                // earlier one while this one waited), at an absolute time (a plain number would
+                // be a delay from now).
+                Output::WakeAt(_) => {
+                    let at = self.room.borrow().as_ref().and_then(Room::wakes_at);
+                    if let Some(at) = at {
+                        let ms = wasm_bindgen::JsValue::from_f64(at.as_millis() as f64);
+                        storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&ms))).await?;
                     }
                 }
+                Output::Persist(_) => {}
                 Output::NeedsMediaNode { .. } => {
                     let (nodes, signer) = self.media()?;
                     follow_up.push(match media::allocate(&nodes, signer.as_ref()).await {
@@ -354,6 +367,20 @@ impl CallRoom {
             }
         }
         Ok(follow_up)
+    }
+
+    /// Stores the room as it is now: another event may have changed it while a batch waited on
+    /// a media node, and an older snapshot must not overwrite a newer one.
+    async fn persist(&self) -> std::result::Result<(), EdgeError> {
+        let current = self
+            .room
+            .borrow()
+            .as_ref()
+            .map(|r| StoredRoom { capacity: r.capacity(), snapshot: r.snapshot() });
+        if let Some(current) = current {
+            self.state.storage().put(ROOM_KEY, current).await?;
+        }
+        Ok(())
     }
 
     fn media(&self) -> std::result::Result<(Vec<MediaNode>, Arc<dyn MediaTokenSigner>), EdgeError> {

@@ -1,7 +1,7 @@
 //! What a call room keeps in Durable Object storage: everything that matters survives
 //! eviction and hibernation; what is only in memory can be rebuilt from it.
 
-use peershare_core::room::RoomSnapshot;
+use peershare_core::room::{ConnectionId, RoomSnapshot};
 use serde::{Deserialize, Serialize};
 
 /// Storage key of the room.
@@ -10,8 +10,8 @@ pub const ROOM_KEY: &str = "room";
 /// Storage key of the next connection number.
 pub const NEXT_CONNECTION_KEY: &str = "next_connection";
 
-/// Storage key prefix of "this participant's socket was found gone at" (Unix ms), per connection.
-pub const MISSING_PREFIX: &str = "missing:";
+/// Storage key of the participants whose sockets are gone ([`MissingSeat`]s).
+pub const MISSING_KEY: &str = "missing";
 
 /// The room as stored after every change that matters (core's `Output::Persist`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -20,4 +20,15 @@ pub struct StoredRoom {
     pub capacity: u32,
     /// Core's snapshot: participants, ids, the media node.
     pub snapshot: RoomSnapshot,
+}
+
+/// A participant whose socket was gone when the room was rebuilt (the runtime restarted): the
+/// seat is kept for one heartbeat timeout from `since`, for the client to take back with its
+/// resume key. Kept in storage because each rebuild would otherwise restart that timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingSeat {
+    /// The connection the participant had.
+    pub conn: ConnectionId,
+    /// When a rebuild first found its socket gone (Unix ms).
+    pub since: u64,
 }

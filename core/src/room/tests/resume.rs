@@ -1,6 +1,7 @@
 //! Reconnecting: a connection that joins with a participant's resume key takes over their seat.
 
 use super::*;
+use std::collections::BTreeMap;
 
 const KEY_A: &str = "resume-key-for-ada-0001";
 const KEY_B: &str = "resume-key-for-bob-0002";
@@ -90,4 +91,33 @@ fn a_room_restored_after_its_host_restarted_gives_seats_back_by_resume_key() {
         left.extend(gone.advance(Duration::from_secs(5)));
     }
     assert_eq!(gone.room.participant_names(), vec!["Ada"], "{left:?}");
+}
+
+#[test]
+fn a_restored_room_counts_a_missing_socket_from_when_the_host_last_knew_of_it() {
+    let mut s = Script::new();
+    welcome(&join_with(&mut s, A, "Ada", KEY_A), A);
+    welcome(&join_with(&mut s, B, "Bob", KEY_B), B);
+    // The host lost Bob's socket 25 s ago and has rebuilt the room since; Ada is still here.
+    let json = serde_json::to_string(&s.room.snapshot()).expect("serialize");
+    let gone_since = BTreeMap::from([(B, Timestamp::from_millis(s.now.as_millis() - 25_000))]);
+    let mut r = Script {
+        room: Room::restore_with_liveness(
+            RoomConfig::default(),
+            Arc::new(TestSigner),
+            serde_json::from_str(&json).expect("deserialize"),
+            s.now,
+            &gone_since,
+        ),
+        now: s.now,
+    };
+    r.text(A, r#"{"type":"ping","nonce":1}"#);
+    let out = r.advance(Duration::from_secs(5));
+    assert_eq!(r.room.participant_names(), vec!["Ada"], "30 s after Bob was last known: {out:?}");
+
+    // Without that knowledge Bob would keep his seat for a whole timeout from now.
+    let mut plain = s.restored();
+    plain.text(A, r#"{"type":"ping","nonce":1}"#);
+    plain.advance(Duration::from_secs(5));
+    assert_eq!(plain.room.participant_names(), vec!["Ada", "Bob"]);
 }
