@@ -42,9 +42,11 @@ pub struct EdgeConfig {
     pub media_nodes: Vec<MediaNode>,
 }
 
-/// A var or secret as text (workerd's text bindings read as either).
+/// A var or secret as text; `None` when it is absent, or null (an unset `fromEnvironment`
+/// binding in workerd).
 pub fn text(env: &Env, name: &str) -> Option<String> {
-    env.secret(name).ok().map(|s| s.to_string()).or_else(|| env.var(name).ok().map(|v| v.to_string()))
+    let env: &wasm_bindgen::JsValue = env.as_ref();
+    js_sys::Reflect::get(env, &wasm_bindgen::JsValue::from_str(name)).ok().and_then(|v| v.as_string())
 }
 
 fn required(env: &Env, name: &'static str) -> Result<String, EdgeError> {

@@ -1,6 +1,6 @@
-//! The Worker running in workerd, the open-source Workers runtime, with a config written for
-//! the test: the built Worker (`edge/build`, from `cargo xtask edge`), its Durable Objects
-//! persisted to a folder, and the given vars.
+//! The Worker running in workerd, the open-source Workers runtime, on the project's config
+//! (`edge/workerd.capnp`): the built Worker (`edge/build`, from `cargo xtask edge`), its Durable
+//! Objects persisted to a folder of the test, and the given vars.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -12,18 +12,13 @@ use tokio::process::{Child, Command};
 pub struct Workerd {
     /// Where the Worker listens.
     pub addr: SocketAddr,
-    /// The folder with the config and the Durable Objects' storage.
+    /// The folder with workerd's log and the Durable Objects' storage.
     pub dir: PathBuf,
     _process: Child,
 }
 
 fn edge_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../edge")
-}
-
-/// The capnp text of a string.
-fn quoted(text: &str) -> String {
-    serde_json::to_string(text).expect("a string")
 }
 
 impl Workerd {
@@ -49,54 +44,24 @@ impl Workerd {
         assert!(workerd.is_file(), "workerd is not installed: run `cargo xtask deps` (npm ci in edge/)");
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        let vars: String = bindings
-            .iter()
-            .map(|(name, value)| format!("    (name = {}, text = {}),\n", quoted(name), quoted(value)))
-            .collect();
         // The web client, when built (the signaling tests do not need it).
         let mut web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
         if !web.is_dir() {
             web = dir.join("no-web-client");
             std::fs::create_dir_all(&web).expect("an empty assets folder");
         }
-        let config = format!(
-            r#"using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .edge),
-    (name = "assets", disk = (path = {web})),
-    (name = "rooms-disk", disk = (path = {rooms}, writable = true)),
-    (name = "internet", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [ (name = "http", address = {listen}, http = (), service = "main") ],
-);
-const edge :Workerd.Worker = (
-  modules = [
-    (name = "index.js", esModule = embed {index_js}),
-    (name = "index_bg.wasm", wasm = embed {index_wasm}),
-  ],
-  compatibilityDate = "2025-09-01",
-  bindings = [
-    (name = "CALL_ROOM", durableObjectNamespace = "CallRoom"),
-    (name = "ASSETS", service = "assets"),
-{vars}  ],
-  durableObjectNamespaces = [ (className = "CallRoom", uniqueKey = "peershare-CallRoom", enableSql = true) ],
-  durableObjectStorage = (localDisk = "rooms-disk"),
-  globalOutbound = "internet",
-);
-"#,
-            web = quoted(&web.display().to_string()),
-            rooms = quoted(&dir.join("rooms").display().to_string()),
-            listen = quoted(&addr.to_string()),
-            index_js = quoted(&relative(&dir, &build.join("index.js"))),
-            index_wasm = quoted(&relative(&dir, &build.join("index_bg.wasm"))),
-        );
-        let config_path = dir.join("workerd.capnp");
-        std::fs::write(&config_path, config).expect("writes the config");
         let log = std::fs::File::create(dir.join("workerd.log")).expect("a log file");
+        // The project's own workerd config (edge/workerd.capnp); the vars come from the
+        // environment, which this process does not pass on.
         let process = Command::new(&workerd)
             .args(["serve", "--experimental"])
-            .arg(&config_path)
+            .arg(edge.join("workerd.capnp"))
+            .arg(format!("--socket-addr=http={addr}"))
+            .arg(format!("--directory-path=rooms={}", dir.join("rooms").display()))
+            .arg(format!("--directory-path=assets={}", web.display()))
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .envs(bindings.iter().map(|(name, value)| (*name, value.as_str())))
             .current_dir(&dir)
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
@@ -119,11 +84,4 @@ const edge :Workerd.Worker = (
         }
         Self { addr, dir, _process: process }
     }
-}
-
-/// `target` relative to `from` (capnp embeds resolve against the config's folder).
-fn relative(from: &Path, target: &Path) -> String {
-    let target = target.canonicalize().expect("the Worker's files exist");
-    let depth = from.components().count().saturating_sub(1);
-    format!("{}{}", "../".repeat(depth), target.display().to_string().trim_start_matches('/'))
 }
