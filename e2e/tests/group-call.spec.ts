@@ -3,7 +3,8 @@
  * without anyone reloading, and everyone decodes everyone, verified from WebRTC stats.
  */
 import { expect, test } from '@playwright/test';
-import { callMode, expectNodeMediaFlowing, joinCall, nodeStats, participantId, peerStats, startFreezeWatch } from '../support/browser';
+import { expectNodeMediaFlowing, joinCall, nodeStats, participantId, startFreezeWatch } from '../support/browser';
+import { thirdPersonMovesTheCallToTheNode } from '../support/scenarios';
 import { startPeershare, type Peershare } from '../support/peershare';
 import { captureAtAllSizes } from '../support/screenshots';
 
@@ -18,38 +19,7 @@ test.afterAll(async () => {
 });
 
 test('a third tab moves the call to the media node and all three see and hear each other', async ({ browser }) => {
-  const open = async () => (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-  const [ada, bob, cy] = [await open(), await open(), await open()];
-  await ada.goto(server.url);
-  await ada.getByRole('button', { name: 'Start a call' }).click();
-  await expect(ada).toHaveURL(/\/c\/[A-Za-z0-9_-]+$/);
-  const callUrl = ada.url();
-
-  await joinCall(ada, callUrl, 'Ada Lovelace');
-  await joinCall(bob, callUrl, 'Bob Kahn');
-  await expect.poll(async () => (await peerStats(ada)).some((s) => s.framesDecoded > 0), { message: 'Ada and Bob talk peer-to-peer first', timeout: 90_000 }).toBe(true);
-
-  await joinCall(cy, callUrl, 'Cy Young');
-  const ids = { ada: await participantId(ada), bob: await participantId(bob), cy: await participantId(cy) };
-  for (const [page, name] of [[ada, 'Ada'], [bob, 'Bob'], [cy, 'Cy']] as const) {
-    await expect.poll(() => callMode(page), { message: `${name} is on the media node` }).toBe('media_node');
-  }
-  await expectNodeMediaFlowing(ada, [ids.bob, ids.cy], 'Ada');
-  await expectNodeMediaFlowing(bob, [ids.ada, ids.cy], 'Bob');
-  await expectNodeMediaFlowing(cy, [ids.ada, ids.bob], 'Cy');
-
-  // Make-before-break done: the peer link between Ada and Bob is closed.
-  await expect.poll(async () => (await peerStats(ada)).length, { message: 'Ada closed her peer link' }).toBe(0);
-  await expect.poll(async () => (await peerStats(bob)).length, { message: 'Bob closed his peer link' }).toBe(0);
-  await expect(ada.getByText('3 participants')).toBeVisible();
-  await expect(ada.getByText('Group call server')).toBeVisible();
-  await captureAtAllSizes(cy, 'group-call-3');
-
-  // Back to two: the call stays on the node and keeps flowing.
-  await cy.getByRole('button', { name: 'Leave call' }).click();
-  await expect(ada.getByText('2 participants')).toBeVisible();
-  await expectNodeMediaFlowing(ada, [ids.bob], 'Ada after Cy left');
-  await expect.poll(() => callMode(ada)).toBe('media_node');
+  await thirdPersonMovesTheCallToTheNode(browser, server.url, ({ cy }) => captureAtAllSizes(cy, 'group-call-3'));
 });
 
 test('a subscriber gets the simulcast layer that fits its tile, down and back up, without freezing', async ({ browser }) => {

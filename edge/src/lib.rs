@@ -3,6 +3,7 @@
 //! in a [`room::CallRoom`] Durable Object (core's room state machine, WebSocket Hibernation),
 //! proxies every other `/api/*` request to the API origin, and serves the web client.
 
+mod assets;
 mod clock;
 mod config;
 mod error;

@@ -16,8 +16,6 @@ pub const ROOMS_BINDING: &str = "CALL_ROOM";
 const STORED_GROUP_PREFIX: &str = "g_";
 
 /// The web client's files (Workers Static Assets, or a disk service under workerd).
-const ASSETS_BINDING: &str = "ASSETS";
-
 /// Answers one request; every error becomes its JSON response.
 pub async fn handle(req: Request, env: &Env) -> Result<Response> {
     match route(req, env).await {
@@ -48,7 +46,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
     if let Some(id) = path.strip_prefix("/__test/rooms/").and_then(|r| r.strip_suffix("/forget")) {
         return forget_room(env, id).await;
     }
-    assets(req, env).await
+    crate::assets::serve(req, env).await
 }
 
 /// `GET /api/turn-credentials`: the same core function as `peershare dev`.
@@ -177,18 +175,4 @@ fn forwarded(name: &str) -> bool {
         "upgrade",
     ];
     !HOP_BY_HOP.contains(&name) && !name.starts_with("x-forwarded-") && !name.starts_with("cf-")
-}
-
-/// The web client: files as they are, and `index.html` for the app's own paths.
-async fn assets(req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
-    let url = req.url()?;
-    let last = url.path().rsplit('/').next().unwrap_or_default();
-    let assets = env.assets(ASSETS_BINDING)?;
-    if last.contains('.') {
-        return Ok(assets.fetch_request(req).await?);
-    }
-    let mut index = url.clone();
-    index.set_path("/index.html");
-    index.set_query(None);
-    Ok(assets.fetch(index.to_string(), None).await?)
 }

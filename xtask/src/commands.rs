@@ -104,14 +104,27 @@ pub fn test() -> anyhow::Result<()> {
 
     // The browsers run against the optimised build `cargo xtask dev` serves: with eight Chromium
     // tabs on two cores, an unoptimised media node falls behind on ICE and DTLS.
+    // The media node runs on its own behind the Worker in the edge's browser test.
     steps.run(
-        "build peershare (release)",
-        cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
+        "build peershare and peershare-media-node (release)",
+        cmd(
+            "cargo",
+            &[
+                "build",
+                "--release",
+                "--package",
+                "peershare",
+                "--package",
+                "peershare-media-node",
+                "--locked",
+            ],
+        ),
     )?;
     let schemathesis = deps::schemathesis(&mut steps)?;
     crate::api_contract::run(&mut steps, &schemathesis)?;
     let mut e2e = npm("e2e", &["test"]);
     e2e.env("PEERSHARE_BIN", target_dir().join("release/peershare"));
+    e2e.env("PEERSHARE_MEDIA_NODE_BIN", target_dir().join("release/peershare-media-node"));
     steps.run("end-to-end tests (Chromium)", e2e)?;
     steps.summary();
     eprintln!("\nALL TESTS PASSED");

@@ -1,0 +1,73 @@
+/** A child process of a test: logged to test-results/logs, ready once it prints a line, stoppable. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+
+export interface Running {
+  /** What the readiness pattern matched. */
+  ready: string;
+  stop(): Promise<void>;
+}
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+
+/** The folder of build output (`CARGO_TARGET_DIR`, else the repository's `target`). */
+export function cargoTarget(): string {
+  return process.env.CARGO_TARGET_DIR ?? path.resolve(here, '../../target');
+}
+
+/**
+ * Starts `program` and resolves with the first match of `ready` in its standard output (or,
+ * when `ready` is a function, once that resolves).
+ */
+export async function startProcess(
+  program: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; logName: string; ready: RegExp | (() => Promise<void>); cwd?: string },
+): Promise<Running> {
+  const logDir = path.resolve(here, '../test-results/logs');
+  mkdirSync(logDir, { recursive: true });
+  const logPath = path.join(logDir, `${options.logName}-${Date.now()}.log`);
+  const log = createWriteStream(logPath);
+  const child: ChildProcess = spawn(program, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.pipe(log);
+  const lines = createInterface({ input: child.stdout! });
+  lines.on('line', (line) => log.write(`${line}\n`));
+  const ready = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.logName} was not ready within 60 s (log: ${logPath})`)), 60_000);
+    const done = (value: string) => {
+      clearTimeout(timer);
+      resolve(value);
+    };
+    child.once('exit', (code) => reject(new Error(`${options.logName} exited with ${code} before it was ready (log: ${logPath})`)));
+    child.once('error', reject);
+    const pattern = options.ready;
+    if (pattern instanceof RegExp) {
+      lines.on('line', (line) => {
+        const match = line.match(pattern);
+        if (match) done(match[1] ?? match[0]);
+      });
+    } else {
+      pattern().then(() => done(''), reject);
+    }
+  });
+  return {
+    ready,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        // A graceful shutdown may wait on connections a test left open: 10 s, then SIGKILL.
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(kill);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
