@@ -1,5 +1,5 @@
-//! The Worker's configuration: its vars and secrets (wrangler.toml, `wrangler secret put`, or
-//! the workerd config the tests write), read into one typed struct.
+//! The Worker's configuration: its vars and secrets (wrangler.toml and `wrangler secret put`,
+//! or the environment with edge/workerd.capnp), read into one typed struct once per isolate.
 
 use crate::error::EdgeError;
 use base64::Engine;
@@ -8,6 +8,8 @@ use peershare_core::auth::{Jwks, TokenVerifier};
 use peershare_core::media::JwtSigner;
 use peershare_core::turn_credentials::IceTransportPolicy;
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use std::time::Duration;
 use worker::Env;
 
@@ -53,9 +55,27 @@ fn required(env: &Env, name: &'static str) -> Result<String, EdgeError> {
     text(env, name).filter(|v| !v.trim().is_empty()).ok_or(EdgeError::Config(name, "is not set".into()))
 }
 
+thread_local! {
+    /// The configuration of this isolate, once read.
+    static CURRENT: RefCell<Option<Rc<EdgeConfig>>> = const { RefCell::new(None) };
+}
+
 impl EdgeConfig {
+    /// The configuration, read from the environment on first use and kept for the life of the
+    /// isolate (a deploy or a change of vars starts new isolates). A configuration that does
+    /// not read is not kept: each request reports it.
+    pub fn get(env: &Env) -> Result<Rc<Self>, EdgeError> {
+        if let Some(config) = CURRENT.with(|c| c.borrow().clone()) {
+            return Ok(config);
+        }
+        let config = Rc::new(Self::from_env(env)?);
+        CURRENT.with(|c| *c.borrow_mut() = Some(config.clone()));
+        Ok(config)
+    }
+
     /// Reads the configuration from the Worker's environment.
-    pub fn from_env(env: &Env) -> Result<Self, EdgeError> {
+    fn from_env(env: &Env) -> Result<Self, EdgeError> {
+        crate::crypto::install();
         let jwks: Jwks = serde_json::from_str(&required(env, "SESSION_JWKS")?)
             .map_err(|e| EdgeError::Config("SESSION_JWKS", format!("is not a JWK set: {e}")))?;
         let verifier =
@@ -109,6 +129,7 @@ impl EdgeConfig {
     /// The signer of media tokens (`MEDIA_SIGNING_KEY`: base64 of an Ed25519 PKCS#8 key whose
     /// public half the media nodes trust).
     pub fn media_signer(env: &Env) -> Result<JwtSigner, EdgeError> {
+        crate::crypto::install();
         let encoded = required(env, "MEDIA_SIGNING_KEY")?;
         let der = STANDARD
             .decode(encoded.trim())

@@ -6,6 +6,7 @@
 mod assets;
 mod clock;
 mod config;
+mod crypto;
 mod error;
 mod gate;
 // The Durable Object macro generates undocumented glue.

@@ -51,7 +51,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
 
 /// `GET /api/turn-credentials`: the same core function as `peershare dev`.
 fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
-    let config = EdgeConfig::from_env(env)?;
+    let config = EdgeConfig::get(env)?;
     let user = format!("guest-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
     let ice = IceConfig::build(turn, config.ice_policy, &user, now().0 / 1000, config.turn_ttl)
@@ -64,7 +64,7 @@ fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
 /// `GET /api/groups/{id}/call`: the pass is checked here; the room sees only admitted sockets.
 async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     let call = GroupId::parse(id)?;
-    let config = EdgeConfig::from_env(env)?;
+    let config = EdgeConfig::get(env)?;
     let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
     let ticket = gate::admit(&config.verifier, &offered, &call)?;
     let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
@@ -89,7 +89,7 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
 async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     let call = GroupId::parse(id)?;
     if call.as_str().starts_with(STORED_GROUP_PREFIX) {
-        let config = EdgeConfig::from_env(env)?;
+        let config = EdgeConfig::get(env)?;
         let bearer = req.headers().get("authorization")?.unwrap_or_default();
         let pass = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
         if pass.is_empty() {
@@ -131,7 +131,7 @@ pub fn test_hooks(env: &Env) -> bool {
 /// Every other `/api/*` request, to the API origin: method, headers, body and query as sent,
 /// and its answer as it comes (redirects included, for OAuth).
 async fn proxy(mut req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
-    let config = EdgeConfig::from_env(env)?;
+    let config = EdgeConfig::get(env)?;
     let url = req.url()?;
     let target = match url.query() {
         Some(query) => format!("{}{}?{query}", config.api_origin, url.path()),

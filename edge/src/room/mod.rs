@@ -150,7 +150,7 @@ impl CallRoom {
 
     /// How many are in the call, for the pre-join screen. Asking never opens a room.
     async fn status(&self) -> std::result::Result<Response, EdgeError> {
-        let config = EdgeConfig::from_env(&self.env)?;
+        let config = EdgeConfig::get(&self.env)?;
         self.load(Opening::Existing).await?;
         let room = self.room.borrow();
         let status = match room.as_ref() {
@@ -176,7 +176,7 @@ impl CallRoom {
         if self.room.borrow().is_some() {
             return Ok(true);
         }
-        let config = EdgeConfig::from_env(&self.env)?;
+        let config = EdgeConfig::get(&self.env)?;
         let storage = self.state.storage();
         let stored: Option<StoredRoom> = storage.get(ROOM_KEY).await?;
         if self.room.borrow().is_some() {
@@ -384,9 +384,9 @@ impl CallRoom {
     }
 
     fn media(&self) -> std::result::Result<(Vec<MediaNode>, Arc<dyn MediaTokenSigner>), EdgeError> {
-        let config = EdgeConfig::from_env(&self.env)?;
+        let config = EdgeConfig::get(&self.env)?;
         let signer = self.signer(&config);
-        Ok((config.media_nodes, signer))
+        Ok((config.media_nodes.clone(), signer))
     }
 
     fn send(&self, conn: ConnectionId, text: &str) {
