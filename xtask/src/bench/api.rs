@@ -113,7 +113,7 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     routes.push(join);
 
     let result = ApiResult {
-        date: today()?,
+        date: super::today()?,
         tool: wrk_version()?,
         threads: THREADS,
         connections: CONNECTIONS,
@@ -276,9 +276,4 @@ fn wrk_version() -> anyhow::Result<String> {
     let out = cmd("wrk", &["--version"]).output()?;
     let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
     Ok(text.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
-}
-
-fn today() -> anyhow::Result<String> {
-    let out = cmd("date", &["-u", "+%Y-%m-%d"]).output()?;
-    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

@@ -1,9 +1,11 @@
 //! `cargo xtask bench`: the media node under load, the P2P → node switch and the first remote
-//! frame in Chromium, the signaling relay under load, and the API's hot routes. Figures go to bench/results/*.json
+//! frame in Chromium, the signaling relay under load, the API's hot routes, and the edge in
+//! workerd. Figures go to bench/results/*.json
 //! and tables in the README; nothing here asserts on time.
 
 mod api;
 mod browser;
+mod edge;
 mod readme_table;
 pub(crate) mod server_process;
 mod sfu;
@@ -26,6 +28,8 @@ pub enum Which {
     Sfu,
     /// The API's hot routes under load with wrk.
     Api,
+    /// The Worker in workerd: joins, the relay through Durable Objects, wasm size.
+    Edge,
 }
 
 /// Runs the benchmarks (all, or `only` one) and updates the results and the README tables.
@@ -52,6 +56,9 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     if wanted(Which::Api) {
         api::run(&mut steps, &results.join("api.json"))?;
     }
+    if wanted(Which::Edge) {
+        edge::run(&mut steps, &results.join("edge.json"))?;
+    }
     if wanted(Which::FirstFrame) || wanted(Which::Switch) {
         deps::apt_packages(&mut steps)?;
         deps::npm_packages(&mut steps, "web")?;
@@ -71,4 +78,10 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     readme_table::update(Path::new("README.md"), results)?;
     steps.summary();
     Ok(())
+}
+
+/// Today's date (UTC), as the results record it.
+fn today() -> anyhow::Result<String> {
+    let out = cmd("date", &["-u", "+%Y-%m-%d"]).output()?;
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

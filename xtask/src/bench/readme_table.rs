@@ -90,6 +90,40 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             )?;
         }
     }
+    if let Some(edge) = read("edge.json") {
+        for (key, which) in [
+            ("join_new_room", "a new room (its Durable Object starts)"),
+            ("join_existing_room", "a room already open"),
+        ] {
+            writeln!(
+                table,
+                "| edge (workerd): WebSocket through the Worker to `welcome`, into {which} ({} joins, {}) | p50 **{:.1} ms**, p99 {:.1} ms |",
+                edge[key]["samples"],
+                date(&edge),
+                num(&edge[key]["p50_ms"]),
+                num(&edge[key]["p99_ms"]),
+            )?;
+        }
+        let relay = &edge["relay"];
+        writeln!(
+            table,
+            "| edge relay: {} WebSockets in {} Durable Objects, {:.0} msg/s offered | {:.0} msg/s relayed, {} lost, p50 {:.2} ms, p99 {:.2} ms |",
+            relay["connections"],
+            relay["rooms"],
+            num(&relay["offered_per_second"]),
+            num(&relay["relayed_per_second"]),
+            relay["messages_lost"],
+            num(&relay["latency_p50_ms"]),
+            num(&relay["latency_p99_ms"]),
+        )?;
+        writeln!(
+            table,
+            "| workerd peak memory under that load; the Worker's wasm | {:.0} MiB; {:.0} KiB, {:.0} KiB gzip -9 |",
+            num(&relay["server_peak_rss_mib"]),
+            num(&edge["wasm_bytes"]) / 1024.0,
+            num(&edge["wasm_gzip_bytes"]) / 1024.0,
+        )?;
+    }
     if let Some(sfu) = read("sfu.json") {
         writeln!(
             table,
@@ -125,7 +159,7 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             )?;
         }
     }
-    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api`).\n");
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api|edge`).\n");
     table.push_str(END);
     std::fs::write(readme, format!("{head}{table}{tail}"))?;
     Ok(())

@@ -1,5 +1,6 @@
-//! Signaling relay under load: many WebSockets in two-person rooms, each side sending
-//! ICE-candidate messages to its peer at a steady rate; measures delivery, rate and latency.
+//! Signaling relay under load: many WebSockets in rooms, each participant paired with one other
+//! in its room and sending it ICE-candidate messages at a steady rate; measures delivery, rate
+//! and latency. Run against `peershare dev` here and against the Worker by the edge benchmark.
 
 use super::server_process::ServerProcess;
 use anyhow::{Context, bail};
@@ -20,7 +21,7 @@ const SEND_INTERVAL: Duration = Duration::from_millis(50);
 
 /// What the run measured.
 #[derive(Debug, Serialize)]
-pub struct SignalingResult {
+pub(super) struct SignalingResult {
     connections: u32,
     rooms: u32,
     messages_sent: u64,
@@ -31,12 +32,13 @@ pub struct SignalingResult {
     latency_p50_ms: f64,
     latency_p99_ms: f64,
     latency_max_ms: f64,
-    server_peak_rss_mib: f64,
+    /// Peak memory of the host, filled in by the caller.
+    pub(super) server_peak_rss_mib: f64,
     connect_seconds: f64,
 }
 
 /// The WebSocket request for `url` with a guest's call pass from the server's API.
-async fn with_guest_pass(
+pub(super) async fn with_guest_pass(
     url: &str,
     index: u32,
 ) -> anyhow::Result<tokio_tungstenite::tungstenite::handshake::client::Request> {
@@ -61,13 +63,13 @@ async fn with_guest_pass(
 }
 
 /// Runs the load against a fresh release server.
-pub fn run(connections: u32) -> anyhow::Result<SignalingResult> {
+pub(super) fn run(connections: u32) -> anyhow::Result<SignalingResult> {
     if connections < 2 || !connections.is_multiple_of(2) {
         bail!("--connections must be an even number of at least 2");
     }
     let server = ServerProcess::start()?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let mut result = runtime.block_on(load(&server.addr, connections))?;
+    let mut result = runtime.block_on(load(&server.addr, connections, 2))?;
     result.server_peak_rss_mib = server.peak_rss_kib()? as f64 / 1024.0;
     Ok(result)
 }
@@ -77,12 +79,16 @@ struct ClientOutcome {
     latencies_us: Vec<u64>,
 }
 
-async fn load(addr: &str, connections: u32) -> anyhow::Result<SignalingResult> {
+/// `connections` WebSockets to the host at `addr`, `per_room` (even) in each room.
+pub(super) async fn load(addr: &str, connections: u32, per_room: u32) -> anyhow::Result<SignalingResult> {
+    if per_room < 2 || !per_room.is_multiple_of(2) || !connections.is_multiple_of(per_room) {
+        bail!("rooms of {per_room} must be even and divide {connections} connections");
+    }
     let origin = Instant::now();
     let joined = Arc::new(Barrier::new(connections as usize + 1));
     let mut tasks = Vec::new();
     for i in 0..connections {
-        let url = format!("ws://{addr}/api/groups/bench-{}/call", i / 2);
+        let url = format!("ws://{addr}/api/groups/bench-{}/call", i / per_room);
         let joined = joined.clone();
         tasks.push(tokio::spawn(async move { client(url, i, origin, joined).await }));
         if i % 50 == 49 {
@@ -108,7 +114,7 @@ async fn load(addr: &str, connections: u32) -> anyhow::Result<SignalingResult> {
     let ms = |us: u64| us as f64 / 1000.0;
     Ok(SignalingResult {
         connections,
-        rooms: connections / 2,
+        rooms: connections / per_room,
         messages_sent: sent,
         messages_received: received,
         messages_lost: sent.saturating_sub(received),
@@ -133,12 +139,15 @@ async fn client(
     let (mut tx, mut rx) = ws.split();
     let join = json!({"type":"join","version":1,"display_name":format!("bench-{index}"),"media":{"audio":true,"video":true}});
     tx.send(Message::text(join.to_string())).await?;
+    // Each client talks to its partner: 0 with 1, 2 with 3, and so on (always in the same room).
+    let partner = format!("bench-{}", index ^ 1);
+    let is_partner = |p: &Value| (p["display_name"] == partner.as_str()).then(|| p["id"].as_u64()).flatten();
     let mut peer = None;
     while peer.is_none() {
         let v = next_json(&mut rx).await?;
         peer = match v["type"].as_str() {
-            Some("welcome") => v["participants"][0]["id"].as_u64(),
-            Some("participant_joined") => v["participant"]["id"].as_u64(),
+            Some("welcome") => v["participants"].as_array().into_iter().flatten().find_map(is_partner),
+            Some("participant_joined") => is_partner(&v["participant"]),
             Some("error") => bail!("server error while joining: {v}"),
             _ => None,
         };
@@ -181,7 +190,7 @@ async fn client(
     Ok(ClientOutcome { sent: u64::from(MESSAGES_PER_CLIENT), latencies_us })
 }
 
-async fn next_json<S>(rx: &mut S) -> anyhow::Result<Value>
+pub(super) async fn next_json<S>(rx: &mut S) -> anyhow::Result<Value>
 where
     S: futures_util::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
 {
