@@ -21,9 +21,6 @@ pub enum EdgeError {
     /// A plain request on the call's WebSocket route.
     #[error("this route is a WebSocket: open it with an upgrade request")]
     UpgradeRequired,
-    /// A stored group the caller may not see (as the API answers: "no such group").
-    #[error("no such group")]
-    GroupNotFound,
     /// No such route.
     #[error("no API route {0}")]
     NotFound(String),
@@ -51,7 +48,6 @@ impl EdgeError {
             EdgeError::Socket(denied) => (denied.status(), denied.code()),
             EdgeError::Token(e) => e.status_and_code(),
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
-            EdgeError::GroupNotFound => (404, "group_not_found"),
             EdgeError::NotFound(_) => (404, "not_found"),
             EdgeError::Turn(_) => (500, "turn_unavailable"),
             EdgeError::Config(..) => (500, "edge_misconfigured"),

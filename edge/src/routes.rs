@@ -6,6 +6,7 @@ use crate::config::EdgeConfig;
 use crate::error::EdgeError;
 use crate::gate::{self, TICKET_HEADER};
 use peershare_core::GroupId;
+use peershare_core::protocol::CallAccess;
 use peershare_core::turn_credentials::IceConfig;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
 
@@ -84,25 +85,35 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
 }
 
 /// `GET /api/groups/{id}/call/status`, from the call's room. A link call's status is anyone's
-/// (anyone with the link may join); a stored group's (`g_…`) needs a call pass for that call as
-/// the bearer token, since only the API knows the group's members and settings.
+/// (anyone with the link may join). A stored group's (`g_…`) is for those who may join it: a
+/// holder of a pass for this call is answered at once; for anyone else the API, which alone
+/// knows the group's members and settings, decides (`call/access`), and its refusal is passed on
+/// as it is.
 async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     let call = GroupId::parse(id)?;
+    let mut cap = None;
     if call.as_str().starts_with(STORED_GROUP_PREFIX) {
         let config = EdgeConfig::get(env)?;
         let bearer = req.headers().get("authorization")?.unwrap_or_default();
-        let pass = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
-        if pass.is_empty() {
-            return Err(EdgeError::GroupNotFound);
-        }
-        // An invalid or expired token is a 401, as on the API; a valid one for anything but
-        // this call sees no group.
-        config.verifier.verify(pass)?;
-        if gate::admit_bearer(&config.verifier, pass, &call).is_err() {
-            return Err(EdgeError::GroupNotFound);
-        }
+        let token = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
+        cap = match gate::admit_bearer(&config.verifier, token, &call) {
+            Ok(ticket) => ticket.cap,
+            Err(_) => {
+                let access = format!("/api/groups/{}/call/access", call.as_str());
+                let mut verdict = forward(req, env, &access).await?;
+                if verdict.status_code() != 200 {
+                    return Ok(verdict);
+                }
+                let access: CallAccess = verdict.json().await?;
+                access.max_participants
+            }
+        };
     }
-    let inner = Request::new(&format!("https://call-room/{}/status", call.as_str()), Method::Get)?;
+    let mut url = format!("https://call-room/{}/status", call.as_str());
+    if let Some(cap) = cap {
+        url.push_str(&format!("?cap={cap}"));
+    }
+    let inner = Request::new(&url, Method::Get)?;
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 
@@ -130,12 +141,18 @@ pub fn test_hooks(env: &Env) -> bool {
 
 /// Every other `/api/*` request, to the API origin: method, headers, body and query as sent,
 /// and its answer as it comes (redirects included, for OAuth).
-async fn proxy(mut req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
+async fn proxy(req: Request, env: &Env) -> std::result::Result<Response, EdgeError> {
+    let path = req.path();
+    forward(req, env, &path).await
+}
+
+/// `req` sent to `path` (and the request's query) at the API origin.
+async fn forward(mut req: Request, env: &Env, path: &str) -> std::result::Result<Response, EdgeError> {
     let config = EdgeConfig::get(env)?;
     let url = req.url()?;
     let target = match url.query() {
-        Some(query) => format!("{}{}?{query}", config.api_origin, url.path()),
-        None => format!("{}{}", config.api_origin, url.path()),
+        Some(query) => format!("{}{path}?{query}", config.api_origin),
+        None => format!("{}{path}", config.api_origin),
     };
     let method = req.method();
     let headers = Headers::new();

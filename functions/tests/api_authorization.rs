@@ -264,6 +264,14 @@ fn rows() -> Vec<Row> {
             // The group admits guests: the owner of another group joins as one.
             expect: [200, 200, 200, 200, 200, 200],
         },
+        Row {
+            method: Method::GET,
+            route: "/api/groups/{id}/call/access",
+            request: |w| (format!("/api/groups/{}/call/access", w.group), None),
+            // The group admits guests, so anyone may see its call (a closed group's call is
+            // for members only: the conformance suite's group call case).
+            expect: [200; 6],
+        },
     ]
 }
 

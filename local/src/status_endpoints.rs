@@ -6,10 +6,8 @@ use axum::Json;
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use peershare_core::GroupId;
-use peershare_core::auth::{Principal, admit_to_call};
-use peershare_core::groups::Denied;
 use peershare_core::protocol::CallStatus;
-use peershare_functions::api::{ApiError as Accounts, Caller, GROUP_ID_PREFIX};
+use peershare_functions::api::{Caller, GROUP_ID_PREFIX, call_access};
 use serde::Serialize;
 
 /// Body of `/healthz`.
@@ -49,17 +47,8 @@ pub async fn call_status(
     let mut capacity = state.config.room_capacity;
     if group.as_str().starts_with(GROUP_ID_PREFIX) {
         let caller = Caller::from_request_parts(&mut parts, &state.api).await?;
-        let user = match &caller {
-            Caller::Token(Principal::User { id, .. }) => Some(id.as_str()),
-            _ => None,
-        };
-        let stored = state.api.store.group_for(&group, user).await.map_err(Accounts::from)?;
-        let Some((stored, role)) = stored else { return Err(Accounts::from(Denied::NotFound).into()) };
-        let holds_pass = matches!(&caller, Caller::Token(p) if admit_to_call(p, &group).is_ok());
-        if !(role.is_some() || holds_pass || stored.settings.guests_allowed) {
-            return Err(Accounts::from(Denied::NotFound).into());
-        }
-        capacity = capacity.min(stored.settings.max_participants);
+        let access = call_access(&state.api, &caller, &group).await?;
+        capacity = access.max_participants.map_or(capacity, |max| capacity.min(max));
     }
     let status = state.rooms.status(&group);
     Ok(Json(CallStatus {

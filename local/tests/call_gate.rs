@@ -6,16 +6,6 @@ mod support;
 use serde_json::{Value, json};
 use support::{config, refusal, start};
 
-async fn post(url: String, bearer: Option<&str>, body: Value) -> Value {
-    let mut request = reqwest::Client::new().post(url).json(&body);
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    let reply = request.send().await.expect("request");
-    assert!(reply.status().is_success(), "{}", reply.status());
-    reply.json().await.expect("json")
-}
-
 #[tokio::test]
 async fn only_a_pass_for_this_call_opens_its_socket() {
     let server = start(config(&[])).await;
@@ -30,7 +20,7 @@ async fn only_a_pass_for_this_call_opens_its_socket() {
     assert_eq!((status, body["error"].as_str()), (403, Some("wrong_call")));
 
     // An account's access token is not a pass.
-    let session = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let session = server.post_ok("/api/auth/dev", None, json!({"name": "Ada"})).await;
     let access = session["access_token"].as_str().expect("token");
     let (status, body) = refusal(server.connect_with("link-call", Some(access)).await);
     assert_eq!((status, body["error"].as_str()), (401, Some("call_pass_required")));
@@ -46,11 +36,11 @@ async fn only_a_pass_for_this_call_opens_its_socket() {
 #[tokio::test]
 async fn members_open_their_group_call_and_outsiders_and_guests_cannot_get_a_pass() {
     let server = start(config(&[])).await;
-    let ada = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let ada = server.post_ok("/api/auth/dev", None, json!({"name": "Ada"})).await;
     let ada = ada["access_token"].as_str().expect("token").to_owned();
-    let group = post(server.url("/api/groups"), Some(&ada), json!({"name": "Team"})).await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
-    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(&ada), json!({})).await;
+    let pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&ada), json!({})).await;
     assert_eq!(pass["role"], "owner");
     let mut client = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
     client
@@ -68,7 +58,7 @@ async fn members_open_their_group_call_and_outsiders_and_guests_cannot_get_a_pas
         .await
         .expect("request");
     assert_eq!(guest.status(), 401, "the group admits no guests");
-    let bob = post(server.url("/api/auth/dev"), None, json!({"name": "Bob"})).await;
+    let bob = server.post_ok("/api/auth/dev", None, json!({"name": "Bob"})).await;
     let outsider = http
         .post(server.url(&format!("/api/groups/{group}/call-pass")))
         .bearer_auth(bob["access_token"].as_str().expect("token"))
@@ -125,12 +115,12 @@ async fn history_until(
 #[tokio::test]
 async fn a_group_call_is_written_to_its_history_one_stint_per_device() {
     let server = start(config(&[])).await;
-    let ada = post(server.url("/api/auth/dev"), None, json!({"name": "Ada"})).await;
+    let ada = server.post_ok("/api/auth/dev", None, json!({"name": "Ada"})).await;
     let (token, ada_id) =
         (ada["access_token"].as_str().expect("token"), ada["user"]["id"].as_str().expect("id"));
-    let group = post(server.url("/api/groups"), Some(token), json!({"name": "Team"})).await;
+    let group = server.post_ok("/api/groups", Some(token), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
-    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(token), json!({})).await;
+    let pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(token), json!({})).await;
     let join =
         json!({"type":"join","version":1,"display_name":"Not Ada","media":{"audio":true,"video":true}});
     // Ada is in the call from her laptop and her phone.
@@ -161,95 +151,4 @@ async fn a_group_call_is_written_to_its_history_one_stint_per_device() {
     let history = history_until(&server, &group, token, |h| h["calls"][0]["ended_at"].is_u64()).await;
     assert!(history["calls"][0]["duration_ms"].is_u64());
     assert!(history["calls"][0]["participants"][1]["left_at"].is_u64());
-}
-
-/// Sends `method` to `path` with an optional bearer token and JSON body: status and body.
-async fn call(
-    server: &support::Server,
-    method: reqwest::Method,
-    path: &str,
-    bearer: Option<&str>,
-    body: Option<Value>,
-) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, server.url(path));
-    if let Some(token) = bearer {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let reply = request.send().await.expect("request");
-    (reply.status().as_u16(), reply.json().await.unwrap_or(Value::Null))
-}
-
-async fn signed_in(server: &support::Server, name: &str) -> String {
-    let session = post(server.url("/api/auth/dev"), None, json!({ "name": name })).await;
-    session["access_token"].as_str().expect("token").to_owned()
-}
-
-async fn join_with_pass(server: &support::Server, group: &str, token: &str, name: &str) -> support::Client {
-    let pass = post(server.url(&format!("/api/groups/{group}/call-pass")), Some(token), json!({})).await;
-    let mut client = server.connect_with(group, pass["token"].as_str()).await.expect("opens");
-    client
-        .send_json(json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}))
-        .await;
-    client
-}
-
-#[tokio::test]
-async fn a_group_call_holds_its_max_participants_and_only_those_who_may_join_see_its_status() {
-    use reqwest::Method;
-    let server = start(config(&[])).await;
-    let ada = signed_in(&server, "Ada").await;
-    let group = post(server.url("/api/groups"), Some(&ada), json!({"name": "Pair"})).await;
-    let group = group["id"].as_str().expect("id").to_owned();
-    let settings = json!({"max_participants": 2});
-    let (status, _) =
-        call(&server, Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings))
-            .await;
-    assert_eq!(status, 200);
-    let invite =
-        post(server.url(&format!("/api/groups/{group}/invites")), Some(&ada), json!({"ttl_ms": 3_600_000}))
-            .await;
-    let invite = invite["token"].as_str().expect("token").to_owned();
-    let (bob, cy, mallory) = (
-        signed_in(&server, "Bob").await,
-        signed_in(&server, "Cy").await,
-        signed_in(&server, "Mallory").await,
-    );
-    for member in [&bob, &cy] {
-        post(server.url(&format!("/api/invites/{invite}/accept")), Some(member), json!({})).await;
-    }
-
-    // The status of a group's call: its members see it; outsiders and strangers do not.
-    let status_path = format!("/api/groups/{group}/call/status");
-    let (status, body) = call(&server, Method::GET, &status_path, Some(&ada), None).await;
-    assert_eq!(
-        (status, body["participants"].as_u64(), body["capacity"].as_u64()),
-        (200, Some(0), Some(2)),
-        "{body}"
-    );
-    for outsider in [None, Some(mallory.as_str())] {
-        let (status, body) = call(&server, Method::GET, &status_path, outsider, None).await;
-        assert_eq!((status, body["error"].as_str()), (404, Some("group_not_found")), "{body}");
-    }
-    let (status, body) = call(&server, Method::GET, &status_path, Some("forged.token.x"), None).await;
-    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_token")), "{body}");
-
-    // Two members fill the call; the third is told the call is full.
-    let mut ada_call = join_with_pass(&server, &group, &ada, "Ada").await;
-    ada_call.recv_type("welcome").await;
-    let mut bob_call = join_with_pass(&server, &group, &bob, "Bob").await;
-    bob_call.recv_type("welcome").await;
-    let mut cy_call = join_with_pass(&server, &group, &cy, "Cy").await;
-    let refused = cy_call.recv_type("error").await;
-    assert_eq!(refused["code"], "room_full", "{refused}");
-    let (_, body) = call(&server, Method::GET, &status_path, Some(&bob), None).await;
-    assert_eq!((body["participants"].as_u64(), body["joinable"].as_bool()), (Some(2), Some(false)), "{body}");
-
-    // Once the group admits guests, anyone may ask: anyone could get a pass anyway.
-    let settings = json!({"guests_allowed": true});
-    call(&server, Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings)).await;
-    let (status, body) = call(&server, Method::GET, &status_path, None, None).await;
-    assert_eq!((status, body["participants"].as_u64()), (200, Some(2)), "{body}");
 }

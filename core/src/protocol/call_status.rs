@@ -14,3 +14,12 @@ pub struct CallStatus {
     /// A newcomer would be admitted straight away.
     pub joinable: bool,
 }
+
+/// The API's answer to a host of call rooms that has no store (the Worker) asking about a
+/// group's call for someone: they may see it and join it, within this limit.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallAccess {
+    /// The group's limit on participants; none for a link call, which has no limit of its own.
+    pub max_participants: Option<u32>,
+}

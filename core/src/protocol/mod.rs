@@ -10,7 +10,7 @@ mod node_channel;
 mod server_message;
 mod types;
 
-pub use call_status::CallStatus;
+pub use call_status::{CallAccess, CallStatus};
 pub use client_message::{ClientMessage, ParseError};
 pub use error_code::{ErrorCategory, ErrorCode};
 pub use node_channel::{

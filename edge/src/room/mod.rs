@@ -65,7 +65,9 @@ impl DurableObject for CallRoom {
         let answer = if path.ends_with("/connect") {
             self.admit_socket(&req).await
         } else if path.ends_with("/status") {
-            self.status().await
+            // The group's limit, when the Worker knows it (for a room not open yet).
+            let cap = req.url()?.query_pairs().find(|(k, _)| k == "cap").and_then(|(_, v)| v.parse().ok());
+            self.status(cap).await
         } else if path.ends_with("/forget") && crate::routes::test_hooks(&self.env) {
             *self.room.borrow_mut() = None;
             Ok(Response::empty()?.with_status(204))
@@ -148,8 +150,9 @@ impl CallRoom {
         Ok(Response::from_websocket(pair.client)?.with_headers(headers))
     }
 
-    /// How many are in the call, for the pre-join screen. Asking never opens a room.
-    async fn status(&self) -> std::result::Result<Response, EdgeError> {
+    /// How many are in the call, for the pre-join screen; a call not open yet would admit the
+    /// host's capacity, or the group's limit `cap` if lower. Asking never opens a room.
+    async fn status(&self, cap: Option<u32>) -> std::result::Result<Response, EdgeError> {
         let config = EdgeConfig::get(&self.env)?;
         self.load(Opening::Existing).await?;
         let room = self.room.borrow();
@@ -159,7 +162,12 @@ impl CallRoom {
                 capacity: r.capacity(),
                 joinable: r.admits_newcomer(),
             },
-            None => CallStatus { participants: 0, capacity: config.room_capacity, joinable: true },
+            None => {
+                let capacity = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() }
+                    .capped(cap)
+                    .capacity;
+                CallStatus { participants: 0, capacity, joinable: true }
+            }
         };
         Ok(Response::from_json(&status)?)
     }

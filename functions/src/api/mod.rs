@@ -4,6 +4,7 @@
 
 mod auth_cookies;
 mod auth_routes;
+mod call_access_routes;
 mod call_pass_routes;
 mod caller;
 mod error;
@@ -18,6 +19,7 @@ pub mod typescript;
 pub mod views;
 
 pub use auth_cookies::REFRESH_COOKIE;
+pub use call_access_routes::call_access;
 pub use caller::{Account, Authenticated, Caller};
 pub use error::{ApiError, ErrorResponses};
 pub use group_routes::GROUP_ID_PREFIX;
@@ -79,6 +81,7 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(invite_routes::accept))
         .routes(routes!(history_routes::list))
         .routes(routes!(call_pass_routes::issue))
+        .routes(routes!(call_access_routes::get))
 }
 
 /// The API's routes over `state` (paths start with `/api/`).

@@ -285,6 +285,66 @@ pub async fn a_connection_that_never_joins_is_closed_by_the_join_timeout(server:
     assert!(matches!(idle.next().await, Received::Closed(Some(4012))));
 }
 
+/// A stored group's call: its `max_participants` holds on every host (the pass carries it), and
+/// its status answers those who may join it (members, and anyone once the group admits guests)
+/// and nobody else, by the API's rule (the Worker asks the API's `call/access`).
+pub async fn a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join(server: &Server) {
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Pair"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let settings = json!({"max_participants": 2});
+    let (status, _) = server
+        .api(reqwest::Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings))
+        .await;
+    assert_eq!(status, 200);
+    let invite = server
+        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
+        .await;
+    let invite = invite["token"].as_str().expect("token").to_owned();
+    let (bob, cy, mallory) =
+        (server.sign_in("Bob").await, server.sign_in("Cy").await, server.sign_in("Mallory").await);
+    for member in [&bob, &cy] {
+        server.post_ok(&format!("/api/invites/{invite}/accept"), Some(member), json!({})).await;
+    }
+
+    // The status of a group's call: its members see it; outsiders and strangers do not.
+    let status_path = format!("/api/groups/{group}/call/status");
+    let (status, body) = server.api(reqwest::Method::GET, &status_path, Some(&ada), None).await;
+    assert_eq!(
+        (status, body["participants"].as_u64(), body["capacity"].as_u64()),
+        (200, Some(0), Some(2)),
+        "{body}"
+    );
+    for outsider in [None, Some(mallory.as_str())] {
+        let (status, body) = server.api(reqwest::Method::GET, &status_path, outsider, None).await;
+        assert_eq!((status, body["error"].as_str()), (404, Some("group_not_found")), "{body}");
+    }
+    let (status, body) = server.api(reqwest::Method::GET, &status_path, Some("forged.token.x"), None).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("invalid_token")), "{body}");
+
+    // Two members fill the call; the third is told the call is full.
+    let mut ada_call = server.join_as_account(&group, &ada, "Ada").await;
+    ada_call.recv_type("welcome").await;
+    let mut bob_call = server.join_as_account(&group, &bob, "Bob").await;
+    bob_call.recv_type("welcome").await;
+    let mut cy_call = server.join_as_account(&group, &cy, "Cy").await;
+    let refused = cy_call.recv_type("error").await;
+    assert_eq!(refused["code"], "room_full", "{refused}");
+    let (_, body) = server.api(reqwest::Method::GET, &status_path, Some(&bob), None).await;
+    assert_eq!((body["participants"].as_u64(), body["joinable"].as_bool()), (Some(2), Some(false)), "{body}");
+    let pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&cy), json!({})).await;
+    let (status, body) = server.api(reqwest::Method::GET, &status_path, pass["token"].as_str(), None).await;
+    assert_eq!((status, body["capacity"].as_u64()), (200, Some(2)), "a pass for this call shows it: {body}");
+
+    // Once the group admits guests, anyone may ask: anyone could get a pass anyway.
+    let settings = json!({"guests_allowed": true});
+    server
+        .api(reqwest::Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings))
+        .await;
+    let (status, body) = server.api(reqwest::Method::GET, &status_path, None, None).await;
+    assert_eq!((status, body["participants"].as_u64()), (200, Some(2)), "{body}");
+}
+
 /// Options a case needs from its host.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct HostOptions {
@@ -307,6 +367,7 @@ macro_rules! conformance_suite {
             a_reconnect_with_the_resume_key_takes_back_the_seat,
             bad_passes_are_refused_with_the_same_json_errors,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
+            a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );
         #[tokio::test]
         async fn a_full_room_refuses_with_room_full() {

@@ -100,6 +100,50 @@ impl Server {
         format!("http://{}{path}", self.addr)
     }
 
+    /// Sends `method` to `path` with an optional bearer token and JSON body: status and body.
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let mut request = reqwest::Client::new().request(method, self.url(path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let reply = request.send().await.expect("request");
+        (reply.status().as_u16(), reply.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `POST path`, which must succeed: its body.
+    pub async fn post_ok(&self, path: &str, bearer: Option<&str>, body: Value) -> Value {
+        let (status, body) = self.api(reqwest::Method::POST, path, bearer, Some(body)).await;
+        assert!((200..300).contains(&status), "POST {path}: {status} {body}");
+        body
+    }
+
+    /// Signs `name` in with the API's dev sign-in: their access token.
+    pub async fn sign_in(&self, name: &str) -> String {
+        let session = self.post_ok("/api/auth/dev", None, json!({ "name": name })).await;
+        session["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// Opens `group`'s call with the pass the account of `token` gets, and sends `join` as `name`.
+    pub async fn join_as_account(&self, group: &str, token: &str, name: &str) -> Client {
+        let pass = self.post_ok(&format!("/api/groups/{group}/call-pass"), Some(token), json!({})).await;
+        let mut client = self.connect_with(group, pass["token"].as_str()).await.expect("opens");
+        client
+            .send_json(
+                json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}),
+            )
+            .await;
+        client
+    }
+
     /// A guest's call pass for `group` (a link call, or a group that admits guests).
     pub async fn guest_pass(&self, group: &str, name: &str) -> String {
         let reply = reqwest::Client::new()
