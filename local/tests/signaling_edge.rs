@@ -90,7 +90,6 @@ async fn a_room_rebuilt_from_storage_carries_on_as_before() {
 async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     let (api, node, bindings) = edge_parts(HostOptions::default()).await;
     let workerd = Workerd::start(&bindings).await;
-    let dir = workerd.dir.clone();
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let keys = ["ada-session-key-000000001", "bob-session-key-000000002", "cy-session-key-0000000003"];
     let (mut ada, ada_id) = host.join_resuming("evict", "Ada", keys[0]).await;
@@ -106,12 +105,11 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     assert_eq!(welcome["mode"], "media_node");
 
     // The runtime goes away with every socket; the room's storage stays on disk.
-    drop(workerd);
+    let restarted = workerd.restart(&bindings).await;
     for client in [&mut ada, &mut bob, &mut cy] {
         // Whatever was already on its way arrives, then the close.
         while !matches!(client.next().await, support::Received::Closed(_)) {}
     }
-    let restarted = Workerd::start_in(dir, &bindings).await;
     let host = Server::fronting(restarted.addr, &api, Vec::new());
 
     let mut seats = Vec::new();
@@ -142,17 +140,15 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
     use support::Received;
     let (api, node, bindings) = edge_parts(HostOptions::default()).await;
     let workerd = Workerd::start(&bindings).await;
-    let dir = workerd.dir.clone();
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let (mut ada, ada_id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
     let (mut bob, bob_id) = host.join_resuming("ghost", "Bob", "bob-ghost-key-00000000002").await;
     ada.recv_type("participant_joined").await;
 
-    drop(workerd);
+    let restarted = workerd.restart(&bindings).await;
     for client in [&mut ada, &mut bob] {
         while !matches!(client.next().await, Received::Closed(_)) {}
     }
-    let restarted = Workerd::start_in(dir, &bindings).await;
     let host = Server::fronting(restarted.addr, &api, Vec::new());
     let (mut ada, id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
     assert_eq!(id, ada_id);

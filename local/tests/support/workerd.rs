@@ -8,13 +8,24 @@ use std::process::Stdio;
 use std::time::Duration;
 use tokio::process::{Child, Command};
 
-/// A running workerd; killed when dropped.
+/// A running workerd; killed when dropped, and its folder removed.
 pub struct Workerd {
     /// Where the Worker listens.
     pub addr: SocketAddr,
     /// The folder with workerd's log and the Durable Objects' storage.
     pub dir: PathBuf,
-    _process: Child,
+    process: Child,
+    /// Whether dropping removes `dir` (not when the storage lives on in a restart).
+    remove_dir: bool,
+}
+
+impl Drop for Workerd {
+    fn drop(&mut self) {
+        let _ = self.process.start_kill();
+        if self.remove_dir {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn edge_dir() -> PathBuf {
@@ -32,8 +43,17 @@ impl Workerd {
         Self::start_in(dir, bindings).await
     }
 
+    /// Kills workerd, every socket with it, and starts it again on the same storage.
+    pub async fn restart(mut self, bindings: &[(&str, String)]) -> Self {
+        let _ = self.process.kill().await;
+        self.remove_dir = false;
+        let dir = self.dir.clone();
+        drop(self);
+        Self::start_in(dir, bindings).await
+    }
+
     /// Starts workerd on the folder (and storage) of an earlier run, as after a restart.
-    pub async fn start_in(dir: PathBuf, bindings: &[(&str, String)]) -> Self {
+    async fn start_in(dir: PathBuf, bindings: &[(&str, String)]) -> Self {
         let edge = edge_dir();
         let build = edge.join("build");
         let workerd = edge.join("node_modules/.bin/workerd");
@@ -82,6 +102,6 @@ impl Workerd {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        Self { addr, dir, _process: process }
+        Self { addr, dir, process, remove_dir: true }
     }
 }
