@@ -177,6 +177,11 @@ export async function participantId(page: Page): Promise<number> {
   return (await read()) as number;
 }
 
+/** How many times the server has welcomed the tab into its call (1, then +1 per reconnect). */
+export async function welcomes(page: Page): Promise<number> {
+  return page.evaluate(() => (window as unknown as { __peershare?: { welcomes: number } }).__peershare?.welcomes ?? 0);
+}
+
 /** How media flows in the tab's call: "peer_to_peer", "media_node" or null. */
 export async function callMode(page: Page): Promise<string | null> {
   return page.evaluate(() => (window as unknown as { __peershare?: { callMode: string | null } }).__peershare?.callMode ?? null);

@@ -4,18 +4,20 @@
  * its API origin, and a standalone media node the rooms open call sessions on over HTTP.
  */
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startPeershare } from './peershare';
-import { cargoTarget, startProcess, type Running } from './process';
+import { cargoTarget, startProcess } from './process';
 
 export interface Edge {
   /** The Worker: what browsers open. */
   url: string;
   /** The API origin behind it (`peershare dev`), which has call rooms of its own, unused here. */
   apiUrl: string;
+  /** Kills workerd (every socket with it) and starts it again on the same address and storage. */
+  restartWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -50,13 +52,13 @@ export async function startEdge(name: string): Promise<Edge> {
   for (const needed of ['edge/build/index_bg.wasm', 'edge/node_modules/.bin/workerd', 'web/dist/index.html']) {
     if (!existsSync(path.join(repo, needed))) throw new Error(`${needed} is missing: run \`cargo xtask edge\` and build the web client`);
   }
-  const running: Running[] = [];
+  const running: Array<{ stop(): Promise<void> }> = [];
   const stop = async () => {
     for (const process of running.reverse()) await process.stop();
   };
   try {
     const api = await startPeershare([], `${name}-api`);
-    running.push({ ready: api.url, stop: api.stop });
+    running.push(api);
 
     // The media key: the Worker signs room and participant tokens, the node trusts its public half.
     const keys = generateKeyPairSync('ed25519');
@@ -79,20 +81,23 @@ export async function startEdge(name: string): Promise<Edge> {
       MEDIA_SIGNING_KEY: signingKey,
     };
     const rooms = mkdtempSync(path.join(tmpdir(), 'peershare-e2e-rooms-'));
-    const worker = await startProcess(
-      workerd,
-      [
-        'serve',
-        '--experimental',
-        path.join(repo, 'edge/workerd.capnp'),
-        `--socket-addr=http=${listen}`,
-        `--directory-path=rooms=${rooms}`,
-        `--directory-path=assets=${path.join(repo, 'web/dist')}`,
-      ],
-      { env, logName: `${name}-workerd`, ready: () => answers(`http://${listen}/healthz`) },
-    );
-    running.push(worker);
-    return { url: `http://${listen}`, apiUrl: api.url, stop };
+    const args = [
+      'serve',
+      '--experimental',
+      path.join(repo, 'edge/workerd.capnp'),
+      `--socket-addr=http=${listen}`,
+      `--directory-path=rooms=${rooms}`,
+      `--directory-path=assets=${path.join(repo, 'web/dist')}`,
+    ];
+    const startWorker = () => startProcess(workerd, args, { env, logName: `${name}-workerd`, ready: () => answers(`http://${listen}/healthz`) });
+    running.push({ stop: async () => rmSync(rooms, { recursive: true, force: true }) });
+    let worker = await startWorker();
+    running.push({ stop: () => worker.stop() });
+    const restartWorker = async () => {
+      await worker.kill();
+      worker = await startWorker();
+    };
+    return { url: `http://${listen}`, apiUrl: api.url, restartWorker, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -7,7 +7,10 @@ import { createInterface } from 'node:readline';
 export interface Running {
   /** What the readiness pattern matched. */
   ready: string;
+  /** SIGTERM, then SIGKILL after 10 s; resolves once it has exited. */
   stop(): Promise<void>;
+  /** SIGKILL, as when a machine dies; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -56,18 +59,17 @@ export async function startProcess(
       pattern().then(() => done(''), reject);
     }
   });
-  return {
-    ready,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        // A graceful shutdown may wait on connections a test left open: 10 s, then SIGKILL.
-        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+  const exited = new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve();
+    else child.once('exit', () => resolve());
+  });
+  const signal = async (first: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    // A graceful shutdown may wait on connections a test left open: 10 s, then SIGKILL.
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.kill(first);
+    await exited;
+    clearTimeout(kill);
   };
+  return { ready, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
 }

@@ -236,6 +236,7 @@ describe("CallSession", () => {
     first.serverOpen();
     const resume = first.sentOfType("join")[0]?.resume;
     welcome(first, 2, [peer(1, false)]);
+    expect(hook.welcomes).toBe(1);
     const stalePc = hook.peerConnections.get(1) as unknown as FakePeerConnection;
     session.setMedia({ audio: false, video: false });
 
@@ -263,6 +264,7 @@ describe("CallSession", () => {
     expect(stalePc.closed).toBe(true);
     expect(hook.peerConnections.get(1)).not.toBe(stalePc);
     expect(session.getSnapshot()).toMatchObject({ status: "connected", selfId: 3, retryAttempt: 0 });
+    expect(hook.welcomes).toBe(2);
   });
 
   it("keeps saying connecting while the very first attempts fail, then explains", () => {

@@ -446,6 +446,7 @@ export class CallSession {
       participants: this.participantList(),
     });
     if (message.mode === "media_node" && message.media_node) this.startNode(message.media_node, false);
+    if (this.deps.hook) this.deps.hook.welcomes += 1;
     this.publishHook();
   }
 

@@ -16,6 +16,8 @@ export type PeershareTestHook = {
   nodeConnection: RTCPeerConnection | null;
   /** mid → participant id of the tracks the media node forwards to us. */
   nodeTracks: Record<string, number>;
+  /** How many times the server has welcomed this tab into a call (1, then +1 per reconnect). */
+  welcomes: number;
 };
 
 declare global {
@@ -40,5 +42,6 @@ export function createTestHook(): PeershareTestHook {
     callMode: null,
     nodeConnection: null,
     nodeTracks: {},
+    welcomes: 0,
   };
 }
