@@ -42,13 +42,19 @@ export async function startProcess(
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => log.write(`${line}\n`));
   const ready = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${options.logName} was not ready within 60 s (log: ${logPath})`)), 60_000);
+    const fail = (error: Error) => {
+      clearTimeout(timer);
+      // Never leave a process behind that did not become ready.
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error(`${options.logName} was not ready within 60 s (log: ${logPath})`)), 60_000);
     const done = (value: string) => {
       clearTimeout(timer);
       resolve(value);
     };
-    child.once('exit', (code) => reject(new Error(`${options.logName} exited with ${code} before it was ready (log: ${logPath})`)));
-    child.once('error', reject);
+    child.once('exit', (code) => fail(new Error(`${options.logName} exited with ${code} before it was ready (log: ${logPath})`)));
+    child.once('error', fail);
     const pattern = options.ready;
     if (pattern instanceof RegExp) {
       lines.on('line', (line) => {
@@ -56,7 +62,7 @@ export async function startProcess(
         if (match) done(match[1] ?? match[0]);
       });
     } else {
-      pattern().then(() => done(''), reject);
+      pattern().then(() => done(''), fail);
     }
   });
   const exited = new Promise<void>((resolve) => {

@@ -26,8 +26,9 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, EdgeError> {
         index.set_query(None);
         (assets.fetch(index.to_string(), None).await?, "index.html".to_owned())
     };
+    // Only files found get their type (a 404 stays what the assets service says).
     let typed = response.headers().get("content-type")?.filter(|t| t != GENERIC);
-    if typed.is_some() {
+    if typed.is_some() || !(200..300).contains(&response.status_code()) {
         return Ok(response);
     }
     let headers = response.headers().clone();

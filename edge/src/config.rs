@@ -10,6 +10,7 @@ use peershare_core::turn_credentials::IceTransportPolicy;
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Duration;
 use worker::Env;
 
@@ -42,6 +43,9 @@ pub struct EdgeConfig {
     pub room_capacity: u32,
     /// Media nodes for calls of three or more.
     pub media_nodes: Vec<MediaNode>,
+    /// Signs the room and participant tokens the media nodes check (`MEDIA_SIGNING_KEY`: base64
+    /// of an Ed25519 PKCS#8 key whose public half the nodes trust); present when nodes are.
+    pub media_signer: Option<Arc<JwtSigner>>,
 }
 
 /// A var or secret as text; `None` when it is absent, or null (an unset `fromEnvironment`
@@ -122,18 +126,17 @@ impl EdgeConfig {
             ice_policy,
             room_capacity: u32::try_from(number("ROOM_CAPACITY", 8)?)
                 .map_err(|_| EdgeError::Config("ROOM_CAPACITY", "is too large".into()))?,
+            media_signer: if media_nodes.is_empty() { None } else { Some(Arc::new(media_signer(env)?)) },
             media_nodes,
         })
     }
+}
 
-    /// The signer of media tokens (`MEDIA_SIGNING_KEY`: base64 of an Ed25519 PKCS#8 key whose
-    /// public half the media nodes trust).
-    pub fn media_signer(env: &Env) -> Result<JwtSigner, EdgeError> {
-        crate::crypto::install();
-        let encoded = required(env, "MEDIA_SIGNING_KEY")?;
-        let der = STANDARD
-            .decode(encoded.trim())
-            .map_err(|e| EdgeError::Config("MEDIA_SIGNING_KEY", format!("is not base64: {e}")))?;
-        Ok(JwtSigner::from_pkcs8(&der))
-    }
+/// The signer of media tokens, from `MEDIA_SIGNING_KEY`.
+fn media_signer(env: &Env) -> Result<JwtSigner, EdgeError> {
+    let encoded = required(env, "MEDIA_SIGNING_KEY")?;
+    let der = STANDARD
+        .decode(encoded.trim())
+        .map_err(|e| EdgeError::Config("MEDIA_SIGNING_KEY", format!("is not base64: {e}")))?;
+    Ok(JwtSigner::from_pkcs8(&der))
 }

@@ -6,8 +6,8 @@ use ed25519_dalek::pkcs8::DecodePrivateKey;
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use jsonwebtoken::crypto::{CryptoProvider, JwtSigner, JwtVerifier, KeyUtils};
 use jsonwebtoken::errors::{ErrorKind, Result};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey};
-use signature::{Signer, Verifier};
+use jsonwebtoken::signature::{self, Signer, Verifier};
+use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, EncodingKey};
 
 /// Ed25519 for jsonwebtoken; any other algorithm is refused as invalid.
 static ED25519_ONLY: CryptoProvider = CryptoProvider {
@@ -54,6 +54,9 @@ fn signer(algorithm: &Algorithm, key: &EncodingKey) -> Result<Box<dyn JwtSigner>
     if *algorithm != Algorithm::EdDSA {
         return Err(ErrorKind::InvalidAlgorithm.into());
     }
+    if key.family() != AlgorithmFamily::Ed {
+        return Err(ErrorKind::InvalidKeyFormat.into());
+    }
     let key = SigningKey::from_pkcs8_der(key.as_bytes()).map_err(|_| ErrorKind::InvalidEddsaKey)?;
     Ok(Box::new(Ed25519Signer(key)))
 }
@@ -62,7 +65,10 @@ fn verifier(algorithm: &Algorithm, key: &DecodingKey) -> Result<Box<dyn JwtVerif
     if *algorithm != Algorithm::EdDSA {
         return Err(ErrorKind::InvalidAlgorithm.into());
     }
-    let bytes = key.try_get_as_bytes()?;
-    let raw: &[u8; 32] = bytes.get(..32).and_then(|b| b.try_into().ok()).ok_or(ErrorKind::InvalidEddsaKey)?;
+    if key.family() != AlgorithmFamily::Ed {
+        return Err(ErrorKind::InvalidKeyFormat.into());
+    }
+    // Exactly the 32 bytes of an Ed25519 public key.
+    let raw: &[u8; 32] = key.try_get_as_bytes()?.try_into().map_err(|_| ErrorKind::InvalidEddsaKey)?;
     Ok(Box::new(Ed25519Verifier(VerifyingKey::from_bytes(raw).map_err(|_| ErrorKind::InvalidEddsaKey)?)))
 }

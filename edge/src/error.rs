@@ -21,6 +21,9 @@ pub enum EdgeError {
     /// A plain request on the call's WebSocket route.
     #[error("this route is a WebSocket: open it with an upgrade request")]
     UpgradeRequired,
+    /// A route of the Worker's own, asked with a method it does not take.
+    #[error("{0} is not a method of this route")]
+    MethodNotAllowed(String),
     /// No such route.
     #[error("no API route {0}")]
     NotFound(String),
@@ -49,6 +52,7 @@ impl EdgeError {
             EdgeError::Token(e) => e.status_and_code(),
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
             EdgeError::NotFound(_) => (404, "not_found"),
+            EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::Turn(_) => (500, "turn_unavailable"),
             EdgeError::Config(..) => (500, "edge_misconfigured"),
             EdgeError::Upstream(_) => (502, "upstream_failed"),

@@ -24,11 +24,6 @@ pub const TICKET_HEADER: &str = "x-peershare-ticket";
 /// Checks the pass among the `offered` subprotocols for `call`.
 pub fn admit(verifier: &TokenVerifier, offered: &str, call: &GroupId) -> Result<Ticket, EdgeError> {
     let pass = pass_from_protocols(offered).ok_or(SocketDenied::PassRequired)?;
-    admit_bearer(verifier, pass, call)
-}
-
-/// Checks `pass` (a call pass's JWT) for `call`.
-pub fn admit_bearer(verifier: &TokenVerifier, pass: &str, call: &GroupId) -> Result<Ticket, EdgeError> {
     let claims = verifier.verify(pass)?;
     let principal = claims.principal().ok_or(SocketDenied::NotAPass)?;
     admit_to_call(&principal, call)?;

@@ -16,7 +16,6 @@ pub const ROOMS_BINDING: &str = "CALL_ROOM";
 /// Ids of stored groups start with this (the API's `GROUP_ID_PREFIX`); others are link calls.
 const STORED_GROUP_PREFIX: &str = "g_";
 
-/// The web client's files (Workers Static Assets, or a disk service under workerd).
 /// Answers one request; every error becomes its JSON response.
 pub async fn handle(req: Request, env: &Env) -> Result<Response> {
     match route(req, env).await {
@@ -30,14 +29,17 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
     if path == "/healthz" {
         return Ok(Response::from_json(&serde_json::json!({ "status": "ok", "host": "edge" }))?);
     }
-    if path == "/api/turn-credentials" && req.method() == Method::Get {
+    if path == "/api/turn-credentials" {
+        only_get(&req)?;
         return turn_credentials(env);
     }
     if let Some(rest) = path.strip_prefix("/api/groups/") {
         if let Some(id) = rest.strip_suffix("/call").filter(|id| !id.contains('/')) {
+            only_get(&req)?;
             return call_socket(req, env, id).await;
         }
         if let Some(id) = rest.strip_suffix("/call/status").filter(|id| !id.contains('/')) {
+            only_get(&req)?;
             return call_status(req, env, id).await;
         }
     }
@@ -84,34 +86,31 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 
+/// The Worker's own routes take GET only (HEAD too, as on the API).
+fn only_get(req: &Request) -> std::result::Result<(), EdgeError> {
+    match req.method() {
+        Method::Get | Method::Head => Ok(()),
+        other => Err(EdgeError::MethodNotAllowed(other.to_string())),
+    }
+}
+
 /// `GET /api/groups/{id}/call/status`, from the call's room. A link call's status is anyone's
-/// (anyone with the link may join). A stored group's (`g_…`) is for those who may join it: a
-/// holder of a pass for this call is answered at once; for anyone else the API, which alone
-/// knows the group's members and settings, decides (`call/access`), and its refusal is passed on
-/// as it is.
+/// (anyone with the link may join). A stored group's (`g_…`) is for those who may join it, which
+/// only the API knows (members, settings, whether the group still exists): it is asked
+/// (`call/access`, with the caller's credentials), and its refusal is passed on as it is.
 async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     let call = GroupId::parse(id)?;
-    let mut cap = None;
-    if call.as_str().starts_with(STORED_GROUP_PREFIX) {
-        let config = EdgeConfig::get(env)?;
-        let bearer = req.headers().get("authorization")?.unwrap_or_default();
-        let token = bearer.strip_prefix("Bearer ").unwrap_or_default().trim();
-        cap = match gate::admit_bearer(&config.verifier, token, &call) {
-            Ok(ticket) => ticket.cap,
-            Err(_) => {
-                let access = format!("/api/groups/{}/call/access", call.as_str());
-                let mut verdict = forward(req, env, &access).await?;
-                if verdict.status_code() != 200 {
-                    return Ok(verdict);
-                }
-                let access: CallAccess = verdict.json().await?;
-                access.max_participants
-            }
-        };
-    }
     let mut url = format!("https://call-room/{}/status", call.as_str());
-    if let Some(cap) = cap {
-        url.push_str(&format!("?cap={cap}"));
+    if call.as_str().starts_with(STORED_GROUP_PREFIX) {
+        let access = format!("/api/groups/{}/call/access", call.as_str());
+        let mut verdict = forward(req, env, &access).await?;
+        if verdict.status_code() != 200 {
+            return Ok(verdict);
+        }
+        let access: CallAccess = verdict.json().await?;
+        if let Some(cap) = access.max_participants {
+            url.push_str(&format!("?cap={cap}"));
+        }
     }
     let inner = Request::new(&url, Method::Get)?;
     Ok(room(env, &call)?.fetch_with_request(inner).await?)

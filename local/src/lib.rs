@@ -41,6 +41,7 @@ pub fn app(state: AppState, media_node: Router) -> Router {
         .route("/api/groups/{id}/call/status", get(status_endpoints::call_status))
         .route("/api/openapi.json", get(openapi::serve))
         .route("/api/{*rest}", axum::routing::any(status_endpoints::api_not_found))
+        .method_not_allowed_fallback(peershare_functions::api::method_not_allowed)
         .with_state(state.clone());
     Router::new()
         .merge(peershare_functions::api::router(state.api.clone()))

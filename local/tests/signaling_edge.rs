@@ -145,6 +145,7 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
     let (mut bob, bob_id) = host.join_resuming("ghost", "Bob", "bob-ghost-key-00000000002").await;
     ada.recv_type("participant_joined").await;
 
+    let killed = tokio::time::Instant::now();
     let restarted = workerd.restart(&bindings).await;
     for client in [&mut ada, &mut bob] {
         while !matches!(client.next().await, Received::Closed(_)) {}
@@ -174,6 +175,13 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
         tokio::time::sleep(std::time::Duration::from_secs(3)).await;
     };
     assert_eq!((left["id"].as_u64(), left["reason"].as_str()), (Some(u64::from(bob_id)), Some("timed_out")));
+    // One heartbeat timeout (30 s) from when the rebuilt room first missed Bob, which is after
+    // the restart: not sooner, and not a timeout restarted by a later rebuild (60 s or more).
+    let after = killed.elapsed();
+    assert!(
+        (std::time::Duration::from_secs(30)..std::time::Duration::from_secs(50)).contains(&after),
+        "Bob's seat was freed {after:?} after the restart"
+    );
     assert_eq!(ada.recv_type("pong").await["nonce"], nonce, "the ping sent before Bob left");
     assert_eq!(host.call_status("ghost").await["participants"], 1);
     ada.ping(99).await;

@@ -113,7 +113,10 @@ impl DurableObject for CallRoom {
     }
 
     async fn alarm(&self) -> Result<Response> {
-        self.run(vec![Input::Timeout], Opening::Existing).await.or_else(log)?;
+        // A failed alarm is retried by the runtime.
+        self.run(vec![Input::Timeout], Opening::Existing)
+            .await
+            .map_err(|e| worker::Error::RustError(format!("call room alarm: {e}")))?;
         Response::ok("")
     }
 }
@@ -260,25 +263,25 @@ impl CallRoom {
     }
 
     fn signer(&self, config: &EdgeConfig) -> Arc<dyn MediaTokenSigner> {
-        if config.media_nodes.is_empty() {
-            return Arc::new(NoMediaNodes);
-        }
-        match EdgeConfig::media_signer(&self.env) {
-            Ok(signer) => Arc::new(signer),
-            Err(e) => {
-                worker::console_error!("{e}");
-                Arc::new(NoMediaNodes)
-            }
+        match &config.media_signer {
+            Some(signer) => signer.clone(),
+            None => Arc::new(NoMediaNodes),
         }
     }
 
     /// Feeds `inputs` to the room (loading it as `opening` allows) and carries out what it
     /// asks, until it asks nothing more. Events for a room that is gone are dropped.
     async fn run(&self, inputs: Vec<Input>, opening: Opening) -> std::result::Result<(), EdgeError> {
-        if !self.load(opening).await? {
-            return Ok(());
+        let result = match self.load(opening).await {
+            Ok(true) => self.run_loaded(inputs).await,
+            other => other.map(|_| ()),
+        };
+        if result.is_err() {
+            // What the room asked may be half done (its wake-up never set, say): it is rebuilt
+            // from storage, written before anything of a batch went out, by the next event.
+            *self.room.borrow_mut() = None;
         }
-        self.run_loaded(inputs).await
+        result
     }
 
     async fn run_loaded(&self, inputs: Vec<Input>) -> std::result::Result<(), EdgeError> {

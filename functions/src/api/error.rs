@@ -92,6 +92,9 @@ pub enum ApiError {
     /// No such API route.
     #[error("no API route {0}")]
     RouteNotFound(String),
+    /// The route exists, but not for this method.
+    #[error("{0} is not a method of this route")]
+    MethodNotAllowed(String),
     /// The store failed.
     #[error(transparent)]
     Storage(#[from] StoreError),
@@ -133,6 +136,7 @@ impl ApiError {
             OAuth(e) => (StatusCode::BAD_GATEWAY, e.code()),
             DevSignInDisabled => (StatusCode::NOT_FOUND, "dev_sign_in_disabled"),
             RouteNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
         }
     }

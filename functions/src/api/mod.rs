@@ -87,7 +87,15 @@ fn routes() -> OpenApiRouter<ApiState> {
 /// The API's routes over `state` (paths start with `/api/`).
 pub fn router(state: ApiState) -> Router {
     let (router, _) = routes().split_for_parts();
-    router.layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES)).with_state(state)
+    router
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(state)
+}
+
+/// The answer to a method a route does not take: 405 with the usual JSON error body.
+pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
+    ApiError::MethodNotAllowed(method.to_string())
 }
 
 /// The API's OpenAPI description.

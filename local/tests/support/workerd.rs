@@ -23,6 +23,13 @@ impl Drop for Workerd {
     fn drop(&mut self) {
         let _ = self.process.start_kill();
         if self.remove_dir {
+            // Once workerd has exited (it writes its storage until then), within 5 s.
+            for _ in 0..100 {
+                if !matches!(self.process.try_wait(), Ok(None)) {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
             let _ = std::fs::remove_dir_all(&self.dir);
         }
     }

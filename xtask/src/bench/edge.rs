@@ -76,6 +76,15 @@ impl Drop for Process {
     }
 }
 
+/// A folder removed on drop.
+struct TempFolder(PathBuf);
+
+impl Drop for TempFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// Builds what it needs, runs the benchmark, and writes the figures to `out`.
 pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     crate::edge::tools(steps)?;
@@ -102,15 +111,15 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     let api = ServerProcess::start()?;
     let (signing_key, public_key) = media_keys()?;
     let (_node, node_url) = media_node(&public_key)?;
-    let rooms = std::env::temp_dir().join(format!("peershare-bench-edge-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&rooms);
-    std::fs::create_dir_all(&rooms)?;
+    let rooms = TempFolder(std::env::temp_dir().join(format!("peershare-bench-edge-{}", std::process::id())));
+    let _ = std::fs::remove_dir_all(&rooms.0);
+    std::fs::create_dir_all(&rooms.0)?;
     let runtime = tokio::runtime::Runtime::new()?;
     let jwks = runtime
         .block_on(async { reqwest::get(format!("http://{}/api/auth/keys", api.addr)).await?.text().await })?;
     let nodes = json!([{ "id": "bench-node", "control_url": node_url, "public_url": node_url }]);
     let (workerd, addr) = workerd(
-        &rooms,
+        &rooms.0,
         &[
             ("API_ORIGIN", format!("http://{}", api.addr)),
             ("SESSION_JWKS", jwks),
@@ -133,8 +142,9 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     };
     std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
     eprintln!("edge: {}", serde_json::to_string(&result)?);
+    // workerd stops before its folder goes.
     drop(workerd);
-    let _ = std::fs::remove_dir_all(&rooms);
+    drop(rooms);
     Ok(())
 }
 
