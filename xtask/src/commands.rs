@@ -43,10 +43,7 @@ pub fn edge() -> anyhow::Result<()> {
 pub fn contract() -> anyhow::Result<()> {
     let mut steps = Steps::default();
     let schemathesis = deps::schemathesis(&mut steps)?;
-    steps.run(
-        "build peershare (release)",
-        cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
-    )?;
+    build_release(&mut steps)?;
     crate::api_contract::run(&mut steps, &schemathesis)?;
     steps.summary();
     Ok(())
@@ -104,22 +101,7 @@ pub fn test() -> anyhow::Result<()> {
 
     // The browsers run against the optimised build `cargo xtask dev` serves: with eight Chromium
     // tabs on two cores, an unoptimised media node falls behind on ICE and DTLS.
-    // The media node runs on its own behind the Worker in the edge's browser test.
-    steps.run(
-        "build peershare and peershare-media-node (release)",
-        cmd(
-            "cargo",
-            &[
-                "build",
-                "--release",
-                "--package",
-                "peershare",
-                "--package",
-                "peershare-media-node",
-                "--locked",
-            ],
-        ),
-    )?;
+    build_release(&mut steps)?;
     let schemathesis = deps::schemathesis(&mut steps)?;
     crate::api_contract::run(&mut steps, &schemathesis)?;
     let mut e2e = npm("e2e", &["test"]);
@@ -203,4 +185,24 @@ fn npm(dir: &str, args: &[&str]) -> std::process::Command {
 
 fn has_nextest() -> bool {
     cmd("cargo", &["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
+}
+
+/// The release binaries the browsers, the contract check and the benchmarks run: `peershare`
+/// and `peershare-media-node` (on its own behind the Worker in the edge's tests).
+pub fn build_release(steps: &mut Steps) -> anyhow::Result<()> {
+    steps.run(
+        "build peershare and peershare-media-node (release)",
+        cmd(
+            "cargo",
+            &[
+                "build",
+                "--release",
+                "--package",
+                "peershare",
+                "--package",
+                "peershare-media-node",
+                "--locked",
+            ],
+        ),
+    )
 }

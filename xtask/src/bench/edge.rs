@@ -6,7 +6,7 @@
 
 use super::server_process::{ServerProcess, peak_rss_kib};
 use super::signaling::{self, SignalingResult, next_json, with_guest_pass};
-use crate::steps::{Steps, cmd, target_dir};
+use crate::steps::{Steps, target_dir};
 use anyhow::{Context, bail};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -89,21 +89,7 @@ impl Drop for TempFolder {
 pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     crate::edge::tools(steps)?;
     crate::edge::build(steps)?;
-    steps.run(
-        "build peershare and peershare-media-node (release)",
-        cmd(
-            "cargo",
-            &[
-                "build",
-                "--release",
-                "--package",
-                "peershare",
-                "--package",
-                "peershare-media-node",
-                "--locked",
-            ],
-        ),
-    )?;
+    crate::commands::build_release(steps)?;
     let wasm = Path::new("edge/build/index_bg.wasm");
     let wasm_bytes = std::fs::metadata(wasm).context("edge/build/index_bg.wasm")?.len();
     let wasm_gzip_bytes = gzip_size(wasm)?;

@@ -43,10 +43,7 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
         sfu::run(&mut steps, &results.join("sfu.json"))?;
     }
     if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::Api) {
-        steps.run(
-            "build peershare (release)",
-            cmd("cargo", &["build", "--release", "--package", "peershare", "--locked"]),
-        )?;
+        crate::commands::build_release(&mut steps)?;
     }
     if wanted(Which::Signaling) {
         let signaling = signaling::run(connections)?;
