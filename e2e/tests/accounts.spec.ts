@@ -4,7 +4,8 @@
  * and hear each other. Google and GitHub are local providers speaking the real protocols
  * (support/oauth-idp.mjs): authorization code with PKCE, state and a verified id_token.
  */
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
+import { expect, test } from '../support/test';
 import path from 'node:path';
 import { expectMediaFlowing } from '../support/browser';
 import { startOAuthProviders, type OAuthProviders } from '../support/oauthProviders';

@@ -5,7 +5,7 @@
  * everyone decodes everyone, verified from WebRTC stats. Then workerd is killed and started
  * again: the tabs reconnect by themselves and the call goes on.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { callMode, expectNodeMediaFlowing, participantId, welcomes } from '../support/browser';
 import { startEdge, type Edge } from '../support/edge';
 import { thirdPersonMovesTheCallToTheNode } from '../support/scenarios';

@@ -2,7 +2,8 @@
  * Eight people in one call on the media node, on this two-core machine at low resolution:
  * everyone decodes everyone's audio and video, verified from WebRTC stats.
  */
-import { expect, test, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { chromiumArgs } from '../playwright.config';
 import { expectNodeMediaFlowing, joinCall, participantId } from '../support/browser';
 import { lowResCameraClip } from '../support/lowResCamera';

@@ -2,7 +2,7 @@
  * Calls of three and more on the media node: a third tab moves a two-person call onto the node
  * without anyone reloading, and everyone decodes everyone, verified from WebRTC stats.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { expectNodeMediaFlowing, joinCall, nodeStats, participantId, startFreezeWatch } from '../support/browser';
 import { thirdPersonMovesTheCallToTheNode } from '../support/scenarios';
 import { startPeershare, type Peershare } from '../support/peershare';

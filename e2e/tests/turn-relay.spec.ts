@@ -1,5 +1,5 @@
 /** The same call when only a TURN relay can carry it, and coturn refusing expired credentials. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { allocatedUsernames, startCoturn, type Coturn } from '../support/coturn';
 import { expectMediaFlowing, joinCall, peerStats } from '../support/browser';
 import { startPeershare } from '../support/peershare';

@@ -1,5 +1,5 @@
 /** Two tabs join the same link and see and hear each other, verified from WebRTC stats. */
-import { expect, test } from '@playwright/test';
+import { expect, test } from '../support/test';
 import { expectMediaFlowing, joinCall, peerStats } from '../support/browser';
 import { startPeershare, type Peershare } from '../support/peershare';
 import { captureAtAllSizes } from '../support/screenshots';
