@@ -239,6 +239,14 @@ async fn the_function_signs_someone_in_keeps_their_group_in_dynamodb_and_refuses
     let dev = function
         .call(Request { body: Some(json!({"name": "Mallory"})), ..Request::new("POST", "/api/auth/dev") });
     assert_eq!(dev.await.status, 404, "dev sign-in does not exist on Lambda");
+    let unknown = function.call(Request::new("GET", "/api/no-such-route")).await;
+    assert_eq!((unknown.status, unknown.json["error"].as_str()), (404, Some("not_found")), "{unknown:?}");
+    let wrong_method = function.call(Request::new("DELETE", "/api/auth/options")).await;
+    assert_eq!(
+        (wrong_method.status, wrong_method.json["error"].as_str()),
+        (405, Some("method_not_allowed")),
+        "{wrong_method:?}"
+    );
 
     // Sign in with the provider: the attempt cookie leaves through API Gateway's `cookies`.
     let start = function

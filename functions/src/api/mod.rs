@@ -93,6 +93,12 @@ pub fn router(state: ApiState) -> Router {
         .with_state(state)
 }
 
+/// The answer to a path no route takes, for hosts that serve only the API (the Lambda):
+/// 404 with the usual JSON error body.
+pub async fn route_not_found(uri: axum::http::Uri) -> ApiError {
+    ApiError::RouteNotFound(uri.path().to_owned())
+}
+
 /// The answer to a method a route does not take: 405 with the usual JSON error body.
 pub async fn method_not_allowed(method: axum::http::Method) -> ApiError {
     ApiError::MethodNotAllowed(method.to_string())

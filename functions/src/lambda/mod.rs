@@ -30,5 +30,6 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
             public_url: config.public_url.clone(),
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
-    }))
+    })
+    .fallback(api::route_not_found))
 }
