@@ -152,3 +152,53 @@ async fn a_group_call_is_written_to_its_history_one_stint_per_device() {
     assert!(history["calls"][0]["duration_ms"].is_u64());
     assert!(history["calls"][0]["participants"][1]["left_at"].is_u64());
 }
+
+#[tokio::test]
+async fn a_reconnect_with_the_resume_key_continues_the_same_history_stint() {
+    let server = start(config(&[])).await;
+    let (ada, bob) = (server.sign_in("Ada").await, server.sign_in("Bob").await);
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Team"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let invite = server
+        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
+        .await;
+    server
+        .post_ok(
+            &format!("/api/invites/{}/accept", invite["token"].as_str().expect("token")),
+            Some(&bob),
+            json!({}),
+        )
+        .await;
+    let join = |resume: &str| json!({"type":"join","version":1,"display_name":"x","media":{"audio":true,"video":true},"resume":resume});
+    let pass_path = format!("/api/groups/{group}/call-pass");
+    let bob_pass = server.post_ok(&pass_path, Some(&bob), json!({})).await;
+    let mut bob_call = server.connect_with(&group, bob_pass["token"].as_str()).await.expect("opens");
+    bob_call.send_json(join("bob-history-resume-key-01")).await;
+    bob_call.recv_type("welcome").await;
+    let ada_pass = server.post_ok(&pass_path, Some(&ada), json!({})).await;
+    let mut first = server.connect_with(&group, ada_pass["token"].as_str()).await.expect("opens");
+    first.send_json(join("ada-history-resume-key-01")).await;
+    first.recv_type("welcome").await;
+
+    // Ada's network blips: a new connection takes her seat back with her resume key.
+    let mut second = server.connect_with(&group, ada_pass["token"].as_str()).await.expect("opens");
+    second.send_json(join("ada-history-resume-key-01")).await;
+    second.recv_type("welcome").await;
+    second.send_json(json!({"type":"leave"})).await;
+    let history = history_until(&server, &group, &ada, |h| {
+        h["calls"][0]["participants"].as_array().is_some_and(|p| p.iter().any(|s| s["left_at"].is_u64()))
+    })
+    .await;
+    let stints: Vec<_> = history["calls"][0]["participants"]
+        .as_array()
+        .expect("stints")
+        .iter()
+        .map(|s| (s["display_name"].as_str().unwrap_or_default().to_owned(), s["left_at"].is_u64()))
+        .collect();
+    assert_eq!(
+        stints,
+        vec![("Bob".to_owned(), false), ("Ada".to_owned(), true)],
+        "one stint for Ada across her reconnect, ended when she left: {history}"
+    );
+    drop((first, bob_call));
+}
