@@ -5,7 +5,8 @@ use crate::error::EdgeError;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use peershare_core::auth::{Jwks, TokenVerifier};
-use peershare_core::media::JwtSigner;
+use peershare_core::media::{JwtSigner, MediaClaims, MediaTokenSigner, SignError};
+use peershare_core::room::RoomConfig;
 use peershare_core::turn_credentials::IceTransportPolicy;
 use serde::Deserialize;
 use std::cell::RefCell;
@@ -44,8 +45,19 @@ pub struct EdgeConfig {
     /// Media nodes for calls of three or more.
     pub media_nodes: Vec<MediaNode>,
     /// Signs the room and participant tokens the media nodes check (`MEDIA_SIGNING_KEY`: base64
-    /// of an Ed25519 PKCS#8 key whose public half the nodes trust); present when nodes are.
-    pub media_signer: Option<Arc<JwtSigner>>,
+    /// of an Ed25519 PKCS#8 key whose public half the nodes trust); without nodes, a signer that
+    /// refuses (the room never gets a node to sign for).
+    pub media_signer: Arc<dyn MediaTokenSigner>,
+}
+
+/// The signer of a deployment without media nodes.
+#[derive(Debug)]
+struct NoMediaNodes;
+
+impl MediaTokenSigner for NoMediaNodes {
+    fn sign(&self, _claims: &MediaClaims) -> Result<String, SignError> {
+        Err(SignError("no media node is configured".into()))
+    }
 }
 
 /// A var or secret as text; `None` when it is absent, or null (an unset `fromEnvironment`
@@ -75,6 +87,11 @@ impl EdgeConfig {
         let config = Rc::new(Self::from_env(env)?);
         CURRENT.with(|c| *c.borrow_mut() = Some(config.clone()));
         Ok(config)
+    }
+
+    /// The limits and timings of this Worker's rooms.
+    pub fn room_config(&self) -> RoomConfig {
+        RoomConfig { capacity: self.room_capacity, ..RoomConfig::default() }
     }
 
     /// Reads the configuration from the Worker's environment.
@@ -126,7 +143,11 @@ impl EdgeConfig {
             ice_policy,
             room_capacity: u32::try_from(number("ROOM_CAPACITY", 8)?)
                 .map_err(|_| EdgeError::Config("ROOM_CAPACITY", "is too large".into()))?,
-            media_signer: if media_nodes.is_empty() { None } else { Some(Arc::new(media_signer(env)?)) },
+            media_signer: if media_nodes.is_empty() {
+                Arc::new(NoMediaNodes)
+            } else {
+                Arc::new(media_signer(env)?)
+            },
             media_nodes,
         })
     }

@@ -23,3 +23,8 @@ use worker::{Context, Env, Request, Response, Result, event};
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     routes::handle(req, &env).await
 }
+
+/// A fresh id: `prefix`, a dash and 16 hex digits from the runtime's random numbers.
+fn random_id(prefix: &str) -> String {
+    format!("{prefix}-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64)
+}

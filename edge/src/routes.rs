@@ -55,7 +55,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
 /// `GET /api/turn-credentials`: the same core function as `peershare dev`.
 fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
     let config = EdgeConfig::get(env)?;
-    let user = format!("guest-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
+    let user = crate::random_id("guest");
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
     let ice = IceConfig::build(turn, config.ice_policy, &user, now().0 / 1000, config.turn_ttl)
         .map_err(|e| EdgeError::Turn(e.to_string()))?;

@@ -2,20 +2,28 @@
 //! `DELETE …/participants/{id}`), with room tokens the edge signs.
 
 use crate::clock::now;
-use crate::config::MediaNode;
+use crate::config::{EdgeConfig, MediaNode};
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
 use peershare_core::protocol::ParticipantId;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 /// Opens a call session on the first node that accepts one.
-pub async fn allocate(nodes: &[MediaNode], signer: &dyn MediaTokenSigner) -> Result<MediaNodeLease, String> {
-    if nodes.is_empty() {
+pub async fn allocate(config: &EdgeConfig) -> Result<MediaNodeLease, String> {
+    if config.media_nodes.is_empty() {
         return Err("no media node is configured for calls of three or more".into());
     }
-    let call_id = format!("call-{:016x}", (js_sys::Math::random() * u64::MAX as f64) as u64);
+    let call_id = crate::random_id("call");
     let mut refusals = Vec::new();
-    for node in nodes {
-        match send(node, signer, Method::Post, &format!("/v1/calls/{call_id}"), &call_id).await {
+    for node in &config.media_nodes {
+        match send(
+            node,
+            config.media_signer.as_ref(),
+            Method::Post,
+            &format!("/v1/calls/{call_id}"),
+            &call_id,
+        )
+        .await
+        {
             Ok(()) => {
                 return Ok(MediaNodeLease {
                     node_id: node.id.clone(),
@@ -30,26 +38,28 @@ pub async fn allocate(nodes: &[MediaNode], signer: &dyn MediaTokenSigner) -> Res
 }
 
 /// Removes a participant from the call session (they may never have reached the node).
-pub async fn remove_participant(
-    nodes: &[MediaNode],
-    signer: &dyn MediaTokenSigner,
-    lease: &MediaNodeLease,
-    who: ParticipantId,
-) {
-    if let Some(node) = nodes.iter().find(|n| n.id == lease.node_id) {
+pub async fn remove_participant(config: &EdgeConfig, lease: &MediaNodeLease, who: ParticipantId) {
+    if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}/participants/{}", lease.call_id, who.0);
-        let _ = send(node, signer, Method::Delete, &path, &lease.call_id).await;
+        let _ = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id).await;
     }
 }
 
 /// Ends the call session.
-pub async fn release(nodes: &[MediaNode], signer: &dyn MediaTokenSigner, lease: &MediaNodeLease) {
-    if let Some(node) = nodes.iter().find(|n| n.id == lease.node_id) {
+pub async fn release(config: &EdgeConfig, lease: &MediaNodeLease) {
+    if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}", lease.call_id);
-        if let Err(why) = send(node, signer, Method::Delete, &path, &lease.call_id).await {
+        if let Err(why) =
+            send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id).await
+        {
             worker::console_warn!("could not end call session {} on {}: {why}", lease.call_id, node.id);
         }
     }
+}
+
+/// The node a call session is on.
+fn node_of<'a>(config: &'a EdgeConfig, lease: &MediaNodeLease) -> Option<&'a MediaNode> {
+    config.media_nodes.iter().find(|n| n.id == lease.node_id)
 }
 
 async fn send(

@@ -9,18 +9,16 @@ mod sockets;
 mod stored;
 
 use crate::clock::now;
-use crate::config::{EdgeConfig, MediaNode};
+use crate::config::EdgeConfig;
 use crate::error::EdgeError;
 use crate::gate::{TICKET_HEADER, Ticket};
 use peershare_core::Timestamp;
 use peershare_core::auth::CALL_PROTOCOL;
-use peershare_core::media::{MediaClaims, MediaTokenSigner, SignError};
 use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
 use peershare_core::room::{ConnectionId, Input, Output, Room, RoomConfig};
 use sockets::Attachment;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use stored::{MISSING_KEY, MissingSeat, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
 use worker::{
     DurableObject, Env, Headers, Request, Response, Result, ScheduledTime, State, WebSocket,
@@ -35,16 +33,6 @@ enum Opening {
     /// For any other event: only if sockets are open (they connected before the object lost its
     /// memory); otherwise the event is for a room that is gone.
     Existing,
-}
-
-/// A signer for deployments without media nodes: the room never gets a node to sign for.
-#[derive(Debug)]
-struct NoMediaNodes;
-
-impl MediaTokenSigner for NoMediaNodes {
-    fn sign(&self, _claims: &MediaClaims) -> std::result::Result<String, SignError> {
-        Err(SignError("no media node is configured".into()))
-    }
 }
 
 /// The room of one call (one object per call id).
@@ -165,12 +153,11 @@ impl CallRoom {
                 capacity: r.capacity(),
                 joinable: r.admits_newcomer(),
             },
-            None => {
-                let capacity = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() }
-                    .capped(cap)
-                    .capacity;
-                CallStatus { participants: 0, capacity, joinable: true }
-            }
+            None => CallStatus {
+                participants: 0,
+                capacity: config.room_config().capped(cap).capacity,
+                joinable: true,
+            },
         };
         Ok(Response::from_json(&status)?)
     }
@@ -203,11 +190,11 @@ impl CallRoom {
                 None => return Ok(false),
             },
         };
-        let signer = self.signer(&config);
-        let base = RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() };
+        let signer = config.media_signer.clone();
+        let base = config.room_config();
         let now = now();
         let open: BTreeSet<ConnectionId> = live.iter().map(|a| a.conn).collect();
-        let (room, known) = match stored {
+        let (mut room, known) = match stored {
             Some(stored) => {
                 let known: BTreeSet<ConnectionId> =
                     stored.snapshot.participants.iter().map(|p| p.connection).collect();
@@ -217,7 +204,6 @@ impl CallRoom {
             }
             None => (Room::new(base.capped(cap), signer), BTreeSet::new()),
         };
-        let mut room = room;
         let mut inputs = Vec::new();
         // Sockets that were still joining when the room lost its memory start over, under the
         // name their pass gave them, their join timeout still counted from when they opened.
@@ -262,13 +248,6 @@ impl CallRoom {
         Ok(after.iter().map(|m| (m.conn, Timestamp::from_millis(m.since))).collect())
     }
 
-    fn signer(&self, config: &EdgeConfig) -> Arc<dyn MediaTokenSigner> {
-        match &config.media_signer {
-            Some(signer) => signer.clone(),
-            None => Arc::new(NoMediaNodes),
-        }
-    }
-
     /// Feeds `inputs` to the room (loading it as `opening` allows) and carries out what it
     /// asks, until it asks nothing more. Events for a room that is gone are dropped.
     async fn run(&self, inputs: Vec<Input>, opening: Opening) -> std::result::Result<(), EdgeError> {
@@ -307,10 +286,10 @@ impl CallRoom {
 
     /// Ends call sessions opened for a room that no longer exists.
     async fn release_unused(&self, inputs: Vec<Input>) -> std::result::Result<(), EdgeError> {
+        let config = EdgeConfig::get(&self.env)?;
         for input in inputs {
             if let Input::MediaNodeAllocated(lease) = input {
-                let (nodes, signer) = self.media()?;
-                media::release(&nodes, signer.as_ref(), &lease).await;
+                media::release(&config, &lease).await;
             }
         }
         Ok(())
@@ -320,6 +299,7 @@ impl CallRoom {
     async fn perform(&self, outputs: Vec<Output>) -> std::result::Result<Vec<Input>, EdgeError> {
         let mut follow_up = Vec::new();
         let storage = self.state.storage();
+        let config = EdgeConfig::get(&self.env)?;
         // The room is stored before anything of this batch goes out: the runtime holds outgoing
         // messages until the writes issued before them are durable, so nobody hears of a change
         // (a welcome, a join) that a restart could lose.
@@ -352,8 +332,7 @@ impl CallRoom {
                 }
                 Output::Persist(_) => {}
                 Output::NeedsMediaNode { .. } => {
-                    let (nodes, signer) = self.media()?;
-                    follow_up.push(match media::allocate(&nodes, signer.as_ref()).await {
+                    follow_up.push(match media::allocate(&config).await {
                         Ok(lease) => Input::MediaNodeAllocated(lease),
                         Err(reason) => Input::MediaNodeUnavailable { reason },
                     });
@@ -361,13 +340,11 @@ impl CallRoom {
                 Output::RemoveFromMediaNode(participant) => {
                     let lease = self.room.borrow().as_ref().and_then(|r| r.media_node().cloned());
                     if let Some(lease) = lease {
-                        let (nodes, signer) = self.media()?;
-                        media::remove_participant(&nodes, signer.as_ref(), &lease, participant).await;
+                        media::remove_participant(&config, &lease, participant).await;
                     }
                 }
                 Output::ReleaseMediaNode(lease) => {
-                    let (nodes, signer) = self.media()?;
-                    media::release(&nodes, signer.as_ref(), &lease).await;
+                    media::release(&config, &lease).await;
                 }
                 Output::Empty => {
                     // Nobody is left: an idle call costs nothing (nothing stored, no alarm).
@@ -392,12 +369,6 @@ impl CallRoom {
             self.state.storage().put(ROOM_KEY, current).await?;
         }
         Ok(())
-    }
-
-    fn media(&self) -> std::result::Result<(Vec<MediaNode>, Arc<dyn MediaTokenSigner>), EdgeError> {
-        let config = EdgeConfig::get(&self.env)?;
-        let signer = self.signer(&config);
-        Ok((config.media_nodes.clone(), signer))
     }
 
     fn send(&self, conn: ConnectionId, text: &str) {
