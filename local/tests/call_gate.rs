@@ -20,53 +20,34 @@ async fn only_a_pass_for_this_call_opens_its_socket() {
     assert_eq!((status, body["error"].as_str()), (403, Some("wrong_call")));
 
     // An account's access token is not a pass.
-    let session = server.post_ok("/api/auth/dev", None, json!({"name": "Ada"})).await;
-    let access = session["access_token"].as_str().expect("token");
-    let (status, body) = refusal(server.connect_with("link-call", Some(access)).await);
+    let access = server.sign_in("Ada").await;
+    let (status, body) = refusal(server.connect_with("link-call", Some(&access)).await);
     assert_eq!((status, body["error"].as_str()), (401, Some("call_pass_required")));
 
     let pass = server.guest_pass("link-call", "Vi").await;
     let mut client = server.connect_with("link-call", Some(&pass)).await.expect("opens");
-    client
-        .send_json(json!({"type":"join","version":1,"display_name":"Vi","media":{"audio":true,"video":true}}))
-        .await;
+    client.send_join("Vi", None).await;
     client.recv_type("welcome").await;
 }
 
 #[tokio::test]
 async fn members_open_their_group_call_and_outsiders_and_guests_cannot_get_a_pass() {
     let server = start(config(&[])).await;
-    let ada = server.post_ok("/api/auth/dev", None, json!({"name": "Ada"})).await;
-    let ada = ada["access_token"].as_str().expect("token").to_owned();
+    let ada = server.sign_in("Ada").await;
     let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
     let pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&ada), json!({})).await;
     assert_eq!(pass["role"], "owner");
     let mut client = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
-    client
-        .send_json(
-            json!({"type":"join","version":1,"display_name":"Ada","media":{"audio":true,"video":true}}),
-        )
-        .await;
+    client.send_join("Ada", None).await;
     client.recv_type("welcome").await;
 
-    let http = reqwest::Client::new();
-    let guest = http
-        .post(server.url(&format!("/api/groups/{group}/call-pass")))
-        .json(&json!({"name": "Vi"}))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(guest.status(), 401, "the group admits no guests");
-    let bob = server.post_ok("/api/auth/dev", None, json!({"name": "Bob"})).await;
-    let outsider = http
-        .post(server.url(&format!("/api/groups/{group}/call-pass")))
-        .bearer_auth(bob["access_token"].as_str().expect("token"))
-        .json(&json!({}))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(outsider.status(), 404, "outsiders do not learn the group exists");
+    let pass_path = format!("/api/groups/{group}/call-pass");
+    let (guest, _) = server.api(reqwest::Method::POST, &pass_path, None, Some(json!({"name": "Vi"}))).await;
+    assert_eq!(guest, 401, "the group admits no guests");
+    let bob = server.sign_in("Bob").await;
+    let (outsider, _) = server.api(reqwest::Method::POST, &pass_path, Some(&bob), Some(json!({}))).await;
+    assert_eq!(outsider, 404, "outsiders do not learn the group exists");
 }
 
 #[tokio::test]
@@ -121,14 +102,12 @@ async fn a_group_call_is_written_to_its_history_one_stint_per_device() {
     let group = server.post_ok("/api/groups", Some(token), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
     let pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(token), json!({})).await;
-    let join =
-        json!({"type":"join","version":1,"display_name":"Not Ada","media":{"audio":true,"video":true}});
     // Ada is in the call from her laptop and her phone.
     let mut laptop = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
-    laptop.send_json(join.clone()).await;
+    laptop.send_join("Not Ada", None).await;
     laptop.recv_type("welcome").await;
     let mut phone = server.connect_with(&group, pass["token"].as_str()).await.expect("opens");
-    phone.send_json(join).await;
+    phone.send_join("Not Ada", None).await;
     phone.recv_type("welcome").await;
 
     laptop.send_json(json!({"type":"leave"})).await;
@@ -169,20 +148,17 @@ async fn a_reconnect_with_the_resume_key_continues_the_same_history_stint() {
             json!({}),
         )
         .await;
-    let join = |resume: &str| json!({"type":"join","version":1,"display_name":"x","media":{"audio":true,"video":true},"resume":resume});
-    let pass_path = format!("/api/groups/{group}/call-pass");
-    let bob_pass = server.post_ok(&pass_path, Some(&bob), json!({})).await;
-    let mut bob_call = server.connect_with(&group, bob_pass["token"].as_str()).await.expect("opens");
-    bob_call.send_json(join("bob-history-resume-key-01")).await;
+    let mut bob_call = server.join_as_account(&group, &bob, "Bob").await;
     bob_call.recv_type("welcome").await;
-    let ada_pass = server.post_ok(&pass_path, Some(&ada), json!({})).await;
+    let key = Some("ada-history-resume-key-01");
+    let ada_pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&ada), json!({})).await;
     let mut first = server.connect_with(&group, ada_pass["token"].as_str()).await.expect("opens");
-    first.send_json(join("ada-history-resume-key-01")).await;
+    first.send_join("Ada", key).await;
     first.recv_type("welcome").await;
 
     // Ada's network blips: a new connection takes her seat back with her resume key.
     let mut second = server.connect_with(&group, ada_pass["token"].as_str()).await.expect("opens");
-    second.send_json(join("ada-history-resume-key-01")).await;
+    second.send_join("Ada", key).await;
     second.recv_type("welcome").await;
     second.send_json(json!({"type":"leave"})).await;
     let history = history_until(&server, &group, &ada, |h| {

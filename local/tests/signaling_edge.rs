@@ -96,9 +96,7 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     let (mut bob, bob_id) = host.join_resuming("evict", "Bob", keys[1]).await;
     ada.recv_type("participant_joined").await;
     let mut cy = host.connect("evict").await;
-    cy.send_json(serde_json::json!({"type":"join","version":1,"display_name":"Cy",
-        "media":{"audio":true,"video":true},"resume":keys[2]}))
-        .await;
+    cy.send_join("Cy", Some(keys[2])).await;
     cy.recv_type("waiting_for_media_node").await;
     let welcome = cy.recv_type("welcome").await;
     let (cy_id, call) = (welcome["you"].clone(), welcome["media_node"]["call_id"].clone());
@@ -116,10 +114,7 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     for (name, key) in [("Ada", keys[0]), ("Bob", keys[1]), ("Cy", keys[2])] {
         let pass = host.guest_pass("evict", name).await;
         let mut client = host.connect_with("evict", Some(&pass)).await.expect("reconnects");
-        client
-            .send_json(serde_json::json!({"type":"join","version":1,"display_name":name,
-                "media":{"audio":true,"video":true},"resume":key}))
-            .await;
+        client.send_join(name, Some(key)).await;
         let welcome = client.recv_type("welcome").await;
         assert_eq!(welcome["mode"], "media_node", "{name}: {welcome}");
         assert_eq!(welcome["media_node"]["call_id"], call, "{name}: the same call session");

@@ -92,11 +92,7 @@ pub async fn messages_before_join_are_refused_with_not_joined(server: &Server) {
     let mut early = server.connect("order").await;
     early.send_json(json!({"type":"media_state","media":{"audio":false,"video":false}})).await;
     assert_eq!(early.recv_type("error").await["code"], "not_joined");
-    early
-        .send_json(
-            json!({"type":"join","version":1,"display_name":"Ada","media":{"audio":true,"video":true}}),
-        )
-        .await;
+    early.send_join("Ada", None).await;
     early.recv_type("welcome").await;
 }
 
@@ -128,8 +124,7 @@ pub async fn a_full_room_refuses_with_room_full(server: &Server) {
     let (_ada, _) = server.join("full", "Ada").await;
     let (_bob, _) = server.join("full", "Bob").await;
     let mut cy = server.connect("full").await;
-    cy.send_json(json!({"type":"join","version":1,"display_name":"Cy","media":{"audio":true,"video":true}}))
-        .await;
+    cy.send_join("Cy", None).await;
     let err = cy.recv_type("error").await;
     assert_eq!(err["code"], "room_full");
     assert_eq!(err["category"], "capacity");
@@ -143,8 +138,7 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     let (mut bob, _) = server.join("trio", "Bob").await;
     ada.recv_type("participant_joined").await;
     let mut cy = server.connect("trio").await;
-    cy.send_json(json!({"type":"join","version":1,"display_name":"Cy","media":{"audio":true,"video":true}}))
-        .await;
+    cy.send_join("Cy", None).await;
     cy.recv_type("waiting_for_media_node").await;
     let welcome = cy.recv_type("welcome").await;
     assert_eq!(welcome["mode"], "media_node");
@@ -270,9 +264,7 @@ pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
         assert_eq!((got_status, body["error"].as_str()), (status, Some(code)), "pass {pass:?}");
     }
     let mut client = server.connect_with("gate", Some(&valid)).await.expect("a valid pass opens");
-    client
-        .send_json(json!({"type":"join","version":1,"display_name":"Vi","media":{"audio":true,"video":true}}))
-        .await;
+    client.send_join("Vi", None).await;
     assert_eq!(client.recv_type("welcome").await["participants"], json!([]));
 }
 

@@ -136,11 +136,7 @@ impl Server {
     pub async fn join_as_account(&self, group: &str, token: &str, name: &str) -> Client {
         let pass = self.post_ok(&format!("/api/groups/{group}/call-pass"), Some(token), json!({})).await;
         let mut client = self.connect_with(group, pass["token"].as_str()).await.expect("opens");
-        client
-            .send_json(
-                json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}}),
-            )
-            .await;
+        client.send_join(name, None).await;
         client
     }
 
@@ -198,12 +194,7 @@ impl Server {
     async fn join_with(&self, group: &str, name: &str, resume: Option<&str>) -> (Client, u32) {
         let pass = self.guest_pass(group, name).await;
         let mut c = self.connect_with(group, Some(&pass)).await.expect("connect");
-        let mut join =
-            json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}});
-        if let Some(key) = resume {
-            join["resume"] = json!(key);
-        }
-        c.send_json(join).await;
+        c.send_join(name, resume).await;
         let welcome = c.recv_type("welcome").await;
         (c, welcome["you"].as_u64().expect("you") as u32)
     }
@@ -219,6 +210,16 @@ pub enum Received {
 }
 
 impl Client {
+    /// Sends `join` as `name` with audio and video on, presenting `resume` as the resume key.
+    pub async fn send_join(&mut self, name: &str, resume: Option<&str>) {
+        let mut join =
+            json!({"type":"join","version":1,"display_name":name,"media":{"audio":true,"video":true}});
+        if let Some(key) = resume {
+            join["resume"] = json!(key);
+        }
+        self.send_json(join).await;
+    }
+
     pub async fn send_json(&mut self, v: Value) {
         self.send_text(v.to_string()).await;
     }
