@@ -104,7 +104,7 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     let jwks = runtime
         .block_on(async { reqwest::get(format!("http://{}/api/auth/keys", api.addr)).await?.text().await })?;
     let nodes = json!([{ "id": "bench-node", "control_url": node_url, "public_url": node_url }]);
-    let (workerd, addr) = workerd(
+    let (workerd, addr) = runtime.block_on(workerd(
         &rooms.0,
         &[
             ("API_ORIGIN", format!("http://{}", api.addr)),
@@ -113,7 +113,7 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
             ("MEDIA_SIGNING_KEY", signing_key),
             ("ROOM_CAPACITY", LOAD_PER_ROOM.to_string()),
         ],
-    )?;
+    ))?;
 
     let (join_new_room, join_existing_room) = runtime.block_on(joins(&addr))?;
     let mut relay = runtime.block_on(signaling::load(&addr, LOAD_CONNECTIONS, LOAD_PER_ROOM))?;
@@ -214,7 +214,7 @@ fn media_node(public_key: &str) -> anyhow::Result<(Process, String)> {
 }
 
 /// workerd on `edge/workerd.capnp` with `vars`, its rooms stored in `rooms`; its address.
-fn workerd(rooms: &Path, vars: &[(&str, String)]) -> anyhow::Result<(Process, String)> {
+async fn workerd(rooms: &Path, vars: &[(&str, String)]) -> anyhow::Result<(Process, String)> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let addr = format!("127.0.0.1:{port}");
     let empty_site: PathBuf = rooms.join("site");
@@ -233,12 +233,11 @@ fn workerd(rooms: &Path, vars: &[(&str, String)]) -> anyhow::Result<(Process, St
     let process = Process(child);
     let deadline = Instant::now() + Duration::from_secs(60);
     let health = format!("http://{addr}/healthz");
-    let runtime = tokio::runtime::Runtime::new()?;
-    while !runtime.block_on(async { reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) }) {
+    while !reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
         if Instant::now() > deadline {
             bail!("workerd did not answer on {addr} within 60 s");
         }
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
     Ok((process, addr))
 }
