@@ -27,7 +27,7 @@ export function cargoTarget(): string {
 export async function startProcess(
   program: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; logName: string; ready: RegExp | (() => Promise<void>); cwd?: string },
+  options: { env?: NodeJS.ProcessEnv; logName: string; ready: RegExp | (() => Promise<void>) },
 ): Promise<Running> {
   const logDir = path.resolve(here, '../test-results/logs');
   mkdirSync(logDir, { recursive: true });
@@ -35,7 +35,6 @@ export async function startProcess(
   const log = createWriteStream(logPath);
   const child: ChildProcess = spawn(program, args, {
     env: options.env ?? process.env,
-    cwd: options.cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr?.pipe(log);
