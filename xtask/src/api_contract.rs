@@ -1,5 +1,5 @@
 //! The API against its own OpenAPI description: schemathesis (PyPI) generates requests for
-//! every operation of a release `peershare dev` and fails on any 5xx or any response that
+//! every operation of a `peershare dev` and fails on any 5xx or any response that
 //! breaks the documented schema.
 
 use crate::bench::server_process::ServerProcess;
@@ -10,9 +10,10 @@ use std::path::Path;
 /// Examples schemathesis generates per operation and phase.
 const EXAMPLES: &str = "25";
 
-/// Runs schemathesis (`binary`) against a fresh server, signed in as a dev account.
-pub fn run(steps: &mut Steps, binary: &Path) -> anyhow::Result<()> {
-    let server = ServerProcess::start()?;
+/// Runs schemathesis (`binary`) against a fresh `peershare` (`server`), signed in as a dev
+/// account.
+pub fn run(steps: &mut Steps, binary: &Path, server: &Path) -> anyhow::Result<()> {
+    let server = ServerProcess::start_binary(server)?;
     let base = format!("http://{}", server.addr);
     let token = tokio::runtime::Runtime::new()?.block_on(sign_in(&base))?;
     let mut check = cmd(&binary.to_string_lossy(), &["run"]);

@@ -44,12 +44,18 @@ pub fn contract() -> anyhow::Result<()> {
     let mut steps = Steps::default();
     let schemathesis = deps::schemathesis(&mut steps)?;
     build_release(&mut steps)?;
-    crate::api_contract::run(&mut steps, &schemathesis)?;
+    crate::api_contract::run(&mut steps, &schemathesis, &target_dir().join("release/peershare"))?;
     steps.summary();
     Ok(())
 }
 
 /// Every check and test, failing loudly at the first failure.
+///
+/// One debug build of every workspace target serves three purposes: clippy lints the
+/// workspace's crates in the same compilation (clippy-driver as the workspace's rustc wrapper,
+/// warnings denied), nextest runs the tests from it, and the browser tests and the API contract
+/// run its `peershare` and `peershare-media-node` (the media path is optimised even in debug
+/// builds: see the workspace's Cargo.toml).
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
     let freed = crate::prune::stale_build_output(&target_dir());
@@ -65,10 +71,6 @@ pub fn test() -> anyhow::Result<()> {
 
     steps.run("cargo fmt --check", cmd("cargo", &["fmt", "--all", "--check"]))?;
     steps.run(
-        "cargo clippy -D warnings",
-        cmd("cargo", &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"]),
-    )?;
-    steps.run(
         "core builds for wasm32",
         cmd(
             "cargo",
@@ -78,7 +80,10 @@ pub fn test() -> anyhow::Result<()> {
     // The Worker: its checks, and the build the edge conformance tests run in workerd.
     crate::edge::tools(&mut steps)?;
     crate::edge::check_and_build(&mut steps)?;
-    let (name, mut tests) = if has_nextest() {
+
+    let build = with_clippy(cmd("cargo", &["build", "--workspace", "--all-targets", "--locked"]));
+    steps.run("build every target, linted by clippy (-D warnings)", build)?;
+    let (name, tests) = if has_nextest() {
         (
             "Rust tests (nextest)",
             cmd(
@@ -89,9 +94,11 @@ pub fn test() -> anyhow::Result<()> {
     } else {
         ("Rust tests", cmd("cargo", &["test", "--workspace", "--locked", "--no-fail-fast"]))
     };
+    // The same wrapper, so cargo finds the build above fresh instead of compiling again.
+    let mut tests = with_clippy(tests);
     tests.env("PEERSHARE_MOTO_SERVER", &moto);
     steps.run(name, tests)?;
-    fuzz_targets(&mut steps, CI_FUZZ_SECONDS)?;
+    fuzz_targets(&mut steps, CI_FUZZ_SECONDS, FuzzBuild::Debug)?;
 
     steps.run("web typecheck", npm("web", &["run", "typecheck"]))?;
     steps.run("web lint", npm("web", &["run", "lint"]))?;
@@ -99,18 +106,24 @@ pub fn test() -> anyhow::Result<()> {
     steps.run("web build", npm("web", &["run", "build"]))?;
     steps.run("e2e typecheck", npm("e2e", &["run", "typecheck"]))?;
 
-    // The browsers run against the optimised build `cargo xtask dev` serves: with eight Chromium
-    // tabs on two cores, an unoptimised media node falls behind on ICE and DTLS.
-    build_release(&mut steps)?;
+    let debug = target_dir().join("debug");
     let schemathesis = deps::schemathesis(&mut steps)?;
-    crate::api_contract::run(&mut steps, &schemathesis)?;
+    crate::api_contract::run(&mut steps, &schemathesis, &debug.join("peershare"))?;
     let mut e2e = npm("e2e", &["test"]);
-    e2e.env("PEERSHARE_BIN", target_dir().join("release/peershare"));
-    e2e.env("PEERSHARE_MEDIA_NODE_BIN", target_dir().join("release/peershare-media-node"));
+    e2e.env("PEERSHARE_BIN", debug.join("peershare"));
+    e2e.env("PEERSHARE_MEDIA_NODE_BIN", debug.join("peershare-media-node"));
     steps.run("end-to-end tests (Chromium)", e2e)?;
     steps.summary();
     eprintln!("\nALL TESTS PASSED");
     Ok(())
+}
+
+/// A cargo command whose compilations of workspace crates go through clippy-driver with
+/// warnings denied: what `cargo clippy -- -D warnings` does, but producing the real build
+/// (`cargo clippy` only checks, so the tests would compile everything a second time).
+pub fn with_clippy(mut command: std::process::Command) -> std::process::Command {
+    command.env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver").env("CLIPPY_ARGS", "-Dwarnings");
+    command
 }
 
 /// Seconds each fuzz target runs in `cargo xtask test`: a smoke run over the seeds and the
@@ -120,10 +133,28 @@ const CI_FUZZ_SECONDS: u32 = 10;
 /// Runs every fuzz target for `seconds` each, failing at the first crash.
 pub fn fuzz(seconds: u32) -> anyhow::Result<()> {
     let mut steps = Steps::default();
-    fuzz_targets(&mut steps, seconds)?;
+    fuzz_targets(&mut steps, seconds, FuzzBuild::Release)?;
     steps.summary();
     eprintln!("\nNO CRASH FOUND");
     Ok(())
+}
+
+/// How the fuzz targets are compiled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FuzzBuild {
+    /// Unoptimised: compiles in a fraction of the time, enough for the seconds CI fuzzes.
+    Debug,
+    /// Optimised (cargo fuzz's default): many more executions per second for longer runs.
+    Release,
+}
+
+impl FuzzBuild {
+    fn flags(self) -> &'static [&'static str] {
+        match self {
+            Self::Debug => &["--sanitizer", "none", "--dev"],
+            Self::Release => &["--sanitizer", "none"],
+        }
+    }
 }
 
 /// Builds and runs the fuzz targets on the stable toolchain: without a sanitizer, because
@@ -134,13 +165,15 @@ pub fn fuzz(seconds: u32) -> anyhow::Result<()> {
 /// Runs every target `cargo fuzz list` names. New inputs go to a corpus under the target dir,
 /// kept between runs; `fuzz/corpus/<target>` holds the committed seeds and is only read. A crashing input is written to
 /// `fuzz/artifacts/<target>/` and printed in base64.
-fn fuzz_targets(steps: &mut Steps, seconds: u32) -> anyhow::Result<()> {
+fn fuzz_targets(steps: &mut Steps, seconds: u32, build: FuzzBuild) -> anyhow::Result<()> {
     deps::cargo_fuzz(steps)?;
     steps.run(
         "fuzz: fetch (locked)",
         cmd("cargo", &["fetch", "--locked", "--manifest-path", "fuzz/Cargo.toml"]),
     )?;
-    steps.run("fuzz: build targets", cmd("cargo", &["fuzz", "build", "--sanitizer", "none"]))?;
+    let mut compile = cmd("cargo", &["fuzz", "build"]);
+    compile.args(build.flags());
+    steps.run(&format!("fuzz: build targets ({build:?})"), compile)?;
     let list = cmd("cargo", &["fuzz", "list"]).output().context("cannot run `cargo fuzz list`")?;
     if !list.status.success() {
         bail!("`cargo fuzz list` failed: {}", String::from_utf8_lossy(&list.stderr));
@@ -154,8 +187,8 @@ fn fuzz_targets(steps: &mut Steps, seconds: u32) -> anyhow::Result<()> {
     for target in targets {
         let corpus = target_dir().join("fuzz-corpus").join(target);
         std::fs::create_dir_all(&corpus)?;
-        let mut run = cmd("cargo", &["fuzz", "run", "--sanitizer", "none", target]);
-        run.arg(&corpus);
+        let mut run = cmd("cargo", &["fuzz", "run"]);
+        run.args(build.flags()).arg(target).arg(&corpus);
         let seeds = format!("fuzz/corpus/{target}");
         if std::path::Path::new(&seeds).is_dir() {
             run.arg(seeds);

@@ -48,7 +48,16 @@ pub fn cargo_fuzz(steps: &mut Steps) -> anyhow::Result<()> {
     if cmd("cargo", &["fuzz", "--version"]).output().is_ok_and(|o| o.status.success()) {
         return Ok(());
     }
-    steps.run("cargo install cargo-fuzz", cmd("cargo", &["install", "--locked", "cargo-fuzz"]))
+    steps.run("cargo install cargo-fuzz", cargo_install(&["cargo-fuzz", "--locked"]))
+}
+
+/// `cargo install` of a build tool, unoptimised: the tools only drive other programs or
+/// transform a file a few times per run, and a debug build compiles in a fraction of the time
+/// of a release one (worker-build: measured in the README's test section).
+pub fn cargo_install(args: &[&str]) -> std::process::Command {
+    let mut install = cmd("cargo", &["install", "--debug"]);
+    install.args(args);
+    install
 }
 
 /// Runs `npm ci` in `dir` unless its node_modules matches its lockfile.

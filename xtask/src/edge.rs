@@ -45,7 +45,7 @@ pub fn tools(steps: &mut Steps) -> anyhow::Result<()> {
     if !version_of(&worker_build).is_some_and(|v| v.ends_with(WORKER_BUILD_VERSION)) {
         steps.run(
             &format!("cargo install worker-build {WORKER_BUILD_VERSION}"),
-            cmd("cargo", &["install", "worker-build", "--version", WORKER_BUILD_VERSION, "--locked"]),
+            deps::cargo_install(&["worker-build", "--version", WORKER_BUILD_VERSION, "--locked"]),
         )?;
     }
     let bindgen = locked_wasm_bindgen()?;
@@ -53,38 +53,28 @@ pub fn tools(steps: &mut Steps) -> anyhow::Result<()> {
         // Not --locked: its lockfile names a webpki-roots the registry mirror lacks.
         steps.run(
             &format!("cargo install wasm-bindgen-cli {bindgen}"),
-            cmd("cargo", &["install", "wasm-bindgen-cli", "--version", &bindgen]),
+            deps::cargo_install(&["wasm-bindgen-cli", "--version", &bindgen]),
         )?;
     }
     deps::npm_packages(steps, EDGE)
 }
 
-/// Checks the Worker's code (fmt, clippy for wasm32) and builds it into edge/build.
+/// Checks the Worker's code (fmt; clippy for wasm32, warnings denied, in the same compilation
+/// as the build) and builds it into edge/build.
 pub fn check_and_build(steps: &mut Steps) -> anyhow::Result<()> {
     let manifest = "edge/Cargo.toml";
     steps.run("edge: cargo fmt --check", cmd("cargo", &["fmt", "--check", "--manifest-path", manifest]))?;
-    steps.run(
-        "edge: cargo clippy (wasm32) -D warnings",
-        cmd(
-            "cargo",
-            &[
-                "clippy",
-                "--manifest-path",
-                manifest,
-                "--target",
-                "wasm32-unknown-unknown",
-                "--locked",
-                "--",
-                "-D",
-                "warnings",
-            ],
-        ),
-    )?;
-    build(steps)
+    let mut c = worker_build()?;
+    c = crate::commands::with_clippy(c);
+    steps.run("edge: worker-build --release, linted by clippy (-D warnings)", c)
 }
 
 /// Builds the Worker with worker-build into edge/build (index.js, index_bg.wasm).
 pub fn build(steps: &mut Steps) -> anyhow::Result<()> {
+    steps.run("edge: worker-build --release", worker_build()?)
+}
+
+fn worker_build() -> anyhow::Result<Command> {
     let esbuild = std::fs::canonicalize(Path::new(EDGE).join("node_modules/.bin/esbuild"))
         .context("esbuild is not installed in edge/node_modules")?;
     let mut c = Command::new(cargo_bin("worker-build"));
@@ -92,5 +82,5 @@ pub fn build(steps: &mut Steps) -> anyhow::Result<()> {
         .current_dir(EDGE)
         .env("WASM_BINDGEN_BIN", cargo_bin("wasm-bindgen"))
         .env("ESBUILD_BIN", esbuild);
-    steps.run("edge: worker-build --release", c)
+    Ok(c)
 }

@@ -3,6 +3,7 @@
 use crate::steps::target_dir;
 use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
 /// A running `peershare dev`; killed on drop.
@@ -15,7 +16,11 @@ pub struct ServerProcess {
 impl ServerProcess {
     /// Starts the release binary on a free loopback port and waits for its address line.
     pub fn start() -> anyhow::Result<Self> {
-        let bin = target_dir().join("release/peershare");
+        Self::start_binary(&target_dir().join("release/peershare"))
+    }
+
+    /// Starts `bin` (a `peershare`) on a free loopback port and waits for its address line.
+    pub fn start_binary(bin: &Path) -> anyhow::Result<Self> {
         let data_dir = std::env::temp_dir().join(format!("peershare-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
         let mut child = Command::new(&bin)
