@@ -89,6 +89,10 @@ pub struct DevConfig {
     /// Sign-in providers.
     #[command(flatten)]
     pub oauth: OAuthArgs,
+
+    /// Time limits and the per-address connection cap of the HTTP listener.
+    #[command(flatten)]
+    pub http: peershare_listener::LimitArgs,
 }
 
 /// The data directory: the given one, or the user's XDG data folder.

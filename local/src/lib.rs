@@ -98,6 +98,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let bound = listener.local_addr().map_err(StartError::Serve)?;
+    let limits = config.http.limits();
     let app = build(config, bound).await?;
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(StartError::Serve)
+    peershare_listener::serve(listener, app, limits, shutdown).await.map_err(StartError::Serve)
 }

@@ -34,6 +34,10 @@ pub struct NodeConfig {
     /// Log lines as JSON objects.
     #[arg(long, env = "PEERSHARE_LOG_JSON")]
     pub log_json: bool,
+
+    /// Time limits and the per-address connection cap of the control API's listener.
+    #[command(flatten)]
+    pub http_limits: peershare_listener::LimitArgs,
 }
 
 /// A configuration that cannot work.

@@ -40,10 +40,9 @@ async fn main() -> anyhow::Result<()> {
         node.media_addr(),
         listener.local_addr()?
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await?;
+    peershare_listener::serve(listener, app, config.http_limits.limits(), async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
     Ok(())
 }

@@ -23,8 +23,18 @@ impl ServerProcess {
     pub fn start_binary(bin: &Path) -> anyhow::Result<Self> {
         let data_dir = std::env::temp_dir().join(format!("peershare-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
-        let mut child = Command::new(&bin)
-            .args(["dev", "--listen", "127.0.0.1:0", "--room-capacity", "8", "--data-dir"])
+        let mut child = Command::new(bin)
+            // The load comes from this one address: thousands of sockets.
+            .args([
+                "dev",
+                "--listen",
+                "127.0.0.1:0",
+                "--room-capacity",
+                "8",
+                "--max-connections-per-ip",
+                "100000",
+            ])
+            .arg("--data-dir")
             .arg(&data_dir)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
