@@ -6,6 +6,9 @@ use std::fmt;
 /// Longest accepted group id, in bytes.
 pub const MAX_GROUP_ID_LEN: usize = 64;
 
+/// Ids of stored groups (the API's) start with this; any other id is a link call's.
+pub const STORED_GROUP_PREFIX: &str = "g_";
+
 /// A validated group id: 1 to 64 ASCII letters, digits, `-` or `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -44,6 +47,11 @@ impl GroupId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// Whether this is a stored group (members, settings, history), not a link call.
+    pub fn is_stored(&self) -> bool {
+        self.0.starts_with(STORED_GROUP_PREFIX)
+    }
 }
 
 impl TryFrom<String> for GroupId {
@@ -72,6 +80,13 @@ mod tests {
     #[test]
     fn accepts_url_safe_ids() {
         assert_eq!(GroupId::parse("abc-defg_12").map(|g| g.to_string()), Ok("abc-defg_12".into()));
+    }
+
+    #[test]
+    fn stored_groups_are_told_from_link_calls_by_their_prefix() {
+        assert!(GroupId::parse("g_abc123").is_ok_and(|g| g.is_stored()));
+        assert!(GroupId::parse("kqz-4tmp-wrd").is_ok_and(|g| !g.is_stored()));
+        assert!(GroupId::parse("g-abc").is_ok_and(|g| !g.is_stored()));
     }
 
     #[test]

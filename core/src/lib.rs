@@ -12,9 +12,11 @@ pub mod http_error;
 pub mod media;
 pub mod protocol;
 pub mod room;
+pub mod text;
 pub mod time;
 pub mod turn_credentials;
 pub mod typescript;
+pub mod web_headers;
 
 pub use group_id::GroupId;
 pub use time::Timestamp;

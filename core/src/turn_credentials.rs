@@ -136,6 +136,21 @@ impl IceConfig {
             expires_at: now_unix.saturating_add(ttl.as_secs()),
         })
     }
+
+    /// ICE configuration for the holder of a call pass ([`crate::auth::admit_turn`]): TURN
+    /// credentials in their name that expire with their pass, or after `ttl` if that is sooner.
+    /// A pass that has expired or been taken back cannot get more; the client renews its pass
+    /// to renew these.
+    pub fn for_grant(
+        turn: Option<(&[String], &str)>,
+        policy: IceTransportPolicy,
+        grant: &crate::auth::TurnGrant,
+        now_unix: u64,
+        ttl: Duration,
+    ) -> Result<Self, TurnCredentialsError> {
+        let until_pass_expires = Duration::from_secs(grant.pass_expires_at.saturating_sub(now_unix));
+        Self::build(turn, policy, &grant.user, now_unix, ttl.min(until_pass_expires))
+    }
 }
 
 #[cfg(test)]
@@ -175,6 +190,21 @@ mod tests {
         let c = IceConfig::build(None, IceTransportPolicy::All, "u", 10, DEFAULT_TTL).expect("build");
         assert!(c.ice_servers.is_empty());
         assert_eq!(c.expires_at, 3610);
+    }
+
+    #[test]
+    fn credentials_for_a_pass_are_in_its_holders_name_and_never_outlive_it() {
+        let urls = vec!["turn:127.0.0.1:3478".to_owned()];
+        let turn = Some((urls.as_slice(), "k"));
+        let grant = crate::auth::TurnGrant { user: "u_ada".into(), pass_expires_at: 1_000 + 600 };
+        let c =
+            IceConfig::for_grant(turn, IceTransportPolicy::All, &grant, 1_000, DEFAULT_TTL).expect("build");
+        assert_eq!((c.ttl_seconds, c.expires_at), (600, 1_600), "the pass's ten minutes, not an hour");
+        assert_eq!(c.ice_servers[0].username.as_deref(), Some("1600:u_ada"));
+        let long = crate::auth::TurnGrant { pass_expires_at: 1_000 + 8 * 3600, ..grant };
+        let c =
+            IceConfig::for_grant(turn, IceTransportPolicy::All, &long, 1_000, DEFAULT_TTL).expect("build");
+        assert_eq!(c.ttl_seconds, 3600, "the configured lifetime when the pass lives longer");
     }
 
     #[test]

@@ -66,7 +66,7 @@ async function github(port) {
       return;
     }
     const who = person('github', hint);
-    res.end(JSON.stringify({ id: 4242, login: who.name.toLowerCase(), name: who.name, email: who.email, avatar_url: 'https://avatars.example/4242' }));
+    res.end(JSON.stringify({ id: 4242, login: who.name.toLowerCase(), name: who.name, email: who.email, avatar_url: 'https://avatars.githubusercontent.com/u/4242?v=4' }));
   });
   await server.start(port, '127.0.0.1');
   return server.issuer.url;

@@ -66,7 +66,18 @@ test('coturn accepts fresh credentials and refuses them once they expire', async
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(server.url);
-    const config = await page.evaluate(async () => (await fetch('/api/turn-credentials')).json());
+    // TURN credentials are for holders of a call pass (a guest's, for a link call).
+    const config = await page.evaluate(async () => {
+      const anonymous = await fetch('/api/turn-credentials');
+      if (anonymous.status !== 401) throw new Error(`anonymous TURN credentials answered ${anonymous.status}`);
+      const pass = await fetch('/api/groups/relay-probe/call-pass', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Probe' }),
+      });
+      const { token } = await pass.json();
+      return (await fetch('/api/turn-credentials', { headers: { Authorization: `Bearer ${token}` } })).json();
+    });
     expect(config.ttlSeconds).toBe(10);
 
     const fresh = await gather(page, config.iceServers);

@@ -1,10 +1,12 @@
 //! The web client, from the assets binding: files as they are, `index.html` for the app's own
-//! paths. Cloudflare's assets binding types its answers itself; workerd's disk service (local
+//! paths, 404 for a missing file, core's page headers on every answer. Cloudflare's assets binding types its answers itself; workerd's disk service (local
 //! runs and tests) answers every file as `application/octet-stream`, so an answer without a
 //! better type gets the one its extension names (the browser test through workerd loads the
 //! page and its module script this way).
 
+use crate::config::EdgeConfig;
 use crate::error::EdgeError;
+use peershare_core::web_headers::page_headers;
 use worker::{Env, Request, Response};
 
 /// The binding of the built web client (wrangler.toml's `[assets]`).
@@ -26,13 +28,19 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, EdgeError> {
         index.set_query(None);
         (assets.fetch(index.to_string(), None).await?, "index.html".to_owned())
     };
-    // Only files found get their type (a 404 stays what the assets service says).
-    let typed = response.headers().get("content-type")?.filter(|t| t != GENERIC);
-    if typed.is_some() || !(200..300).contains(&response.status_code()) {
-        return Ok(response);
+    if response.status_code() == 404 {
+        return Err(EdgeError::FileNotFound(url.path().to_owned()));
     }
     let headers = response.headers().clone();
-    headers.set("content-type", content_type(&file))?;
+    // Only files found get their type; an answer already typed keeps it.
+    let typed = headers.get("content-type")?.filter(|t| t != GENERIC);
+    if typed.is_none() && (200..300).contains(&response.status_code()) {
+        headers.set("content-type", content_type(&file))?;
+    }
+    let config = EdgeConfig::get(env)?;
+    for (name, value) in page_headers(&config.media_origins()) {
+        headers.set(name, &value)?;
+    }
     Ok(response.with_headers(headers))
 }
 

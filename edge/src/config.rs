@@ -89,6 +89,19 @@ impl EdgeConfig {
         Ok(config)
     }
 
+    /// The origins of the media nodes' control APIs as browsers reach them: the pages may
+    /// connect there (their Content-Security-Policy).
+    pub fn media_origins(&self) -> Vec<String> {
+        let mut origins: Vec<String> = self
+            .media_nodes
+            .iter()
+            .filter_map(|n| peershare_core::web_headers::origin_of(&n.public_url))
+            .collect();
+        origins.sort();
+        origins.dedup();
+        origins
+    }
+
     /// The limits and timings of this Worker's rooms.
     pub fn room_config(&self) -> RoomConfig {
         RoomConfig { capacity: self.room_capacity, ..RoomConfig::default() }

@@ -1,7 +1,7 @@
 //! Errors the Worker answers, as every PeerShare host does: a status and
 //! `{"error": "<code>", "message": "..."}` (core's `ErrorBody`, the same codes as the API).
 
-use peershare_core::auth::{SocketDenied, TokenError};
+use peershare_core::auth::{GateError, SocketDenied, TokenError};
 use peershare_core::group_id::GroupIdError;
 use peershare_core::http_error::ErrorBody;
 use worker::Response;
@@ -18,6 +18,9 @@ pub enum EdgeError {
     /// The offered call pass is not valid.
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// A call pass was missing, invalid or for another call.
+    #[error(transparent)]
+    Gate(#[from] GateError),
     /// A plain request on the call's WebSocket route.
     #[error("this route is a WebSocket: open it with an upgrade request")]
     UpgradeRequired,
@@ -27,6 +30,9 @@ pub enum EdgeError {
     /// No such route.
     #[error("no API route {0}")]
     NotFound(String),
+    /// No file of the web client at this path.
+    #[error("the web client has no file {0}")]
+    FileNotFound(String),
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
     Turn(String),
@@ -50,8 +56,9 @@ impl EdgeError {
             EdgeError::InvalidGroupId(_) => (400, "invalid_group_id"),
             EdgeError::Socket(denied) => (denied.status(), denied.code()),
             EdgeError::Token(e) => e.status_and_code(),
+            EdgeError::Gate(e) => e.status_and_code(),
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
-            EdgeError::NotFound(_) => (404, "not_found"),
+            EdgeError::NotFound(_) | EdgeError::FileNotFound(_) => (404, "not_found"),
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::Turn(_) => (500, "turn_unavailable"),
             EdgeError::Config(..) => (500, "edge_misconfigured"),

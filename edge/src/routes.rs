@@ -4,7 +4,7 @@
 use crate::clock::now;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
-use crate::gate::{self, TICKET_HEADER};
+use crate::gate::TICKET_HEADER;
 use peershare_core::GroupId;
 use peershare_core::protocol::CallAccess;
 use peershare_core::turn_credentials::IceConfig;
@@ -12,9 +12,6 @@ use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect,
 
 /// The Durable Object namespace of the call rooms.
 pub const ROOMS_BINDING: &str = "CALL_ROOM";
-
-/// Ids of stored groups start with this (the API's `GROUP_ID_PREFIX`); others are link calls.
-const STORED_GROUP_PREFIX: &str = "g_";
 
 /// Answers one request; every error becomes its JSON response.
 pub async fn handle(req: Request, env: &Env) -> Result<Response> {
@@ -31,7 +28,7 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
     }
     if path == "/api/turn-credentials" {
         only_get(&req)?;
-        return turn_credentials(env);
+        return turn_credentials(&req, env);
     }
     if let Some(rest) = path.strip_prefix("/api/groups/") {
         if let Some(id) = rest.strip_suffix("/call").filter(|id| !id.contains('/')) {
@@ -52,12 +49,14 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
     crate::assets::serve(req, env).await
 }
 
-/// `GET /api/turn-credentials`: the same core function as `peershare dev`.
-fn turn_credentials(env: &Env) -> std::result::Result<Response, EdgeError> {
+/// `GET /api/turn-credentials`, for holders of a call pass: the same core functions as
+/// `peershare dev`.
+fn turn_credentials(req: &Request, env: &Env) -> std::result::Result<Response, EdgeError> {
     let config = EdgeConfig::get(env)?;
-    let user = crate::random_id("guest");
+    let authorization = req.headers().get("authorization")?;
+    let grant = peershare_core::auth::admit_turn(&config.verifier, authorization.as_deref())?;
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
-    let ice = IceConfig::build(turn, config.ice_policy, &user, now().0 / 1000, config.turn_ttl)
+    let ice = IceConfig::for_grant(turn, config.ice_policy, &grant, now().0 / 1000, config.turn_ttl)
         .map_err(|e| EdgeError::Turn(e.to_string()))?;
     let mut response = Response::from_json(&ice)?;
     response.headers_mut().set("cache-control", "no-store")?;
@@ -69,7 +68,7 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
     let call = GroupId::parse(id)?;
     let config = EdgeConfig::get(env)?;
     let offered = req.headers().get("sec-websocket-protocol")?.unwrap_or_default();
-    let ticket = gate::admit(&config.verifier, &offered, &call)?;
+    let ticket = peershare_core::auth::admit_socket(&config.verifier, &offered, &call)?;
     let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
     if !upgrade.eq_ignore_ascii_case("websocket") {
         return Err(EdgeError::UpgradeRequired);
@@ -101,7 +100,7 @@ fn only_get(req: &Request) -> std::result::Result<(), EdgeError> {
 async fn call_status(req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     let call = GroupId::parse(id)?;
     let mut url = format!("https://call-room/{}/status", call.as_str());
-    if call.as_str().starts_with(STORED_GROUP_PREFIX) {
+    if call.is_stored() {
         let access = format!("/api/groups/{}/call/access", call.as_str());
         let mut verdict = forward(req, env, &access).await?;
         if verdict.status_code() != 200 {

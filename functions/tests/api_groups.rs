@@ -5,7 +5,7 @@ mod api_support;
 
 use api_support::TestApi;
 use axum::http::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_group_is_made_shared_by_invite_and_managed() {
@@ -13,7 +13,7 @@ async fn a_group_is_made_shared_by_invite_and_managed() {
     let (ada, _, ada_id) = api.sign_in("Ada").await;
     let (bob, _, bob_id) = api.sign_in("Bob").await;
     let group = api.create_group(&ada, "  Design team ").await;
-    assert!(group.starts_with("g_"));
+    assert!(peershare_core::GroupId::parse(&group).is_ok_and(|g| g.is_stored()));
 
     let (invite, _) = api.invite(&ada, &group, Some(1)).await;
     let preview = api.call(Method::GET, &format!("/api/invites/{invite}"), None, None).await;
@@ -29,6 +29,22 @@ async fn a_group_is_made_shared_by_invite_and_managed() {
     let (cy, _, _) = api.sign_in("Cy").await;
     let used_up = api.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(&cy), None).await;
     assert_eq!((used_up.status, used_up.code()), (StatusCode::GONE, "invite_used_up"));
+    let spent = api.call(Method::GET, &format!("/api/invites/{invite}"), None, None).await;
+    assert_eq!(spent.json["status"], "used_up");
+    assert_eq!(spent.json["group_name"], Value::Null, "a used-up link no longer names the group");
+
+    // A revoked link says it was revoked, and nothing about the group.
+    let (revoked, revoked_id) = api.invite(&ada, &group, None).await;
+    let gone = api
+        .call(Method::DELETE, &format!("/api/groups/{group}/invites/{revoked_id}"), Some(&ada), None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let preview = api.call(Method::GET, &format!("/api/invites/{revoked}"), None, None).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(preview.json["status"], "revoked");
+    for field in ["group_id", "group_name", "group_description"] {
+        assert_eq!(preview.json[field], Value::Null, "{field} of a revoked invite");
+    }
 
     let listed = api.call(Method::GET, "/api/groups", Some(&bob), None).await;
     assert_eq!(listed.json["groups"][0]["id"], group.as_str());

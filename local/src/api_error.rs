@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use peershare_core::auth::SocketDenied;
+use peershare_core::auth::GateError;
 use peershare_core::group_id::GroupIdError;
 use peershare_core::http_error::ErrorBody;
 use peershare_core::turn_credentials::TurnCredentialsError;
@@ -21,18 +21,22 @@ pub enum ApiError {
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
     TurnCredentials(#[from] TurnCredentialsError),
-    /// The call socket was refused before reaching the room.
-    #[error(transparent)]
-    Socket(#[from] SocketDenied),
     /// The offered call pass is not valid.
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// A call pass was missing, invalid or for another call.
+    #[error(transparent)]
+    Gate(#[from] GateError),
     /// A plain HTTP request on the call's WebSocket route.
     #[error("this route is a WebSocket: open it with an upgrade request ({0})")]
     UpgradeRequired(String),
     /// An error of the accounts API (its own status and code).
     #[error(transparent)]
     Accounts(#[from] peershare_functions::api::ApiError),
+    /// No file of the web client at this path (one with an extension: the app's own pages
+    /// have none).
+    #[error("the web client has no file {0}")]
+    FileNotFound(String),
     /// The web client has not been built.
     #[error("the web client is not built; run `cargo xtask dev`, which builds it")]
     WebClientMissing,
@@ -42,10 +46,11 @@ impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             ApiError::InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ApiError::NotFound(_) | ApiError::FileNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::TurnCredentials(_) => (StatusCode::INTERNAL_SERVER_ERROR, "turn_unavailable"),
-            ApiError::Socket(denied) => {
-                (StatusCode::from_u16(denied.status()).unwrap_or(StatusCode::FORBIDDEN), denied.code())
+            ApiError::Gate(e) => {
+                let (status, code) = e.status_and_code();
+                (StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN), code)
             }
             ApiError::Token(e) => {
                 let (status, code) = e.status_and_code();

@@ -2,7 +2,7 @@
 //! subprotocol (core's rules), then moves frames between the socket and its room.
 
 use crate::api_error::ApiError;
-use crate::rooms::{Outgoing, RoomEvent};
+use crate::rooms::{OutboxReader, Outgoing, RoomEvent, outbox};
 use crate::state::AppState;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
@@ -10,12 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::http::header::SEC_WEBSOCKET_PROTOCOL;
 use axum::response::Response;
+use futures_util::stream::SplitSink;
 use futures_util::{SinkExt, StreamExt};
 use peershare_core::GroupId;
-use peershare_core::auth::{CALL_PROTOCOL, SocketDenied, admit_to_call, pass_from_protocols};
+use peershare_core::auth::{CALL_PROTOCOL, Ticket, admit_socket};
+use peershare_core::protocol::ErrorCode;
 use peershare_core::room::ConnectionId;
 use std::sync::atomic::{AtomicU64, Ordering};
-use tokio::sync::mpsc;
+use std::time::Duration;
 
 /// Frames larger than this end the connection at the WebSocket layer (core's rule for hosts).
 pub use peershare_core::protocol::MAX_FRAME_BYTES;
@@ -24,8 +26,8 @@ pub use peershare_core::protocol::MAX_FRAME_BYTES;
 /// connections; signaling frames are small, and larger ones still arrive, in several reads.
 const READ_BUFFER_BYTES: usize = 8 * 1024;
 
-/// Frames queued for one connection before it counts as unable to keep up.
-const OUTBOX_CAPACITY: usize = 1024;
+/// How long a closing socket gets to take its close frame before it is dropped anyway.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
 static NEXT_CONNECTION: AtomicU64 = AtomicU64::new(1);
 
@@ -50,64 +52,101 @@ pub async fn call_socket(
 ) -> Result<Response, ApiError> {
     let group = GroupId::parse(&group)?;
     let offered = headers.get(SEC_WEBSOCKET_PROTOCOL).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let pass = pass_from_protocols(offered).ok_or(SocketDenied::PassRequired)?;
-    let claims = state.api.tokens.verifier().verify(pass)?;
-    let principal = claims.principal().ok_or(SocketDenied::NotAPass)?;
-    admit_to_call(&principal, &group)?;
+    let ticket = admit_socket(state.api.tokens.verifier(), offered, &group)?;
     let upgrade = upgrade.map_err(|e| ApiError::UpgradeRequired(e.body_text()))?;
     Ok(upgrade
         .protocols([CALL_PROTOCOL])
         .read_buffer_size(READ_BUFFER_BYTES)
         .max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| serve(state, group, principal, claims.cap, socket)))
+        .on_upgrade(move |socket| serve(state, group, ticket, socket)))
 }
 
-async fn serve(
-    state: AppState,
-    group: GroupId,
-    principal: peershare_core::auth::Principal,
-    cap: Option<u32>,
-    socket: WebSocket,
-) {
-    let (participant, display_name) = principal.id_and_name();
-    let (participant, display_name) = (participant.to_owned(), display_name.to_owned());
+async fn serve(state: AppState, group: GroupId, ticket: Ticket, socket: WebSocket) {
+    let Ticket { participant, display_name, cap } = ticket;
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
-    let (outbox, mut frames) = mpsc::channel::<Outgoing>(OUTBOX_CAPACITY);
-    let (mut sink, mut stream) = socket.split();
+    let (outbox, frames) = outbox();
+    let own_outbox = outbox.clone();
+    let (sink, mut stream) = socket.split();
     state.rooms.connect(&group, cap, RoomEvent::Connected { conn, outbox, participant, display_name });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
-    let writer = tokio::spawn(async move {
-        while let Some(frame) = frames.recv().await {
-            let message = match frame {
-                Outgoing::Text(text) => Message::Text(Utf8Bytes::from(&*text)),
-                Outgoing::Close(frame) => {
-                    let close = CloseFrame { code: frame.code, reason: Utf8Bytes::from_static(frame.reason) };
-                    let _ = sink.send(Message::Close(Some(close))).await;
-                    break;
-                }
-            };
-            if sink.send(message).await.is_err() {
+    let mut writer = tokio::spawn(write(sink, frames));
+    let mut writer_done = false;
+    loop {
+        let message = tokio::select! {
+            message = stream.next() => message,
+            // The writer gave up (the socket failed, the room closed it, or it did not read).
+            _ = &mut writer => {
+                writer_done = true;
                 break;
             }
-        }
-        let _ = sink.close().await;
-    });
-
-    while let Some(Ok(message)) = stream.next().await {
+        };
         let event = match message {
-            Message::Text(text) => RoomEvent::Text(conn, text.to_string()),
-            Message::Binary(_) => RoomEvent::Binary(conn),
-            Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => continue,
+            Some(Ok(Message::Text(text))) => RoomEvent::Text(conn, text.to_string()),
+            Some(Ok(Message::Binary(_))) => RoomEvent::Binary(conn),
+            Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+            Some(Err(e)) if is_too_large(&e) => {
+                // Said with a close frame, after what the room had already queued for it.
+                let _ = own_outbox.push(Outgoing::Close(TOO_LARGE));
+                break;
+            }
+            Some(Ok(Message::Close(_)) | Err(_)) | None => break,
         };
         state.rooms.forward(&group, event);
-        if writer.is_finished() {
-            break;
-        }
     }
     state.rooms.forward(&group, RoomEvent::Disconnected(conn));
-    writer.abort();
+    drop(own_outbox);
+    if !writer_done && tokio::time::timeout(CLOSE_GRACE * 2, &mut writer).await.is_err() {
+        writer.abort();
+    }
     tracing::debug!(%group, conn = conn.0, "connection closed");
+}
+
+/// The close frame for a frame over [`MAX_FRAME_BYTES`]: 1009, "message too big".
+const TOO_LARGE: peershare_core::room::CloseFrame =
+    peershare_core::room::CloseFrame { code: 1009, reason: "message_too_big" };
+
+/// Whether a read failed because a frame or message was larger than the socket accepts.
+fn is_too_large(error: &axum::Error) -> bool {
+    use std::error::Error;
+    let inner = error.source().and_then(|e| e.downcast_ref::<tungstenite::Error>());
+    matches!(inner, Some(tungstenite::Error::Capacity(_)))
+}
+
+/// Writes the room's frames to the socket until the room closes it or it fails. A connection
+/// whose outbox overflowed (it does not read) is closed with `slow_consumer`, its backlog
+/// dropped.
+async fn write(mut sink: SplitSink<WebSocket, Message>, mut frames: OutboxReader) {
+    let overflow = frames.overflow();
+    let close = tokio::select! {
+        close = write_frames(&mut sink, &mut frames) => close,
+        () = overflow.wait() => {
+            let code = ErrorCode::SlowConsumer;
+            Some(CloseFrame { code: code.close_code(), reason: Utf8Bytes::from_static(code.as_str()) })
+        }
+    };
+    if let Some(close) = close {
+        let _ = tokio::time::timeout(CLOSE_GRACE, sink.send(Message::Close(Some(close)))).await;
+    }
+    let _ = tokio::time::timeout(CLOSE_GRACE, sink.close()).await;
+}
+
+/// Sends frames until the room asks to close (its close frame returned) or the socket fails.
+async fn write_frames(
+    sink: &mut SplitSink<WebSocket, Message>,
+    frames: &mut OutboxReader,
+) -> Option<CloseFrame> {
+    while let Some(frame) = frames.next().await {
+        let message = match frame {
+            Outgoing::Text(text) => Message::Text(Utf8Bytes::from(&*text)),
+            Outgoing::Close(frame) => {
+                return Some(CloseFrame { code: frame.code, reason: Utf8Bytes::from_static(frame.reason) });
+            }
+        };
+        if sink.send(message).await.is_err() {
+            return None;
+        }
+    }
+    None
 }

@@ -7,7 +7,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use peershare_core::GroupId;
 use peershare_core::protocol::CallStatus;
-use peershare_functions::api::{Caller, GROUP_ID_PREFIX, call_access};
+use peershare_functions::api::{Caller, call_access};
 use serde::Serialize;
 
 /// Body of `/healthz`.
@@ -45,7 +45,7 @@ pub async fn call_status(
 ) -> Result<Json<CallStatus>, ApiError> {
     let group = GroupId::parse(&group)?;
     let mut capacity = state.config.room_capacity;
-    if group.as_str().starts_with(GROUP_ID_PREFIX) {
+    if group.is_stored() {
         let caller = Caller::from_request_parts(&mut parts, &state.api).await?;
         let access = call_access(&state.api, &caller, &group).await?;
         capacity = access.max_participants.map_or(capacity, |max| capacity.min(max));

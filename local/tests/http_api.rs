@@ -23,10 +23,22 @@ async fn healthz_reports_ok_and_counts_rooms() {
     assert_eq!(body["rooms"], 1);
 }
 
+/// `GET /api/turn-credentials` with a call pass.
+async fn turn_credentials(server: &support::Server, pass: &str) -> (u16, Value) {
+    let reply = reqwest::Client::new()
+        .get(server.url("/api/turn-credentials"))
+        .bearer_auth(pass)
+        .send()
+        .await
+        .expect("request");
+    (reply.status().as_u16(), reply.json().await.expect("JSON body"))
+}
+
 #[tokio::test]
 async fn turn_credentials_without_turn_are_host_only() {
     let server = start(config(&[])).await;
-    let (status, body) = get(server.url("/api/turn-credentials")).await;
+    let pass = server.guest_pass("host-only", "Ada").await;
+    let (status, body) = turn_credentials(&server, &pass).await;
     assert_eq!(status, 200);
     assert_eq!(body["iceServers"], serde_json::json!([]));
     assert_eq!(body["iceTransportPolicy"], "all");
@@ -47,18 +59,55 @@ async fn turn_credentials_are_signed_with_the_shared_secret_and_expire() {
     ]))
     .await;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).expect("clock").as_secs();
-    let (_, body) = get(server.url("/api/turn-credentials")).await;
+    let pass = server.guest_pass("relay", "Ada").await;
+    let (_, body) = turn_credentials(&server, &pass).await;
     let a = &body["iceServers"][0];
     let username = a["username"].as_str().expect("username");
     let (expiry, user) = username.split_once(':').expect("expiry:user");
     let expiry: u64 = expiry.parse().expect("numeric expiry");
     assert!((now + 600..=now + 602).contains(&expiry), "expiry {expiry} is now+ttl");
-    assert!(user.starts_with("guest-"));
+    let holder = pass_subject(&pass);
+    assert_eq!(user, holder, "the credentials are in the pass holder's name");
     assert_eq!(a["credential"], password_for("hunter2", username));
     assert_eq!(a["urls"][0], "turn:127.0.0.1:3478?transport=udp");
     assert_eq!(body["iceTransportPolicy"], "relay");
-    let (_, again) = get(server.url("/api/turn-credentials")).await;
-    assert_ne!(again["iceServers"][0]["username"], a["username"], "each caller gets their own user");
+    let other = server.guest_pass("relay", "Bob").await;
+    let (_, again) = turn_credentials(&server, &other).await;
+    assert_ne!(again["iceServers"][0]["username"], a["username"], "each holder gets their own user");
+}
+
+/// A member's pass lives ten minutes: TURN credentials issued with it expire with it, however
+/// long the configured lifetime.
+#[tokio::test]
+async fn turn_credentials_never_outlive_the_pass_they_were_issued_for() {
+    let server = start(config(&[
+        "--turn-urls",
+        "turn:127.0.0.1:3478",
+        "--turn-secret",
+        "hunter2",
+        "--turn-ttl-secs",
+        "3600",
+    ]))
+    .await;
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), serde_json::json!({"name": "Team"})).await;
+    let group = group["id"].as_str().expect("id");
+    let pass =
+        server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&ada), serde_json::json!({})).await;
+    let (status, body) = turn_credentials(&server, pass["token"].as_str().expect("token")).await;
+    assert_eq!(status, 200, "{body}");
+    let pass_expiry = pass["expires_at"].as_u64().expect("expires_at") / 1000;
+    assert_eq!(body["expiresAt"].as_u64(), Some(pass_expiry), "{body}");
+    assert!(body["ttlSeconds"].as_u64().is_some_and(|ttl| ttl <= 600), "{body}");
+}
+
+/// The `sub` claim of a JWT (read, not verified).
+fn pass_subject(pass: &str) -> String {
+    use base64::Engine;
+    let claims = pass.split('.').nth(1).expect("a JWT");
+    let json = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(claims).expect("base64url");
+    let claims: Value = serde_json::from_slice(&json).expect("claims");
+    claims["sub"].as_str().expect("sub").to_owned()
 }
 
 #[tokio::test]

@@ -95,7 +95,8 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     let (mut ada, ada_id) = host.join_resuming("evict", "Ada", keys[0]).await;
     let (mut bob, bob_id) = host.join_resuming("evict", "Bob", keys[1]).await;
     ada.recv_type("participant_joined").await;
-    let mut cy = host.connect("evict").await;
+    let cy_pass = host.kept_guest_pass("evict", "Cy").await;
+    let mut cy = host.connect_with("evict", Some(&cy_pass)).await.expect("connects");
     cy.send_join("Cy", Some(keys[2])).await;
     cy.recv_type("waiting_for_media_node").await;
     let welcome = cy.recv_type("welcome").await;
@@ -112,7 +113,7 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
 
     let mut seats = Vec::new();
     for (name, key) in [("Ada", keys[0]), ("Bob", keys[1]), ("Cy", keys[2])] {
-        let pass = host.guest_pass("evict", name).await;
+        let pass = host.kept_guest_pass("evict", name).await;
         let mut client = host.connect_with("evict", Some(&pass)).await.expect("reconnects");
         client.send_join(name, Some(key)).await;
         let welcome = client.recv_type("welcome").await;

@@ -6,10 +6,10 @@ use crate::metrics::prometheus;
 use crate::sfu::SfuError;
 use crate::token::{TokenError, TokenVerifier};
 use crate::udp_host::{NodeError, NodeHandle};
-use axum::extract::rejection::JsonRejection;
+use axum::extract::rejection::{JsonRejection, PathRejection};
 use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
@@ -19,7 +19,7 @@ use peershare_core::media::{MediaClaims, TokenScope};
 use peershare_core::protocol::{ParticipantId, SdpType, SessionDescription};
 use serde::Serialize;
 use std::sync::Arc;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// What every handler can reach.
 #[derive(Debug, Clone)]
@@ -40,6 +40,12 @@ impl ControlState {
 
 /// The control API's routes.
 pub fn router(state: ControlState) -> Router {
+    // Browsers join from the web client's origin with a bearer token (no cookies), so that one
+    // route answers any origin; the others are for signaling hosts and operators, not pages.
+    let browsers = CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(|_, request: &Parts| is_join_path(request.uri.path())))
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_methods([Method::POST]);
     Router::new()
         .route("/v1/calls/{call}", post(create_call).delete(end_call))
         .route("/v1/calls/{call}/participants", post(add_participant))
@@ -47,8 +53,19 @@ pub fn router(state: ControlState) -> Router {
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .fallback(not_found)
-        .layer(CorsLayer::new().allow_origin(Any).allow_headers(Any).allow_methods(Any))
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(browsers)
         .with_state(state)
+}
+
+/// Whether `path` is a call's join route (`/v1/calls/{call}/participants`), the only one pages
+/// of other origins may call.
+fn is_join_path(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    matches!(
+        (segments.next(), segments.next(), segments.next(), segments.next(), segments.next()),
+        (Some("v1"), Some("calls"), Some(call), Some("participants"), None) if !call.is_empty()
+    )
 }
 
 /// An error answered by the control API.
@@ -69,6 +86,12 @@ pub enum ControlError {
     /// No such route.
     #[error("no route {0}")]
     NotFound(String),
+    /// A route asked with a method it does not take.
+    #[error("{0} is not a method of this route")]
+    MethodNotAllowed(String),
+    /// A path parameter is not what the route takes.
+    #[error("invalid path: {0}")]
+    Path(String),
 }
 
 impl ControlError {
@@ -87,6 +110,8 @@ impl ControlError {
                 SfuError::BadOffer(_) => (StatusCode::BAD_REQUEST, "invalid_offer"),
             },
             ControlError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            ControlError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            ControlError::Path(_) => (StatusCode::BAD_REQUEST, "invalid_path"),
         }
     }
 }
@@ -185,9 +210,10 @@ async fn add_participant(
 
 async fn remove_participant(
     State(state): State<ControlState>,
-    Path((call, participant)): Path<(String, u32)>,
+    path: Result<Path<(String, u32)>, PathRejection>,
     claims: Claims,
 ) -> Result<StatusCode, ControlError> {
+    let Path((call, participant)) = path.map_err(|e| ControlError::Path(e.body_text()))?;
     claims.require(&call, TokenScope::Room)?;
     state.node.remove_participant(&call, ParticipantId(participant)).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -234,4 +260,8 @@ async fn metrics(State(state): State<ControlState>) -> impl IntoResponse {
 
 async fn not_found(uri: axum::http::Uri) -> ControlError {
     ControlError::NotFound(uri.path().to_owned())
+}
+
+async fn method_not_allowed(method: Method) -> ControlError {
+    ControlError::MethodNotAllowed(method.to_string())
 }

@@ -307,6 +307,24 @@ fn cases(node: &Node) -> Vec<Case> {
             StatusCode::NOT_FOUND,
             "not_found",
         ),
+        case(
+            "a method the route does not take",
+            Method::Get,
+            &format!("/v1/calls/{OPEN}"),
+            room(OPEN),
+            Body::None,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+        case(
+            "a participant id that is not a number",
+            Method::Delete,
+            &format!("/v1/calls/{OPEN}/participants/bob"),
+            room(OPEN),
+            Body::None,
+            StatusCode::BAD_REQUEST,
+            "invalid_path",
+        ),
     ]
 }
 
@@ -480,5 +498,40 @@ async fn metrics_are_published_in_prometheus_text() {
         }
         assert!(std::time::Instant::now() < deadline, "no media_node_participants 1 in /metrics:\n{text}");
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Pages may join from any origin (a bearer token, no cookies), and nothing else: the node's
+/// figures and the signaling hosts' routes answer no browser of another origin.
+#[tokio::test]
+async fn only_the_join_route_answers_other_origins() {
+    let node = Node::start().await;
+    let preflight = |path: &str, method: &str| {
+        node.http
+            .request(reqwest::Method::OPTIONS, node.url(path))
+            .header("origin", "https://elsewhere.example")
+            .header("access-control-request-method", method)
+            .header("access-control-request-headers", "authorization, content-type")
+            .send()
+    };
+    let join = preflight("/v1/calls/c1/participants", "POST").await.expect("preflight");
+    assert_eq!(
+        join.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
+        Some("https://elsewhere.example")
+    );
+    for (path, method) in [("/health", "GET"), ("/metrics", "GET"), ("/v1/calls/c1", "POST")] {
+        let other = preflight(path, method).await.expect("preflight");
+        assert!(
+            other.headers().get("access-control-allow-origin").is_none(),
+            "{method} {path} allows other origins"
+        );
+        let plain = node
+            .http
+            .get(node.url(path))
+            .header("origin", "https://elsewhere.example")
+            .send()
+            .await
+            .expect("get");
+        assert!(plain.headers().get("access-control-allow-origin").is_none(), "{path} allows other origins");
     }
 }

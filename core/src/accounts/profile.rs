@@ -1,7 +1,7 @@
 //! A person's profile: the name others see, an optional avatar, and call preferences.
 
-use crate::groups::{TextError, check_text};
 use crate::protocol::MAX_DISPLAY_NAME_CHARS;
+use crate::text::{TextError, check as check_text};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -96,7 +96,7 @@ pub struct Preferences {
 pub struct Profile {
     /// The name shown in groups and calls.
     pub display_name: DisplayName,
-    /// An `https` image URL, if any.
+    /// A picture from the sign-in provider's image host ([`super::is_allowed_avatar`]), if any.
     pub avatar_url: Option<String>,
     /// Call preferences.
     pub preferences: Preferences,
@@ -111,7 +111,7 @@ pub struct ProfilePatch {
     /// New display name.
     #[ts(optional)]
     pub display_name: Option<String>,
-    /// New avatar URL (`https://` only), or "" to remove it.
+    /// New avatar URL (a picture on Google's or GitHub's image host), or "" to remove it.
     #[ts(optional)]
     pub avatar_url: Option<String>,
     /// New preferred camera label, or "" to forget it.
@@ -131,10 +131,8 @@ pub enum ProfileError {
     /// The display name is not valid.
     #[error("the display name is not valid: {0}")]
     DisplayName(TextError),
-    /// The avatar is not an `https` URL of at most [`MAX_AVATAR_URL_LEN`] bytes.
-    #[error(
-        "the avatar must be an https:// address of at most {MAX_AVATAR_URL_LEN} bytes without spaces (avatar_url)"
-    )]
+    /// The avatar is not an allowed picture address ([`super::is_allowed_avatar`]).
+    #[error("the picture must be {}", super::AVATAR_RULE)]
     AvatarUrl,
     /// A device label is too long or contains control characters.
     #[error("a device name can have at most {MAX_DEVICE_LABEL_CHARS} printable characters ({0})")]
@@ -175,9 +173,7 @@ impl Profile {
 }
 
 fn valid_avatar(url: &str) -> bool {
-    url.len() <= MAX_AVATAR_URL_LEN
-        && url.strip_prefix("https://").is_some_and(|rest| !rest.is_empty())
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>')
+    super::is_allowed_avatar(url)
 }
 
 fn device_label(raw: &str, field: &'static str) -> Result<Option<String>, ProfileError> {
@@ -194,7 +190,10 @@ mod tests {
     use super::*;
 
     fn ada() -> Profile {
-        Profile::new(DisplayName::parse("Ada").expect("valid"), Some("https://img.example/a.png".into()))
+        Profile::new(
+            DisplayName::parse("Ada").expect("valid"),
+            Some("https://lh3.googleusercontent.com/a/ada".into()),
+        )
     }
 
     #[test]
@@ -207,7 +206,7 @@ mod tests {
         };
         let next = ada().apply(&patch).expect("valid");
         assert_eq!(next.display_name.as_str(), "Ada L.");
-        assert_eq!(next.avatar_url.as_deref(), Some("https://img.example/a.png"));
+        assert_eq!(next.avatar_url.as_deref(), Some("https://lh3.googleusercontent.com/a/ada"));
         assert_eq!(next.preferences.camera.as_deref(), Some("FaceTime HD"));
         assert_eq!(next.preferences.video_quality, VideoQuality::Low);
         let cleared = next
@@ -228,7 +227,13 @@ mod tests {
             ..ProfilePatch::default()
         };
         assert!(matches!(ada().apply(&bad_name), Err(ProfileError::DisplayName(TextError::TooLong(_)))));
-        for url in ["http://img.example/a.png", "javascript:alert(1)", "https://", "https://a b"] {
+        for url in [
+            "http://img.example/a.png",
+            "https://img.example/a.png",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+        ] {
             let patch = ProfilePatch { avatar_url: Some(url.into()), ..ProfilePatch::default() };
             assert_eq!(ada().apply(&patch), Err(ProfileError::AvatarUrl), "{url}");
         }

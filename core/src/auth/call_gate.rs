@@ -1,10 +1,13 @@
 //! Who may open a call's socket: the holder of a valid call pass for that call, and nobody
 //! else. Browsers cannot set headers on a WebSocket, so the pass travels as a subprotocol
 //! (`Sec-WebSocket-Protocol: peershare.v1, peershare.pass.<jwt>`); the host answers with
-//! [`CALL_PROTOCOL`]. Every host (local server, Durable Object) applies these same rules.
+//! [`CALL_PROTOCOL`]. TURN credentials, a relay paid for by the operator, go only to holders
+//! of a call pass too (`Authorization: Bearer <pass>`). Every host (local server, Worker)
+//! applies these same rules through [`admit_socket`] and [`admit_turn`].
 
 use super::Principal;
 use crate::GroupId;
+use serde::{Deserialize, Serialize};
 
 /// The subprotocol a call socket speaks; servers select it in the handshake.
 pub const CALL_PROTOCOL: &str = "peershare.v1";
@@ -54,6 +57,93 @@ pub fn pass_from_protocols(header: &str) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// Who a verified pass admits to a call: what the host tells the call's room.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ticket {
+    /// The account's or guest's id.
+    pub participant: String,
+    /// The name the participant is shown under.
+    pub display_name: String,
+    /// The group's participant limit, from the pass.
+    pub cap: Option<u32>,
+}
+
+/// Who may have TURN credentials, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnGrant {
+    /// The TURN user: the pass holder's id (coturn's per-user quotas count by it).
+    pub user: String,
+    /// When the pass expires (Unix seconds): credentials never outlive it.
+    pub pass_expires_at: u64,
+}
+
+/// Why a call socket or TURN credentials were refused: the pass's rules, or its token.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum GateError {
+    /// No pass, not a pass, or a pass for another call.
+    #[error(transparent)]
+    Denied(#[from] SocketDenied),
+    /// The token did not verify.
+    #[cfg(feature = "tokens")]
+    #[error(transparent)]
+    Token(#[from] super::TokenError),
+}
+
+impl GateError {
+    /// The HTTP status and machine code every host answers this with.
+    pub fn status_and_code(&self) -> (u16, &'static str) {
+        match self {
+            Self::Denied(denied) => (denied.status(), denied.code()),
+            #[cfg(feature = "tokens")]
+            Self::Token(e) => e.status_and_code(),
+        }
+    }
+}
+
+/// Checks the pass among the `offered` subprotocols of a call socket for `call`.
+#[cfg(feature = "tokens")]
+pub fn admit_socket(
+    verifier: &super::TokenVerifier,
+    offered: &str,
+    call: &GroupId,
+) -> Result<Ticket, GateError> {
+    let pass = pass_from_protocols(offered).ok_or(SocketDenied::PassRequired)?;
+    let claims = verifier.verify(pass)?;
+    let principal = claims.principal().ok_or(SocketDenied::NotAPass)?;
+    admit_to_call(&principal, call)?;
+    let (participant, display_name) = principal.id_and_name();
+    Ok(Ticket { participant: participant.to_owned(), display_name: display_name.to_owned(), cap: claims.cap })
+}
+
+/// Checks the call pass in an `Authorization` header (`Bearer <pass>`) of a request for TURN
+/// credentials: any valid call pass will do (an account's access token will not).
+#[cfg(feature = "tokens")]
+pub fn admit_turn(
+    verifier: &super::TokenVerifier,
+    authorization: Option<&str>,
+) -> Result<TurnGrant, GateError> {
+    let pass = authorization.and_then(bearer).ok_or(SocketDenied::PassRequired)?;
+    let claims = verifier.verify(pass)?;
+    let principal = claims.principal().ok_or(SocketDenied::NotAPass)?;
+    if principal.call_group().is_none() {
+        return Err(SocketDenied::NotAPass.into());
+    }
+    let user = principal
+        .id_and_name()
+        .0
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    Ok(TurnGrant { user, pass_expires_at: claims.exp })
+}
+
+/// The token of an `Authorization: Bearer <token>` header value.
+pub fn bearer(header: &str) -> Option<&str> {
+    let (scheme, token) = header.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// Whether the verified `principal` may open the socket of `call`.
 pub fn admit_to_call(principal: &Principal, call: &GroupId) -> Result<(), SocketDenied> {
     match principal.call_group() {
@@ -79,6 +169,15 @@ mod tests {
         assert_eq!(pass_from_protocols("peershare.v1"), None);
         assert_eq!(pass_from_protocols("peershare.v1, peershare.pass."), None);
         assert_eq!(pass_from_protocols(""), None);
+    }
+
+    #[test]
+    fn a_bearer_token_is_read_from_the_authorization_header() {
+        assert_eq!(bearer("Bearer abc.def"), Some("abc.def"));
+        assert_eq!(bearer("bearer  abc "), Some("abc"));
+        assert_eq!(bearer("Basic abc"), None);
+        assert_eq!(bearer("Bearer "), None);
+        assert_eq!(bearer("abc"), None);
     }
 
     #[test]

@@ -9,7 +9,12 @@ mod refresh;
 #[cfg(feature = "tokens")]
 mod verify;
 
-pub use call_gate::{CALL_PROTOCOL, PASS_PROTOCOL_PREFIX, SocketDenied, admit_to_call, pass_from_protocols};
+pub use call_gate::{
+    CALL_PROTOCOL, GateError, PASS_PROTOCOL_PREFIX, SocketDenied, Ticket, TurnGrant, admit_to_call, bearer,
+    pass_from_protocols,
+};
+#[cfg(feature = "tokens")]
+pub use call_gate::{admit_socket, admit_turn};
 pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
 pub use jwk::{Jwk, JwkError, Jwks};
 pub use refresh::{REFRESH_TTL, REUSE_GRACE, RefreshOutcome, RefreshRecord, redeem};

@@ -70,9 +70,9 @@ impl TokenVerifier {
 
     /// The claims of a valid token that speaks for someone.
     pub fn verify(&self, token: &str) -> Result<AccessClaims, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(in_our_words(&e)))?;
         if header.alg != Algorithm::EdDSA {
-            return Err(TokenError::Invalid(format!("algorithm {:?} is not accepted", header.alg)));
+            return Err(TokenError::Invalid("it is not signed the way this server signs".into()));
         }
         if header.typ.as_deref() != Some(ACCESS_TYP) {
             return Err(TokenError::Invalid("not an access token or call pass".into()));
@@ -90,7 +90,7 @@ impl TokenVerifier {
         token: &str,
         typ: &str,
     ) -> Result<T, TokenError> {
-        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(in_our_words(&e)))?;
         if header.alg != Algorithm::EdDSA || header.typ.as_deref() != Some(typ) {
             return Err(TokenError::Invalid(format!("not a {typ} token")));
         }
@@ -105,12 +105,15 @@ impl TokenVerifier {
         kid: Option<String>,
         validation: &Validation,
     ) -> Result<T, TokenError> {
-        let kid = kid.ok_or_else(|| TokenError::Invalid("no key id".into()))?;
-        let key = self.keys.get(&kid).ok_or_else(|| TokenError::Invalid(format!("unknown key {kid:?}")))?;
+        let kid = kid.ok_or_else(|| TokenError::Invalid("it names no signing key".into()))?;
+        let key = self
+            .keys
+            .get(&kid)
+            .ok_or_else(|| TokenError::Invalid("signed with a key this server does not know".into()))?;
         jsonwebtoken::decode::<T>(token, key, validation).map(|data| data.claims).map_err(|e| {
             match e.kind() {
                 ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid(e.to_string()),
+                _ => TokenError::Invalid(in_our_words(&e)),
             }
         })
     }
@@ -119,4 +122,25 @@ impl TokenVerifier {
     pub fn jwks(&self) -> &Jwks {
         &self.jwks
     }
+}
+
+/// What went wrong with a token, in this server's words: the library's own messages name its
+/// internals (decoder errors, key formats), which tell a prober more than a client needs.
+fn in_our_words(error: &jsonwebtoken::errors::Error) -> String {
+    match error.kind() {
+        ErrorKind::InvalidSignature => "its signature does not match",
+        ErrorKind::ExpiredSignature => "it has expired",
+        ErrorKind::ImmatureSignature => "it is not valid yet",
+        ErrorKind::InvalidAudience | ErrorKind::InvalidIssuer | ErrorKind::InvalidSubject => {
+            "it was issued for something else"
+        }
+        ErrorKind::MissingRequiredClaim(_) | ErrorKind::Json(_) => {
+            "its claims are not what this server issues"
+        }
+        ErrorKind::InvalidAlgorithm | ErrorKind::InvalidAlgorithmName | ErrorKind::InvalidKeyFormat => {
+            "it is not signed the way this server signs"
+        }
+        _ => "it is not a well-formed token",
+    }
+    .to_owned()
 }

@@ -13,7 +13,6 @@ pub use action::Action;
 pub use invite::{
     INVITE_MAX_TTL_MS, INVITE_MIN_TTL_MS, InviteError, InviteRequest, InviteState, MAX_INVITE_USES,
 };
-pub(crate) use naming::check as check_text;
 pub use naming::{GroupDescription, GroupName, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, TextError};
 pub use policy::{Denied, MembershipError, authorize, check_leave, check_removal, check_role_change};
 pub use role::{Role, Standing};

@@ -1,5 +1,7 @@
-//! A group's name and description: trimmed, bounded, free of control characters.
+//! A group's name and description: trimmed, bounded, and what [`crate::text`] allows.
 
+pub use crate::text::TextError;
+use crate::text::check;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -8,21 +10,6 @@ pub const MAX_NAME_CHARS: usize = 80;
 
 /// Longest group description, in characters.
 pub const MAX_DESCRIPTION_CHARS: usize = 500;
-
-/// Why a name or description was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TextError {
-    /// Nothing left after trimming.
-    #[error("the name is empty")]
-    Empty,
-    /// Longer than the limit (in characters, after trimming).
-    #[error("longer than {0} characters")]
-    TooLong(usize),
-    /// Contains a control character (descriptions may contain line breaks), or an invisible
-    /// or text-direction character that could disguise it.
-    #[error("contains a control or invisible character")]
-    ControlCharacter,
-}
 
 /// A valid group name: 1 to [`MAX_NAME_CHARS`] characters, trimmed, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,25 +51,6 @@ impl GroupDescription {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Checks trimmed `text` against a length limit in characters and for control or invisible
-/// characters (line breaks allowed when `line_breaks`).
-pub(crate) fn check(text: &str, max: usize, line_breaks: bool) -> Result<(), TextError> {
-    if text.chars().count() > max {
-        return Err(TextError::TooLong(max));
-    }
-    if text.chars().any(|c| (c.is_control() && !(line_breaks && (c == '\n' || c == '\r'))) || is_invisible(c))
-    {
-        return Err(TextError::ControlCharacter);
-    }
-    Ok(())
-}
-
-/// Zero-width and bidirectional formatting characters: they make a name look blank or like
-/// another one.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
 macro_rules! text_conversions {

@@ -36,6 +36,11 @@ pub enum ErrorCode {
     JoinTimeout,
     /// The participant stopped sending heartbeats.
     HeartbeatTimeout,
+    /// The connection sent messages faster than the room relays them; the excess was dropped.
+    RateLimited,
+    /// The connection did not read what the room sent it: more than
+    /// [`super::MAX_OUTBOX_BYTES`] waited for it, so it was closed.
+    SlowConsumer,
 }
 
 /// Broad class of an error, so clients can react without knowing every code.
@@ -50,6 +55,8 @@ pub enum ErrorCategory {
     Unavailable,
     /// The connection was idle for too long.
     Timeout,
+    /// The connection sent more, or read less, than a call allows.
+    Overload,
 }
 
 impl ErrorCode {
@@ -63,6 +70,7 @@ impl ErrorCode {
             RoomFull => ErrorCategory::Capacity,
             GroupCallsUnavailable => ErrorCategory::Unavailable,
             JoinTimeout | HeartbeatTimeout => ErrorCategory::Timeout,
+            RateLimited | SlowConsumer => ErrorCategory::Overload,
         }
     }
 
@@ -85,6 +93,8 @@ impl ErrorCode {
             GroupCallsUnavailable => 4011,
             JoinTimeout => 4012,
             HeartbeatTimeout => 4013,
+            RateLimited => 4014,
+            SlowConsumer => 4015,
         }
     }
 
@@ -106,6 +116,8 @@ impl ErrorCode {
             GroupCallsUnavailable => "group_calls_unavailable",
             JoinTimeout => "join_timeout",
             HeartbeatTimeout => "heartbeat_timeout",
+            RateLimited => "rate_limited",
+            SlowConsumer => "slow_consumer",
         }
     }
 }
@@ -121,6 +133,8 @@ mod tests {
             ErrorCode::RoomFull,
             ErrorCode::GroupCallsUnavailable,
             ErrorCode::HeartbeatTimeout,
+            ErrorCode::RateLimited,
+            ErrorCode::SlowConsumer,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));
@@ -131,5 +145,6 @@ mod tests {
     fn close_codes_are_application_range() {
         assert!((4000..5000).contains(&ErrorCode::MalformedMessage.close_code()));
         assert!((4000..5000).contains(&ErrorCode::HeartbeatTimeout.close_code()));
+        assert!((4000..5000).contains(&ErrorCode::SlowConsumer.close_code()));
     }
 }

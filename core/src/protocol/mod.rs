@@ -30,5 +30,10 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// between [`MAX_MESSAGE_BYTES`] and this reach the room, which answers `message_too_large`.
 pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
 
+/// Most bytes of frames a host keeps queued for one connection. A connection with more waiting
+/// does not read what the call sends it; the host closes it (`slow_consumer`, close 4015)
+/// instead of holding its backlog, so a reader that stalls costs the server at most this much.
+pub const MAX_OUTBOX_BYTES: usize = 1024 * 1024;
+
 /// Longest display name, in characters (after trimming).
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;

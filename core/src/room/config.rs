@@ -13,6 +13,11 @@ pub struct RoomConfig {
     pub heartbeat_interval: Duration,
     /// A participant silent for this long is removed.
     pub heartbeat_timeout: Duration,
+    /// Messages a connection may send at once before the rate limit applies.
+    pub message_burst: u32,
+    /// Messages a connection may send per second once its burst is spent; the excess is
+    /// dropped (`rate_limited`).
+    pub messages_per_second: u32,
 }
 
 impl Default for RoomConfig {
@@ -22,6 +27,11 @@ impl Default for RoomConfig {
             join_timeout: Duration::from_secs(10),
             heartbeat_interval: Duration::from_secs(10),
             heartbeat_timeout: Duration::from_secs(30),
+            // A browser sends a few dozen ICE candidates and two descriptions at once when it
+            // connects, a ping every ten seconds and a media change now and then; the signaling
+            // benchmark sends 20 a second per socket.
+            message_burst: 200,
+            messages_per_second: 50,
         }
     }
 }

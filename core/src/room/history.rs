@@ -87,6 +87,7 @@ mod tests {
             media: MediaState { audio: true, video: true },
             joined_at: Timestamp::from_millis(joined_ms),
             resume: None,
+            identity: None,
         }
     }
 

@@ -23,6 +23,10 @@ pub enum Input {
         conn: ConnectionId,
         /// The verified display name.
         display_name: String,
+        /// Who holds the pass (an account's or a guest's id). One identity holds one seat: a
+        /// second join with it takes over the first's seat; and a resume key only takes back a
+        /// seat of the same identity.
+        identity: String,
     },
     /// A text frame arrived on a connection.
     Text(ConnectionId, String),

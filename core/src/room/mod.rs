@@ -9,6 +9,7 @@ mod config;
 mod history;
 mod io;
 mod participant;
+mod rate_limit;
 mod snapshot;
 mod state;
 

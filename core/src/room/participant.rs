@@ -13,6 +13,8 @@ pub(super) enum Standing {
         /// The name the host verified for this connection (from its call pass), which the
         /// participant gets whatever their `join` says.
         name: Option<String>,
+        /// Who holds the connection's pass, as the host verified it.
+        identity: Option<String>,
     },
     /// Sent a valid `join`, but the call needs a media node before it can take them.
     WaitingForNode(Member),
@@ -30,6 +32,8 @@ pub(super) struct Member {
     pub last_seen: Timestamp,
     /// The client's resume key: a reconnect presenting it takes over this seat.
     pub resume: Option<String>,
+    /// Who holds the seat's pass (the host's verified identity), if the host said.
+    pub identity: Option<String>,
 }
 
 /// Where a connection stands, without its data: cheap to copy while the room changes.

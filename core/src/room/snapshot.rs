@@ -34,4 +34,7 @@ pub struct ParticipantSnapshot {
     /// Their resume key, so they can take their seat back after the host restarted.
     #[serde(default)]
     pub resume: Option<String>,
+    /// Who holds the seat's pass, so the seat stays theirs after the host restarted.
+    #[serde(default)]
+    pub identity: Option<String>,
 }

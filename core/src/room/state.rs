@@ -1,6 +1,7 @@
 //! The room's rules: admission, perfect-negotiation roles, peer-to-peer relay, liveness.
 
 use super::participant::{Member, Phase, Standing};
+use super::rate_limit::{RateBudget, Verdict};
 use super::{CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot};
 use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
 use crate::protocol::{
@@ -33,6 +34,8 @@ pub struct Room {
     config: RoomConfig,
     signer: Arc<dyn MediaTokenSigner>,
     connections: BTreeMap<ConnectionId, Standing>,
+    /// What each open connection may still send (see [`super::RoomConfig::message_burst`]).
+    budgets: BTreeMap<ConnectionId, RateBudget>,
     next_participant_id: u32,
     node_requested: bool,
     media_node: Option<MediaNodeLease>,
@@ -47,6 +50,7 @@ impl Room {
             config,
             signer,
             connections: BTreeMap::new(),
+            budgets: BTreeMap::new(),
             next_participant_id: 1,
             node_requested: false,
             media_node: None,
@@ -90,6 +94,7 @@ impl Room {
                     joined_at: p.joined_at,
                     last_seen: last_seen.get(&p.connection).map_or(now, |seen| (*seen).min(now)),
                     resume: p.resume,
+                    identity: p.identity,
                 }),
             );
         }
@@ -101,22 +106,29 @@ impl Room {
     pub fn handle(&mut self, input: Input, now: Timestamp) {
         match input {
             Input::Connected(conn) => {
-                self.connections.entry(conn).or_insert(Standing::Connecting { since: now, name: None });
+                self.connections.entry(conn).or_insert(Standing::Connecting {
+                    since: now,
+                    name: None,
+                    identity: None,
+                });
             }
-            Input::Identified { conn, display_name } => {
-                if let Some(Standing::Connecting { name, .. }) = self.connections.get_mut(&conn) {
+            Input::Identified { conn, display_name, identity: verified } => {
+                if let Some(Standing::Connecting { name, identity, .. }) = self.connections.get_mut(&conn) {
                     *name = valid_display_name(&display_name);
+                    *identity = Some(verified);
                 }
             }
             Input::Text(conn, text) => self.on_text(conn, &text, now),
             Input::Binary(conn) => {
                 self.touch(conn, now);
-                self.send_error(
-                    conn,
-                    ErrorCode::BinaryNotSupported,
-                    "send text frames with JSON messages",
-                    false,
-                );
+                if self.within_budget(conn, now) {
+                    self.send_error(
+                        conn,
+                        ErrorCode::BinaryNotSupported,
+                        "send text frames with JSON messages",
+                        false,
+                    );
+                }
             }
             Input::Disconnected(conn) => self.remove(conn, LeaveReason::ConnectionLost),
             Input::Timeout => {
@@ -128,6 +140,8 @@ impl Room {
         }
         self.admit_waiting(now);
         self.release_media_node_if_idle();
+        let connections = &self.connections;
+        self.budgets.retain(|conn, _| connections.contains_key(conn));
         self.reschedule();
     }
 
@@ -193,6 +207,7 @@ impl Room {
                 media: m.media,
                 joined_at: m.joined_at,
                 resume: m.resume.clone(),
+                identity: m.identity.clone(),
             })
             .collect();
         participants.sort_by_key(|p| p.id);
@@ -219,11 +234,36 @@ impl Room {
     }
 
     fn on_text(&mut self, conn: ConnectionId, text: &str, now: Timestamp) {
-        self.connections.entry(conn).or_insert(Standing::Connecting { since: now, name: None });
+        self.connections.entry(conn).or_insert(Standing::Connecting {
+            since: now,
+            name: None,
+            identity: None,
+        });
         self.touch(conn, now);
+        if !self.within_budget(conn, now) {
+            return;
+        }
         match ClientMessage::parse(text) {
             Ok(message) => self.on_message(conn, message, now),
             Err(e) => self.send_error(conn, e.code(), e.to_string(), false),
+        }
+    }
+
+    /// Spends one message of the connection's budget; over it, the message is dropped and the
+    /// client told once per burst.
+    fn within_budget(&mut self, conn: ConnectionId, now: Timestamp) -> bool {
+        let (burst, per_second) = (self.config.message_burst, self.config.messages_per_second);
+        let budget = self.budgets.entry(conn).or_insert_with(|| RateBudget::full(burst, now));
+        match budget.spend(burst, per_second, now) {
+            Verdict::Allowed => true,
+            Verdict::FirstRefusal => {
+                let detail = format!(
+                    "more than {burst} messages at once or {per_second} a second; the excess is dropped"
+                );
+                self.send_error(conn, ErrorCode::RateLimited, detail, false);
+                false
+            }
+            Verdict::Refused => false,
         }
     }
 
@@ -306,13 +346,13 @@ impl Room {
             return;
         }
         // A name the host verified (the call pass's) wins over what the client sent.
-        let verified = match self.connections.get(&conn) {
-            Some(Standing::Connecting { name: Some(name), .. }) => Some(name.clone()),
-            _ => None,
+        let (verified, identity) = match self.connections.get(&conn) {
+            Some(Standing::Connecting { name, identity, .. }) => (name.clone(), identity.clone()),
+            _ => (None, None),
         };
         let Some(display_name) = verified.or_else(|| valid_display_name(display_name)) else {
             let detail = format!(
-                "display name must be 1 to {MAX_DISPLAY_NAME_CHARS} characters without control characters"
+                "display name must be 1 to {MAX_DISPLAY_NAME_CHARS} characters, without control or invisible characters or stacked accents"
             );
             self.send_error(conn, ErrorCode::InvalidDisplayName, detail, false);
             return;
@@ -323,10 +363,19 @@ impl Room {
             self.send_error(conn, ErrorCode::MalformedMessage, detail, false);
             return;
         }
-        if let Some(seat) = resume.as_deref().and_then(|key| self.seat_with_resume_key(key)) {
+        // One seat per identity: a connection of someone already in the call takes over
+        // their seat (a reconnect, or the same pass opened again), whether or not it presents
+        // the seat's resume key; a resume key only ever takes back its own identity's seat.
+        let seat = resume
+            .as_deref()
+            .and_then(|key| self.seat_with_resume_key(key, identity.as_deref()))
+            .or_else(|| identity.as_deref().and_then(|id| self.seat_of(id)));
+        if let Some(seat) = seat {
             self.take_over(conn, seat, display_name, media, now);
             return;
         }
+        // A key that belongs to someone else's seat is not this newcomer's to keep.
+        let resume = resume.filter(|key| self.seat_with_resume_key(key, None).is_none());
         let occupied = self.participant_count() + self.waiting_count();
         if occupied >= self.config.capacity as usize {
             let detail = format!("this call is full ({} participants)", self.config.capacity);
@@ -340,6 +389,7 @@ impl Room {
             joined_at: now,
             last_seen: now,
             resume,
+            identity,
         };
         self.next_participant_id += 1;
         if self.participant_count() < self.admission_limit() {
@@ -355,10 +405,24 @@ impl Room {
         }
     }
 
-    /// The connection of the participant (in the call or waiting) holding resume key `key`.
-    fn seat_with_resume_key(&self, key: &str) -> Option<ConnectionId> {
+    /// The connection of the participant (in the call or waiting) holding resume key `key`,
+    /// when its seat belongs to `identity` (`None`: whoever holds it).
+    fn seat_with_resume_key(&self, key: &str, identity: Option<&str>) -> Option<ConnectionId> {
         self.connections.iter().find_map(|(conn, standing)| match standing {
-            Standing::Joined(m) | Standing::WaitingForNode(m) if m.resume.as_deref() == Some(key) => {
+            Standing::Joined(m) | Standing::WaitingForNode(m)
+                if m.resume.as_deref() == Some(key)
+                    && (identity.is_none() || m.identity.as_deref() == identity) =>
+            {
+                Some(*conn)
+            }
+            _ => None,
+        })
+    }
+
+    /// The connection of the participant (in the call or waiting) whose pass is `identity`'s.
+    fn seat_of(&self, identity: &str) -> Option<ConnectionId> {
+        self.connections.iter().find_map(|(conn, standing)| match standing {
+            Standing::Joined(m) | Standing::WaitingForNode(m) if m.identity.as_deref() == Some(identity) => {
                 Some(*conn)
             }
             _ => None,
@@ -657,12 +721,9 @@ fn valid_resume_key(key: &str) -> bool {
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
+/// A name the call shows: the same rule as an account's display name.
 fn valid_display_name(raw: &str) -> Option<String> {
     let name = raw.trim();
-    let chars = name.chars().count();
-    (1..=MAX_DISPLAY_NAME_CHARS)
-        .contains(&chars)
-        .then_some(name)
-        .filter(|n| !n.chars().any(char::is_control))
-        .map(str::to_owned)
+    let valid = !name.is_empty() && crate::text::check(name, MAX_DISPLAY_NAME_CHARS, false).is_ok();
+    valid.then(|| name.to_owned())
 }

@@ -133,8 +133,10 @@ impl CallRoom {
             ticket: ticket.clone(),
             connected_at: now().as_millis(),
         })?;
-        let inputs =
-            vec![Input::Connected(conn), Input::Identified { conn, display_name: ticket.display_name }];
+        let inputs = vec![
+            Input::Connected(conn),
+            Input::Identified { conn, display_name: ticket.display_name, identity: ticket.participant },
+        ];
         self.run(inputs, Opening::Admit(ticket.cap)).await?;
         let headers = Headers::new();
         headers.set("sec-websocket-protocol", CALL_PROTOCOL)?;
@@ -214,7 +216,11 @@ impl CallRoom {
                 Timestamp::from_millis(a.connected_at.min(now.as_millis()))
             };
             room.handle(Input::Connected(a.conn), opened);
-            inputs.push(Input::Identified { conn: a.conn, display_name: a.ticket.display_name.clone() });
+            inputs.push(Input::Identified {
+                conn: a.conn,
+                display_name: a.ticket.display_name.clone(),
+                identity: a.ticket.participant.clone(),
+            });
         }
         *self.room.borrow_mut() = Some(room);
         // Also carries out what restoring asked (its wake-up).

@@ -4,7 +4,6 @@
 //! which has no store, asks this route.
 
 use super::caller::Caller;
-use super::group_routes::GROUP_ID_PREFIX;
 use super::{ApiError, ApiState, ErrorResponses};
 use axum::Json;
 use axum::extract::{Path, State};
@@ -17,7 +16,7 @@ use peershare_core::protocol::CallAccess;
 /// for its members (access token), holders of a pass for it, and anyone where the group admits
 /// guests; to everyone else the group does not exist.
 pub async fn call_access(state: &ApiState, caller: &Caller, group: &GroupId) -> Result<CallAccess, ApiError> {
-    if !group.as_str().starts_with(GROUP_ID_PREFIX) {
+    if !group.is_stored() {
         return Ok(CallAccess { max_participants: None });
     }
     let user = match caller {

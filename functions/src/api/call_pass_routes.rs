@@ -4,7 +4,6 @@
 
 use super::auth_routes::display_name;
 use super::caller::Caller;
-use super::group_routes::GROUP_ID_PREFIX;
 use super::views::{CallPassRequest, CallPassView};
 use super::{ApiError, ApiState, ErrorResponses};
 use crate::session::random_id;
@@ -60,8 +59,13 @@ pub async fn issue(
             claims.with_call_capacity(g.settings.max_participants)
         }
         (Caller::Token(Principal::Member { .. }), Some(_)) => return Err(ApiError::AccountRequired),
-        // Not a stored group: a link call, unless the id claims to be a group.
-        (_, None) if group.as_str().starts_with(GROUP_ID_PREFIX) => return Err(Denied::NotFound.into()),
+        // A stored group's id that names no group. Someone signed in hears it is not there;
+        // anyone else hears what a group without guests answers, so asking cannot tell which
+        // group ids exist.
+        (Caller::Token(Principal::User { .. }), None) if group.is_stored() => {
+            return Err(Denied::NotFound.into());
+        }
+        (_, None) if group.is_stored() => return Err(ApiError::GuestsNotAllowed),
         (Caller::Token(Principal::User { id, name }), None) => {
             AccessClaims::guest(id, name, group.clone(), now)
         }

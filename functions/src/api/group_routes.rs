@@ -11,10 +11,8 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use peershare_core::GroupId;
+use peershare_core::group_id::STORED_GROUP_PREFIX;
 use peershare_core::groups::{Action, GroupDescription, GroupName, GroupSettings, Role, SettingsPatch};
-
-/// Prefix of stored groups' ids; link calls (ids made up by the web client) never have it.
-pub const GROUP_ID_PREFIX: &str = "g_";
 
 /// The caller's groups with their role, newest first.
 #[utoipa::path(get, path = "/api/groups", tag = "groups", security(("bearer" = [])),
@@ -35,7 +33,7 @@ pub async fn create(
     let Json(body) = body?;
     let now = state.clock.now();
     let group = Group {
-        id: GroupId::parse(&random_id(GROUP_ID_PREFIX, 16))?,
+        id: GroupId::parse(&random_id(STORED_GROUP_PREFIX, 16))?,
         name: name(&body.name)?,
         description: description(body.description.as_deref().unwrap_or_default())?,
         settings: GroupSettings::default(),

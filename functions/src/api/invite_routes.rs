@@ -89,12 +89,14 @@ pub async fn preview(
     check_token_shape(&token)?;
     let (invite, group) =
         state.store.invite_by_token(hash_token(&token)).await?.ok_or(ApiError::InviteNotFound)?;
+    let status = InviteStatus::of(&invite, state.clock.now());
+    let shown = |text: &str| (status == InviteStatus::Active).then(|| text.to_owned());
     Ok(Json(InvitePreview {
-        group_id: group.id.as_str().to_owned(),
-        group_name: group.name.as_str().to_owned(),
-        group_description: group.description.as_str().to_owned(),
+        group_id: shown(group.id.as_str()),
+        group_name: shown(group.name.as_str()),
+        group_description: shown(group.description.as_str()),
         expires_at: invite.state.expires_at.as_millis(),
-        status: InviteStatus::of(&invite, state.clock.now()),
+        status,
     }))
 }
 

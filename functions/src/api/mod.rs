@@ -22,7 +22,6 @@ pub use auth_cookies::REFRESH_COOKIE;
 pub use call_access_routes::call_access;
 pub use caller::{Account, Authenticated, Caller};
 pub use error::{ApiError, ErrorResponses};
-pub use group_routes::GROUP_ID_PREFIX;
 pub use state::{ApiSettings, ApiState};
 
 use axum::Router;

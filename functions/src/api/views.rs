@@ -180,15 +180,19 @@ pub struct CreatedInvite {
     pub path: String,
 }
 
-/// What an invite link shows before it is accepted.
+/// What an invite link shows before it is accepted. The group is named only while the invite
+/// still admits people: a link that was revoked, ran out or expired says only that.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema, TS)]
 pub struct InvitePreview {
-    /// The group's id.
-    pub group_id: String,
-    /// The group's name.
-    pub group_name: String,
-    /// The group's description.
-    pub group_description: String,
+    /// The group's id (while the invite is active).
+    #[ts(optional = nullable)]
+    pub group_id: Option<String>,
+    /// The group's name (while the invite is active).
+    #[ts(optional = nullable)]
+    pub group_name: Option<String>,
+    /// The group's description (while the invite is active).
+    #[ts(optional = nullable)]
+    pub group_description: Option<String>,
     /// When the invite stops working.
     #[ts(type = "number")]
     pub expires_at: u64,

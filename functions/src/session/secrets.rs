@@ -40,8 +40,8 @@ mod tests {
         let (a, b) = (random_token(), random_token());
         assert_ne!(a, b);
         assert_eq!(a.len(), 43);
-        let id = random_id("g_", 16);
-        assert!(id.starts_with("g_") && id.len() == 18);
+        let id = random_id("p_", 16);
+        assert!(id.starts_with("p_") && id.len() == 18);
         assert!(id[2..].bytes().all(|c| ID_ALPHABET.contains(&c)));
         assert_eq!(hash_token("x"), hash_token("x"));
         assert_ne!(hash_token("x"), hash_token("y"));

@@ -118,6 +118,25 @@ mod tests {
     }
 
     #[test]
+    fn refusals_are_explained_in_our_words_not_the_librarys() {
+        let (_, tokens) = tokens("k1");
+        let verifier = tokens.verifier();
+        let forger = SessionTokens::new(&SigningKey::generate("k1").expect("key"), &[]).expect("tokens");
+        let forged = forger.sign(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("signs");
+        let other_key = SessionTokens::new(&SigningKey::generate("k9").expect("key"), &[]).expect("tokens");
+        let unknown_key = other_key.sign(&AccessClaims::user("u1", "Ada", SystemClock.now())).expect("signs");
+        for (token, expected) in [
+            ("abc", "the token is not valid: it is not a well-formed token"),
+            ("a.b.c", "the token is not valid: it is not a well-formed token"),
+            (forged.as_str(), "the token is not valid: its signature does not match"),
+            (unknown_key.as_str(), "the token is not valid: signed with a key this server does not know"),
+        ] {
+            let message = verifier.verify(token).expect_err("refused").to_string();
+            assert_eq!(message, expected, "{token}");
+        }
+    }
+
+    #[test]
     fn typed_tokens_and_access_tokens_are_never_taken_for_each_other() {
         let (_, tokens) = tokens("k1");
         let now = SystemClock.now().as_millis() / 1000;

@@ -5,8 +5,10 @@ use peershare_functions::store::{Identity, ProfileUpdateError};
 pub async fn sign_in_creates_an_account_once_per_identity(store: Shared) {
     let identity =
         Identity { provider: "github".into(), subject: "42".into(), email: Some("ada@example.com".into()) };
-    let profile =
-        Profile::new(DisplayName::parse("Ada").expect("valid"), Some("https://a.example/x.png".into()));
+    let profile = Profile::new(
+        DisplayName::parse("Ada").expect("valid"),
+        Some("https://avatars.githubusercontent.com/u/42".into()),
+    );
     let first = store.sign_in(&identity, "u-ada", &profile, NOW).await.expect("signs up");
     assert_eq!((first.id.as_str(), first.profile.display_name.as_str()), ("u-ada", "Ada"));
     assert_eq!(first.created_at, NOW);
@@ -68,7 +70,10 @@ pub async fn profile_changes_at_once_all_apply(store: Shared) {
     user(&store, "ada").await;
     let patches = [
         ProfilePatch { display_name: Some("Ada L.".into()), ..ProfilePatch::default() },
-        ProfilePatch { avatar_url: Some("https://a.example/ada.png".into()), ..ProfilePatch::default() },
+        ProfilePatch {
+            avatar_url: Some("https://avatars.githubusercontent.com/u/1?v=4".into()),
+            ..ProfilePatch::default()
+        },
         ProfilePatch { camera: Some("Front camera".into()), ..ProfilePatch::default() },
         ProfilePatch { microphone: Some("Headset".into()), ..ProfilePatch::default() },
         ProfilePatch { video_quality: Some(VideoQuality::Low), ..ProfilePatch::default() },
@@ -85,7 +90,7 @@ pub async fn profile_changes_at_once_all_apply(store: Shared) {
     }
     let profile = store.user("ada").await.expect("reads").expect("exists").profile;
     assert_eq!(profile.display_name.as_str(), "Ada L.");
-    assert_eq!(profile.avatar_url.as_deref(), Some("https://a.example/ada.png"));
+    assert_eq!(profile.avatar_url.as_deref(), Some("https://avatars.githubusercontent.com/u/1?v=4"));
     assert_eq!(profile.preferences.camera.as_deref(), Some("Front camera"));
     assert_eq!(profile.preferences.microphone.as_deref(), Some("Headset"));
     assert_eq!(profile.preferences.video_quality, VideoQuality::Low, "no change was lost");

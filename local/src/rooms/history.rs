@@ -3,7 +3,6 @@
 
 use peershare_core::GroupId;
 use peershare_core::room::{CallEvent, ConnectionId};
-use peershare_functions::api::GROUP_ID_PREFIX;
 use peershare_functions::session::random_id;
 use peershare_functions::store::Store;
 use std::collections::HashMap;
@@ -21,7 +20,7 @@ impl HistoryWriter {
     /// A writer for `group`'s room: stored groups get history, link calls do not.
     pub fn new(group: &GroupId, store: Option<Arc<dyn Store>>) -> Self {
         let events = match store {
-            Some(store) if group.as_str().starts_with(GROUP_ID_PREFIX) => {
+            Some(store) if group.is_stored() => {
                 let (tx, rx) = mpsc::unbounded_channel();
                 tokio::spawn(write(group.clone(), store, rx));
                 Some(tx)

@@ -1,25 +1,17 @@
 //! The tokio host of one room: moves frames and time in, carries outputs out. No rules here.
 
 use super::history::HistoryWriter;
+use super::outbox::{Outbox, Outgoing};
 use super::registry::{RoomRegistry, RoomServices};
 use peershare_core::GroupId;
 use peershare_core::media::MediaNodeLease;
-use peershare_core::room::{CloseFrame, ConnectionId, Input, Output, Room, RoomSnapshot, call_events};
+use peershare_core::room::{ConnectionId, Input, Output, Room, RoomSnapshot, call_events};
 use peershare_core::time::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-/// Frames for one connection's writer.
-#[derive(Debug, Clone)]
-pub enum Outgoing {
-    /// A JSON text frame (shared between broadcast recipients).
-    Text(Arc<str>),
-    /// Close the socket with this frame.
-    Close(CloseFrame),
-}
 
 /// What a connection tells its room.
 #[derive(Debug)]
@@ -29,7 +21,7 @@ pub enum RoomEvent {
         /// The connection's id.
         conn: ConnectionId,
         /// Where to put frames for this connection.
-        outbox: mpsc::Sender<Outgoing>,
+        outbox: Outbox,
         /// Who holds the connection's call pass (an account id or a guest's id).
         participant: String,
         /// The display name in the pass, which the participant is shown under.
@@ -68,7 +60,7 @@ pub(super) async fn run(
     registry: RoomRegistry,
 ) {
     let mut room = Room::new(services.config.clone(), services.signer.clone());
-    let mut outboxes: HashMap<ConnectionId, mpsc::Sender<Outgoing>> = HashMap::new();
+    let mut outboxes: HashMap<ConnectionId, Outbox> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
     let mut history = HistoryWriter::new(&group, services.history.clone());
     let mut last_snapshot = RoomSnapshot::default();
@@ -78,9 +70,9 @@ pub(super) async fn run(
             event = events.recv() => match event {
                 Some(RoomEvent::Connected { conn, outbox, participant, display_name }) => {
                     outboxes.insert(conn, outbox);
-                    history.connected(conn, participant);
+                    history.connected(conn, participant.clone());
                     room.handle(Input::Connected(conn), now());
-                    Input::Identified { conn, display_name }
+                    Input::Identified { conn, display_name, identity: participant }
                 }
                 Some(RoomEvent::Text(conn, text)) => Input::Text(conn, text),
                 Some(RoomEvent::Binary(conn)) => Input::Binary(conn),
@@ -183,16 +175,13 @@ fn allocate(services: &RoomServices, participants: u32, room: mpsc::UnboundedSen
     });
 }
 
-/// Queues a frame for a connection. A connection whose queue is full cannot keep up with the
-/// call; it is cut off (its reader then reports it gone) rather than slowing everyone down.
-fn deliver(
-    outboxes: &mut HashMap<ConnectionId, mpsc::Sender<Outgoing>>,
-    conn: ConnectionId,
-    frame: Outgoing,
-) {
+/// Queues a frame for a connection. A connection with more than core's byte budget waiting
+/// does not read what the call sends it: its writer closes it (`slow_consumer`) and its reader
+/// then reports it gone, rather than the room holding its backlog.
+fn deliver(outboxes: &mut HashMap<ConnectionId, Outbox>, conn: ConnectionId, frame: Outgoing) {
     let Some(outbox) = outboxes.get(&conn) else { return };
-    if let Err(mpsc::error::TrySendError::Full(_)) = outbox.try_send(frame) {
-        tracing::warn!(conn = conn.0, "connection cannot keep up; dropping it");
+    if let Err(overflow) = outbox.push(frame) {
+        tracing::warn!(conn = conn.0, %overflow, "connection does not read; dropping it");
         outboxes.remove(&conn);
     }
 }

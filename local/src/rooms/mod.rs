@@ -4,7 +4,9 @@
 
 mod history;
 mod host;
+mod outbox;
 mod registry;
 
-pub use host::{Outgoing, RoomEvent, RoomStatus};
+pub use host::{RoomEvent, RoomStatus};
+pub use outbox::{Outbox, OutboxReader, Outgoing, Overflow, outbox};
 pub use registry::{RoomHandle, RoomRegistry, RoomServices};

@@ -3,7 +3,7 @@
 //! behaviour is a bug in a host, never a second copy of room logic.
 
 use crate::support::{DEADLINE, Received, Server, refusal};
-use futures_util::SinkExt;
+use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -82,10 +82,63 @@ pub async fn frames_beyond_the_transport_limit_close_only_that_connection(server
     let (mut bob, bob_id) = server.join("huge", "Bob").await;
     ada.recv_type("participant_joined").await;
     let _ = bob.ws.send(Message::text("x".repeat(2 * 1024 * 1024))).await;
-    assert!(matches!(bob.next().await, Received::Closed(_)));
+    // 1009: "message too big", after whatever was queued for Bob before it.
+    loop {
+        match bob.next().await {
+            Received::Json(_) => continue,
+            Received::Closed(code) => {
+                assert_eq!(code, Some(1009), "closed as too big");
+                break;
+            }
+        }
+    }
     let left = ada.recv_type("participant_left").await;
     assert_eq!(left["id"], bob_id);
     ada.ping(1).await;
+}
+
+pub async fn a_flood_is_relayed_only_up_to_the_rate_limit(server: &Server) {
+    let (mut ada, ada_id) = server.join("flood", "Ada").await;
+    let (mut bob, bob_id) = server.join("flood", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    // Core's limit: a burst of 200, then 50 a second. Sending a thousand takes well under the
+    // 16 s after which the rate alone would let them all through.
+    const FLOOD: usize = 1000;
+    let offer = json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"flood"}});
+    for _ in 0..FLOOD {
+        bob.send_json(offer.clone()).await;
+    }
+    let refused = bob.recv_type("error").await;
+    assert_eq!(refused["code"], "rate_limited");
+    assert_eq!(refused["category"], "overload");
+    assert_eq!(refused["fatal"], false);
+    // Once the budget refills, Bob is heard again: a marker ends what Ada counts.
+    let marker = json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"marker"}});
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let mut relayed = 0;
+    'marker: loop {
+        assert!(tokio::time::Instant::now() < deadline, "Bob's marker never reached Ada");
+        bob.send_json(marker.clone()).await;
+        // Ada reads what arrived; a marker that was dropped is sent again.
+        loop {
+            let next = tokio::time::timeout(std::time::Duration::from_millis(500), ada.ws.next()).await;
+            let Ok(Some(Ok(Message::Text(text)))) = next else { break };
+            let message: Value = serde_json::from_str(&text).expect("json");
+            if message["type"] != "description" {
+                continue;
+            }
+            assert_eq!(message["from"], bob_id);
+            if message["description"]["sdp"] == "marker" {
+                break 'marker;
+            }
+            relayed += 1;
+        }
+    }
+    assert!((200..FLOOD).contains(&relayed), "{relayed} of {FLOOD} relayed");
+    // The flood cost Bob nothing else: his connection and the room still work.
+    ada.ping(1).await;
+    let status = server.call_status("flood").await;
+    assert_eq!(status["participants"], 2);
 }
 
 pub async fn messages_before_join_are_refused_with_not_joined(server: &Server) {
@@ -268,6 +321,79 @@ pub async fn bad_passes_are_refused_with_the_same_json_errors(server: &Server) {
     assert_eq!(client.recv_type("welcome").await["participants"], json!([]));
 }
 
+/// TURN credentials (a relay the operator pays for) go to holders of a call pass only, on every
+/// host, with the same JSON errors as the call socket.
+pub async fn turn_credentials_are_only_for_holders_of_a_call_pass(server: &Server) {
+    use peershare_core::auth::AccessClaims;
+    use peershare_core::{GroupId, Timestamp};
+    let now = Timestamp::from_millis(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_millis()
+            as u64,
+    );
+    let day_ago = Timestamp::from_millis(now.as_millis() - 24 * 3600 * 1000);
+    let call = GroupId::parse("turn-gate").expect("id");
+    let expired = server.sign_as_api(&AccessClaims::guest("g1", "Vi", call.clone(), day_ago));
+    let account = server.sign_as_api(&AccessClaims::user("u1", "Ada", now));
+    let ask = |authorization: Option<String>| {
+        let request = reqwest::Client::new().get(server.url("/api/turn-credentials"));
+        let request = match authorization {
+            Some(value) => request.header("authorization", value),
+            None => request,
+        };
+        async move {
+            let reply = request.send().await.expect("request");
+            (reply.status().as_u16(), reply.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    for (authorization, status, code) in [
+        (None, 401, "call_pass_required"),
+        (Some("Basic YWRhOmFkYQ==".to_owned()), 401, "call_pass_required"),
+        (Some("Bearer not.a.jwt".to_owned()), 401, "invalid_token"),
+        (Some(format!("Bearer {expired}")), 401, "token_expired"),
+        (Some(format!("Bearer {account}")), 401, "call_pass_required"),
+    ] {
+        let (got, body) = ask(authorization.clone()).await;
+        assert_eq!((got, body["error"].as_str()), (status, Some(code)), "{authorization:?}");
+    }
+    let pass = server.guest_pass("turn-gate", "Vi").await;
+    let (status, body) = ask(Some(format!("Bearer {pass}"))).await;
+    assert_eq!(status, 200, "{body}");
+    assert!(body["iceServers"].is_array(), "{body}");
+    assert!(body["ttlSeconds"].as_u64().is_some_and(|ttl| ttl > 0 && ttl <= 3600), "{body}");
+}
+
+/// Every page of the web client carries the same security headers on every host, the app's
+/// own paths get its page, and a missing file is a JSON 404 (never the page in its place).
+pub async fn pages_carry_the_security_headers_and_a_missing_file_is_404(server: &Server) {
+    let http = reqwest::Client::new();
+    for (path, kind) in
+        [("/", "text/html"), ("/c/kqz-4tmp-wrd", "text/html"), ("/assets/app.js", "javascript")]
+    {
+        let reply = http.get(server.url(path)).send().await.expect("request");
+        assert_eq!(reply.status(), 200, "{path}");
+        let header = |name: &str| {
+            reply.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+        };
+        assert!(header("content-type").contains(kind), "{path}: {}", header("content-type"));
+        let csp = header("content-security-policy");
+        for directive in
+            ["default-src 'self'", "script-src 'self'", "object-src 'none'", "frame-ancestors 'none'"]
+        {
+            assert!(csp.contains(directive), "{path}: {directive} in {csp:?}");
+        }
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert!(header("permissions-policy").contains("camera=(self)"), "{path}");
+    }
+    for path in ["/assets/missing.js", "/favicon-gone.svg"] {
+        let reply = http.get(server.url(path)).send().await.expect("request");
+        assert_eq!(reply.status(), 404, "{path}");
+        let body: Value = reply.json().await.expect("a JSON body");
+        assert_eq!(body["error"], "not_found", "{path}");
+    }
+}
+
 /// A connection that never sends `join` is closed with `join_timeout` when the host's timer
 /// fires (on the Worker: the room's alarm, set for an absolute time).
 pub async fn a_connection_that_never_joins_is_closed_by_the_join_timeout(server: &Server) {
@@ -358,12 +484,15 @@ macro_rules! conformance_suite {
             rooms_of_different_groups_do_not_hear_each_other,
             bad_frames_get_typed_errors_and_the_connection_and_room_survive,
             frames_beyond_the_transport_limit_close_only_that_connection,
+            a_flood_is_relayed_only_up_to_the_rate_limit,
             messages_before_join_are_refused_with_not_joined,
             a_client_that_vanishes_is_removed_and_the_other_is_told,
             leave_and_rejoin_with_the_same_name,
             a_third_participant_moves_the_call_to_a_media_node,
             a_reconnect_with_the_resume_key_takes_back_the_seat,
             bad_passes_are_refused_with_the_same_json_errors,
+            turn_credentials_are_only_for_holders_of_a_call_pass,
+            pages_carry_the_security_headers_and_a_missing_file_is_404,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
             a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );

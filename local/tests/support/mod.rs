@@ -37,9 +37,19 @@ pub fn temp_data_dir() -> String {
     dir.to_str().expect("utf8").to_owned()
 }
 
+/// A stand-in web client (an index page and one script) that every test host serves.
+pub fn test_web_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/web")
+}
+
 pub fn config(extra: &[&str]) -> DevConfig {
     let data_dir = temp_data_dir();
+    let web_dir = test_web_dir();
+    let web_dir = web_dir.to_str().expect("utf8");
     let mut args = vec!["peershare", "dev", "--listen", "127.0.0.1:0", "--data-dir", &data_dir];
+    if !extra.contains(&"--web-dir") {
+        args.extend(["--web-dir", web_dir]);
+    }
     args.extend_from_slice(extra);
     match Cli::try_parse_from(args).expect("valid test config").command {
         Command::Dev(c) => *c,
@@ -153,6 +163,22 @@ impl Server {
         body["token"].as_str().expect("token").to_owned()
     }
 
+    /// The guest pass `name` keeps for `group` on this API: asked once, then reused, as the web
+    /// client reuses its pass when it reconnects (the pass is who they are in the call).
+    pub async fn kept_guest_pass(&self, group: &str, name: &str) -> String {
+        /// (the API's data folder, group, name) and the pass.
+        type Kept = Vec<((std::path::PathBuf, String, String), String)>;
+        static KEPT: std::sync::Mutex<Kept> = std::sync::Mutex::new(Vec::new());
+        let key = (self.api_data_dir.clone(), group.to_owned(), name.to_owned());
+        let kept = KEPT.lock().expect("lock").iter().find(|(k, _)| *k == key).map(|(_, pass)| pass.clone());
+        if let Some(pass) = kept {
+            return pass;
+        }
+        let pass = self.guest_pass(group, name).await;
+        KEPT.lock().expect("lock").push((key, pass.clone()));
+        pass
+    }
+
     /// Opens the call socket of `group` with a guest's pass.
     pub async fn connect(&self, group: &str) -> Client {
         let pass = self.guest_pass(group, "Tester").await;
@@ -182,17 +208,38 @@ impl Server {
         Ok(Client { ws })
     }
 
+    /// Opens the call socket of `group` with `pass` on a TCP connection whose receive buffer
+    /// is as small as the kernel allows: a client that stops reading fills it at once.
+    pub async fn connect_stalling(&self, group: &str, pass: &str) -> Client {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_recv_buffer_size(4 * 1024).expect("SO_RCVBUF");
+        let stream = socket.connect(self.addr).await.expect("tcp connect");
+        let mut request =
+            format!("ws://{}/api/groups/{group}/call", self.addr).into_client_request().expect("request");
+        let protocols = format!("peershare.v1, peershare.pass.{pass}");
+        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
+        let (ws, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+            .await
+            .expect("websocket handshake");
+        Client { ws }
+    }
+
     pub async fn join(&self, group: &str, name: &str) -> (Client, u32) {
         self.join_with(group, name, None).await
     }
 
-    /// Joins sending `resume` as the resume key (a client's key for its call session).
+    /// Joins sending `resume` as the resume key (a client's key for its call session), with the
+    /// pass `name` keeps for this call.
     pub async fn join_resuming(&self, group: &str, name: &str, resume: &str) -> (Client, u32) {
         self.join_with(group, name, Some(resume)).await
     }
 
     async fn join_with(&self, group: &str, name: &str, resume: Option<&str>) -> (Client, u32) {
-        let pass = self.guest_pass(group, name).await;
+        let pass = match resume {
+            Some(_) => self.kept_guest_pass(group, name).await,
+            None => self.guest_pass(group, name).await,
+        };
         let mut c = self.connect_with(group, Some(&pass)).await.expect("connect");
         c.send_join(name, resume).await;
         let welcome = c.recv_type("welcome").await;

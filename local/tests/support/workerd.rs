@@ -71,12 +71,8 @@ impl Workerd {
         assert!(workerd.is_file(), "workerd is not installed: run `cargo xtask deps` (npm ci in edge/)");
         let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
-        // The web client, when built (the signaling tests do not need it).
-        let mut web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../web/dist");
-        if !web.is_dir() {
-            web = dir.join("no-web-client");
-            std::fs::create_dir_all(&web).expect("an empty assets folder");
-        }
+        // A stand-in web client: the tests check how pages are served, not the app.
+        let web = super::test_web_dir();
         let log = std::fs::File::create(dir.join("workerd.log")).expect("a log file");
         // The project's own workerd config (edge/workerd.capnp); the vars come from the
         // environment, which this process does not pass on.

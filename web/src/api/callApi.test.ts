@@ -18,20 +18,29 @@ const ICE = {
 
 describe("fetchIceConfig", () => {
   it("returns the configuration", async () => {
-    await expect(fetchIceConfig(undefined, respond(200, ICE))).resolves.toEqual(ICE);
+    await expect(fetchIceConfig("pass", undefined, respond(200, ICE))).resolves.toEqual(ICE);
+  });
+  it("presents the call pass", async () => {
+    let sent: Headers | undefined;
+    const fetchImpl = (async (_url: string, init?: RequestInit) => {
+      sent = new Headers(init?.headers);
+      return new Response(JSON.stringify(ICE), { status: 200, headers: { "Content-Type": "application/json" } });
+    }) as unknown as typeof fetch;
+    await fetchIceConfig("the.pass.jwt", undefined, fetchImpl);
+    expect(sent?.get("Authorization")).toBe("Bearer the.pass.jwt");
   });
   it("rejects a malformed body", async () => {
-    await expect(fetchIceConfig(undefined, respond(200, { iceServers: "x" }))).rejects.toThrow(/unexpected/);
+    await expect(fetchIceConfig("pass", undefined, respond(200, { iceServers: "x" }))).rejects.toThrow(/unexpected/);
   });
   it("turns HTTP errors into ApiError with the server's code", async () => {
-    const error = await fetchIceConfig(undefined, respond(503, { error: "turn_unavailable", message: "no TURN" })).catch(
+    const error = await fetchIceConfig("pass", undefined, respond(503, { error: "turn_unavailable", message: "no TURN" })).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503, code: "turn_unavailable", message: "no TURN" });
   });
   it("copes with a non-JSON error body", async () => {
-    await expect(fetchIceConfig(undefined, respond(502, "Bad Gateway"))).rejects.toMatchObject({ code: "http_error" });
+    await expect(fetchIceConfig("pass", undefined, respond(502, "Bad Gateway"))).rejects.toMatchObject({ code: "http_error" });
   });
   it("maps to RTCConfiguration", () => {
     expect(toRtcConfiguration(ICE as never)).toEqual({ iceServers: ICE.iceServers, iceTransportPolicy: "relay" });

@@ -4,9 +4,10 @@ import type { IceConfig } from "../protocol/generated";
 import type { CallStatus } from "../lib/callStatus";
 import { getJson } from "./http";
 
-/** `GET /api/turn-credentials`. */
-export async function fetchIceConfig(signal?: AbortSignal, fetchImpl?: typeof fetch): Promise<IceConfig> {
-  const body = await getJson("/api/turn-credentials", { signal, cache: "no-store" }, fetchImpl);
+/** `GET /api/turn-credentials`, for the holder of call pass `pass` (credentials expire with it). */
+export async function fetchIceConfig(pass: string, signal?: AbortSignal, fetchImpl?: typeof fetch): Promise<IceConfig> {
+  const headers = { Authorization: `Bearer ${pass}` };
+  const body = await getJson("/api/turn-credentials", { signal, headers, cache: "no-store" }, fetchImpl);
   if (!isIceConfig(body)) throw new Error("unexpected ICE configuration from the server");
   return body;
 }

@@ -23,6 +23,15 @@ describe("CallPassSource", () => {
     expect(await source.get("Grace")).toBe("t3");
   });
 
+  it("shares one request between callers asking at once (the socket and TURN credentials)", async () => {
+    const fetchImpl = vi.fn(async () => reply(200, { token: `t${fetchImpl.mock.calls.length}`, expires_at: Date.now() + 600_000 }));
+    const source = new CallPassSource("team", () => null, fetchImpl as unknown as typeof fetch);
+    const [a, b] = await Promise.all([source.get("Ada"), source.get("Ada")]);
+    expect([a, b]).toEqual(["t1", "t1"]);
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    expect(await source.get("Ada")).toBe("t1");
+  });
+
   it("reports the server's error and says whether retrying can help", async () => {
     const fetchImpl = vi.fn(async () => reply(401, { error: "guests_not_allowed", message: "members only" }));
     const source = new CallPassSource("g_x", () => null, fetchImpl as unknown as typeof fetch);

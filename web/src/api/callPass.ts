@@ -31,6 +31,8 @@ export async function fetchCallPass(
 export class CallPassSource {
   private current: CallPass | null = null;
   private currentName = "";
+  /** The request under way, so the call socket and TURN credentials asking at once share it. */
+  private pending: { name: string; pass: Promise<CallPass> } | null = null;
 
   constructor(
     private readonly groupId: string,
@@ -44,14 +46,28 @@ export class CallPassSource {
   async get(displayName: string): Promise<string> {
     const fresh = this.current && this.current.expiresAt - this.now() > RENEW_BEFORE_MS;
     if (this.current && fresh && this.currentName === displayName) return this.current.token;
-    this.current = await fetchCallPass(this.groupId, displayName, await this.accessToken(), this.fetchImpl);
-    this.currentName = displayName;
-    return this.current.token;
+    let pending = this.pending;
+    if (!pending || pending.name !== displayName) {
+      const pass = (async () => fetchCallPass(this.groupId, displayName, await this.accessToken(), this.fetchImpl))();
+      pending = { name: displayName, pass };
+      this.pending = pending;
+    }
+    try {
+      const pass = await pending.pass;
+      if (this.pending === pending) {
+        this.current = pass;
+        this.currentName = displayName;
+      }
+      return pass.token;
+    } finally {
+      if (this.pending === pending) this.pending = null;
+    }
   }
 
   /** Drops the cached pass (the socket refused it), so the next `get` asks for a new one. */
   forget(): void {
     this.current = null;
+    this.pending = null;
   }
 }
 

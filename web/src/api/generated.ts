@@ -208,17 +208,17 @@ path: string, };
 
 export type InvitePreview = { 
 /**
- * The group's id.
+ * The group's id (while the invite is active).
  */
-group_id: string, 
+group_id?: string | null, 
 /**
- * The group's name.
+ * The group's name (while the invite is active).
  */
-group_name: string, 
+group_name?: string | null, 
 /**
- * The group's description.
+ * The group's description (while the invite is active).
  */
-group_description: string, 
+group_description?: string | null, 
 /**
  * When the invite stops working.
  */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
-import type { IceConfigSource } from "../call/iceConfigSource";
+import { fetchIceConfig } from "../api/callApi";
+import { IceConfigSource } from "../call/iceConfigSource";
 import { CallSession, type CallSnapshot } from "../call/callSession";
 import { callSocketUrl } from "../call/signalingSocket";
 import { CallPassSource } from "../api/callPass";
@@ -26,21 +27,28 @@ type Options = {
   groupId: string;
   /** The signed-in person's access token for asking for call passes (null: a guest). */
   accessToken?: () => Promise<string | null>;
-  iceSource: IceConfigSource;
   localStream: MediaStream | null;
   media: MediaState;
 };
 
 /** Presence in call `groupId`: joining, leaving, and keeping the call in step with local media. */
-export function useCall({ groupId, accessToken, iceSource, localStream, media }: Options): UseCall {
-  const [session] = useState(() => {
+export function useCall({ groupId, accessToken, localStream, media }: Options): UseCall {
+  const [{ session, iceSource, setJoinedAs }] = useState(() => {
     const passes = new CallPassSource(groupId, accessToken);
-    return new CallSession({
+    // TURN credentials are for holders of a call pass and expire with it: they are fetched
+    // (and refreshed) with the pass of whoever joined, from the moment they join.
+    let joinedAs = "";
+    const setJoinedAs = (name: string) => {
+      joinedAs = name;
+    };
+    const iceSource = new IceConfigSource(async (signal) => fetchIceConfig(await passes.get(joinedAs), signal));
+    const session = new CallSession({
       url: callSocketUrl(groupId),
       hook: testHook(),
       getPass: (name) => passes.get(name),
       onPassRefused: () => passes.forget(),
     });
+    return { session, iceSource, setJoinedAs };
   });
   const snapshot = useSyncExternalStore(session.subscribe, session.getSnapshot);
   const [preparing, setPreparing] = useState(false);
@@ -61,12 +69,15 @@ export function useCall({ groupId, accessToken, iceSource, localStream, media }:
       window.removeEventListener("pagehide", onPageHide);
       mounted.current = false;
       session.leave();
+      iceSource.stop();
     };
-  }, [session]);
+  }, [session, iceSource]);
 
   const join = useCallback(
     (displayName: string, currentLocal: () => LocalMediaForCall) => {
       setPreparing(true);
+      setJoinedAs(displayName);
+      iceSource.start();
       void iceSource.ready(ICE_WAIT_MS).then((iceConfiguration) => {
         if (!mounted.current) return;
         setPreparing(false);
@@ -74,9 +85,12 @@ export function useCall({ groupId, accessToken, iceSource, localStream, media }:
         session.join({ displayName, media: local.media, localStream: local.stream, iceConfiguration });
       });
     },
-    [session, iceSource],
+    [session, iceSource, setJoinedAs],
   );
-  const leave = useCallback(() => session.leave(), [session]);
+  const leave = useCallback(() => {
+    session.leave();
+    iceSource.stop();
+  }, [session, iceSource]);
   const dismissNotice = useCallback(() => session.dismissNotice(), [session]);
   const setViewport = useCallback(
     (id: number, width: number, height: number) => session.setViewport(id, width, height),

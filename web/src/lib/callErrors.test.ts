@@ -17,6 +17,8 @@ const ALL_CODES: ErrorCode[] = [
   "group_calls_unavailable",
   "join_timeout",
   "heartbeat_timeout",
+  "rate_limited",
+  "slow_consumer",
 ];
 
 describe("describeCallError", () => {
@@ -46,12 +48,17 @@ describe("describeCallError", () => {
     expect(describeCallError("unsupported_version").action).toBe("reload");
   });
 
-  it.each(["join_timeout", "heartbeat_timeout"])("offers to reconnect after %s", (code) => {
+  it.each(["join_timeout", "heartbeat_timeout", "slow_consumer"])("offers to reconnect after %s", (code) => {
     expect(describeCallError(code)).toMatchObject({ action: "rejoin", actionLabel: "Reconnect" });
   });
 
   it("does not bother people with self-healing races", () => {
     expect(describeCallError("unknown_participant").action).toBe("ignore");
+  });
+
+  it("drops a rate-limited message without ending the call", () => {
+    expect(describeCallError("rate_limited").action).toBe("ignore");
+    expect(errorCodeFromCloseCode(4015)).toBe("slow_consumer");
   });
 
   it("falls back to the category for codes from a newer server", () => {

@@ -111,6 +111,19 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
     action: "ignore",
     actionLabel: "",
   },
+  // This client stays far below the limit; the call carries on without the dropped message.
+  rate_limited: {
+    title: "Too many messages",
+    suggestion: "Some of your browser's messages were dropped. Reload the page if video or sound stop working.",
+    action: "ignore",
+    actionLabel: "",
+  },
+  slow_consumer: {
+    title: "Your browser fell behind",
+    suggestion: "It stopped taking in the call's messages for too long, perhaps because the device was busy or asleep. Reconnect to continue.",
+    action: "rejoin",
+    actionLabel: "Reconnect",
+  },
 };
 
 /** Errors of the HTTP API met while asking for a call pass. */
@@ -151,6 +164,7 @@ const FALLBACK_BY_CATEGORY: Record<ErrorCategory, CallErrorInfo> = {
     actionLabel: "Try again",
   },
   timeout: INFO.heartbeat_timeout,
+  overload: INFO.slow_consumer,
 };
 
 /** WebSocket close codes the server uses for fatal errors (4000–4999). */
@@ -169,6 +183,8 @@ const CLOSE_CODES: Record<number, ErrorCode> = {
   4011: "group_calls_unavailable",
   4012: "join_timeout",
   4013: "heartbeat_timeout",
+  4014: "rate_limited",
+  4015: "slow_consumer",
 };
 
 /**

@@ -5,7 +5,6 @@ import { LeftScreen } from "../components/call/LeftScreen";
 import { PreJoinScreen } from "../components/prejoin/PreJoinScreen";
 import { useCall } from "../hooks/useCall";
 import { useCallStatus } from "../hooks/useCallStatus";
-import { useIceConfig } from "../hooks/useIceConfig";
 import { useLocalMedia } from "../hooks/useLocalMedia";
 import { checkBrowserSupport } from "../lib/browserSupport";
 import { callPath } from "../lib/callId";
@@ -19,10 +18,9 @@ import { useAuth } from "../auth/useAuth";
 export function CallPage({ callId }: { callId: string }) {
   const support = useMemo(() => checkBrowserSupport(), []);
   const local = useLocalMedia(support.canCapture);
-  const iceSource = useIceConfig();
   const media = effectiveMedia(local);
   const auth = useAuth();
-  const call = useCall({ groupId: callId, accessToken: auth.accessToken, iceSource, localStream: local.stream, media });
+  const call = useCall({ groupId: callId, accessToken: auth.accessToken, localStream: local.stream, media });
   const [name, setName] = useState(loadDisplayName);
   // Signed in: start from the profile's name (once per account; it stays editable).
   const [prefilledFor, setPrefilledFor] = useState<string | null>(null);

@@ -63,7 +63,7 @@ function InviteCard({ token, invite, onClosed }: { token: string; invite: Invite
           <UsersRound aria-hidden="true" className="size-4" />
           You&apos;re invited to a group
         </p>
-        <h1 className="mt-2 text-3xl font-bold tracking-tight break-words sm:text-4xl">{invite.group_name}</h1>
+        <h1 className="mt-2 text-3xl font-bold tracking-tight break-words sm:text-4xl">{invite.group_name ?? "A PeerShare group"}</h1>
         {invite.group_description ? <p className="mt-3 text-base whitespace-pre-line text-ink-muted">{invite.group_description}</p> : null}
       </div>
       <section aria-label="Joining" className="rounded-card border border-line bg-surface-1 p-5 sm:p-6">

@@ -47,9 +47,9 @@ sdpMLineIndex?: number | null,
  */
 usernameFragment?: string | null, };
 
-export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout";
+export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer";
 
-export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout";
+export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout" | "overload";
 
 export type CallMode = "peer_to_peer" | "media_node";
 
@@ -445,7 +445,7 @@ export type ProfilePatch = {
  */
 display_name?: string, 
 /**
- * New avatar URL (`https://` only), or "" to remove it.
+ * New avatar URL (a picture on Google's or GitHub's image host), or "" to remove it.
  */
 avatar_url?: string, 
 /**

@@ -1,8 +1,10 @@
 //! Room rules, each as a script: inputs in, outputs out, time advanced by hand.
 
+mod limits;
 mod media_node;
 mod peer_to_peer;
 mod resume;
+mod seats;
 
 use super::*;
 use crate::media::{MediaClaims, MediaTokenSigner, SignError};

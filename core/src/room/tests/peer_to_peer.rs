@@ -241,13 +241,14 @@ fn bad_display_names_are_refused_but_the_connection_may_retry() {
 fn the_name_the_host_verified_wins_over_the_one_in_join() {
     let mut s = Script::new();
     s.input(Input::Connected(A));
-    s.input(Input::Identified { conn: A, display_name: "Ada Lovelace".into() });
+    s.input(Input::Identified { conn: A, display_name: "Ada Lovelace".into(), identity: "u_ada".into() });
     welcome(&s.text(A, &join_json("The Owner")), A);
     s.input(Input::Connected(B));
-    s.input(Input::Identified { conn: B, display_name: "bell\u{7}".into() });
+    s.input(Input::Identified { conn: B, display_name: "bell\u{7}".into(), identity: "u_bob".into() });
     welcome(&s.text(B, &join_json("Bob")), B);
     assert_eq!(s.room.participant_names(), ["Ada Lovelace", "Bob"], "an invalid verified name is ignored");
-    let late = s.input(Input::Identified { conn: A, display_name: "Someone else".into() });
+    let late =
+        s.input(Input::Identified { conn: A, display_name: "Someone else".into(), identity: "u_eve".into() });
     assert!(late.is_empty());
     assert_eq!(s.room.participant_names()[0], "Ada Lovelace", "only before joining");
 }

@@ -83,7 +83,7 @@ export function ProfileForm({ profile, save, onSaved }: Props) {
       />
       <TextField
         label="Avatar URL"
-        hint="An https:// image address, shown next to your name in groups. Leave empty to show your initials."
+        hint="The address of your Google or GitHub profile picture, shown next to your name in groups. Leave empty to show your initials."
         type="url"
         inputMode="url"
         autoComplete="photo"

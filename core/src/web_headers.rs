@@ -1,0 +1,101 @@
+//! The response headers every host sends with the web client (`peershare dev` and the Worker):
+//! what the page may load and who may frame it. One rule, so the hosts cannot drift apart.
+
+/// The Content-Security-Policy of the web client's pages: its own scripts, styles and API; the
+/// control APIs of the media nodes it joins (`media_origins`, e.g. `https://node-1.example.com`;
+/// none when the node is served from the page's own origin, as in `peershare dev`); avatars
+/// from the sign-in providers' image hosts ([`crate::accounts::AVATAR_HOSTS_CSP`]); nothing
+/// framed, and framed by nobody.
+pub fn content_security_policy(media_origins: &[String]) -> String {
+    let mut connect = String::from("'self'");
+    for origin in media_origins {
+        connect.push(' ');
+        connect.push_str(origin);
+    }
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: {avatars}; \
+         media-src 'self' blob:; connect-src {connect}; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'",
+        avatars = crate::accounts::AVATAR_HOSTS_CSP,
+    )
+}
+
+/// The origin (`scheme://host[:port]`) of a media node's URL, for [`content_security_policy`];
+/// `None` when it is not an `http(s)` URL.
+pub fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let valid = !authority.is_empty()
+        && !authority.contains('@')
+        && authority.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    valid.then(|| format!("{scheme}://{authority}"))
+}
+
+/// Every header of a page but the policy: names lower-case.
+pub const OTHER_PAGE_HEADERS: [(&str, &str); 4] = [
+    // Older browsers that ignore frame-ancestors.
+    ("x-frame-options", "DENY"),
+    ("x-content-type-options", "nosniff"),
+    // Invite and call links carry codes in their paths: never hand them to another site.
+    ("referrer-policy", "no-referrer"),
+    (
+        "permissions-policy",
+        "camera=(self), microphone=(self), display-capture=(self), geolocation=(), payment=()",
+    ),
+];
+
+/// All of a page's headers, for a host whose media nodes are at `media_origins`.
+pub fn page_headers(media_origins: &[String]) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("content-security-policy", content_security_policy(media_origins))];
+    headers.extend(OTHER_PAGE_HEADERS.iter().map(|(name, value)| (*name, (*value).to_owned())));
+    headers
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pages_load_only_their_own_code_and_nobody_frames_them() {
+        let csp = content_security_policy(&[]);
+        for directive in
+            ["script-src 'self';", "object-src 'none';", "frame-ancestors 'none'", "connect-src 'self';"]
+        {
+            assert!(csp.contains(directive), "{directive} in {csp}");
+        }
+        assert!(csp.contains(crate::accounts::AVATAR_HOSTS_CSP), "avatars from the providers' hosts");
+        let names: Vec<_> = page_headers(&[]).into_iter().map(|(name, _)| name).collect();
+        assert_eq!(
+            names,
+            [
+                "content-security-policy",
+                "x-frame-options",
+                "x-content-type-options",
+                "referrer-policy",
+                "permissions-policy"
+            ]
+        );
+    }
+
+    #[test]
+    fn media_nodes_on_other_origins_may_be_reached() {
+        let origins: Vec<String> = ["https://node-1.example.com:8443/v1", "http://127.0.0.1:8090/"]
+            .iter()
+            .filter_map(|u| origin_of(u))
+            .collect();
+        assert_eq!(origins, ["https://node-1.example.com:8443", "http://127.0.0.1:8090"]);
+        let csp = content_security_policy(&origins);
+        assert!(
+            csp.contains("connect-src 'self' https://node-1.example.com:8443 http://127.0.0.1:8090;"),
+            "{csp}"
+        );
+        for bad in
+            ["javascript:alert(1)", "https://a b/", "https://x; script-src *", "ftp://x", "https://user@x/"]
+        {
+            assert_eq!(origin_of(bad), None, "{bad}");
+        }
+    }
+}
