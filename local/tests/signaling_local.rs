@@ -36,7 +36,8 @@ async fn a_reader_that_stalls_is_dropped_at_its_byte_budget_while_the_others_kee
     // (9 MB, within his burst): more than the kernel buffers between them (4 MiB at most on the
     // server's side here) plus the 1 MiB budget. Without the budget, 150 frames would simply
     // wait for her, and only her heartbeat timeout (30 s) would remove her, as `timed_out`.
-    let offer = json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"x".repeat(60 * 1024)}});
+    let offer =
+        json!({"type":"description","to":ada_id,"description":{"type":"offer","sdp":"x".repeat(60 * 1024)}});
     let (mut to_room, mut from_room) = bob.ws.split();
     for _ in 0..150 {
         to_room.send(Message::text(offer.to_string())).await.expect("Bob sends");
