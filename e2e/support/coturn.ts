@@ -1,7 +1,7 @@
 /** A real coturn (Debian's turnserver) in the foreground with TURN REST (`use-auth-secret`). */
 import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -25,22 +25,24 @@ async function freeUdpPort(): Promise<number> {
 export async function startCoturn(secret = `test-secret-${Date.now()}`): Promise<Coturn> {
   const port = await freeUdpPort();
   const dir = mkdtempSync(path.join(tmpdir(), 'peershare-coturn-'));
+  // The project's own policy (infra/coturn/turnserver.conf: credentials, peers it refuses,
+  // quotas), then what this test server needs on top.
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const policy = readFileSync(path.join(here, '../../infra/coturn/turnserver.conf'), 'utf8');
   const config = [
+    policy,
     'listening-ip=127.0.0.1',
     'relay-ip=127.0.0.1',
     `listening-port=${port}`,
     'min-port=40000',
     'max-port=40999',
-    'realm=peershare.test',
-    'use-auth-secret',
     `static-auth-secret=${secret}`,
-    'fingerprint',
-    // Both browsers run on this machine, so relayed peers are loopback addresses.
+    // Both browsers run on this machine, so relayed peers are loopback addresses: the one
+    // exception to the policy's refusals, made here and only here.
     'allow-loopback-peers',
-    'no-cli',
+    'allowed-peer-ip=127.0.0.1',
     'no-tls',
     'no-dtls',
-    'no-multicast-peers',
     `pidfile=${dir}/turnserver.pid`,
     `userdb=${dir}/turndb`,
     'log-file=stdout',

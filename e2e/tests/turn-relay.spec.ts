@@ -128,3 +128,32 @@ test('a relay call keeps working across credential expiry by refreshing them', a
     await server.stop();
   }
 });
+
+/**
+ * coturn runs on the project's policy (infra/coturn/turnserver.conf): a relay to a private,
+ * link-local or loopback address is refused (403 Forbidden IP), and one credential holds a
+ * limited number of allocations. Probed with coturn's own client, turnutils_uclient, the way an
+ * attacker with valid credentials would try it; the test server allows only 127.0.0.1.
+ */
+test('coturn refuses to relay into private networks and caps allocations per credential', async () => {
+  const { execFile } = await import('node:child_process');
+  const { createHmac } = await import('node:crypto');
+  // A credential of its own per probe: coturn counts allocations per credential, and those of
+  // an earlier probe live on for a while after its client exits.
+  let probes = 0;
+  const probe = (peer: string, clients: number) =>
+    new Promise<string>((resolve) => {
+      probes += 1;
+      const username = `${Math.floor(Date.now() / 1000) + 600}:probe${probes}`;
+      const password = createHmac('sha1', turn.secret).update(username).digest('base64');
+      const args = ['-p', String(turn.port), '-u', username, '-w', password, '-e', peer, '-r', '3480', '-n', '1', '-m', String(clients), '127.0.0.1'];
+      execFile('turnutils_uclient', args, { timeout: 30_000 }, (_error, stdout, stderr) => resolve(`${stdout}${stderr}`));
+    });
+  for (const peer of ['10.1.2.3', '192.168.1.10', '172.16.0.9', '169.254.169.254', '127.0.0.2']) {
+    expect(await probe(peer, 1), `relay to ${peer}`).toContain('403 (Forbidden IP)');
+  }
+  expect(await probe('127.0.0.1', 1), 'the one address the tests allow').not.toContain('Forbidden IP');
+  expect(await probe('127.0.0.1', 12), 'more allocations than one credential may hold').toContain(
+    '486 (Allocation Quota Reached)',
+  );
+});

@@ -3,7 +3,8 @@
 
 use peershare_core::auth::{GateError, SocketDenied, TokenError};
 use peershare_core::group_id::GroupIdError;
-use peershare_core::http_error::ErrorBody;
+use peershare_core::http_error::{ErrorBody, HttpError};
+use peershare_core::turn_credentials::TurnCredentialsError;
 use worker::Response;
 
 /// Why a request was refused or failed.
@@ -35,7 +36,7 @@ pub enum EdgeError {
     FileNotFound(String),
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
-    Turn(String),
+    Turn(#[from] TurnCredentialsError),
     /// A var or secret is missing or malformed.
     #[error("the edge is misconfigured: {0} {1}")]
     Config(&'static str, String),
@@ -53,14 +54,14 @@ impl From<worker::Error> for EdgeError {
 impl EdgeError {
     fn status_and_code(&self) -> (u16, &'static str) {
         match self {
-            EdgeError::InvalidGroupId(_) => (400, "invalid_group_id"),
-            EdgeError::Socket(denied) => (denied.status(), denied.code()),
-            EdgeError::Token(e) => e.status_and_code(),
-            EdgeError::Gate(e) => e.status_and_code(),
+            EdgeError::InvalidGroupId(e) => e.status_and_code(),
+            EdgeError::Socket(denied) => denied.status_and_code(),
+            EdgeError::Token(e) => HttpError::status_and_code(e),
+            EdgeError::Gate(e) => HttpError::status_and_code(e),
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
             EdgeError::NotFound(_) | EdgeError::FileNotFound(_) => (404, "not_found"),
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
-            EdgeError::Turn(_) => (500, "turn_unavailable"),
+            EdgeError::Turn(e) => e.status_and_code(),
             EdgeError::Config(..) => (500, "edge_misconfigured"),
             EdgeError::Upstream(_) => (502, "upstream_failed"),
         }

@@ -56,8 +56,7 @@ fn turn_credentials(req: &Request, env: &Env) -> std::result::Result<Response, E
     let authorization = req.headers().get("authorization")?;
     let grant = peershare_core::auth::admit_turn(&config.verifier, authorization.as_deref())?;
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
-    let ice = IceConfig::for_grant(turn, config.ice_policy, &grant, now().0 / 1000, config.turn_ttl)
-        .map_err(|e| EdgeError::Turn(e.to_string()))?;
+    let ice = IceConfig::for_grant(turn, config.ice_policy, &grant, now().0 / 1000, config.turn_ttl)?;
     let mut response = Response::from_json(&ice)?;
     response.headers_mut().set("cache-control", "no-store")?;
     Ok(response)

@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use peershare_core::auth::GateError;
 use peershare_core::group_id::GroupIdError;
-use peershare_core::http_error::ErrorBody;
+use peershare_core::http_error::{ErrorBody, HttpError};
 use peershare_core::turn_credentials::TurnCredentialsError;
 use peershare_functions::session::TokenError;
 
@@ -45,23 +45,23 @@ pub enum ApiError {
 impl ApiError {
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
-            ApiError::InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
+            ApiError::InvalidGroupId(e) => core_error(e),
             ApiError::NotFound(_) | ApiError::FileNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::TurnCredentials(_) => (StatusCode::INTERNAL_SERVER_ERROR, "turn_unavailable"),
-            ApiError::Gate(e) => {
-                let (status, code) = e.status_and_code();
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::FORBIDDEN), code)
-            }
-            ApiError::Token(e) => {
-                let (status, code) = e.status_and_code();
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
-            }
+            ApiError::TurnCredentials(e) => core_error(e),
+            ApiError::Gate(e) => core_error(e),
+            ApiError::Token(e) => core_error(e),
             ApiError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "upgrade_required"),
             ApiError::WebClientMissing => (StatusCode::SERVICE_UNAVAILABLE, "web_client_missing"),
             // Answered by the accounts API's own response (see `into_response`).
             ApiError::Accounts(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
+}
+
+/// A core error's own status and code.
+fn core_error(error: &impl HttpError) -> (StatusCode, &'static str) {
+    let (status, code) = error.status_and_code();
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
 }
 
 impl IntoResponse for ApiError {

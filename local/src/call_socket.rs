@@ -63,12 +63,12 @@ pub async fn call_socket(
 }
 
 async fn serve(state: AppState, group: GroupId, ticket: Ticket, socket: WebSocket) {
-    let Ticket { participant, display_name, cap } = ticket;
+    let cap = ticket.cap;
     let conn = ConnectionId(NEXT_CONNECTION.fetch_add(1, Ordering::Relaxed));
     let (outbox, frames) = outbox();
     let own_outbox = outbox.clone();
     let (sink, mut stream) = socket.split();
-    state.rooms.connect(&group, cap, RoomEvent::Connected { conn, outbox, participant, display_name });
+    state.rooms.connect(&group, cap, RoomEvent::Connected { conn, outbox, ticket });
     tracing::debug!(%group, conn = conn.0, "connection opened");
 
     let mut writer = tokio::spawn(write(sink, frames));

@@ -108,6 +108,7 @@ impl ControlError {
                 SfuError::NoSuchParticipant(..) => (StatusCode::NOT_FOUND, "participant_not_found"),
                 SfuError::Full(_) => (StatusCode::SERVICE_UNAVAILABLE, "node_full"),
                 SfuError::BadOffer(_) => (StatusCode::BAD_REQUEST, "invalid_offer"),
+                SfuError::Removed(..) => (StatusCode::FORBIDDEN, "participant_removed"),
             },
             ControlError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ControlError::MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),

@@ -535,3 +535,40 @@ async fn only_the_join_route_answers_other_origins() {
         assert!(plain.headers().get("access-control-allow-origin").is_none(), "{path} allows other origins");
     }
 }
+
+/// Once the room removed a participant from the call, their media token (still unexpired) no
+/// longer admits them: the node trusts the room's word over the token.
+#[tokio::test]
+async fn a_participant_the_room_removed_cannot_come_back_with_their_token() {
+    let node = Node::start().await;
+    let created = node
+        .http
+        .post(node.url("/v1/calls/c1"))
+        .bearer_auth(node.room_token("c1"))
+        .send()
+        .await
+        .expect("create");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let token = node.participant_token("c1", 7);
+    let join = |token: String| {
+        node.http
+            .post(node.url("/v1/calls/c1/participants"))
+            .bearer_auth(token)
+            .json(&offer_json(&sample_offer()))
+            .send()
+    };
+    assert_eq!(join(token.clone()).await.expect("join").status(), StatusCode::CREATED);
+    let removed = node
+        .http
+        .delete(node.url("/v1/calls/c1/participants/7"))
+        .bearer_auth(node.room_token("c1"))
+        .send()
+        .await
+        .expect("remove");
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    let again = join(token).await.expect("join again");
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    assert_eq!(again.json::<Value>().await.expect("json")["error"], "participant_removed");
+    // Someone else the room admits still gets in.
+    assert_eq!(join(node.participant_token("c1", 8)).await.expect("join").status(), StatusCode::CREATED);
+}

@@ -66,6 +66,12 @@ pub struct Ticket {
     pub display_name: String,
     /// The group's participant limit, from the pass.
     pub cap: Option<u32>,
+    /// A guest in a stored group's call (not a member of the group).
+    #[serde(default)]
+    pub guest: bool,
+    /// A member's role in the group, from the pass.
+    #[serde(default)]
+    pub role: Option<crate::groups::Role>,
 }
 
 /// Who may have TURN credentials, and until when.
@@ -112,7 +118,17 @@ pub fn admit_socket(
     let principal = claims.principal().ok_or(SocketDenied::NotAPass)?;
     admit_to_call(&principal, call)?;
     let (participant, display_name) = principal.id_and_name();
-    Ok(Ticket { participant: participant.to_owned(), display_name: display_name.to_owned(), cap: claims.cap })
+    let (guest, role) = match &principal {
+        Principal::Member { role, .. } => (false, Some(*role)),
+        _ => (call.is_stored(), None),
+    };
+    Ok(Ticket {
+        participant: participant.to_owned(),
+        display_name: display_name.to_owned(),
+        cap: claims.cap,
+        guest,
+        role,
+    })
 }
 
 /// Checks the call pass in an `Authorization` header (`Bearer <pass>`) of a request for TURN

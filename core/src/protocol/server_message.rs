@@ -43,6 +43,14 @@ pub struct Peer {
     /// Perfect-negotiation role of the *recipient* towards this peer: a polite peer rolls back
     /// its own offer on collision, an impolite one ignores the incoming offer.
     pub polite: bool,
+    /// They are a guest in a group's call (not one of its members), as their pass says: anyone
+    /// may pick any name, so clients mark guests.
+    #[serde(default)]
+    pub guest: bool,
+    /// Their role in the group whose call this is, as their pass says (members only).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub role: Option<crate::groups::Role>,
 }
 
 /// A message from the room to a client.

@@ -1,9 +1,9 @@
 //! What goes into a room and what comes out.
 
-use super::RoomSnapshot;
+use super::{CallEvent, RoomSnapshot};
+use crate::auth::Ticket;
 use crate::media::MediaNodeLease;
 use crate::protocol::{ParticipantId, ServerMessage};
-use crate::time::Timestamp;
 
 /// A host's handle for one client connection (one WebSocket). Hosts choose the numbers; the
 /// room only compares them.
@@ -15,18 +15,16 @@ pub struct ConnectionId(pub u64);
 pub enum Input {
     /// A connection was opened; it must send `join` before the join timeout.
     Connected(ConnectionId),
-    /// The host verified who holds a connection (its call pass): the participant will be
-    /// shown under this name, whatever their `join` says. Hosts send it right after
-    /// [`Input::Connected`].
+    /// The host verified who holds a connection: the [`Ticket`] its call pass admits. The
+    /// participant is shown under the ticket's name whatever their `join` says, marked as a
+    /// guest or with their role as it says; one identity (the ticket's participant) holds one
+    /// seat: a second join with it takes over the first's seat, and a resume key only takes
+    /// back a seat of the same identity. Hosts send it right after [`Input::Connected`].
     Identified {
         /// The connection.
         conn: ConnectionId,
-        /// The verified display name.
-        display_name: String,
-        /// Who holds the pass (an account's or a guest's id). One identity holds one seat: a
-        /// second join with it takes over the first's seat; and a resume key only takes back a
-        /// seat of the same identity.
-        identity: String,
+        /// Who holds its pass.
+        ticket: Ticket,
     },
     /// A text frame arrived on a connection.
     Text(ConnectionId, String),
@@ -34,7 +32,7 @@ pub enum Input {
     Binary(ConnectionId),
     /// The connection closed (the socket is gone; nothing can be sent to it any more).
     Disconnected(ConnectionId),
-    /// Time passed; the host calls this at or after the last [`Output::WakeAt`].
+    /// Time passed; the host calls this at or after [`super::Room::wakes_at`].
     Timeout,
     /// The host opened a call session on a media node, as asked with
     /// [`Output::NeedsMediaNode`].
@@ -65,8 +63,6 @@ pub enum Output {
     Broadcast(Vec<ConnectionId>, ServerMessage),
     /// Close a connection after sending everything queued before this output.
     Close(ConnectionId, CloseFrame),
-    /// Feed [`Input::Timeout`] at (or after) this time. Replaces any earlier wake-up.
-    WakeAt(Timestamp),
     /// Store this snapshot; [`super::Room::restore`] rebuilds the room from it.
     Persist(RoomSnapshot),
     /// More participants want in than peer-to-peer can carry: the room needs a media node.
@@ -76,7 +72,14 @@ pub enum Output {
         participants: u32,
     },
     /// A participant left a call that runs on a media node: remove them from the node.
-    RemoveFromMediaNode(ParticipantId),
+    RemoveFromMediaNode {
+        /// The call session they were in.
+        lease: MediaNodeLease,
+        /// Who left.
+        participant: ParticipantId,
+    },
+    /// Something for the call's history (stored groups keep it): write it, in order.
+    History(CallEvent),
     /// The room no longer needs this call session: end it on the node and free it.
     ReleaseMediaNode(MediaNodeLease),
     /// The room has no connections left; the host may drop it.

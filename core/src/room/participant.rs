@@ -1,5 +1,7 @@
 //! A connection's standing in the room: waiting to join, waiting for a node, or in the call.
 
+use crate::auth::Ticket;
+use crate::groups::Role;
 use crate::protocol::{MediaState, ParticipantId};
 use crate::time::Timestamp;
 
@@ -10,11 +12,8 @@ pub(super) enum Standing {
     Connecting {
         /// When the connection opened.
         since: Timestamp,
-        /// The name the host verified for this connection (from its call pass), which the
-        /// participant gets whatever their `join` says.
-        name: Option<String>,
         /// Who holds the connection's pass, as the host verified it.
-        identity: Option<String>,
+        ticket: Option<Ticket>,
     },
     /// Sent a valid `join`, but the call needs a media node before it can take them.
     WaitingForNode(Member),
@@ -34,6 +33,10 @@ pub(super) struct Member {
     pub resume: Option<String>,
     /// Who holds the seat's pass (the host's verified identity), if the host said.
     pub identity: Option<String>,
+    /// A guest in a group's call, as the pass says.
+    pub guest: bool,
+    /// Their role in the group, as the pass says.
+    pub role: Option<Role>,
 }
 
 /// Where a connection stands, without its data: cheap to copy while the room changes.

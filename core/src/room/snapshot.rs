@@ -16,6 +16,9 @@ pub struct RoomSnapshot {
     /// The media node carrying the call, once it moved to one.
     #[serde(default)]
     pub media_node: Option<MediaNodeLease>,
+    /// When the call under way started (its history's id), if one is.
+    #[serde(default)]
+    pub call_started_at: Option<Timestamp>,
 }
 
 /// One participant in a [`RoomSnapshot`].
@@ -37,4 +40,10 @@ pub struct ParticipantSnapshot {
     /// Who holds the seat's pass, so the seat stays theirs after the host restarted.
     #[serde(default)]
     pub identity: Option<String>,
+    /// A guest in a group's call.
+    #[serde(default)]
+    pub guest: bool,
+    /// Their role in the group.
+    #[serde(default)]
+    pub role: Option<crate::groups::Role>,
 }

@@ -2,7 +2,9 @@
 
 use super::participant::{Member, Phase, Standing};
 use super::rate_limit::{RateBudget, Verdict};
-use super::{CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot};
+use super::{
+    CallEvent, CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot,
+};
 use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
 use crate::protocol::{
     CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaNodeAccess, MediaState,
@@ -39,7 +41,10 @@ pub struct Room {
     next_participant_id: u32,
     node_requested: bool,
     media_node: Option<MediaNodeLease>,
-    wake_at: Option<Timestamp>,
+    /// When the call under way started, if one is (see [`CallEvent`]).
+    call_started_at: Option<Timestamp>,
+    /// The time of the input being handled.
+    now: Timestamp,
     outputs: VecDeque<Output>,
 }
 
@@ -54,7 +59,8 @@ impl Room {
             next_participant_id: 1,
             node_requested: false,
             media_node: None,
-            wake_at: None,
+            call_started_at: None,
+            now: Timestamp::from_millis(0),
             outputs: VecDeque::new(),
         }
     }
@@ -84,6 +90,8 @@ impl Room {
         let mut room = Self::new(config, signer);
         room.next_participant_id = snapshot.next_participant_id.max(1);
         room.media_node = snapshot.media_node;
+        room.call_started_at = snapshot.call_started_at;
+        room.now = now;
         for p in snapshot.participants {
             room.connections.insert(
                 p.connection,
@@ -95,27 +103,24 @@ impl Room {
                     last_seen: last_seen.get(&p.connection).map_or(now, |seen| (*seen).min(now)),
                     resume: p.resume,
                     identity: p.identity,
+                    guest: p.guest,
+                    role: p.role,
                 }),
             );
         }
-        room.reschedule();
         room
     }
 
     /// Feeds one input at time `now`. Drain [`Room::poll_output`] afterwards.
     pub fn handle(&mut self, input: Input, now: Timestamp) {
+        self.now = now;
         match input {
             Input::Connected(conn) => {
-                self.connections.entry(conn).or_insert(Standing::Connecting {
-                    since: now,
-                    name: None,
-                    identity: None,
-                });
+                self.connections.entry(conn).or_insert(Standing::Connecting { since: now, ticket: None });
             }
-            Input::Identified { conn, display_name, identity: verified } => {
-                if let Some(Standing::Connecting { name, identity, .. }) = self.connections.get_mut(&conn) {
-                    *name = valid_display_name(&display_name);
-                    *identity = Some(verified);
+            Input::Identified { conn, ticket: verified } => {
+                if let Some(Standing::Connecting { ticket, .. }) = self.connections.get_mut(&conn) {
+                    *ticket = Some(verified);
                 }
             }
             Input::Text(conn, text) => self.on_text(conn, &text, now),
@@ -131,18 +136,15 @@ impl Room {
                 }
             }
             Input::Disconnected(conn) => self.remove(conn, LeaveReason::ConnectionLost),
-            Input::Timeout => {
-                self.wake_at = None;
-                self.expire(now);
-            }
+            Input::Timeout => self.expire(now),
             Input::MediaNodeAllocated(lease) => self.move_to_media_node(lease, now),
             Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
         }
         self.admit_waiting(now);
+        self.end_call_if_over();
         self.release_media_node_if_idle();
         let connections = &self.connections;
         self.budgets.retain(|conn, _| connections.contains_key(conn));
-        self.reschedule();
     }
 
     /// The next thing the host must do, or `None` when there is nothing left.
@@ -150,9 +152,19 @@ impl Room {
         self.outputs.pop_front()
     }
 
-    /// When the room next needs [`Input::Timeout`], as last asked with [`Output::WakeAt`].
+    /// When the room next needs [`Input::Timeout`]: the earliest join or heartbeat deadline
+    /// (str0m's `poll_timeout`). Hosts read it after draining [`Room::poll_output`] and wake the
+    /// room then; `None` when nothing is pending.
     pub fn wakes_at(&self) -> Option<Timestamp> {
-        self.wake_at
+        self.connections
+            .values()
+            .map(|s| match s {
+                Standing::Connecting { since, .. } => since.plus(self.config.join_timeout),
+                Standing::Joined(m) | Standing::WaitingForNode(m) => {
+                    m.last_seen.plus(self.config.heartbeat_timeout)
+                }
+            })
+            .min()
     }
 
     /// How media flows in this call.
@@ -208,6 +220,8 @@ impl Room {
                 joined_at: m.joined_at,
                 resume: m.resume.clone(),
                 identity: m.identity.clone(),
+                guest: m.guest,
+                role: m.role,
             })
             .collect();
         participants.sort_by_key(|p| p.id);
@@ -215,6 +229,7 @@ impl Room {
             next_participant_id: self.next_participant_id,
             participants,
             media_node: self.media_node.clone(),
+            call_started_at: self.call_started_at,
         }
     }
 
@@ -234,11 +249,7 @@ impl Room {
     }
 
     fn on_text(&mut self, conn: ConnectionId, text: &str, now: Timestamp) {
-        self.connections.entry(conn).or_insert(Standing::Connecting {
-            since: now,
-            name: None,
-            identity: None,
-        });
+        self.connections.entry(conn).or_insert(Standing::Connecting { since: now, ticket: None });
         self.touch(conn, now);
         if !self.within_budget(conn, now) {
             return;
@@ -346,10 +357,13 @@ impl Room {
             return;
         }
         // A name the host verified (the call pass's) wins over what the client sent.
-        let (verified, identity) = match self.connections.get(&conn) {
-            Some(Standing::Connecting { name, identity, .. }) => (name.clone(), identity.clone()),
-            _ => (None, None),
+        let ticket = match self.connections.get(&conn) {
+            Some(Standing::Connecting { ticket, .. }) => ticket.clone(),
+            _ => None,
         };
+        let verified = ticket.as_ref().and_then(|t| valid_display_name(&t.display_name));
+        let identity = ticket.as_ref().map(|t| t.participant.clone());
+        let (guest, role) = ticket.as_ref().map_or((false, None), |t| (t.guest, t.role));
         let Some(display_name) = verified.or_else(|| valid_display_name(display_name)) else {
             let detail = format!(
                 "display name must be 1 to {MAX_DISPLAY_NAME_CHARS} characters, without control or invisible characters or stacked accents"
@@ -390,10 +404,12 @@ impl Room {
             last_seen: now,
             resume,
             identity,
+            guest,
+            role,
         };
         self.next_participant_id += 1;
         if self.participant_count() < self.admission_limit() {
-            self.admit(conn, member, now);
+            self.admit(conn, member, now, true);
         } else {
             self.connections.insert(conn, Standing::WaitingForNode(member));
             self.push(Output::Send(conn, ServerMessage::WaitingForMediaNode));
@@ -461,11 +477,13 @@ impl Room {
             let left = ServerMessage::ParticipantLeft { id: member.id, reason: LeaveReason::Reconnected };
             self.push(Output::Broadcast(others, left));
         }
-        self.admit(conn, member, now);
+        self.admit(conn, member, now, false);
     }
 
     /// Puts `member` in the call and welcomes them; on a media node they get a token for it.
-    fn admit(&mut self, conn: ConnectionId, member: Member, now: Timestamp) {
+    /// A member who was not in the call before (not a takeover of their own seat) begins a
+    /// stint of the call's history, and the first one begins the call.
+    fn admit(&mut self, conn: ConnectionId, member: Member, now: Timestamp, new_stint: bool) {
         let media_node = match self.media_node_access(member.id, now) {
             Ok(access) => access,
             Err(e) => {
@@ -491,7 +509,21 @@ impl Room {
             media: member.media,
             // Everyone already here joined earlier, so they are polite towards the newcomer.
             polite: true,
+            guest: member.guest,
+            role: member.role,
         };
+        if new_stint {
+            if self.call_started_at.is_none() {
+                self.call_started_at = Some(now);
+                self.push(Output::History(CallEvent::Started { at: now }));
+            }
+            self.push(Output::History(CallEvent::Joined {
+                participant: member.id,
+                identity: member.identity.clone(),
+                display_name: member.display_name.clone(),
+                at: member.joined_at,
+            }));
+        }
         self.connections.insert(conn, Standing::Joined(member));
         self.push(Output::Send(conn, welcome));
         if !others.is_empty() {
@@ -509,7 +541,7 @@ impl Room {
             }) else {
                 break;
             };
-            self.admit(conn, member, now);
+            self.admit(conn, member, now, true);
         }
     }
 
@@ -539,6 +571,16 @@ impl Room {
             self.push(Output::Send(conn, ServerMessage::MoveToMediaNode { media_node }));
         }
         self.persist();
+    }
+
+    /// Ends the call's history once nobody is in the call or waiting for it.
+    fn end_call_if_over(&mut self) {
+        if self.participant_count() + self.waiting_count() == 0
+            && let Some(started_at) = self.call_started_at.take()
+        {
+            self.push(Output::History(CallEvent::Ended { started_at, at: self.now }));
+            self.persist();
+        }
     }
 
     /// Ends the node's call session once nobody is in the call or waiting for it.
@@ -661,12 +703,19 @@ impl Room {
             if !others.is_empty() {
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantLeft { id: m.id, reason }));
             }
-            if self.media_node.is_some() {
-                self.push(Output::RemoveFromMediaNode(m.id));
+            if let Some(lease) = self.media_node.clone() {
+                self.push(Output::RemoveFromMediaNode { lease, participant: m.id });
             }
+            self.push(Output::History(CallEvent::Left {
+                participant: m.id,
+                identity: m.identity,
+                joined_at: m.joined_at,
+                at: self.now,
+            }));
             self.persist();
         }
         if self.connections.is_empty() {
+            self.end_call_if_over();
             self.release_media_node_if_idle();
             self.push(Output::Empty);
         }
@@ -684,26 +733,6 @@ impl Room {
     fn push(&mut self, output: Output) {
         self.outputs.push_back(output);
     }
-
-    /// Asks for a wake-up at the earliest deadline if it is earlier than the pending one.
-    fn reschedule(&mut self) {
-        let next = self
-            .connections
-            .values()
-            .map(|s| match s {
-                Standing::Connecting { since, .. } => since.plus(self.config.join_timeout),
-                Standing::Joined(m) | Standing::WaitingForNode(m) => {
-                    m.last_seen.plus(self.config.heartbeat_timeout)
-                }
-            })
-            .min();
-        if let Some(next) = next
-            && self.wake_at.is_none_or(|pending| next < pending)
-        {
-            self.wake_at = Some(next);
-            self.push(Output::WakeAt(next));
-        }
-    }
 }
 
 /// `other` as seen by the participant `viewer`: the one who joined earlier is polite.
@@ -713,6 +742,8 @@ fn peer_view(viewer: ParticipantId, other: &Member) -> Peer {
         display_name: other.display_name.clone(),
         media: other.media,
         polite: viewer < other.id,
+        guest: other.guest,
+        role: other.role,
     }
 }
 

@@ -41,11 +41,14 @@ pub struct CallRoom {
     state: State,
     env: Env,
     room: RefCell<Option<Room>>,
+    /// The alarm this object last set (ms since the epoch), so a batch that leaves the room's
+    /// wake-up where it was writes nothing; forgotten with the memory, then set again.
+    alarm_at: std::cell::Cell<Option<u64>>,
 }
 
 impl DurableObject for CallRoom {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env, room: RefCell::new(None) }
+        Self { state, env, room: RefCell::new(None), alarm_at: std::cell::Cell::new(None) }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -58,6 +61,7 @@ impl DurableObject for CallRoom {
             self.status(cap).await
         } else if path.ends_with("/forget") && crate::routes::test_hooks(&self.env) {
             *self.room.borrow_mut() = None;
+            self.alarm_at.set(None);
             Ok(Response::empty()?.with_status(204))
         } else {
             Err(EdgeError::NotFound(path))
@@ -101,6 +105,8 @@ impl DurableObject for CallRoom {
     }
 
     async fn alarm(&self) -> Result<Response> {
+        // This alarm is spent: the room's next wake-up is set again whatever it is.
+        self.alarm_at.set(None);
         // A failed alarm is retried by the runtime.
         self.run(vec![Input::Timeout], Opening::Existing)
             .await
@@ -133,10 +139,7 @@ impl CallRoom {
             ticket: ticket.clone(),
             connected_at: now().as_millis(),
         })?;
-        let inputs = vec![
-            Input::Connected(conn),
-            Input::Identified { conn, display_name: ticket.display_name, identity: ticket.participant },
-        ];
+        let inputs = vec![Input::Connected(conn), Input::Identified { conn, ticket: ticket.clone() }];
         self.run(inputs, Opening::Admit(ticket.cap)).await?;
         let headers = Headers::new();
         headers.set("sec-websocket-protocol", CALL_PROTOCOL)?;
@@ -216,11 +219,7 @@ impl CallRoom {
                 Timestamp::from_millis(a.connected_at.min(now.as_millis()))
             };
             room.handle(Input::Connected(a.conn), opened);
-            inputs.push(Input::Identified {
-                conn: a.conn,
-                display_name: a.ticket.display_name.clone(),
-                identity: a.ticket.participant.clone(),
-            });
+            inputs.push(Input::Identified { conn: a.conn, ticket: a.ticket.clone() });
         }
         *self.room.borrow_mut() = Some(room);
         // Also carries out what restoring asked (its wake-up).
@@ -265,6 +264,7 @@ impl CallRoom {
             // What the room asked may be half done (its wake-up never set, say): it is rebuilt
             // from storage, written before anything of a batch went out, by the next event.
             *self.room.borrow_mut() = None;
+            self.alarm_at.set(None);
         }
         result
     }
@@ -284,10 +284,24 @@ impl CallRoom {
                 return self.release_unused(pending).await;
             };
             if outputs.is_empty() {
-                return Ok(());
+                return self.follow_wake_up().await;
             }
             pending = self.perform(outputs).await?;
         }
+    }
+
+    /// Sets the object's alarm to the room's wake-up as it is now (core's `Room::wakes_at`), at an
+    /// absolute time (a plain number would be a delay from now), unless it is set there already.
+    async fn follow_wake_up(&self) -> std::result::Result<(), EdgeError> {
+        let at = self.room.borrow().as_ref().and_then(Room::wakes_at).map(|at| at.as_millis());
+        if let Some(ms) = at
+            && self.alarm_at.get() != Some(ms)
+        {
+            let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+            self.state.storage().set_alarm(ScheduledTime::new(when)).await?;
+            self.alarm_at.set(Some(ms));
+        }
+        Ok(())
     }
 
     /// Ends call sessions opened for a room that no longer exists.
@@ -326,28 +340,18 @@ impl CallRoom {
                         let _ = ws.close(Some(frame.code), Some(frame.reason));
                     }
                 }
-                // The room's pending wake-up as it is now (another batch may have asked for an
-                // earlier one while this one waited), at an absolute time (a plain number would
-                // be a delay from now).
-                Output::WakeAt(_) => {
-                    let at = self.room.borrow().as_ref().and_then(Room::wakes_at);
-                    if let Some(at) = at {
-                        let ms = wasm_bindgen::JsValue::from_f64(at.as_millis() as f64);
-                        storage.set_alarm(ScheduledTime::new(js_sys::Date::new(&ms))).await?;
-                    }
-                }
                 Output::Persist(_) => {}
+                // Stored groups' history goes to the API from here once it has a route for it
+                // (issue 13, part 2); until then the Worker's calls write none.
+                Output::History(_) => {}
                 Output::NeedsMediaNode { .. } => {
                     follow_up.push(match media::allocate(&config).await {
                         Ok(lease) => Input::MediaNodeAllocated(lease),
                         Err(reason) => Input::MediaNodeUnavailable { reason },
                     });
                 }
-                Output::RemoveFromMediaNode(participant) => {
-                    let lease = self.room.borrow().as_ref().and_then(|r| r.media_node().cloned());
-                    if let Some(lease) = lease {
-                        media::remove_participant(&config, &lease, participant).await;
-                    }
+                Output::RemoveFromMediaNode { lease, participant } => {
+                    media::remove_participant(&config, &lease, participant).await;
                 }
                 Output::ReleaseMediaNode(lease) => {
                     media::release(&config, &lease).await;
@@ -357,6 +361,7 @@ impl CallRoom {
                     *self.room.borrow_mut() = None;
                     storage.delete_all().await?;
                     storage.delete_alarm().await?;
+                    self.alarm_at.set(None);
                 }
             }
         }

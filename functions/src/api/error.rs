@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use peershare_core::accounts::ProfileError;
 use peershare_core::group_id::GroupIdError;
 use peershare_core::groups::{Denied, InviteError, SettingsError, TextError};
-use peershare_core::http_error::ErrorBody;
+use peershare_core::http_error::{ErrorBody, HttpError};
 
 /// An error answered to an API request.
 #[derive(Debug, thiserror::Error)]
@@ -100,19 +100,22 @@ pub enum ApiError {
     Storage(#[from] StoreError),
 }
 
+/// A core error's own status and code.
+fn core_error(error: &impl HttpError) -> (StatusCode, &'static str) {
+    let (status, code) = error.status_and_code();
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
+}
+
 impl ApiError {
     /// The HTTP status and the machine code.
     pub fn status_and_code(&self) -> (StatusCode, &'static str) {
         use ApiError::*;
         match self {
             SignInRequired => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            Token(e) => {
-                let (status, code) = e.status_and_code();
-                (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), code)
-            }
+            Token(e) => core_error(e),
             Denied(d) => (StatusCode::from_u16(d.status()).unwrap_or(StatusCode::FORBIDDEN), d.code()),
             AccountRequired => (StatusCode::FORBIDDEN, "account_required"),
-            InvalidGroupId(_) => (StatusCode::BAD_REQUEST, "invalid_group_id"),
+            InvalidGroupId(e) => core_error(e),
             InvalidBody { status, .. } => (*status, "invalid_body"),
             InvalidText { field: "name", .. } => (StatusCode::BAD_REQUEST, "invalid_name"),
             InvalidText { field: "description", .. } => (StatusCode::BAD_REQUEST, "invalid_description"),

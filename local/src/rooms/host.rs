@@ -2,53 +2,15 @@
 
 use super::history::HistoryWriter;
 use super::outbox::{Outbox, Outgoing};
-use super::registry::{RoomRegistry, RoomServices};
+use super::{RoomEvent, RoomServices, RoomStatus, Vacate};
 use peershare_core::GroupId;
-use peershare_core::media::MediaNodeLease;
-use peershare_core::room::{ConnectionId, Input, Output, Room, RoomSnapshot, call_events};
+use peershare_core::room::{ConnectionId, Input, Output, Room};
 use peershare_core::time::Timestamp;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
-
-/// What a connection tells its room.
-#[derive(Debug)]
-pub enum RoomEvent {
-    /// A socket opened; frames for it go to `outbox`.
-    Connected {
-        /// The connection's id.
-        conn: ConnectionId,
-        /// Where to put frames for this connection.
-        outbox: Outbox,
-        /// Who holds the connection's call pass (an account id or a guest's id).
-        participant: String,
-        /// The display name in the pass, which the participant is shown under.
-        display_name: String,
-    },
-    /// A text frame arrived.
-    Text(ConnectionId, String),
-    /// A binary frame arrived.
-    Binary(ConnectionId),
-    /// The socket closed.
-    Disconnected(ConnectionId),
-    /// The answer to the room's request for a media node.
-    MediaNode(Result<MediaNodeLease, String>),
-}
-
-/// What the rest of the server may read about a room.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RoomStatus {
-    /// Participants in the call.
-    pub participants: u32,
-    /// A newcomer would be admitted straight away.
-    pub joinable: bool,
-    /// Open connections (including those not joined yet).
-    pub connections: u32,
-    /// Most participants this room admits.
-    pub capacity: u32,
-}
 
 /// Runs one room until it is empty and no connection is on its way in.
 pub(super) async fn run(
@@ -57,22 +19,20 @@ pub(super) async fn run(
     own_events: mpsc::UnboundedSender<RoomEvent>,
     mut events: mpsc::UnboundedReceiver<RoomEvent>,
     status: watch::Sender<RoomStatus>,
-    registry: RoomRegistry,
+    vacate: impl Vacate,
 ) {
     let mut room = Room::new(services.config.clone(), services.signer.clone());
     let mut outboxes: HashMap<ConnectionId, Outbox> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
-    let mut history = HistoryWriter::new(&group, services.history.clone());
-    let mut last_snapshot = RoomSnapshot::default();
+    let history = HistoryWriter::new(&group, services.history.clone());
     tracing::info!(%group, "room opened");
     loop {
         let input = tokio::select! {
             event = events.recv() => match event {
-                Some(RoomEvent::Connected { conn, outbox, participant, display_name }) => {
+                Some(RoomEvent::Connected { conn, outbox, ticket }) => {
                     outboxes.insert(conn, outbox);
-                    history.connected(conn, participant.clone());
                     room.handle(Input::Connected(conn), now());
-                    Input::Identified { conn, display_name, identity: participant }
+                    Input::Identified { conn, ticket }
                 }
                 Some(RoomEvent::Text(conn, text)) => Input::Text(conn, text),
                 Some(RoomEvent::Binary(conn)) => Input::Binary(conn),
@@ -84,72 +44,54 @@ pub(super) async fn run(
                 Some(RoomEvent::MediaNode(Err(reason))) => Input::MediaNodeUnavailable { reason },
                 None => break,
             },
-            () = sleep_until(wake_at) => {
-                wake_at = None;
-                Input::Timeout
-            }
+            () = sleep_until(wake_at) => Input::Timeout,
         };
-        let closed = match &input {
-            Input::Disconnected(conn) => Some(*conn),
-            _ => None,
-        };
-        let mut pending = Some(input);
-        while let Some(input) = pending.take() {
-            room.handle(input, now());
-            while let Some(output) = room.poll_output() {
-                match output {
-                    Output::Send(conn, message) => {
-                        deliver(&mut outboxes, conn, Outgoing::Text(message.to_json().into()));
-                    }
-                    Output::Broadcast(conns, message) => {
-                        let text: Arc<str> = message.to_json().into();
-                        for conn in conns {
-                            deliver(&mut outboxes, conn, Outgoing::Text(text.clone()));
-                        }
-                    }
-                    Output::Close(conn, frame) => {
-                        deliver(&mut outboxes, conn, Outgoing::Close(frame));
-                        outboxes.remove(&conn);
-                    }
-                    Output::WakeAt(at) => wake_at = Some(Instant::now() + at.since(now())),
-                    Output::Persist(snapshot) => {
-                        tracing::debug!(%group, participants = snapshot.participants.len(), "room state changed");
-                        for event in call_events(&last_snapshot, &snapshot, now()) {
-                            history.record(event);
-                        }
-                        last_snapshot = snapshot;
-                    }
-                    Output::NeedsMediaNode { participants } => {
-                        tracing::info!(%group, participants, "moving the call to a media node");
-                        allocate(&services, participants, own_events.clone());
-                    }
-                    Output::RemoveFromMediaNode(participant) => {
-                        if let Some(lease) = room.media_node().cloned() {
-                            let media = services.media.clone();
-                            tokio::spawn(async move { media.remove_participant(lease, participant).await });
-                        }
-                    }
-                    Output::ReleaseMediaNode(lease) => {
-                        tracing::info!(%group, call = %lease.call_id, "ending the call session on the media node");
-                        let media = services.media.clone();
-                        tokio::spawn(async move { media.release(lease).await });
-                    }
-                    // The room empties only after it closed or lost every connection, so the
-                    // host has already let go of every outbox; `outboxes` says the same.
-                    Output::Empty => {}
+        room.handle(input, now());
+        while let Some(output) = room.poll_output() {
+            match output {
+                Output::Send(conn, message) => {
+                    deliver(&mut outboxes, conn, Outgoing::Text(message.to_json().into()));
                 }
+                Output::Broadcast(conns, message) => {
+                    let text: Arc<str> = message.to_json().into();
+                    for conn in conns {
+                        deliver(&mut outboxes, conn, Outgoing::Text(text.clone()));
+                    }
+                }
+                Output::Close(conn, frame) => {
+                    deliver(&mut outboxes, conn, Outgoing::Close(frame));
+                    outboxes.remove(&conn);
+                }
+                Output::Persist(snapshot) => {
+                    tracing::debug!(%group, participants = snapshot.participants.len(), "room state changed");
+                }
+                Output::History(event) => history.record(event),
+                Output::NeedsMediaNode { participants } => {
+                    tracing::info!(%group, participants, "moving the call to a media node");
+                    allocate(&services, participants, own_events.clone());
+                }
+                Output::RemoveFromMediaNode { lease, participant } => {
+                    let media = services.media.clone();
+                    tokio::spawn(async move { media.remove_participant(lease, participant).await });
+                }
+                Output::ReleaseMediaNode(lease) => {
+                    tracing::info!(%group, call = %lease.call_id, "ending the call session on the media node");
+                    let media = services.media.clone();
+                    tokio::spawn(async move { media.release(lease).await });
+                }
+                // The room empties only after it closed or lost every connection, so the
+                // host has already let go of every outbox; `outboxes` says the same.
+                Output::Empty => {}
             }
         }
-        if let Some(conn) = closed {
-            history.disconnected(conn);
-        }
+        wake_at = room.wakes_at().map(|at| Instant::now() + at.since(now()));
         status.send_replace(RoomStatus {
             participants: room.participant_count() as u32,
             joinable: room.admits_newcomer(),
             connections: outboxes.len() as u32,
             capacity: services.config.capacity,
         });
-        if outboxes.is_empty() && registry.remove_if_idle(&group, &events) {
+        if outboxes.is_empty() && vacate.vacate_if_idle(&events) {
             break;
         }
     }

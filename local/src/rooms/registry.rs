@@ -1,10 +1,7 @@
 //! Which rooms are open: finds a group's room task or starts one.
 
-use super::host::{self, RoomEvent, RoomStatus};
-use crate::media_nodes::MediaNodeAllocator;
+use super::{RoomEvent, RoomServices, RoomStatus, Vacate, host};
 use peershare_core::GroupId;
-use peershare_core::media::MediaTokenSigner;
-use peershare_core::room::RoomConfig;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, watch};
@@ -26,19 +23,6 @@ impl RoomHandle {
     pub fn status(&self) -> RoomStatus {
         self.status.borrow().clone()
     }
-}
-
-/// What every room of this process uses.
-#[derive(Debug, Clone)]
-pub struct RoomServices {
-    /// Limits and timings.
-    pub config: RoomConfig,
-    /// Signs media tokens.
-    pub signer: Arc<dyn MediaTokenSigner>,
-    /// Opens call sessions on media nodes.
-    pub media: Arc<dyn MediaNodeAllocator>,
-    /// Where stored groups' call history is written (none: no history).
-    pub history: Option<Arc<dyn peershare_functions::store::Store>>,
 }
 
 /// All open rooms of this process.
@@ -90,20 +74,6 @@ impl RoomRegistry {
         (rooms.len(), rooms.values().map(|h| h.status().connections).sum())
     }
 
-    /// Removes the group's room if nothing is queued for it. Called by the room task itself.
-    pub(super) fn remove_if_idle(
-        &self,
-        group: &GroupId,
-        events: &mpsc::UnboundedReceiver<RoomEvent>,
-    ) -> bool {
-        let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
-        if !events.is_empty() {
-            return false;
-        }
-        rooms.remove(group);
-        true
-    }
-
     fn spawn(&self, group: GroupId, cap: Option<u32>) -> RoomHandle {
         let mut services = self.services.clone();
         services.config = services.config.capped(cap);
@@ -111,7 +81,27 @@ impl RoomRegistry {
         let capacity = services.config.capacity;
         let (status_tx, status_rx) =
             watch::channel(RoomStatus { participants: 0, joinable: true, connections: 0, capacity });
-        tokio::spawn(host::run(group, services, events_tx.clone(), events_rx, status_tx, self.clone()));
+        let slot = Slot { rooms: self.rooms.clone(), group: group.clone() };
+        tokio::spawn(host::run(group, services, events_tx.clone(), events_rx, status_tx, slot));
         RoomHandle { events: events_tx, status: status_rx }
+    }
+}
+
+/// A room task's place in the registry: all it may do to it is leave.
+#[derive(Debug)]
+struct Slot {
+    rooms: Arc<Mutex<HashMap<GroupId, RoomHandle>>>,
+    group: GroupId,
+}
+
+impl Vacate for Slot {
+    fn vacate_if_idle(&self, events: &mpsc::UnboundedReceiver<RoomEvent>) -> bool {
+        // Under the registry's lock, so no connection is on its way in while it goes.
+        let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        if !events.is_empty() {
+            return false;
+        }
+        rooms.remove(&self.group);
+        true
     }
 }

@@ -229,6 +229,30 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     assert_eq!(without.status(), 401);
     assert_eq!(without.json::<Value>().await.expect("json")["error"], "missing_token");
 
+    // Cy leaves: the room removes Cy from the node, and Cy's media token, though not expired,
+    // no longer admits anyone there.
+    cy.send_json(json!({"type":"leave"})).await;
+    assert_eq!(ada.recv_type("participant_left").await["reason"], "left");
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let again = http
+            .post(&join_url)
+            .bearer_auth(token)
+            .json(&json!({"type":"offer","sdp":"v=0 not really"}))
+            .send()
+            .await
+            .expect("request");
+        let status = again.status();
+        let body: Value = again.json().await.expect("json");
+        if status == 403 {
+            assert_eq!(body["error"], "participant_removed");
+            break;
+        }
+        // The room tells the node in the background.
+        assert!(tokio::time::Instant::now() < deadline, "the node still admits Cy: {status} {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
     // When everyone has left, the call session on the node ends.
     assert_eq!(node_calls(&http, &node).await, 1);
     drop((ada, bob, cy));
@@ -394,6 +418,36 @@ pub async fn pages_carry_the_security_headers_and_a_missing_file_is_404(server: 
     }
 }
 
+/// In a group's call everyone can tell members from guests, whatever names they pick: peers
+/// carry what their passes say (a guest flag, a member's role), on every host.
+pub async fn guests_in_a_group_call_are_marked_and_members_carry_their_role(server: &Server) {
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Open house"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let settings = json!({"guests_allowed": true});
+    let (status, _) = server
+        .api(reqwest::Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings))
+        .await;
+    assert_eq!(status, 200);
+    let mut owner = server.join_as_account(&group, &ada, "Ada").await;
+    owner.recv_type("welcome").await;
+    // A guest who calls herself Ada as well.
+    let pass = server.guest_pass(&group, "Ada").await;
+    let mut guest = server.connect_with(&group, Some(&pass)).await.expect("a guest's pass opens");
+    guest.send_join("Ada", None).await;
+    let welcome = guest.recv_type("welcome").await;
+    let seen = &welcome["participants"][0];
+    assert_eq!((seen["guest"].as_bool(), seen["role"].as_str()), (Some(false), Some("owner")), "{welcome}");
+    let joined = owner.recv_type("participant_joined").await;
+    let newcomer = &joined["participant"];
+    assert_eq!((newcomer["guest"].as_bool(), newcomer["role"].as_str()), (Some(true), None), "{joined}");
+    assert_eq!(newcomer["display_name"], "Ada");
+    // In a link call nobody is anybody's guest.
+    let (mut x, _) = server.join("link-call-marks", "X").await;
+    let (_y, _) = server.join("link-call-marks", "Y").await;
+    assert_eq!(x.recv_type("participant_joined").await["participant"]["guest"], false);
+}
+
 /// A connection that never sends `join` is closed with `join_timeout` when the host's timer
 /// fires (on the Worker: the room's alarm, set for an absolute time).
 pub async fn a_connection_that_never_joins_is_closed_by_the_join_timeout(server: &Server) {
@@ -493,6 +547,7 @@ macro_rules! conformance_suite {
             bad_passes_are_refused_with_the_same_json_errors,
             turn_credentials_are_only_for_holders_of_a_call_pass,
             pages_carry_the_security_headers_and_a_missing_file_is_404,
+            guests_in_a_group_call_are_marked_and_members_carry_their_role,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
             a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );

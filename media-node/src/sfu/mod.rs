@@ -57,11 +57,17 @@ pub enum SfuError {
     /// The offer is not SDP str0m can accept.
     #[error("the offer was refused: {0}")]
     BadOffer(String),
+    /// The room removed this participant from the call: their media token no longer admits them.
+    #[error("participant {1} was removed from call {0}")]
+    Removed(String, ParticipantId),
 }
 
 #[derive(Debug)]
 struct Call {
     members: Vec<(ParticipantId, Slot)>,
+    /// Participants the room removed: a media token alone never brings them back (the room
+    /// never gives a removed participant's id to anyone else).
+    removed: std::collections::HashSet<ParticipantId>,
 }
 
 /// The node's calls and participants.
@@ -108,7 +114,7 @@ impl Sfu {
         if self.call_index.contains_key(id) {
             return Err(SfuError::CallExists(id.to_owned()));
         }
-        let call = Call { members: Vec::new() };
+        let call = Call { members: Vec::new(), removed: std::collections::HashSet::new() };
         let index = match self.calls.iter().position(Option::is_none) {
             Some(free) => {
                 self.calls[free] = Some(call);
@@ -151,8 +157,12 @@ impl Sfu {
         now: Instant,
     ) -> Result<String, SfuError> {
         let call_idx = *self.call_index.get(call).ok_or_else(|| SfuError::NoSuchCall(call.to_owned()))?;
-        if self.members(call_idx).iter().any(|(id, _)| *id == participant) {
-            self.remove_participant(call, participant)?;
+        if self.calls[call_idx].as_ref().is_some_and(|c| c.removed.contains(&participant)) {
+            return Err(SfuError::Removed(call.to_owned(), participant));
+        }
+        if let Some(slot) = self.members(call_idx).iter().find(|(id, _)| *id == participant).map(|(_, s)| *s)
+        {
+            self.remove_slot(slot);
         }
         if self.participant_count() >= self.config.max_participants {
             return Err(SfuError::Full(self.config.max_participants));
@@ -183,9 +193,12 @@ impl Sfu {
         Ok(answer.to_sdp_string())
     }
 
-    /// Removes a participant from a call.
+    /// Removes a participant from a call, for good: the room said they left (see [`SfuError::Removed`]).
     pub fn remove_participant(&mut self, call: &str, participant: ParticipantId) -> Result<(), SfuError> {
         let call_idx = *self.call_index.get(call).ok_or_else(|| SfuError::NoSuchCall(call.to_owned()))?;
+        if let Some(c) = self.calls[call_idx].as_mut() {
+            c.removed.insert(participant);
+        }
         let slot = self
             .members(call_idx)
             .iter()

@@ -34,6 +34,7 @@ const peer = (id: number, polite = true, name = `P${id}`): Peer => ({
   display_name: name,
   media: { audio: true, video: true },
   polite,
+  guest: false,
 });
 
 function welcome(ws: FakeWebSocket, you = 2, participants: Peer[] = [peer(1, false)]) {

@@ -26,6 +26,8 @@ export type ConnectionStatus = "idle" | "connecting" | "connected" | "reconnecti
 export type RemoteParticipant = {
   id: number;
   displayName: string;
+  /** A guest in a group's call (anyone may pick any name): the call marks them. */
+  guest: boolean;
   media: MediaState;
   /** Their media, once it arrives. */
   stream: MediaStream | null;
@@ -595,6 +597,7 @@ export class CallSession {
     this.participants.set(peer.id, {
       id: peer.id,
       displayName: peer.display_name,
+      guest: peer.guest,
       media: peer.media,
       stream: node?.streamOf(peer.id) ?? null,
       linkState: node?.pc.connectionState ?? "new",

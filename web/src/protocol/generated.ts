@@ -72,7 +72,16 @@ media: MediaState,
  * Perfect-negotiation role of the *recipient* towards this peer: a polite peer rolls back
  * its own offer on collision, an impolite one ignores the incoming offer.
  */
-polite: boolean, };
+polite: boolean, 
+/**
+ * They are a guest in a group's call (not one of its members), as their pass says: anyone
+ * may pick any name, so clients mark guests.
+ */
+guest: boolean, 
+/**
+ * Their role in the group whose call this is, as their pass says (members only).
+ */
+role?: Role | null, };
 
 export type MediaNodeAccess = { 
 /**

@@ -74,6 +74,8 @@ fn an_allocated_node_moves_everyone_and_admits_the_waiting_participant() {
                 display_name: "Cy".into(),
                 media: MediaState { audio: true, video: true },
                 polite: true,
+                guest: false,
+                role: None,
             }
         }),
         "the others learn who joined"
@@ -120,11 +122,11 @@ fn dropping_back_to_two_stays_on_the_node_and_removes_the_leaver_from_it() {
     let mut s = three_waiting();
     s.input(Input::MediaNodeAllocated(lease()));
     let out = s.text(C, r#"{"type":"leave"}"#);
-    assert!(out.contains(&Output::RemoveFromMediaNode(ParticipantId(3))));
+    assert!(out.contains(&Output::RemoveFromMediaNode { lease: lease(), participant: ParticipantId(3) }));
     assert!(!out.iter().any(|o| matches!(o, Output::ReleaseMediaNode(_))));
     assert_eq!(s.room.mode(), CallMode::MediaNode, "no flapping back to peer-to-peer");
     let out = s.input(Input::Disconnected(B));
-    assert!(out.contains(&Output::RemoveFromMediaNode(ParticipantId(2))));
+    assert!(out.contains(&Output::RemoveFromMediaNode { lease: lease(), participant: ParticipantId(2) }));
     assert_eq!(s.room.mode(), CallMode::MediaNode, "one person left is still on the node");
     let out = s.join(C, "Cy again");
     assert_eq!(welcomed_onto_node(&out, C).0, CallMode::MediaNode);

@@ -37,6 +37,8 @@ fn join_order_assigns_perfect_negotiation_roles() {
                 display_name: "Bob".into(),
                 media: MediaState { audio: true, video: true },
                 polite: true,
+                guest: false,
+                role: None,
             }
         }]
     );
@@ -241,14 +243,13 @@ fn bad_display_names_are_refused_but_the_connection_may_retry() {
 fn the_name_the_host_verified_wins_over_the_one_in_join() {
     let mut s = Script::new();
     s.input(Input::Connected(A));
-    s.input(Input::Identified { conn: A, display_name: "Ada Lovelace".into(), identity: "u_ada".into() });
+    s.input(Input::Identified { conn: A, ticket: ticket("u_ada", "Ada Lovelace") });
     welcome(&s.text(A, &join_json("The Owner")), A);
     s.input(Input::Connected(B));
-    s.input(Input::Identified { conn: B, display_name: "bell\u{7}".into(), identity: "u_bob".into() });
+    s.input(Input::Identified { conn: B, ticket: ticket("u_bob", "bell\u{7}") });
     welcome(&s.text(B, &join_json("Bob")), B);
     assert_eq!(s.room.participant_names(), ["Ada Lovelace", "Bob"], "an invalid verified name is ignored");
-    let late =
-        s.input(Input::Identified { conn: A, display_name: "Someone else".into(), identity: "u_eve".into() });
+    let late = s.input(Input::Identified { conn: A, ticket: ticket("u_eve", "Someone else") });
     assert!(late.is_empty());
     assert_eq!(s.room.participant_names()[0], "Ada Lovelace", "only before joining");
 }
@@ -292,7 +293,8 @@ fn ping_is_answered_with_the_same_nonce() {
 fn a_connection_that_never_joins_is_closed_after_the_join_timeout() {
     let mut s = Script::new();
     let out = s.input(Input::Connected(A));
-    assert_eq!(out, vec![Output::WakeAt(s.now.plus(Duration::from_secs(10)))]);
+    assert_eq!(out, vec![]);
+    assert_eq!(s.room.wakes_at(), Some(s.now.plus(Duration::from_secs(10))), "the join deadline");
     assert_eq!(closed(&s.advance(Duration::from_secs(9)), A), None);
     let out = s.advance(Duration::from_secs(1));
     assert_eq!(error_codes(&out, A), vec![(ErrorCode::JoinTimeout, true)]);
@@ -326,18 +328,21 @@ fn silent_participants_time_out_and_heartbeats_keep_them_in() {
 }
 
 #[test]
-fn wake_ups_are_only_requested_when_they_move_earlier() {
+fn the_wake_up_is_always_the_earliest_deadline() {
     let mut s = Script::new();
-    let connected = s.input(Input::Connected(A));
-    assert_eq!(connected.iter().filter(|o| matches!(o, Output::WakeAt(_))).count(), 1);
-    let joined = s.text(A, &join_json("Ada"));
-    assert!(
-        !joined.iter().any(|o| matches!(o, Output::WakeAt(_))),
-        "the heartbeat deadline is later than the join deadline"
-    );
+    assert_eq!(s.room.wakes_at(), None, "an empty room sleeps");
+    let opened = s.now;
+    s.input(Input::Connected(A));
+    assert_eq!(s.room.wakes_at(), Some(opened.plus(Duration::from_secs(10))), "A's join deadline");
     s.now = s.now.plus(Duration::from_secs(1));
-    let ping = s.text(A, r#"{"type":"ping","nonce":1}"#);
-    assert!(!ping.iter().any(|o| matches!(o, Output::WakeAt(_))), "a later deadline needs no new wake-up");
+    s.text(A, &join_json("Ada"));
+    assert_eq!(s.room.wakes_at(), Some(s.now.plus(Duration::from_secs(30))), "A's heartbeat deadline");
+    s.now = s.now.plus(Duration::from_secs(5));
+    s.input(Input::Connected(B));
+    assert_eq!(s.room.wakes_at(), Some(s.now.plus(Duration::from_secs(10))), "B's join comes first");
+    s.input(Input::Disconnected(B));
+    s.input(Input::Disconnected(A));
+    assert_eq!(s.room.wakes_at(), None, "nothing left to wait for");
 }
 
 #[test]

@@ -11,7 +11,7 @@ fn join_as(
     resume: Option<&str>,
 ) -> Vec<Output> {
     s.input(Input::Connected(conn));
-    s.input(Input::Identified { conn, display_name: name.into(), identity: identity.into() });
+    s.input(Input::Identified { conn, ticket: ticket(identity, name) });
     let mut join = serde_json::json!({"type":"join","version":PROTOCOL_VERSION,"display_name":name,
         "media":{"audio":true,"video":true}});
     if let Some(key) = resume {
@@ -67,4 +67,28 @@ fn a_seat_stays_its_holders_after_the_host_restarts() {
     let out = join_as(&mut restored, D, "u_ada", "Ada", None);
     assert_eq!(welcome(&out, D).0, ada_id, "the same seat after a rebuild from the snapshot");
     assert_eq!(restored.room.participant_count(), 1);
+}
+
+#[test]
+fn everyone_sees_who_is_a_guest_and_members_roles_as_their_passes_say() {
+    let mut s = Script::new();
+    let owner = crate::auth::Ticket { role: Some(crate::groups::Role::Owner), ..ticket("u_ada", "Ada") };
+    s.input(Input::Connected(A));
+    s.input(Input::Identified { conn: A, ticket: owner });
+    welcome(&s.text(A, &join_json("Ada")), A);
+    // A guest who calls herself Ada too: the others can tell.
+    let guest = crate::auth::Ticket { guest: true, ..ticket("guest_x", "Ada") };
+    s.input(Input::Connected(B));
+    s.input(Input::Identified { conn: B, ticket: guest });
+    let out = s.text(B, &join_json("Ada"));
+    let (_, peers) = welcome(&out, B);
+    assert_eq!((peers[0].guest, peers[0].role), (false, Some(crate::groups::Role::Owner)));
+    let joined = sent_to(&out, A);
+    assert!(
+        matches!(&joined[..], [ServerMessage::ParticipantJoined { participant }] if participant.guest && participant.role.is_none()),
+        "{joined:?}"
+    );
+    // A rebuilt room still knows.
+    let restored = s.restored();
+    assert!(restored.room.snapshot().participants.iter().any(|p| p.guest));
 }

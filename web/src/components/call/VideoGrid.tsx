@@ -60,6 +60,7 @@ export function VideoGrid({ self, participants, onViewport }: Props) {
             key={p.id}
             self={false}
             name={p.displayName}
+            guest={p.guest}
             stream={p.stream}
             media={p.media}
             participantId={p.id}

@@ -33,6 +33,16 @@ describe("VideoTile", () => {
     expect(screen.getByRole("group", { name: "Grace" })).toBeInTheDocument();
   });
 
+  it("marks a guest in a group's call, in words, so a guest cannot pass for a member", () => {
+    render(
+      <ul>
+        <VideoTile self={false} guest name="Ada" stream={null} media={{ audio: true, video: true }} participantId={8} width={1} height={1} />
+      </ul>,
+    );
+    expect(screen.getByRole("group", { name: "Ada (guest)" })).toBeInTheDocument();
+    expect(screen.getByText("Ada (guest)")).toBeInTheDocument();
+  });
+
   it("labels and mutes the self view", () => {
     const { container } = render(
       <ul>

@@ -14,6 +14,8 @@ type Props = {
   linkState?: RTCPeerConnectionState;
   /** Remote only: their microphone picks up speech now. */
   speaking?: boolean;
+  /** Remote only: a guest in a group's call, not one of its members. */
+  guest?: boolean;
   width: number;
   height: number;
 };
@@ -23,10 +25,10 @@ export function tileLabel(name: string, media: MediaState): string {
   return `${name}${media.audio ? "" : ", microphone off"}${media.video ? "" : ", camera off"}`;
 }
 
-export function VideoTile({ name, self, stream, media, participantId, linkState, speaking = false, width, height }: Props) {
+export function VideoTile({ name, self, stream, media, participantId, linkState, speaking = false, guest = false, width, height }: Props) {
   const hasVideoTrack = (stream?.getVideoTracks().length ?? 0) > 0;
   const showVideo = media.video && hasVideoTrack;
-  const label = self ? `${name} (you)` : name;
+  const label = self ? `${name} (you)` : guest ? `${name} (guest)` : name;
   const linkProblem = !self && (linkState === "disconnected" || linkState === "failed");
   const linking = !self && (linkState === "new" || linkState === "connecting");
 

@@ -1,0 +1,143 @@
+//! The call's history, as the room emits it: who was in the call and when.
+
+use super::*;
+use crate::media::MediaNodeLease;
+
+fn history(outputs: &[Output]) -> Vec<CallEvent> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::History(event) => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn identified_join(
+    s: &mut Script,
+    conn: ConnectionId,
+    identity: &str,
+    name: &str,
+    resume: Option<&str>,
+) -> Vec<Output> {
+    let mut out = s.input(Input::Connected(conn));
+    out.extend(s.input(Input::Identified { conn, ticket: ticket(identity, name) }));
+    let mut join = serde_json::json!({"type":"join","version":PROTOCOL_VERSION,"display_name":name,
+        "media":{"audio":true,"video":true}});
+    if let Some(key) = resume {
+        join["resume"] = serde_json::json!(key);
+    }
+    out.extend(s.text(conn, &join.to_string()));
+    out
+}
+
+#[test]
+fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_one_out_ends_it() {
+    let mut s = Script::new();
+    let t0 = s.now;
+    let out = identified_join(&mut s, A, "u_ada", "Ada", None);
+    assert_eq!(
+        history(&out),
+        vec![
+            CallEvent::Started { at: t0 },
+            CallEvent::Joined {
+                participant: ParticipantId(1),
+                identity: Some("u_ada".into()),
+                display_name: "Ada".into(),
+                at: t0
+            },
+        ]
+    );
+    s.now = s.now.plus(Duration::from_secs(60));
+    let t1 = s.now;
+    let out = identified_join(&mut s, B, "guest_bob", "Bob", None);
+    assert_eq!(history(&out).len(), 1, "a second join is a stint, not a call");
+    s.now = s.now.plus(Duration::from_secs(60));
+    let out = s.text(B, r#"{"type":"leave"}"#);
+    assert_eq!(
+        history(&out),
+        vec![CallEvent::Left {
+            participant: ParticipantId(2),
+            identity: Some("guest_bob".into()),
+            joined_at: t1,
+            at: s.now
+        }]
+    );
+    s.now = s.now.plus(Duration::from_secs(60));
+    let out = s.input(Input::Disconnected(A));
+    assert_eq!(
+        history(&out),
+        vec![
+            CallEvent::Left {
+                participant: ParticipantId(1),
+                identity: Some("u_ada".into()),
+                joined_at: t0,
+                at: s.now
+            },
+            CallEvent::Ended { started_at: t0, at: s.now },
+        ]
+    );
+    // The next person to come starts a new call.
+    let out = identified_join(&mut s, C, "u_ada", "Ada", None);
+    assert_eq!(history(&out)[0], CallEvent::Started { at: s.now });
+}
+
+#[test]
+fn a_reconnect_with_the_resume_key_continues_the_stint() {
+    let mut s = Script::new();
+    identified_join(&mut s, A, "u_ada", "Ada", Some("ada-resume-key-00000001"));
+    identified_join(&mut s, B, "u_bob", "Bob", None);
+    s.now = s.now.plus(Duration::from_secs(5));
+    let out = identified_join(&mut s, C, "u_ada", "Ada", Some("ada-resume-key-00000001"));
+    assert_eq!(history(&out), vec![], "the same seat: no leave, no join");
+    let out = s.input(Input::Disconnected(A));
+    assert_eq!(history(&out), vec![], "the replaced connection's close is not a departure");
+}
+
+#[test]
+fn timing_out_and_being_dropped_end_the_stint_too() {
+    let mut s = Script::new();
+    identified_join(&mut s, A, "u_ada", "Ada", None);
+    identified_join(&mut s, B, "u_bob", "Bob", None);
+    s.now = s.now.plus(Duration::from_secs(20));
+    s.text(A, r#"{"type":"ping","nonce":1}"#);
+    let out = s.advance(Duration::from_secs(10));
+    assert!(
+        matches!(history(&out).as_slice(), [CallEvent::Left { participant: ParticipantId(2), .. }]),
+        "{:?}",
+        history(&out)
+    );
+}
+
+#[test]
+fn moving_onto_a_media_node_is_not_history_and_waiting_is_not_a_stint() {
+    let mut s = Script::new();
+    identified_join(&mut s, A, "u_ada", "Ada", None);
+    identified_join(&mut s, B, "u_bob", "Bob", None);
+    let out = identified_join(&mut s, C, "u_cy", "Cy", None);
+    assert_eq!(history(&out), vec![], "Cy waits for the node: not in the call yet");
+    let lease = MediaNodeLease { node_id: "n".into(), url: "http://n.test".into(), call_id: "c".into() };
+    let out = s.input(Input::MediaNodeAllocated(lease));
+    assert!(
+        matches!(history(&out).as_slice(), [CallEvent::Joined { participant: ParticipantId(3), .. }]),
+        "only Cy's stint begins: {:?}",
+        history(&out)
+    );
+}
+
+#[test]
+fn a_room_rebuilt_from_its_snapshot_emits_nothing_twice_and_ends_the_same_call() {
+    let mut s = Script::new();
+    let t0 = s.now;
+    identified_join(&mut s, A, "u_ada", "Ada", None);
+    let mut restored = s.restored();
+    restored.now = restored.now.plus(Duration::from_secs(20));
+    let out = restored.input(Input::Timeout);
+    assert_eq!(history(&out), vec![]);
+    let out = restored.text(A, r#"{"type":"leave"}"#);
+    assert_eq!(
+        history(&out).last(),
+        Some(&CallEvent::Ended { started_at: t0, at: restored.now }),
+        "the call that started before the rebuild is the one that ends"
+    );
+}
