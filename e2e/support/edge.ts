@@ -67,7 +67,7 @@ export async function startEdge(name: string): Promise<Edge> {
     const nodeId = `${name}-node`;
     const node = await startProcess(
       process.env.PEERSHARE_MEDIA_NODE_BIN ?? path.join(cargoTarget(), 'release/peershare-media-node'),
-      ['--udp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--node-id', nodeId, '--public-key', publicKey],
+      ['--udp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--ops-listen', '127.0.0.1:0', '--node-id', nodeId, '--public-key', publicKey],
       { logName: `${name}-media-node`, ready: /HTTP (http:\/\/[\d.:]+)/ },
     );
     running.push(node);

@@ -42,7 +42,7 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
     let keys = MediaTokenKeys::generate()?;
     let capacity = config.calls.last().copied().unwrap_or(1) * config.call_size;
     let node = NodeProcess::start(&config.node_bin, NODE_ID, &keys.public_key(), capacity).await?;
-    let api = NodeApi::new(node.http, NODE_ID, keys.signer());
+    let api = NodeApi::new(node.http, node.ops, NODE_ID, keys.signer());
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = node.rss_bytes()?;
 

@@ -13,16 +13,19 @@ use std::time::{SystemTime, UNIX_EPOCH};
 pub struct NodeApi {
     http: reqwest::Client,
     base: String,
+    ops: String,
     node_id: String,
     signer: JwtSigner,
 }
 
 impl NodeApi {
-    /// The API at `addr` of the node `node_id`, which trusts `signer`'s key.
-    pub fn new(addr: SocketAddr, node_id: &str, signer: JwtSigner) -> Self {
+    /// The API at `addr` (its operators' routes at `ops`) of the node `node_id`, which trusts
+    /// `signer`'s key.
+    pub fn new(addr: SocketAddr, ops: SocketAddr, node_id: &str, signer: JwtSigner) -> Self {
         Self {
             http: reqwest::Client::new(),
             base: format!("http://{addr}"),
+            ops: format!("http://{ops}"),
             node_id: node_id.to_owned(),
             signer,
         }
@@ -60,7 +63,7 @@ impl NodeApi {
 
     /// A counter from the node's Prometheus `/metrics` (summed over labels).
     pub async fn metric(&self, name: &str) -> anyhow::Result<f64> {
-        let text = self.http.get(format!("{}/metrics", self.base)).send().await?.text().await?;
+        let text = self.http.get(format!("{}/metrics", self.ops)).send().await?.text().await?;
         Ok(prometheus_value(&text, name))
     }
 

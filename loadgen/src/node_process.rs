@@ -15,6 +15,8 @@ pub struct NodeProcess {
     pid: u32,
     /// Where its control API listens.
     pub http: SocketAddr,
+    /// Where its operators' routes (`/health`, `/metrics`) listen.
+    pub ops: SocketAddr,
     clock_ticks: f64,
 }
 
@@ -27,7 +29,8 @@ impl NodeProcess {
         capacity: u32,
     ) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
-            .args(["--udp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--node-id", node_id])
+            .args(["--udp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0"])
+            .args(["--node-id", node_id])
             .args(["--public-key", public_key, "--capacity", &capacity.to_string()])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
@@ -38,13 +41,16 @@ impl NodeProcess {
         let pid = child.id().context("the node exited at once")?;
         let stdout = child.stdout.take().context("no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
-        let http = loop {
+        // "… HTTP http://<control>/ (health and metrics: http://<ops>/)"
+        let (http, ops) = loop {
             let line = lines.next_line().await?.context("the node exited before listening")?;
-            if let Some(url) = line.split("http://").nth(1) {
-                break url.trim_end_matches('/').parse::<SocketAddr>()?;
+            let mut urls =
+                line.split("http://").skip(1).map(|rest| rest.split('/').next().unwrap_or_default());
+            if let (Some(http), Some(ops)) = (urls.next(), urls.next()) {
+                break (http.parse::<SocketAddr>()?, ops.parse::<SocketAddr>()?);
             }
         };
-        Ok(Self { child, pid, http, clock_ticks: clock_ticks_per_second() })
+        Ok(Self { child, pid, http, ops, clock_ticks: clock_ticks_per_second() })
     }
 
     /// CPU seconds (user + system) the node has used so far.

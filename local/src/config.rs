@@ -93,6 +93,11 @@ pub struct DevConfig {
     /// Time limits and the per-address connection cap of the HTTP listener.
     #[command(flatten)]
     pub http: peershare_listener::LimitArgs,
+
+    /// Private address for the in-process media node's `/health` and `/metrics` (none: not
+    /// served; never on the public listener).
+    #[arg(long, env = "PEERSHARE_OPS_LISTEN")]
+    pub ops_listen: Option<SocketAddr>,
 }
 
 /// The data directory: the given one, or the user's XDG data folder.

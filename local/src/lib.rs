@@ -68,8 +68,17 @@ pub enum StartError {
     Serve(std::io::Error),
 }
 
+/// The whole application: its public routes, and the operators' routes (the in-process media
+/// node's `/health` and `/metrics`) for a private listener.
+pub struct Application {
+    /// Everything people and browsers reach.
+    pub public: Router,
+    /// For `--ops-listen` only.
+    pub ops: Router,
+}
+
 /// Starts the in-process media node and builds the whole application.
-pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Router, StartError> {
+pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Application, StartError> {
     let capacity = config.media_capacity as usize;
     let node = udp_host::start(config.media_udp, None, capacity)
         .await
@@ -78,8 +87,8 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Rou
     // A fresh key per run: media tokens only live for minutes and only this process checks them.
     let keys = MediaTokenKeys::generate()?;
     let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
-    let node_api =
-        control_api::router(ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity));
+    let node_state = ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity);
+    let node_api = control_api::router(node_state.clone());
     let api = accounts::open(&config, bound)?;
     let services = RoomServices {
         config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
@@ -88,10 +97,11 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Rou
         history: Some(api.store.clone()),
     };
     let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config), api };
-    Ok(app(state, node_api))
+    Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
 }
 
-/// Serves the platform on `listener` until `shutdown` resolves.
+/// Serves the platform on `listener` (and the operators' routes on `--ops-listen`) until
+/// `shutdown` resolves.
 pub async fn serve(
     config: DevConfig,
     listener: TcpListener,
@@ -99,6 +109,11 @@ pub async fn serve(
 ) -> Result<(), StartError> {
     let bound = listener.local_addr().map_err(StartError::Serve)?;
     let limits = config.http.limits();
-    let app = build(config, bound).await?;
-    peershare_listener::serve(listener, app, limits, shutdown).await.map_err(StartError::Serve)
+    let ops_listen = config.ops_listen;
+    let application = build(config, bound).await?;
+    if let Some(addr) = ops_listen {
+        let ops = TcpListener::bind(addr).await.map_err(StartError::Serve)?;
+        tokio::spawn(peershare_listener::serve(ops, application.ops, limits, std::future::pending()));
+    }
+    peershare_listener::serve(listener, application.public, limits, shutdown).await.map_err(StartError::Serve)
 }

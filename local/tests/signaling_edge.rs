@@ -16,6 +16,7 @@ async fn edge(options: HostOptions) -> Server {
     let workerd = Workerd::start(&bindings).await;
     let addr = workerd.addr;
     let mut host = Server::fronting(addr, &api, Vec::new());
+    host.node_ops = Some(node.ops_url.clone());
     host.keep(vec![Box::new(workerd), Box::new(api), Box::new(node)]);
     host
 }

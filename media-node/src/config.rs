@@ -19,6 +19,11 @@ pub struct NodeConfig {
     #[arg(long, env = "PEERSHARE_MEDIA_HTTP", default_value = "0.0.0.0:8090")]
     pub http: SocketAddr,
 
+    /// Private address of `/health` and `/metrics` (HTTP): loopback, or an address only the
+    /// operator's network reaches.
+    #[arg(long, env = "PEERSHARE_MEDIA_OPS_LISTEN", default_value = "127.0.0.1:9091")]
+    pub ops_listen: SocketAddr,
+
     /// This node's id; media tokens must name it as their audience.
     #[arg(long, env = "PEERSHARE_MEDIA_NODE_ID")]
     pub node_id: String,

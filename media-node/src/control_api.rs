@@ -38,7 +38,8 @@ impl ControlState {
     }
 }
 
-/// The control API's routes.
+/// The control API's routes: what signaling hosts and browsers call. The node's figures are
+/// on [`ops_router`], served on a private address.
 pub fn router(state: ControlState) -> Router {
     // Browsers join from the web client's origin with a bearer token (no cookies), so that one
     // route answers any origin; the others are for signaling hosts and operators, not pages.
@@ -50,11 +51,22 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/calls/{call}", post(create_call).delete(end_call))
         .route("/v1/calls/{call}/participants", post(add_participant))
         .route("/v1/calls/{call}/participants/{participant}", delete(remove_participant))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(browsers)
+        .with_state(state)
+}
+
+/// The operators' routes: `/health` (capacity figures, for the fleet and load balancers) and
+/// `/metrics` (Prometheus). They are served on their own, private listener (the binary's
+/// `--ops-listen`, loopback by default), never next to the public control API: what a node
+/// carries is nobody else's business.
+pub fn ops_router(state: ControlState) -> Router {
+    Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(browsers)
         .with_state(state)
 }
 

@@ -25,22 +25,28 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot bind UDP {}", config.udp))?;
     metrics::publish(node.clone(), config.node_id.clone());
-    let app = control_api::router(ControlState::new(
-        node.clone(),
-        verifier,
-        &config.node_id,
-        config.capacity as usize,
-    ));
+    let state = ControlState::new(node.clone(), verifier, &config.node_id, config.capacity as usize);
     let listener = tokio::net::TcpListener::bind(config.http)
         .await
         .with_context(|| format!("cannot listen on {}", config.http))?;
+    let ops = tokio::net::TcpListener::bind(config.ops_listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.ops_listen))?;
     println!(
-        "media node {} on UDP {} and HTTP http://{}/",
+        "media node {} on UDP {} and HTTP http://{}/ (health and metrics: http://{}/)",
         config.node_id,
         node.media_addr(),
-        listener.local_addr()?
+        listener.local_addr()?,
+        ops.local_addr()?
     );
-    peershare_listener::serve(listener, app, config.http_limits.limits(), async {
+    let limits = config.http_limits.limits();
+    tokio::spawn(peershare_listener::serve(
+        ops,
+        control_api::ops_router(state.clone()),
+        limits,
+        std::future::pending(),
+    ));
+    peershare_listener::serve(listener, control_api::router(state), limits, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

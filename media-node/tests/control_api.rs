@@ -381,7 +381,7 @@ async fn expect_error(response: reqwest::Response, status: StatusCode, code: &st
 }
 
 async fn health(node: &Node) -> Health {
-    let response = node.http.get(node.url("/health")).send().await.expect("health request");
+    let response = node.http.get(node.ops_url("/health")).send().await.expect("health request");
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.expect("health JSON")
 }
@@ -481,7 +481,7 @@ async fn metrics_are_published_in_prometheus_text() {
     peershare_media_node::metrics::publish(node.handle.clone(), NODE_ID.to_owned());
     node.create_call("m").await;
     let _client = node.join("m", 1).await;
-    let url = node.url("/metrics");
+    let url = node.ops_url("/metrics");
     let deadline = std::time::Instant::now() + support::DEADLINE;
     loop {
         let response = node.http.get(&url).send().await.expect("metrics request");
@@ -519,7 +519,7 @@ async fn only_the_join_route_answers_other_origins() {
         join.headers().get("access-control-allow-origin").and_then(|v| v.to_str().ok()),
         Some("https://elsewhere.example")
     );
-    for (path, method) in [("/health", "GET"), ("/metrics", "GET"), ("/v1/calls/c1", "POST")] {
+    for (path, method) in [("/v1/calls/c1", "POST"), ("/v1/calls/c1/participants/1", "DELETE")] {
         let other = preflight(path, method).await.expect("preflight");
         assert!(
             other.headers().get("access-control-allow-origin").is_none(),
@@ -571,4 +571,18 @@ async fn a_participant_the_room_removed_cannot_come_back_with_their_token() {
     assert_eq!(again.json::<Value>().await.expect("json")["error"], "participant_removed");
     // Someone else the room admits still gets in.
     assert_eq!(join(node.participant_token("c1", 8)).await.expect("join").status(), StatusCode::CREATED);
+}
+
+/// The node's figures are for operators: on their own private listener, not on the control API
+/// browsers and signaling hosts reach.
+#[tokio::test]
+async fn health_and_metrics_are_only_on_the_operators_listener() {
+    let node = Node::start().await;
+    for path in ["/health", "/metrics"] {
+        let public = node.http.get(node.url(path)).send().await.expect("request");
+        assert_eq!(public.status(), StatusCode::NOT_FOUND, "{path} on the control API");
+        assert_eq!(public.json::<Value>().await.expect("json")["error"], "not_found");
+        let ops = node.http.get(node.ops_url(path)).send().await.expect("request");
+        assert_eq!(ops.status(), StatusCode::OK, "{path} on the operators' listener");
+    }
 }

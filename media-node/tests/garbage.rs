@@ -171,7 +171,7 @@ async fn garbage_datagrams_are_counted_and_dropped_while_media_keeps_flowing() {
     a.assert_clean();
     b.assert_clean();
 
-    let response = node.http.get(node.url("/health")).send().await.expect("health request");
+    let response = node.http.get(node.ops_url("/health")).send().await.expect("health request");
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     let health: Health = response.json().await.expect("health is JSON");
     assert_eq!(health.status, "ok");

@@ -253,20 +253,27 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 
+    // Its figures are not on the public control API (nor CORS-readable), only on the private
+    // operators' address.
+    for path in ["health", "metrics"] {
+        let public = http.get(format!("{node}/{path}")).send().await.expect("request");
+        assert_eq!(public.status(), 404, "{node}/{path} is public");
+    }
+    let ops = server.node_ops.clone().expect("the host's node has an operators' address");
     // When everyone has left, the call session on the node ends.
-    assert_eq!(node_calls(&http, &node).await, 1);
+    assert_eq!(node_calls(&http, &ops).await, 1);
     drop((ada, bob, cy));
     let deadline = tokio::time::Instant::now() + DEADLINE;
-    while node_calls(&http, &node).await != 0 {
+    while node_calls(&http, &ops).await != 0 {
         assert!(tokio::time::Instant::now() < deadline, "the call session outlived the call");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
 
-/// Call sessions open on the node whose control API is at `node`.
-async fn node_calls(http: &reqwest::Client, node: &str) -> u64 {
+/// Call sessions open on the node whose operators' routes are at `ops`.
+async fn node_calls(http: &reqwest::Client, ops: &str) -> u64 {
     let health: Value =
-        http.get(format!("{node}/health")).send().await.expect("health").json().await.expect("json");
+        http.get(format!("{ops}/health")).send().await.expect("health").json().await.expect("json");
     health["calls"].as_u64().expect("calls")
 }
 

@@ -12,6 +12,8 @@ pub struct MediaNode {
     pub id: String,
     /// Its control API.
     pub url: String,
+    /// Its operators' routes (`/health`, `/metrics`), on a listener of their own.
+    pub ops_url: String,
     /// The private key its tokens are signed with (base64 PKCS#8).
     pub signing_key: String,
     _shutdown: tokio::sync::oneshot::Sender<()>,
@@ -27,9 +29,13 @@ impl MediaNode {
         let node =
             udp_host::start("127.0.0.1:0".parse().expect("addr"), None, CAPACITY).await.expect("UDP socket");
         let verifier = TokenVerifier::new(&keys.public_key(), id).expect("verifier");
-        let app = control_api::router(ControlState::new(node, verifier, id, CAPACITY));
+        let state = ControlState::new(node, verifier, id, CAPACITY);
+        let app = control_api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let ops = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let ops_url = format!("http://{}", ops.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(ops, control_api::ops_router(state)).await });
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
             axum::serve(listener, app)
@@ -38,6 +44,6 @@ impl MediaNode {
                 })
                 .await
         });
-        Self { id: id.to_owned(), url, signing_key: keys.private_key_base64(), _shutdown: tx }
+        Self { id: id.to_owned(), url, ops_url, signing_key: keys.private_key_base64(), _shutdown: tx }
     }
 }

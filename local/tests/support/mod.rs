@@ -22,6 +22,8 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// A host of the API and call rooms: `peershare dev`, or the Worker in workerd in front of one.
 pub struct Server {
     pub addr: SocketAddr,
+    /// The operators' address of the media node this host's calls use (`/health`, `/metrics`).
+    pub node_ops: Option<String>,
     /// The data directory of the API behind this host (its session signing key lives there).
     pub api_data_dir: std::path::PathBuf,
     /// What must live as long as the host (a shutdown sender, processes, other servers).
@@ -57,8 +59,11 @@ pub fn config(extra: &[&str]) -> DevConfig {
     }
 }
 
-pub async fn start(config: DevConfig) -> Server {
+pub async fn start(mut config: DevConfig) -> Server {
     config.validate().expect("valid config");
+    // The in-process node's figures, on a private loopback port of their own.
+    let ops = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port");
+    config.ops_listen = Some(ops);
     let data_dir = config.data_dir();
     let listener = tokio::net::TcpListener::bind(config.listen).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
@@ -72,13 +77,18 @@ pub async fn start(config: DevConfig) -> Server {
         assert!(tokio::time::Instant::now() < deadline, "peershare dev did not answer within {DEADLINE:?}");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    Server { addr, api_data_dir: data_dir, _keep: vec![Box::new(tx)] }
+    Server {
+        addr,
+        node_ops: Some(format!("http://{ops}")),
+        api_data_dir: data_dir,
+        _keep: vec![Box::new(tx)],
+    }
 }
 
 impl Server {
     /// A host at `addr` in front of the API of `api`, living as long as `keep`.
     pub fn fronting(addr: SocketAddr, api: &Server, keep: Vec<Box<dyn std::any::Any + Send>>) -> Self {
-        Self { addr, api_data_dir: api.api_data_dir.clone(), _keep: keep }
+        Self { addr, node_ops: None, api_data_dir: api.api_data_dir.clone(), _keep: keep }
     }
 
     /// `GET /api/groups/{group}/call/status`, asked by anyone.

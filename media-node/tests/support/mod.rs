@@ -69,6 +69,8 @@ pub struct Node {
     pub handle: NodeHandle,
     /// Where the control API listens.
     pub http_addr: SocketAddr,
+    /// Where the operators' routes (`/health`, `/metrics`) listen.
+    pub ops_addr: SocketAddr,
     /// The key pair whose public half the node trusts.
     pub keys: MediaTokenKeys,
     /// An HTTP client.
@@ -89,9 +91,13 @@ impl Node {
         let verifier = TokenVerifier::new(&keys.public_key(), NODE_ID).expect("a verifier");
         let bind: SocketAddr = "127.0.0.1:0".parse().expect("address");
         let handle = udp_host::start(bind, None, capacity).await.expect("the node binds its UDP socket");
-        let app = control_api::router(ControlState::new(handle.clone(), verifier, NODE_ID, capacity));
+        let state = ControlState::new(handle.clone(), verifier, NODE_ID, capacity);
+        let app = control_api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the control API");
         let http_addr = listener.local_addr().expect("control API address");
+        let ops = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the operators' routes");
+        let ops_addr = ops.local_addr().expect("operators' address");
+        tokio::spawn(async move { axum::serve(ops, control_api::ops_router(state)).await });
         let (shutdown, stop) = oneshot::channel::<()>();
         tokio::spawn(async move {
             axum::serve(listener, app)
@@ -101,12 +107,17 @@ impl Node {
                 .await
                 .expect("the control API serves");
         });
-        Node { handle, http_addr, keys, http: reqwest::Client::new(), _shutdown: shutdown }
+        Node { handle, http_addr, ops_addr, keys, http: reqwest::Client::new(), _shutdown: shutdown }
     }
 
     /// The control API's URL for `path`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.http_addr)
+    }
+
+    /// The operators' URL for `path` (`/health`, `/metrics`).
+    pub fn ops_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.ops_addr)
     }
 
     /// Where the node receives media.

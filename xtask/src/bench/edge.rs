@@ -196,6 +196,8 @@ fn media_node(public_key: &str) -> anyhow::Result<(Process, String)> {
             "127.0.0.1:0",
             "--http",
             "127.0.0.1:0",
+            "--ops-listen",
+            "127.0.0.1:0",
             "--node-id",
             "bench-node",
             "--public-key",
@@ -208,7 +210,12 @@ fn media_node(public_key: &str) -> anyhow::Result<(Process, String)> {
     let mut line = String::new();
     BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut line)?;
     let process = Process(child);
-    let url = line.split("HTTP ").nth(1).map(|u| u.trim().trim_end_matches('/').to_owned());
+    // "… HTTP http://<control>/ (health and metrics: …)"
+    let url = line
+        .split("HTTP ")
+        .nth(1)
+        .and_then(|u| u.split_whitespace().next())
+        .map(|u| u.trim_end_matches('/').to_owned());
     let url = url.with_context(|| format!("unexpected first line from the media node: {line:?}"))?;
     Ok((process, url))
 }
