@@ -6,7 +6,7 @@
 #       --directory-path assets=web/dist
 #
 # The Worker's vars and secrets come from the environment (the names in wrangler.toml, plus
-# MEDIA_SIGNING_KEY, TURN_SECRET and TEST_HOOKS); an unset one is absent. `cargo xtask edge`
+# MEDIA_SIGNING_KEY, TURN_SECRET, INTERNAL_SECRET and TEST_HOOKS); an unset one is absent. `cargo xtask edge`
 # builds edge/build first. Production uses wrangler.toml instead.
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -37,6 +37,7 @@ const edge :Workerd.Worker = (
     (name = "MEDIA_SIGNING_KEY", fromEnvironment = "MEDIA_SIGNING_KEY"),
     (name = "TURN_URLS", fromEnvironment = "TURN_URLS"),
     (name = "TURN_SECRET", fromEnvironment = "TURN_SECRET"),
+    (name = "INTERNAL_SECRET", fromEnvironment = "INTERNAL_SECRET"),
     (name = "TURN_TTL_SECS", fromEnvironment = "TURN_TTL_SECS"),
     (name = "ICE_TRANSPORT_POLICY", fromEnvironment = "ICE_TRANSPORT_POLICY"),
     (name = "ROOM_CAPACITY", fromEnvironment = "ROOM_CAPACITY"),

@@ -44,6 +44,9 @@ pub struct EdgeConfig {
     pub room_capacity: u32,
     /// Media nodes for calls of three or more.
     pub media_nodes: Vec<MediaNode>,
+    /// The secret the rooms present to the API to deliver call history (`INTERNAL_SECRET`, the
+    /// API's `PEERSHARE_INTERNAL_SECRET`); none: stored groups' calls get no history.
+    pub internal_secret: Option<String>,
     /// Signs the room and participant tokens the media nodes check (`MEDIA_SIGNING_KEY`: base64
     /// of an Ed25519 PKCS#8 key whose public half the nodes trust); without nodes, a signer that
     /// refuses (the room never gets a node to sign for).
@@ -162,6 +165,7 @@ impl EdgeConfig {
                 Arc::new(media_signer(env)?)
             },
             media_nodes,
+            internal_secret: text(env, "INTERNAL_SECRET").filter(|s| !s.trim().is_empty()),
         })
     }
 }

@@ -86,6 +86,55 @@ async fn a_group_is_made_shared_by_invite_and_managed() {
     assert_eq!(history.json["calls"][0]["participants"][0]["display_name"], "Bob");
 }
 
+/// The Worker's rooms deliver their history over an internal route: only with the deployment's
+/// secret, and a delivery made twice (a retry) writes each row once.
+#[tokio::test]
+async fn delivered_history_is_written_once_and_only_from_the_signaling_host() {
+    let api = TestApi::new();
+    let (ada, _, ada_id) = api.sign_in("Ada").await;
+    let group = api.create_group(&ada, "Team").await;
+    let t0 = api_support::wall_now().as_millis();
+    let events = json!([
+        {"type": "started", "at": t0},
+        {"type": "joined", "call_started_at": t0, "participant": 1, "identity": ada_id, "display_name": "Ada", "at": t0},
+        {"type": "joined", "call_started_at": t0, "participant": 2, "identity": null, "display_name": "Nobody", "at": t0},
+        {"type": "left", "call_started_at": t0, "participant": 1, "identity": ada_id, "joined_at": t0, "at": t0 + 60_000},
+        {"type": "ended", "started_at": t0, "at": t0 + 60_000},
+    ]);
+    let path = format!("/api/internal/groups/{group}/history");
+    for (bearer, status, code) in [
+        (None, StatusCode::UNAUTHORIZED, "internal_only"),
+        (Some(ada.as_str()), StatusCode::UNAUTHORIZED, "internal_only"),
+        (Some("internal-secret-for-tests-0123456780"), StatusCode::UNAUTHORIZED, "internal_only"),
+    ] {
+        let refused = api.call(Method::POST, &path, bearer, Some(events.clone())).await;
+        assert_eq!((refused.status, refused.code()), (status, code), "{bearer:?}");
+    }
+    let calls = api.call(Method::GET, &format!("/api/groups/{group}/calls"), Some(&ada), None).await;
+    assert_eq!(calls.json["calls"], json!([]), "nothing was written by the refused deliveries");
+    for _ in 0..2 {
+        let delivered =
+            api.call(Method::POST, &path, Some(api_support::INTERNAL_SECRET), Some(events.clone())).await;
+        assert_eq!(delivered.status, StatusCode::NO_CONTENT, "{delivered:?}");
+    }
+    let calls = api.call(Method::GET, &format!("/api/groups/{group}/calls"), Some(&ada), None).await;
+    let list = calls.json["calls"].as_array().expect("calls");
+    assert_eq!(list.len(), 1, "one call for two deliveries: {}", calls.json);
+    assert_eq!(list[0]["duration_ms"], 60_000);
+    let stints = list[0]["participants"].as_array().expect("participants");
+    assert_eq!(stints.len(), 1, "one stint, and none for a connection nobody identified: {}", calls.json);
+    assert_eq!(stints[0]["display_name"], "Ada");
+
+    let garbage = api
+        .call(Method::POST, &path, Some(api_support::INTERNAL_SECRET), Some(json!([{"type": "exploded"}])))
+        .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY, "{garbage:?}");
+    let too_many: Vec<_> = (0..201).map(|_| json!({"type": "started", "at": t0})).collect();
+    let flood =
+        api.call(Method::POST, &path, Some(api_support::INTERNAL_SECRET), Some(json!(too_many))).await;
+    assert_eq!((flood.status, flood.code()), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_events"));
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_with_a_json_error_naming_it_and_changes_nothing() {
     let api = TestApi::new();

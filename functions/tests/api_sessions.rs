@@ -104,6 +104,7 @@ async fn the_key_set_verifies_issued_tokens_and_dev_sign_in_can_be_off() {
         secure_cookies: true,
         dev_sign_in: false,
         public_url: "http://peershare.test".into(),
+        internal_secret: None,
     });
     off.app = peershare_functions::api::router(off.state.clone());
     let reply = off.call(Method::POST, "/api/auth/dev", None, Some(serde_json::json!({"name": "Ada"}))).await;

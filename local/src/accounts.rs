@@ -48,6 +48,7 @@ pub fn open(config: &DevConfig, bound: std::net::SocketAddr) -> Result<ApiState,
             secure_cookies: config.secure_cookies(bound),
             dev_sign_in: config.dev_sign_in_allowed(),
             public_url: config.public_url(bound),
+            internal_secret: config.internal_secret.clone(),
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
     })

@@ -94,6 +94,11 @@ pub struct DevConfig {
     #[command(flatten)]
     pub http: peershare_listener::LimitArgs,
 
+    /// The secret a Worker in front of this server presents to deliver its calls' history
+    /// (its `INTERNAL_SECRET`); none: no Worker may.
+    #[arg(long, env = "PEERSHARE_INTERNAL_SECRET", hide_env_values = true)]
+    pub internal_secret: Option<String>,
+
     /// Private address for the in-process media node's `/health` and `/metrics` (none: not
     /// served; never on the public listener).
     #[arg(long, env = "PEERSHARE_OPS_LISTEN")]

@@ -22,14 +22,18 @@ async fn edge(options: HostOptions) -> Server {
 }
 
 /// What a Worker under test stands on: the API origin, a media node, and its vars.
+/// The secret the tests' Worker and its API share for delivering call history.
+const INTERNAL_SECRET: &str = "edge-tests-internal-secret-0123456789";
+
 async fn edge_parts(options: HostOptions) -> (Server, MediaNode, Vec<(&'static str, String)>) {
-    let api = start(config(&[])).await;
+    let api = start(config(&["--internal-secret", INTERNAL_SECRET])).await;
     let jwks = reqwest::get(api.url("/api/auth/keys")).await.expect("keys").text().await.expect("text");
     let mut bindings = vec![
         ("API_ORIGIN", format!("http://{}", api.addr)),
         ("SESSION_JWKS", jwks),
         // The test-only route that makes a room drop its memory (see the hibernation test).
         ("TEST_HOOKS", "1".to_owned()),
+        ("INTERNAL_SECRET", INTERNAL_SECRET.to_owned()),
     ];
     if let Some(capacity) = options.room_capacity {
         bindings.push(("ROOM_CAPACITY", capacity.to_string()));

@@ -4,11 +4,21 @@
 //! a second device taking over a seat, the move onto a media node and a rebuild from a snapshot
 //! are not history: they emit nothing.
 
+use crate::GroupId;
 use crate::protocol::ParticipantId;
 use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
 
-/// Something that happened to the call, for its history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The id of the call of `group` that started at `started_at`: the same on every host and in
+/// every delivery of its events, so writing an event twice writes one row.
+pub fn call_id(group: &GroupId, started_at: Timestamp) -> String {
+    format!("c_{}_{}", group.as_str(), started_at.as_millis())
+}
+
+/// Something that happened to the call, for its history. Each event names its call (by when it
+/// started), so a batch of them can be delivered, and delivered again, on its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum CallEvent {
     /// The first participant was admitted to an empty room: a new call, identified by when it
     /// started (one room never starts two calls in the same millisecond).
@@ -18,6 +28,8 @@ pub enum CallEvent {
     },
     /// A participant's stint began.
     Joined {
+        /// When the call started.
+        call_started_at: Timestamp,
         /// Their participant id in the room.
         participant: ParticipantId,
         /// Who holds their pass (the host's verified identity), if the host said.
@@ -29,6 +41,8 @@ pub enum CallEvent {
     },
     /// A participant's stint ended (they left, were dropped or timed out).
     Left {
+        /// When the call started.
+        call_started_at: Timestamp,
         /// Their participant id in the room.
         participant: ParticipantId,
         /// Who holds their pass, if the host said.
@@ -45,4 +59,15 @@ pub enum CallEvent {
         /// When it ended.
         at: Timestamp,
     },
+}
+
+impl CallEvent {
+    /// When the call this event belongs to started.
+    pub fn call_started_at(&self) -> Timestamp {
+        match self {
+            Self::Started { at } => *at,
+            Self::Joined { call_started_at, .. } | Self::Left { call_started_at, .. } => *call_started_at,
+            Self::Ended { started_at, .. } => *started_at,
+        }
+    }
 }

@@ -14,7 +14,7 @@ mod snapshot;
 mod state;
 
 pub use config::RoomConfig;
-pub use history::CallEvent;
+pub use history::{CallEvent, call_id};
 pub use io::{CloseFrame, ConnectionId, Input, Output};
 pub use snapshot::{ParticipantSnapshot, RoomSnapshot};
 pub use state::Room;

@@ -513,11 +513,16 @@ impl Room {
             role: member.role,
         };
         if new_stint {
-            if self.call_started_at.is_none() {
-                self.call_started_at = Some(now);
-                self.push(Output::History(CallEvent::Started { at: now }));
-            }
+            let call_started_at = match self.call_started_at {
+                Some(at) => at,
+                None => {
+                    self.call_started_at = Some(now);
+                    self.push(Output::History(CallEvent::Started { at: now }));
+                    now
+                }
+            };
             self.push(Output::History(CallEvent::Joined {
+                call_started_at,
                 participant: member.id,
                 identity: member.identity.clone(),
                 display_name: member.display_name.clone(),
@@ -706,7 +711,9 @@ impl Room {
             if let Some(lease) = self.media_node.clone() {
                 self.push(Output::RemoveFromMediaNode { lease, participant: m.id });
             }
+            let call_started_at = self.call_started_at.unwrap_or(m.joined_at);
             self.push(Output::History(CallEvent::Left {
+                call_started_at,
                 participant: m.id,
                 identity: m.identity,
                 joined_at: m.joined_at,

@@ -4,6 +4,7 @@
 //! eviction or hibernation), and reconciled with the sockets the runtime kept open. Core's
 //! "wake me at T" is the object's alarm.
 
+mod history;
 mod media;
 mod sockets;
 mod stored;
@@ -25,6 +26,9 @@ use worker::{
     WebSocketIncomingMessage, WebSocketPair, durable_object,
 };
 
+/// How long a room waits before delivering its history again after the API did not take it.
+const HISTORY_RETRY_MS: u64 = 10_000;
+
 /// How a room that is neither in memory nor stored may be opened.
 #[derive(Debug, Clone, Copy)]
 enum Opening {
@@ -44,11 +48,19 @@ pub struct CallRoom {
     /// The alarm this object last set (ms since the epoch), so a batch that leaves the room's
     /// wake-up where it was writes nothing; forgotten with the memory, then set again.
     alarm_at: std::cell::Cell<Option<u64>>,
+    /// A handler is delivering the call's history (one at a time: see `history::deliver`).
+    delivering: std::cell::Cell<bool>,
 }
 
 impl DurableObject for CallRoom {
     fn new(state: State, env: Env) -> Self {
-        Self { state, env, room: RefCell::new(None), alarm_at: std::cell::Cell::new(None) }
+        Self {
+            state,
+            env,
+            room: RefCell::new(None),
+            alarm_at: std::cell::Cell::new(None),
+            delivering: std::cell::Cell::new(false),
+        }
     }
 
     async fn fetch(&self, req: Request) -> Result<Response> {
@@ -107,10 +119,14 @@ impl DurableObject for CallRoom {
     async fn alarm(&self) -> Result<Response> {
         // This alarm is spent: the room's next wake-up is set again whatever it is.
         self.alarm_at.set(None);
+        let failed = |e: EdgeError| worker::Error::RustError(format!("call room alarm: {e}"));
+        // History that could not be delivered earlier (perhaps of a room that is gone).
+        let config = EdgeConfig::get(&self.env).map_err(failed)?;
+        if !self.deliver_history(&config).await.map_err(failed)? {
+            self.retry_history_soon(None).await.map_err(failed)?;
+        }
         // A failed alarm is retried by the runtime.
-        self.run(vec![Input::Timeout], Opening::Existing)
-            .await
-            .map_err(|e| worker::Error::RustError(format!("call room alarm: {e}")))?;
+        self.run(vec![Input::Timeout], Opening::Existing).await.map_err(failed)?;
         Response::ok("")
     }
 }
@@ -129,6 +145,10 @@ impl CallRoom {
             .and_then(|t| serde_json::from_str(&t).ok())
             .ok_or_else(|| EdgeError::NotFound("a room is reached through the Worker only".into()))?;
         let storage = self.state.storage();
+        // The object's own group, for delivering its history (its name is not its id's).
+        if let Some(group) = req.path().trim_start_matches('/').split('/').next() {
+            storage.put(history::GROUP_KEY, group).await?;
+        }
         let next: u64 = storage.get(NEXT_CONNECTION_KEY).await?.unwrap_or(1);
         storage.put(NEXT_CONNECTION_KEY, next + 1).await?;
         let conn = ConnectionId(next);
@@ -326,6 +346,19 @@ impl CallRoom {
         if outputs.iter().any(|o| matches!(o, Output::Persist(_))) {
             self.persist().await?;
         }
+        // The call's history is queued in the same way, then delivered to the API below.
+        let events: Vec<_> = outputs
+            .iter()
+            .filter_map(|o| match o {
+                Output::History(event) => Some(event.clone()),
+                _ => None,
+            })
+            .collect();
+        let has_history = !events.is_empty();
+        if has_history {
+            history::queue(&storage, events).await?;
+        }
+        let mut emptied = false;
         for output in outputs {
             match output {
                 Output::Send(conn, message) => self.send(conn, &message.to_json()),
@@ -340,10 +373,7 @@ impl CallRoom {
                         let _ = ws.close(Some(frame.code), Some(frame.reason));
                     }
                 }
-                Output::Persist(_) => {}
-                // Stored groups' history goes to the API from here once it has a route for it
-                // (issue 13, part 2); until then the Worker's calls write none.
-                Output::History(_) => {}
+                Output::Persist(_) | Output::History(_) => {}
                 Output::NeedsMediaNode { .. } => {
                     follow_up.push(match media::allocate(&config).await {
                         Ok(lease) => Input::MediaNodeAllocated(lease),
@@ -357,15 +387,54 @@ impl CallRoom {
                     media::release(&config, &lease).await;
                 }
                 Output::Empty => {
-                    // Nobody is left: an idle call costs nothing (nothing stored, no alarm).
+                    // Nobody is left: an idle call costs nothing (nothing stored, no alarm),
+                    // once its history has reached the API.
                     *self.room.borrow_mut() = None;
-                    storage.delete_all().await?;
-                    storage.delete_alarm().await?;
-                    self.alarm_at.set(None);
+                    emptied = true;
                 }
             }
         }
+        if emptied {
+            // Nothing of the room stays; its history stays until the API has it.
+            for key in [ROOM_KEY, NEXT_CONNECTION_KEY, MISSING_KEY] {
+                storage.delete(key).await?;
+            }
+            self.alarm_at.set(None);
+            if self.deliver_history(&config).await? && history::pending(&storage).await?.is_empty() {
+                storage.delete(history::GROUP_KEY).await?;
+                storage.delete_alarm().await?;
+            } else {
+                self.retry_history_soon(None).await?;
+            }
+        } else if has_history && !self.deliver_history(&config).await? {
+            let wake = self.room.borrow().as_ref().and_then(Room::wakes_at);
+            self.retry_history_soon(wake).await?;
+        }
         Ok(follow_up)
+    }
+
+    /// Delivers the queued history unless another handler is at it (its delivery reads the
+    /// queue again each round, so it carries what was queued meanwhile); false when the API did
+    /// not take it.
+    async fn deliver_history(&self, config: &EdgeConfig) -> std::result::Result<bool, EdgeError> {
+        if self.delivering.replace(true) {
+            return Ok(true);
+        }
+        let delivered = history::deliver(&self.state.storage(), config).await;
+        self.delivering.set(false);
+        delivered
+    }
+
+    /// Sets the alarm to try delivering the history again in a little while (or at the room's
+    /// own wake-up, if that is sooner); the alarm delivers before anything else.
+    async fn retry_history_soon(&self, room_wake: Option<Timestamp>) -> std::result::Result<(), EdgeError> {
+        let retry = now().as_millis() + HISTORY_RETRY_MS;
+        let at = room_wake.map_or(retry, |wake| wake.as_millis().min(retry));
+        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        self.state.storage().set_alarm(ScheduledTime::new(when)).await?;
+        // The room's own wake-up is set again after the retry.
+        self.alarm_at.set(None);
+        Ok(())
     }
 
     /// Stores the room as it is now: another event may have changed it while a batch waited on

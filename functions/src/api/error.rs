@@ -95,6 +95,12 @@ pub enum ApiError {
     /// The route exists, but not for this method.
     #[error("{0} is not a method of this route")]
     MethodNotAllowed(String),
+    /// An internal route asked without the deployment's internal secret.
+    #[error("this route is for PeerShare's own signaling hosts")]
+    InternalOnly,
+    /// A history delivery with more events than one delivery may carry.
+    #[error("at most {0} events per delivery")]
+    TooManyEvents(usize),
     /// The store failed.
     #[error(transparent)]
     Storage(#[from] StoreError),
@@ -140,6 +146,8 @@ impl ApiError {
             DevSignInDisabled => (StatusCode::NOT_FOUND, "dev_sign_in_disabled"),
             RouteNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             MethodNotAllowed(_) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+            InternalOnly => (StatusCode::UNAUTHORIZED, "internal_only"),
+            TooManyEvents(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_events"),
             Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
         }
     }

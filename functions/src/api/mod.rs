@@ -10,6 +10,7 @@ mod caller;
 mod error;
 mod group_routes;
 mod history_routes;
+mod internal_history_routes;
 mod invite_routes;
 mod member_routes;
 mod oauth_routes;
@@ -87,6 +88,7 @@ fn routes() -> OpenApiRouter<ApiState> {
 pub fn router(state: ApiState) -> Router {
     let (router, _) = routes().split_for_parts();
     router
+        .route("/api/internal/groups/{id}/history", axum::routing::post(internal_history_routes::deliver))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

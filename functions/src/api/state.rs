@@ -17,6 +17,9 @@ pub struct ApiSettings {
     pub dev_sign_in: bool,
     /// This site's public origin (`https://peershare.example`), for OAuth redirect URIs.
     pub public_url: String,
+    /// The secret the signaling hosts (the Worker's rooms) present to deliver call history
+    /// (`POST /api/internal/groups/{id}/history`); none: nobody may.
+    pub internal_secret: Option<String>,
 }
 
 /// Shared state of the API.

@@ -38,6 +38,11 @@ pub struct LambdaConfig {
     #[arg(long, env = "PEERSHARE_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: String,
 
+    /// The secret the Worker's rooms present to deliver call history (the Worker's
+    /// `INTERNAL_SECRET`); none: the Worker's calls write no history.
+    #[arg(long, env = "PEERSHARE_INTERNAL_SECRET", hide_env_values = true)]
+    pub internal_secret: Option<String>,
+
     /// Public keys being retired, as a JSON array of JWKs: tokens they signed still verify.
     #[arg(long, env = "PEERSHARE_RETIRED_KEYS")]
     pub retired_keys: Option<String>,

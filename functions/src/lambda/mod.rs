@@ -28,6 +28,7 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
             secure_cookies: true,
             dev_sign_in: false,
             public_url: config.public_url.clone(),
+            internal_secret: config.internal_secret.clone(),
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
     })

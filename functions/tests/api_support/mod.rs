@@ -46,6 +46,9 @@ impl Reply {
 }
 
 /// A running API.
+/// The secret the tests' signaling host presents to deliver call history.
+pub const INTERNAL_SECRET: &str = "internal-secret-for-tests-0123456789";
+
 pub struct TestApi {
     pub app: Router,
     pub state: ApiState,
@@ -87,6 +90,7 @@ impl TestApi {
                 secure_cookies: true,
                 dev_sign_in: true,
                 public_url: "http://peershare.test".into(),
+                internal_secret: Some(INTERNAL_SECRET.into()),
             }),
             oauth: Arc::new(OAuthClients::new(providers).expect("clients")),
         };

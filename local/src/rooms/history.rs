@@ -3,7 +3,6 @@
 
 use peershare_core::GroupId;
 use peershare_core::room::CallEvent;
-use peershare_functions::session::random_id;
 use peershare_functions::store::Store;
 use std::sync::Arc;
 use tokio::sync::mpsc;
@@ -38,29 +37,8 @@ impl HistoryWriter {
 
 /// Applies events in order; a failed write is logged and the call goes on.
 async fn write(group: GroupId, store: Arc<dyn Store>, mut events: mpsc::UnboundedReceiver<CallEvent>) {
-    let mut call: Option<String> = None;
     while let Some(event) = events.recv().await {
-        let result = match (&event, &call) {
-            (CallEvent::Started { at }, _) => {
-                let id = random_id("c_", 16);
-                let result = store.call_started(&id, &group, *at).await;
-                call = Some(id);
-                result
-            }
-            (CallEvent::Joined { identity: Some(who), display_name, at, .. }, Some(id)) => {
-                store.call_joined(id, who, display_name, *at).await
-            }
-            (CallEvent::Left { identity: Some(who), joined_at, at, .. }, Some(id)) => {
-                store.call_left(id, who, *joined_at, *at).await
-            }
-            (CallEvent::Ended { at, .. }, Some(id)) => {
-                let result = store.call_ended(id, *at).await;
-                call = None;
-                result
-            }
-            _ => Ok(()),
-        };
-        if let Err(error) = result {
+        if let Err(error) = peershare_functions::history::apply(store.as_ref(), &group, &event).await {
             tracing::warn!(%group, %error, ?event, "could not write call history");
         }
     }

@@ -455,6 +455,62 @@ pub async fn guests_in_a_group_call_are_marked_and_members_carry_their_role(serv
     assert_eq!(x.recv_type("participant_joined").await["participant"]["guest"], false);
 }
 
+/// A group's call is written to its history by every host: on the Worker the room queues its
+/// events and delivers them to the API, which writes each once.
+pub async fn a_group_call_appears_in_the_groups_history_with_everyone_in_it(server: &Server) {
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "History"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let invite = server
+        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
+        .await;
+    let invite = invite["token"].as_str().expect("token").to_owned();
+    let (bob, cy) = (server.sign_in("Bob").await, server.sign_in("Cy").await);
+    for member in [&bob, &cy] {
+        server.post_ok(&format!("/api/invites/{invite}/accept"), Some(member), json!({})).await;
+    }
+    let mut people = Vec::new();
+    for (token, name) in [(&ada, "Ada"), (&bob, "Bob"), (&cy, "Cy")] {
+        let mut client = server.join_as_account(&group, token, name).await;
+        loop {
+            let message = client.recv().await;
+            if message["type"] == "welcome" {
+                break;
+            }
+        }
+        people.push(client);
+    }
+    for client in &mut people {
+        client.send_json(json!({"type":"leave"})).await;
+    }
+    let path = format!("/api/groups/{group}/calls");
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let calls = loop {
+        let (status, body) = server.api(reqwest::Method::GET, &path, Some(&ada), None).await;
+        assert_eq!(status, 200, "{body}");
+        if body["calls"][0]["ended_at"].is_u64() {
+            break body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the call never reached the history: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let list = calls["calls"].as_array().expect("calls");
+    assert_eq!(list.len(), 1, "one call: {calls}");
+    assert!(list[0]["duration_ms"].is_u64(), "{calls}");
+    let mut names: Vec<_> = list[0]["participants"]
+        .as_array()
+        .expect("stints")
+        .iter()
+        .map(|p| p["display_name"].clone())
+        .collect();
+    names.sort_by_key(|n| n.to_string());
+    assert_eq!(names, [json!("Ada"), json!("Bob"), json!("Cy")], "{calls}");
+    assert!(
+        list[0]["participants"].as_array().expect("stints").iter().all(|p| p["left_at"].is_u64()),
+        "{calls}"
+    );
+}
+
 /// A connection that never sends `join` is closed with `join_timeout` when the host's timer
 /// fires (on the Worker: the room's alarm, set for an absolute time).
 pub async fn a_connection_that_never_joins_is_closed_by_the_join_timeout(server: &Server) {
@@ -555,6 +611,7 @@ macro_rules! conformance_suite {
             turn_credentials_are_only_for_holders_of_a_call_pass,
             pages_carry_the_security_headers_and_a_missing_file_is_404,
             guests_in_a_group_call_are_marked_and_members_carry_their_role,
+            a_group_call_appears_in_the_groups_history_with_everyone_in_it,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
             a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );

@@ -41,6 +41,7 @@ fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_on
         vec![
             CallEvent::Started { at: t0 },
             CallEvent::Joined {
+                call_started_at: t0,
                 participant: ParticipantId(1),
                 identity: Some("u_ada".into()),
                 display_name: "Ada".into(),
@@ -57,6 +58,7 @@ fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_on
     assert_eq!(
         history(&out),
         vec![CallEvent::Left {
+            call_started_at: t0,
             participant: ParticipantId(2),
             identity: Some("guest_bob".into()),
             joined_at: t1,
@@ -69,6 +71,7 @@ fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_on
         history(&out),
         vec![
             CallEvent::Left {
+                call_started_at: t0,
                 participant: ParticipantId(1),
                 identity: Some("u_ada".into()),
                 joined_at: t0,
@@ -140,4 +143,20 @@ fn a_room_rebuilt_from_its_snapshot_emits_nothing_twice_and_ends_the_same_call()
         Some(&CallEvent::Ended { started_at: t0, at: restored.now }),
         "the call that started before the rebuild is the one that ends"
     );
+}
+
+#[test]
+fn every_event_names_its_call_and_the_call_id_is_the_same_on_every_host() {
+    let mut s = Script::new();
+    let t0 = s.now;
+    let mut events = history(&identified_join(&mut s, A, "u_ada", "Ada", None));
+    s.now = s.now.plus(Duration::from_secs(3));
+    events.extend(history(&s.text(A, r#"{"type":"leave"}"#)));
+    assert_eq!(events.len(), 4);
+    assert!(events.iter().all(|e| e.call_started_at() == t0), "{events:?}");
+    let group = crate::GroupId::parse("g_team").expect("id");
+    assert_eq!(call_id(&group, t0), format!("c_g_team_{}", t0.as_millis()));
+    // Events travel as JSON (the Worker delivers them to the API).
+    let json = serde_json::to_string(&events).expect("serialize");
+    assert_eq!(serde_json::from_str::<Vec<CallEvent>>(&json).expect("parse"), events);
 }
