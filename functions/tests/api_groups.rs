@@ -135,6 +135,50 @@ async fn delivered_history_is_written_once_and_only_from_the_signaling_host() {
     assert_eq!((flood.status, flood.code()), (StatusCode::PAYLOAD_TOO_LARGE, "too_many_events"));
 }
 
+/// A call whose end never arrived (its host crashed) does not stay open forever: the group's
+/// next call closes it, at the last moment anything was heard of it.
+#[tokio::test]
+async fn a_call_abandoned_by_a_crash_is_closed_when_the_next_one_starts() {
+    let api = TestApi::new();
+    let (ada, _, ada_id) = api.sign_in("Ada").await;
+    let (_, _, bob_id) = api.sign_in("Bob").await;
+    let group = api.create_group(&ada, "Team").await;
+    let t0 = api_support::wall_now().as_millis();
+    let path = format!("/api/internal/groups/{group}/history");
+    let deliver = |events: serde_json::Value| {
+        let (api, path) = (&api, &path);
+        async move {
+            let reply = api.call(Method::POST, path, Some(api_support::INTERNAL_SECRET), Some(events)).await;
+            assert_eq!(reply.status, StatusCode::NO_CONTENT, "{reply:?}");
+        }
+    };
+    deliver(json!([
+        {"type": "started", "at": t0},
+        {"type": "joined", "call_started_at": t0, "participant": 1, "identity": ada_id, "display_name": "Ada", "at": t0},
+        {"type": "joined", "call_started_at": t0, "participant": 2, "identity": bob_id, "display_name": "Bob", "at": t0 + 1_000},
+        {"type": "left", "call_started_at": t0, "participant": 2, "identity": bob_id, "joined_at": t0 + 1_000, "at": t0 + 30_000},
+    ]))
+    .await;
+    // The host crashed here; ten minutes later the group calls again.
+    let t1 = t0 + 600_000;
+    deliver(json!([
+        {"type": "started", "at": t1},
+        {"type": "joined", "call_started_at": t1, "participant": 1, "identity": ada_id, "display_name": "Ada", "at": t1},
+    ]))
+    .await;
+    let calls = api.call(Method::GET, &format!("/api/groups/{group}/calls"), Some(&ada), None).await;
+    let list = calls.json["calls"].as_array().expect("calls");
+    assert_eq!(list.len(), 2, "{}", calls.json);
+    let (newer, abandoned) = (&list[0], &list[1]);
+    assert_eq!(newer["ended_at"], serde_json::Value::Null, "the new call goes on");
+    assert_eq!(abandoned["ended_at"], t0 + 30_000, "ended when it was last heard of: {}", calls.json);
+    assert!(
+        abandoned["participants"].as_array().expect("stints").iter().all(|p| p["left_at"].is_u64()),
+        "no stint left open: {}",
+        calls.json
+    );
+}
+
 #[tokio::test]
 async fn bad_input_is_refused_with_a_json_error_naming_it_and_changes_nothing() {
     let api = TestApi::new();
