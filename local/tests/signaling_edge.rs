@@ -188,3 +188,46 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
     ada.ping(99).await;
     drop((restarted, api, node));
 }
+
+/// A call's history survives what happens to the Worker after the call: here the API refuses
+/// the room's deliveries (the Worker has the wrong secret), the events stay queued in the
+/// room's storage, workerd is killed and started again on the same storage with the right
+/// secret, and the room's alarm delivers them: the call shows up once, ended, with its stint.
+#[tokio::test]
+async fn history_queued_before_a_restart_is_delivered_after_it() {
+    use serde_json::json;
+    let (api, node, mut bindings) = edge_parts(HostOptions::default()).await;
+    let secret = |bindings: &mut Vec<(&'static str, String)>, value: &str| {
+        bindings.retain(|(name, _)| *name != "INTERNAL_SECRET");
+        bindings.push(("INTERNAL_SECRET", value.to_owned()));
+    };
+    secret(&mut bindings, "not-the-apis-secret-0000000000000");
+    let workerd = Workerd::start(&bindings).await;
+    let host = Server::fronting(workerd.addr, &api, Vec::new());
+    let ada = api.sign_in("Ada").await;
+    let group = api.post_ok("/api/groups", Some(&ada), json!({"name": "Restart"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let mut call = host.join_as_account(&group, &ada, "Ada").await;
+    call.recv_type("welcome").await;
+    call.send_json(json!({"type":"leave"})).await;
+    while !matches!(call.next().await, support::Received::Closed(_)) {}
+    let history = format!("/api/groups/{group}/calls");
+    let (_, refused) = api.api(reqwest::Method::GET, &history, Some(&ada), None).await;
+    assert_eq!(refused["calls"], json!([]), "the API took nothing from a Worker with the wrong secret");
+
+    secret(&mut bindings, INTERNAL_SECRET);
+    let restarted = workerd.restart(&bindings).await;
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+    let calls = loop {
+        let (_, body) = api.api(reqwest::Method::GET, &history, Some(&ada), None).await;
+        if body["calls"][0]["ended_at"].is_u64() {
+            break body;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the queued history never arrived: {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    assert_eq!(calls["calls"].as_array().map(Vec::len), Some(1), "{calls}");
+    assert_eq!(calls["calls"][0]["participants"][0]["display_name"], "Ada", "{calls}");
+    assert!(calls["calls"][0]["participants"][0]["left_at"].is_u64(), "{calls}");
+    drop((restarted, node));
+}
