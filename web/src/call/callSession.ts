@@ -17,7 +17,7 @@ import {
 } from "../protocol/generated";
 import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
-import { SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
+import { DEFAULT_HEARTBEAT_MS, SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
 import { isFinalPassError } from "../api/callPass";
 import type { PeershareTestHook } from "./testHook";
 
@@ -86,10 +86,6 @@ export type CallSessionDeps = {
   onPassRefused?: () => void;
 };
 
-/** Heartbeat interval to use until the server tells us its own. */
-const DEFAULT_HEARTBEAT_MS = 10_000;
-/** Missed heartbeat intervals after which the connection is considered dead. */
-const SILENT_INTERVALS_BEFORE_DROP = 3;
 /** Failed attempts in a row after which people are told we can't reach the server. */
 const ATTEMPTS_BEFORE_NOTICE = 4;
 /** How often the media node's stats are checked while switching, and audio levels read. */
@@ -135,12 +131,7 @@ export class CallSession {
    */
   private resumeKey = newResumeKey();
 
-  private heartbeatTimer: ReturnType<typeof setInterval> | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
-  private heartbeatMs = DEFAULT_HEARTBEAT_MS;
-  private lastHeardAt = 0;
-  private nextNonce = 1;
-  private readonly pingsInFlight = new Map<number, number>();
 
   private readonly random: () => number;
   private readonly now: () => number;
@@ -260,7 +251,6 @@ export class CallSession {
   }
 
   private openSocket(pass: string | null): void {
-    this.lastHeardAt = this.now();
     this.passPending = pass !== null;
     this.socket = new SignalingSocket(
       this.deps.url,
@@ -268,9 +258,11 @@ export class CallSession {
         open: () => this.onOpen(),
         message: (message) => this.onMessage(message),
         close: (code, reason) => this.onClose(code, reason),
+        rtt: (latencyMs) => this.update({ latencyMs }),
       },
       this.deps.createWebSocket,
       callProtocols(pass),
+      this.now,
     );
   }
 
@@ -278,7 +270,6 @@ export class CallSession {
     this.passPending = false;
     const options = this.options;
     if (!options) return;
-    this.lastHeardAt = this.now();
     this.socket?.send({
       type: "join",
       version: PROTOCOL_VERSION,
@@ -286,7 +277,7 @@ export class CallSession {
       media: options.media,
       resume: this.resumeKey,
     });
-    this.startHeartbeat(DEFAULT_HEARTBEAT_MS);
+    this.socket?.startHeartbeat(DEFAULT_HEARTBEAT_MS);
   }
 
   private onClose(code: number, reason: string): void {
@@ -295,7 +286,6 @@ export class CallSession {
       this.passPending = false;
       this.deps.onPassRefused?.();
     }
-    this.stopHeartbeat();
     const status = this.snapshot.status;
     if (status === "left" || status === "disconnected" || status === "idle") return;
 
@@ -338,7 +328,6 @@ export class CallSession {
   private shutDown(): void {
     this.socket?.close();
     this.socket = null;
-    this.stopHeartbeat();
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.closeAllLinks();
@@ -346,44 +335,9 @@ export class CallSession {
     this.update({ mode: null, switching: false });
   }
 
-  // ---- Heartbeat --------------------------------------------------------------------------
-
-  private startHeartbeat(intervalMs: number): void {
-    this.stopHeartbeat();
-    this.heartbeatMs = Math.max(1000, intervalMs);
-    this.heartbeatTimer = setInterval(() => this.beat(), this.heartbeatMs);
-  }
-
-  private stopHeartbeat(): void {
-    if (this.heartbeatTimer !== null) clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = null;
-    this.pingsInFlight.clear();
-  }
-
-  private beat(): void {
-    if (this.now() - this.lastHeardAt > this.heartbeatMs * SILENT_INTERVALS_BEFORE_DROP) {
-      // The connection looks open but nothing comes through: treat it as dropped.
-      this.socket?.close(4000, "heartbeat lost");
-      this.onClose(1006, "heartbeat lost");
-      return;
-    }
-    this.sendPing();
-  }
-
-  private sendPing(): void {
-    const nonce = this.nextNonce;
-    this.nextNonce = this.nextNonce >= 0xffff_ffff ? 1 : this.nextNonce + 1;
-    if (this.socket?.send({ type: "ping", nonce })) {
-      this.pingsInFlight.set(nonce, this.now());
-      // Forget pings whose pong never came.
-      if (this.pingsInFlight.size > 8) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value as number);
-    }
-  }
-
   // ---- Messages ---------------------------------------------------------------------------
 
   private onMessage(message: ServerMessage): void {
-    this.lastHeardAt = this.now();
     switch (message.type) {
       case "welcome":
         return this.onWelcome(message);
@@ -414,12 +368,7 @@ export class CallSession {
           ?.handleCandidate(message.candidate)
           .catch((error: unknown) => console.warn(`candidate from ${message.from} failed`, error));
         return;
-      case "pong": {
-        const sentAt = this.pingsInFlight.get(message.nonce);
-        if (sentAt === undefined) return;
-        this.pingsInFlight.delete(message.nonce);
-        return this.update({ latencyMs: Math.round(this.now() - sentAt) });
-      }
+      // Pongs are the socket's own (its heartbeat).
       case "error":
         return this.onServerError(message);
       default:
@@ -432,10 +381,10 @@ export class CallSession {
     // After a reconnect everyone's ids are new: drop the stale connections.
     this.closeAllLinks();
     this.everWelcomed = true;
-    this.startHeartbeat(message.heartbeat_interval_ms);
+    this.socket?.startHeartbeat(message.heartbeat_interval_ms);
     this.setSelfId(message.you);
     // One ping right away, so the latency figure shows up without waiting a whole interval.
-    this.sendPing();
+    this.socket?.ping();
     this.update({ mode: message.mode, switching: false });
     for (const peer of message.participants) this.addParticipant(peer);
     this.update({
