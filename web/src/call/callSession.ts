@@ -17,6 +17,7 @@ import {
 } from "../protocol/generated";
 import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
+import { isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
 import { DEFAULT_HEARTBEAT_MS, SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
 import { isFinalPassError } from "../api/callPass";
 import type { PeershareTestHook } from "./testHook";
@@ -92,8 +93,6 @@ const ATTEMPTS_BEFORE_NOTICE = 4;
 const STATS_POLL_MS = 250;
 /** Give up waiting for every node track to decode after this long and switch anyway. */
 const SWITCH_DEADLINE_MS = 10_000;
-/** Audio level (0–1, from getStats) above which a participant counts as speaking. */
-const SPEAKING_LEVEL = 0.03;
 
 const IDLE: CallSnapshot = {
   status: "idle",
@@ -491,28 +490,14 @@ export class CallSession {
       return;
     }
     if (this.node !== node) return;
-    const decoding = new Set<number>();
-    const hearing = new Set<number>();
-    const levels = new Map<number, number>();
-    report.forEach((stat: Record<string, unknown>) => {
-      if (stat.type !== "inbound-rtp" || typeof stat.mid !== "string") return;
-      const track = node.mids().get(stat.mid);
-      if (!track) return;
-      if (track.kind === "video" && Number(stat.framesDecoded ?? 0) > 0) decoding.add(track.participant);
-      if (track.kind === "audio") {
-        if (Number(stat.packetsReceived ?? 0) > 0) hearing.add(track.participant);
-        levels.set(track.participant, Number(stat.audioLevel ?? 0));
-      }
-    });
+    const stats = readNodeStats(statsEntries(report), node.mids());
     if (this.switchStartedAt !== null) {
-      const ready = [...this.participants.values()].every(
-        (p) => (!p.media.video || decoding.has(p.id)) && (!p.media.audio || hearing.has(p.id)),
-      );
+      const ready = switchReady(stats, this.participants.values());
       if (ready || this.now() - this.switchStartedAt > SWITCH_DEADLINE_MS) this.finishSwitch();
     }
     let changed = false;
     for (const p of this.participants.values()) {
-      const speaking = (levels.get(p.id) ?? 0) > SPEAKING_LEVEL;
+      const speaking = isSpeaking(stats, p.id);
       if (p.speaking !== speaking) {
         this.participants.set(p.id, { ...p, speaking });
         changed = true;
