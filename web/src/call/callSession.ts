@@ -124,6 +124,8 @@ export class CallSession {
   private participants = new Map<number, RemoteParticipant>();
   /** Whether this join has been welcomed at least once (a drop then means "reconnecting"). */
   private everWelcomed = false;
+  /** Times the server welcomed this session (for the test hook). */
+  private welcomes = 0;
   /**
    * Sent with every join of this call session: a reconnect presenting it takes back this
    * participant's seat (same id) instead of appearing a second time. Never leaves this tab.
@@ -300,7 +302,6 @@ export class CallSession {
   private scheduleReconnect(): void {
     const attempt = this.snapshot.retryAttempt;
     const delay = backoffDelayMs(attempt, this.random);
-    this.setSelfId(null);
     this.update({
       status: this.everWelcomed ? "reconnecting" : "connecting",
       selfId: null,
@@ -330,8 +331,7 @@ export class CallSession {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.closeAllLinks();
-    this.setSelfId(null);
-    this.update({ mode: null, switching: false });
+    this.update({ mode: null, switching: false, selfId: null });
   }
 
   // ---- Messages ---------------------------------------------------------------------------
@@ -381,7 +381,6 @@ export class CallSession {
     this.closeAllLinks();
     this.everWelcomed = true;
     this.socket?.startHeartbeat(message.heartbeat_interval_ms);
-    this.setSelfId(message.you);
     // One ping right away, so the latency figure shows up without waiting a whole interval.
     this.socket?.ping();
     this.update({ mode: message.mode, switching: false });
@@ -396,7 +395,7 @@ export class CallSession {
       participants: this.participantList(),
     });
     if (message.mode === "media_node" && message.media_node) this.startNode(message.media_node, false);
-    if (this.deps.hook) this.deps.hook.welcomes += 1;
+    this.welcomes += 1;
     this.publishHook();
   }
 
@@ -417,7 +416,7 @@ export class CallSession {
       {
         remoteStream: (id, stream) => {
           if (this.node !== node) return;
-          this.publishNodeTracks(node);
+          this.publishHook();
           if (!this.snapshot.switching) this.patchFromNode(id, { stream });
         },
         connectionState: (linkState) => {
@@ -437,7 +436,6 @@ export class CallSession {
       this.deps.fetch,
     );
     this.node = node;
-    if (this.deps.hook) this.deps.hook.nodeConnection = node.pc;
     this.switchStartedAt = switching ? this.now() : null;
     this.update({ mode: "media_node", switching });
     this.startStatsPolling();
@@ -463,10 +461,7 @@ export class CallSession {
     this.publishParticipants();
   }
 
-  private publishNodeTracks(node: NodeLink): void {
-    if (!this.deps.hook) return;
-    this.deps.hook.nodeTracks = Object.fromEntries([...node.mids()].map(([mid, t]) => [mid, t.participant]));
-  }
+
 
   // ---- Stats: switch readiness and who is speaking ----------------------------------------
 
@@ -553,7 +548,6 @@ export class CallSession {
       this.deps.createPeerConnection,
     );
     this.links.set(peer.id, link);
-    this.deps.hook?.peerConnections.set(peer.id, link.pc);
   }
 
   private patchParticipant(id: number, link: PeerLink, patch: Partial<RemoteParticipant>): void {
@@ -575,7 +569,6 @@ export class CallSession {
     if (!link) return;
     link.close();
     this.links.delete(id);
-    if (this.deps.hook?.peerConnections.get(id) === link.pc) this.deps.hook.peerConnections.delete(id);
   }
 
   private closeAllLinks(): void {
@@ -585,10 +578,6 @@ export class CallSession {
     this.node = null;
     this.switchStartedAt = null;
     this.stopStatsPolling();
-    if (this.deps.hook) {
-      this.deps.hook.nodeConnection = null;
-      this.deps.hook.nodeTracks = {};
-    }
   }
 
   private participantList(): RemoteParticipant[] {
@@ -601,22 +590,27 @@ export class CallSession {
 
   // ---- State ------------------------------------------------------------------------------
 
-  private setSelfId(id: number | null): void {
-    if (this.deps.hook) this.deps.hook.participantId = id;
-  }
+
 
   private update(patch: Partial<CallSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
-    if (patch.status !== undefined || patch.selfId !== undefined || patch.mode !== undefined) this.publishHook();
+    this.publishHook();
     for (const listener of this.listeners) listener();
   }
 
+  /** Writes the test hook, the one place that does: from the snapshot and the live links. */
   private publishHook(): void {
     const hook = this.deps.hook;
     if (!hook) return;
     hook.connectionState = this.snapshot.status;
     hook.participantId = this.snapshot.selfId;
     hook.callMode = this.snapshot.mode;
+    hook.welcomes = this.welcomes;
+    hook.nodeConnection = this.node?.pc ?? null;
+    hook.nodeTracks = this.node ? Object.fromEntries([...this.node.mids()].map(([mid, t]) => [mid, t.participant])) : {};
+    // The same map, refilled: tests hold on to it.
+    hook.peerConnections.clear();
+    for (const [id, link] of this.links) hook.peerConnections.set(id, link.pc);
   }
 }
 
