@@ -6,7 +6,6 @@
 
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
-use peershare_core::web_headers::page_headers;
 use worker::{Env, Request, Response};
 
 /// The binding of the built web client (wrangler.toml's `[assets]`).
@@ -38,8 +37,8 @@ pub async fn serve(req: Request, env: &Env) -> Result<Response, EdgeError> {
         headers.set("content-type", content_type(&file))?;
     }
     let config = EdgeConfig::get(env)?;
-    for (name, value) in page_headers(&config.media_origins()) {
-        headers.set(name, &value)?;
+    for (name, value) in &config.page_headers {
+        headers.set(name, value)?;
     }
     Ok(response.with_headers(headers))
 }

@@ -44,6 +44,9 @@ pub struct EdgeConfig {
     pub room_capacity: u32,
     /// Media nodes for calls of three or more.
     pub media_nodes: Vec<MediaNode>,
+    /// The headers of the web client's pages (core's `web_headers`; their policy lets pages
+    /// reach the media nodes' origins), made once per isolate.
+    pub page_headers: Vec<(&'static str, String)>,
     /// The secret the rooms present to the API to deliver call history (`INTERNAL_SECRET`, the
     /// API's `PEERSHARE_INTERNAL_SECRET`); none: stored groups' calls get no history.
     pub internal_secret: Option<String>,
@@ -90,19 +93,6 @@ impl EdgeConfig {
         let config = Rc::new(Self::from_env(env)?);
         CURRENT.with(|c| *c.borrow_mut() = Some(config.clone()));
         Ok(config)
-    }
-
-    /// The origins of the media nodes' control APIs as browsers reach them: the pages may
-    /// connect there (their Content-Security-Policy).
-    pub fn media_origins(&self) -> Vec<String> {
-        let mut origins: Vec<String> = self
-            .media_nodes
-            .iter()
-            .filter_map(|n| peershare_core::web_headers::origin_of(&n.public_url))
-            .collect();
-        origins.sort();
-        origins.dedup();
-        origins
     }
 
     /// The limits and timings of this Worker's rooms.
@@ -164,10 +154,21 @@ impl EdgeConfig {
             } else {
                 Arc::new(media_signer(env)?)
             },
+            page_headers: page_headers(&media_nodes),
             media_nodes,
             internal_secret: text(env, "INTERNAL_SECRET").filter(|s| !s.trim().is_empty()),
         })
     }
+}
+
+/// The page headers for a deployment whose media nodes are `nodes`: the pages may connect to
+/// the origins of their control APIs as browsers reach them.
+fn page_headers(nodes: &[MediaNode]) -> Vec<(&'static str, String)> {
+    let mut origins: Vec<String> =
+        nodes.iter().filter_map(|n| peershare_core::web_headers::origin_of(&n.public_url)).collect();
+    origins.sort();
+    origins.dedup();
+    peershare_core::web_headers::page_headers(&origins)
 }
 
 /// The signer of media tokens, from `MEDIA_SIGNING_KEY`.

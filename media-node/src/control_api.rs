@@ -155,9 +155,7 @@ impl FromRequestParts<ControlState> for Claims {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then_some(token.trim()).filter(|t| !t.is_empty())
+    headers.get(header::AUTHORIZATION)?.to_str().ok().and_then(peershare_core::auth::bearer)
 }
 
 impl Claims {

@@ -541,14 +541,7 @@ async fn only_the_join_route_answers_other_origins() {
 #[tokio::test]
 async fn a_participant_the_room_removed_cannot_come_back_with_their_token() {
     let node = Node::start().await;
-    let created = node
-        .http
-        .post(node.url("/v1/calls/c1"))
-        .bearer_auth(node.room_token("c1"))
-        .send()
-        .await
-        .expect("create");
-    assert_eq!(created.status(), StatusCode::CREATED);
+    node.create_call("c1").await;
     let token = node.participant_token("c1", 7);
     let join = |token: String| {
         node.http
@@ -558,14 +551,7 @@ async fn a_participant_the_room_removed_cannot_come_back_with_their_token() {
             .send()
     };
     assert_eq!(join(token.clone()).await.expect("join").status(), StatusCode::CREATED);
-    let removed = node
-        .http
-        .delete(node.url("/v1/calls/c1/participants/7"))
-        .bearer_auth(node.room_token("c1"))
-        .send()
-        .await
-        .expect("remove");
-    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    node.remove_participant("c1", 7).await;
     let again = join(token).await.expect("join again");
     assert_eq!(again.status(), StatusCode::FORBIDDEN);
     assert_eq!(again.json::<Value>().await.expect("json")["error"], "participant_removed");

@@ -13,10 +13,10 @@ use crate::clock::now;
 use crate::config::EdgeConfig;
 use crate::error::EdgeError;
 use crate::gate::{TICKET_HEADER, Ticket};
-use peershare_core::Timestamp;
 use peershare_core::auth::CALL_PROTOCOL;
 use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
 use peershare_core::room::{ConnectionId, Input, Output, Room, RoomConfig};
+use peershare_core::{GroupId, Timestamp};
 use sockets::Attachment;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -145,8 +145,11 @@ impl CallRoom {
             .and_then(|t| serde_json::from_str(&t).ok())
             .ok_or_else(|| EdgeError::NotFound("a room is reached through the Worker only".into()))?;
         let storage = self.state.storage();
-        // The object's own group, for delivering its history (its name is not its id's).
-        if let Some(group) = req.path().trim_start_matches('/').split('/').next() {
+        // The object's own group, for delivering its history (its name is not its id's); link
+        // calls keep none, so theirs is not written.
+        if let Some(group) = req.path().trim_start_matches('/').split('/').next()
+            && GroupId::parse(group).is_ok_and(|g| g.is_stored())
+        {
             storage.put(history::GROUP_KEY, group).await?;
         }
         let next: u64 = storage.get(NEXT_CONNECTION_KEY).await?.unwrap_or(1);
@@ -317,10 +320,17 @@ impl CallRoom {
         if let Some(ms) = at
             && self.alarm_at.get() != Some(ms)
         {
-            let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-            self.state.storage().set_alarm(ScheduledTime::new(when)).await?;
+            self.set_alarm(ms).await?;
             self.alarm_at.set(Some(ms));
         }
+        Ok(())
+    }
+
+    /// Sets the object's alarm at `ms` since the epoch: an absolute time (a plain number would
+    /// be a delay from now).
+    async fn set_alarm(&self, ms: u64) -> std::result::Result<(), EdgeError> {
+        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+        self.state.storage().set_alarm(ScheduledTime::new(when)).await?;
         Ok(())
     }
 
@@ -429,9 +439,7 @@ impl CallRoom {
     /// own wake-up, if that is sooner); the alarm delivers before anything else.
     async fn retry_history_soon(&self, room_wake: Option<Timestamp>) -> std::result::Result<(), EdgeError> {
         let retry = now().as_millis() + HISTORY_RETRY_MS;
-        let at = room_wake.map_or(retry, |wake| wake.as_millis().min(retry));
-        let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-        self.state.storage().set_alarm(ScheduledTime::new(when)).await?;
+        self.set_alarm(room_wake.map_or(retry, |wake| wake.as_millis().min(retry))).await?;
         // The room's own wake-up is set again after the retry.
         self.alarm_at.set(None);
         Ok(())

@@ -123,7 +123,11 @@ async fn finish(
     if let Some(error) = &query.error {
         return Err(OAuthError::Declined(query.error_description.clone().unwrap_or_else(|| error.clone())));
     }
-    if !query.state.as_deref().is_some_and(|s| constant_time_eq(s.as_bytes(), flow.state.as_bytes())) {
+    if !query
+        .state
+        .as_deref()
+        .is_some_and(|s| crate::session::secrets_equal(s.as_bytes(), flow.state.as_bytes()))
+    {
         return Err(OAuthError::StateMismatch);
     }
     let code = query
@@ -153,8 +157,4 @@ fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
 
 fn form_urlencode(text: &str) -> String {
     oauth2::url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
 }

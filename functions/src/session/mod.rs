@@ -7,5 +7,5 @@ mod tokens;
 
 pub use keys::{KeyError, SigningKey};
 pub use peershare_core::auth::{Jwk, Jwks, TokenError, TokenVerifier};
-pub use secrets::{hash_token, random_id, random_token};
+pub use secrets::{hash_token, random_id, random_token, secrets_equal};
 pub use tokens::SessionTokens;

@@ -214,13 +214,10 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     // The token opens the node's door: with it, a bad offer is the only problem.
     let join_url = format!("{node}/v1/calls/{call}/participants");
     let token = access["token"].as_str().expect("token");
-    let with_token = http
-        .post(&join_url)
-        .bearer_auth(token)
-        .json(&json!({"type":"offer","sdp":"v=0 not really"}))
-        .send()
-        .await
-        .expect("request");
+    let join_with_token = || {
+        http.post(&join_url).bearer_auth(token).json(&json!({"type":"offer","sdp":"v=0 not really"})).send()
+    };
+    let with_token = join_with_token().await.expect("request");
     assert_eq!(with_token.status(), 400);
     let body: Value = with_token.json().await.expect("json");
     assert_eq!(body["error"], "invalid_offer");
@@ -235,13 +232,7 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     assert_eq!(ada.recv_type("participant_left").await["reason"], "left");
     let deadline = tokio::time::Instant::now() + DEADLINE;
     loop {
-        let again = http
-            .post(&join_url)
-            .bearer_auth(token)
-            .json(&json!({"type":"offer","sdp":"v=0 not really"}))
-            .send()
-            .await
-            .expect("request");
+        let again = join_with_token().await.expect("request");
         let status = again.status();
         let body: Value = again.json().await.expect("json");
         if status == 403 {

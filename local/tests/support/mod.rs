@@ -195,12 +195,12 @@ impl Server {
         self.connect_with(group, Some(&pass)).await.expect("connect")
     }
 
-    /// Opens the call socket offering `pass` (or none); the HTTP error on refusal.
-    pub async fn connect_with(
+    /// The handshake request of `group`'s call socket, offering `pass` (or none).
+    fn call_request(
         &self,
         group: &str,
         pass: Option<&str>,
-    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+    ) -> tokio_tungstenite::tungstenite::handshake::client::Request {
         use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let mut request =
             format!("ws://{}/api/groups/{group}/call", self.addr).into_client_request().expect("request");
@@ -209,7 +209,16 @@ impl Server {
             None => "peershare.v1".to_owned(),
         };
         request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
-        let (ws, response) = connect_async(request).await?;
+        request
+    }
+
+    /// Opens the call socket offering `pass` (or none); the HTTP error on refusal.
+    pub async fn connect_with(
+        &self,
+        group: &str,
+        pass: Option<&str>,
+    ) -> Result<Client, tokio_tungstenite::tungstenite::Error> {
+        let (ws, response) = connect_async(self.call_request(group, pass)).await?;
         assert_eq!(
             response.headers().get("sec-websocket-protocol").and_then(|v| v.to_str().ok()),
             Some("peershare.v1"),
@@ -221,17 +230,15 @@ impl Server {
     /// Opens the call socket of `group` with `pass` on a TCP connection whose receive buffer
     /// is as small as the kernel allows: a client that stops reading fills it at once.
     pub async fn connect_stalling(&self, group: &str, pass: &str) -> Client {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let socket = tokio::net::TcpSocket::new_v4().expect("socket");
         socket.set_recv_buffer_size(4 * 1024).expect("SO_RCVBUF");
         let stream = socket.connect(self.addr).await.expect("tcp connect");
-        let mut request =
-            format!("ws://{}/api/groups/{group}/call", self.addr).into_client_request().expect("request");
-        let protocols = format!("peershare.v1, peershare.pass.{pass}");
-        request.headers_mut().insert("sec-websocket-protocol", protocols.parse().expect("header"));
-        let (ws, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
-            .await
-            .expect("websocket handshake");
+        let (ws, _) = tokio_tungstenite::client_async(
+            self.call_request(group, Some(pass)),
+            MaybeTlsStream::Plain(stream),
+        )
+        .await
+        .expect("websocket handshake");
         Client { ws }
     }
 

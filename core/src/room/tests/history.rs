@@ -13,29 +13,11 @@ fn history(outputs: &[Output]) -> Vec<CallEvent> {
         .collect()
 }
 
-fn identified_join(
-    s: &mut Script,
-    conn: ConnectionId,
-    identity: &str,
-    name: &str,
-    resume: Option<&str>,
-) -> Vec<Output> {
-    let mut out = s.input(Input::Connected(conn));
-    out.extend(s.input(Input::Identified { conn, ticket: ticket(identity, name) }));
-    let mut join = serde_json::json!({"type":"join","version":PROTOCOL_VERSION,"display_name":name,
-        "media":{"audio":true,"video":true}});
-    if let Some(key) = resume {
-        join["resume"] = serde_json::json!(key);
-    }
-    out.extend(s.text(conn, &join.to_string()));
-    out
-}
-
 #[test]
 fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_one_out_ends_it() {
     let mut s = Script::new();
     let t0 = s.now;
-    let out = identified_join(&mut s, A, "u_ada", "Ada", None);
+    let out = s.join_identified(A, "u_ada", "Ada", None);
     assert_eq!(
         history(&out),
         vec![
@@ -51,7 +33,7 @@ fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_on
     );
     s.now = s.now.plus(Duration::from_secs(60));
     let t1 = s.now;
-    let out = identified_join(&mut s, B, "guest_bob", "Bob", None);
+    let out = s.join_identified(B, "guest_bob", "Bob", None);
     assert_eq!(history(&out).len(), 1, "a second join is a stint, not a call");
     s.now = s.now.plus(Duration::from_secs(60));
     let out = s.text(B, r#"{"type":"leave"}"#);
@@ -81,17 +63,17 @@ fn the_first_join_starts_the_call_each_join_and_leave_is_a_stint_and_the_last_on
         ]
     );
     // The next person to come starts a new call.
-    let out = identified_join(&mut s, C, "u_ada", "Ada", None);
+    let out = s.join_identified(C, "u_ada", "Ada", None);
     assert_eq!(history(&out)[0], CallEvent::Started { at: s.now });
 }
 
 #[test]
 fn a_reconnect_with_the_resume_key_continues_the_stint() {
     let mut s = Script::new();
-    identified_join(&mut s, A, "u_ada", "Ada", Some("ada-resume-key-00000001"));
-    identified_join(&mut s, B, "u_bob", "Bob", None);
+    s.join_identified(A, "u_ada", "Ada", Some("ada-resume-key-00000001"));
+    s.join_identified(B, "u_bob", "Bob", None);
     s.now = s.now.plus(Duration::from_secs(5));
-    let out = identified_join(&mut s, C, "u_ada", "Ada", Some("ada-resume-key-00000001"));
+    let out = s.join_identified(C, "u_ada", "Ada", Some("ada-resume-key-00000001"));
     assert_eq!(history(&out), vec![], "the same seat: no leave, no join");
     let out = s.input(Input::Disconnected(A));
     assert_eq!(history(&out), vec![], "the replaced connection's close is not a departure");
@@ -100,8 +82,8 @@ fn a_reconnect_with_the_resume_key_continues_the_stint() {
 #[test]
 fn timing_out_and_being_dropped_end_the_stint_too() {
     let mut s = Script::new();
-    identified_join(&mut s, A, "u_ada", "Ada", None);
-    identified_join(&mut s, B, "u_bob", "Bob", None);
+    s.join_identified(A, "u_ada", "Ada", None);
+    s.join_identified(B, "u_bob", "Bob", None);
     s.now = s.now.plus(Duration::from_secs(20));
     s.text(A, r#"{"type":"ping","nonce":1}"#);
     let out = s.advance(Duration::from_secs(10));
@@ -115,9 +97,9 @@ fn timing_out_and_being_dropped_end_the_stint_too() {
 #[test]
 fn moving_onto_a_media_node_is_not_history_and_waiting_is_not_a_stint() {
     let mut s = Script::new();
-    identified_join(&mut s, A, "u_ada", "Ada", None);
-    identified_join(&mut s, B, "u_bob", "Bob", None);
-    let out = identified_join(&mut s, C, "u_cy", "Cy", None);
+    s.join_identified(A, "u_ada", "Ada", None);
+    s.join_identified(B, "u_bob", "Bob", None);
+    let out = s.join_identified(C, "u_cy", "Cy", None);
     assert_eq!(history(&out), vec![], "Cy waits for the node: not in the call yet");
     let lease = MediaNodeLease { node_id: "n".into(), url: "http://n.test".into(), call_id: "c".into() };
     let out = s.input(Input::MediaNodeAllocated(lease));
@@ -132,7 +114,7 @@ fn moving_onto_a_media_node_is_not_history_and_waiting_is_not_a_stint() {
 fn a_room_rebuilt_from_its_snapshot_emits_nothing_twice_and_ends_the_same_call() {
     let mut s = Script::new();
     let t0 = s.now;
-    identified_join(&mut s, A, "u_ada", "Ada", None);
+    s.join_identified(A, "u_ada", "Ada", None);
     let mut restored = s.restored();
     restored.now = restored.now.plus(Duration::from_secs(20));
     let out = restored.input(Input::Timeout);
@@ -149,7 +131,7 @@ fn a_room_rebuilt_from_its_snapshot_emits_nothing_twice_and_ends_the_same_call()
 fn every_event_names_its_call_and_the_call_id_is_the_same_on_every_host() {
     let mut s = Script::new();
     let t0 = s.now;
-    let mut events = history(&identified_join(&mut s, A, "u_ada", "Ada", None));
+    let mut events = history(&s.join_identified(A, "u_ada", "Ada", None));
     s.now = s.now.plus(Duration::from_secs(3));
     events.extend(history(&s.text(A, r#"{"type":"leave"}"#)));
     assert_eq!(events.len(), 4);

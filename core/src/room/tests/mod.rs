@@ -61,6 +61,25 @@ impl Script {
         }
     }
 
+    /// Opens `conn`, has the host identify it as `identity` shown as `name` (a guest's ticket
+    /// for a link call), and joins, presenting `resume` if given: everything the room said.
+    fn join_identified(
+        &mut self,
+        conn: ConnectionId,
+        identity: &str,
+        name: &str,
+        resume: Option<&str>,
+    ) -> Vec<Output> {
+        let mut out = self.input(Input::Connected(conn));
+        out.extend(self.input(Input::Identified { conn, ticket: ticket(identity, name) }));
+        let mut join: serde_json::Value = serde_json::from_str(&join_json(name)).expect("join is JSON");
+        if let Some(key) = resume {
+            join["resume"] = serde_json::json!(key);
+        }
+        out.extend(self.text(conn, &join.to_string()));
+        out
+    }
+
     fn advance(&mut self, d: Duration) -> Vec<Output> {
         self.now = self.now.plus(d);
         self.input(Input::Timeout)
