@@ -390,3 +390,54 @@ describe("CallSession", () => {
     expect(listener).not.toHaveBeenCalled();
   });
 });
+
+describe("CallSession on a media node", () => {
+  it("moves onto the node make-before-break, then shows everyone through it", async () => {
+    const hook = createTestHook();
+    const session = new CallSession({
+      url: URL,
+      createWebSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,
+      createPeerConnection: asPeerConnectionFactory(),
+      random: () => 0,
+      now: () => Date.now(),
+      hook,
+      fetch: (async () => ({ ok: true, status: 200, text: async () => '{"type":"answer","sdp":"a"}' }) as Response) as typeof fetch,
+    });
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 2, [peer(1, false)]);
+    const peerPc = hook.peerConnections.get(1) as unknown as FakePeerConnection;
+
+    ws.serverSend({ type: "move_to_media_node", media_node: { url: "http://node.test/", call_id: "c", token: "t" } });
+    expect(session.getSnapshot()).toMatchObject({ mode: "media_node", switching: true });
+    const nodePc = hook.nodeConnection as unknown as FakePeerConnection;
+    expect(nodePc).not.toBe(peerPc);
+    await vi.advanceTimersByTimeAsync(0);
+    nodePc.addTransceiver("audio", { direction: "recvonly" }).mid = "a1";
+    nodePc.addTransceiver("video", { direction: "recvonly" }).mid = "v1";
+    const tracks = [
+      { mid: "a1", participant: 1, kind: "audio", source: "camera" },
+      { mid: "v1", participant: 1, kind: "video", source: "camera" },
+    ];
+    nodePc.channels[0]?.receive({ type: "tracks", tracks });
+    expect(hook.nodeTracks).toEqual({ a1: 1, v1: 1 });
+    expect(session.getSnapshot().participants[0]?.stream).toBeNull();
+    expect(hook.peerConnections.get(1)).toBe(peerPc);
+
+    // Decoding video is not enough: their microphone is on too.
+    nodePc.stats = [{ type: "inbound-rtp", mid: "v1", framesDecoded: 1 }];
+    await vi.advanceTimersByTimeAsync(250);
+    expect(session.getSnapshot().switching).toBe(true);
+    nodePc.stats.push({ type: "inbound-rtp", mid: "a1", packetsReceived: 1 });
+    await vi.advanceTimersByTimeAsync(250);
+    expect(session.getSnapshot().switching).toBe(false);
+    expect(session.getSnapshot().participants[0]?.stream).not.toBeNull();
+    expect(peerPc.closed).toBe(true);
+    expect(hook.peerConnections.size).toBe(0);
+
+    session.leave();
+    expect(nodePc.closed).toBe(true);
+    expect(hook).toMatchObject({ nodeConnection: null, nodeTracks: {} });
+  });
+});

@@ -1,7 +1,7 @@
 /**
- * A person's presence in one call: the signaling connection (join, heartbeat, reconnection
- * with backoff) and one PeerLink per other participant. Framework-free; React reads it
- * through `subscribe` / `getSnapshot`.
+ * A person's presence in one call: the signaling connection (join, reconnection with backoff),
+ * the server's messages, and the participants; their media travels by MediaRoutes.
+ * Framework-free; React reads it through `subscribe` / `getSnapshot`.
  */
 
 import { backoffDelayMs } from "../lib/backoff";
@@ -15,9 +15,8 @@ import {
   PROTOCOL_VERSION,
   type ServerMessage,
 } from "../protocol/generated";
-import { NodeLink } from "./nodeLink";
-import { type PeerConnectionFactory, PeerLink } from "./peerLink";
-import { isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
+import { MediaRoutes, type MediaPatches } from "./mediaRoutes";
+import type { PeerConnectionFactory } from "./peerLink";
 import { DEFAULT_HEARTBEAT_MS, SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
 import { isFinalPassError } from "../api/callPass";
 import type { PeershareTestHook } from "./testHook";
@@ -89,10 +88,6 @@ export type CallSessionDeps = {
 
 /** Failed attempts in a row after which people are told we can't reach the server. */
 const ATTEMPTS_BEFORE_NOTICE = 4;
-/** How often the media node's stats are checked while switching, and audio levels read. */
-const STATS_POLL_MS = 250;
-/** Give up waiting for every node track to decode after this long and switch anyway. */
-const SWITCH_DEADLINE_MS = 10_000;
 
 const IDLE: CallSnapshot = {
   status: "idle",
@@ -111,16 +106,13 @@ export class CallSession {
   private snapshot: CallSnapshot = IDLE;
   private readonly listeners = new Set<() => void>();
 
-  private options: JoinOptions | null = null;
+  private options: Pick<JoinOptions, "displayName" | "media"> | null = null;
   private socket: SignalingSocket | null = null;
   /** Whether the current socket was offered a pass and has not opened yet. */
   private passPending = false;
   /** Counts connection attempts, so a call pass that arrives late for an old attempt is dropped. */
   private connectAttempt = 0;
-  private readonly links = new Map<number, PeerLink>();
-  private node: NodeLink | null = null;
-  private switchStartedAt: number | null = null;
-  private statsTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly routes: MediaRoutes;
   private participants = new Map<number, RemoteParticipant>();
   /** Whether this join has been welcomed at least once (a drop then means "reconnecting"). */
   private everWelcomed = false;
@@ -140,6 +132,22 @@ export class CallSession {
   constructor(private readonly deps: CallSessionDeps) {
     this.random = deps.random ?? Math.random;
     this.now = deps.now ?? (() => performance.now());
+    this.routes = new MediaRoutes(
+      {
+        participants: () => this.participants.values(),
+        signal: (message) => this.socket?.send(message),
+        patch: (patches) => {
+          if (this.applyMedia(patches)) this.publishParticipants();
+        },
+        switched: (patches) => {
+          this.applyMedia(patches);
+          this.update({ switching: false, participants: this.participantList() });
+        },
+        nodeTracksChanged: () => this.publishHook(),
+        nodeFailed: (error) => this.onNodeFailed(error),
+      },
+      { createPeerConnection: deps.createPeerConnection, fetch: deps.fetch, now: this.now },
+    );
   }
 
   // ---- React glue -------------------------------------------------------------------------
@@ -157,7 +165,9 @@ export class CallSession {
   join(options: JoinOptions): void {
     const { status } = this.snapshot;
     if (status === "connecting" || status === "connected" || status === "reconnecting") return;
-    this.options = { ...options };
+    this.options = { displayName: options.displayName, media: options.media };
+    this.routes.setLocalStream(options.localStream);
+    this.routes.updateIceConfiguration(options.iceConfiguration);
     this.everWelcomed = false;
     this.resumeKey = newResumeKey();
     this.update({ ...IDLE, status: "connecting" });
@@ -190,23 +200,17 @@ export class CallSession {
 
   /** The local tracks changed (device switched or plugged in). */
   setLocalStream(stream: MediaStream | null): void {
-    if (!this.options || this.options.localStream === stream) return;
-    this.options.localStream = stream;
-    for (const link of this.links.values()) link.setLocalStream(stream);
-    this.node?.setLocalStream(stream);
+    if (this.options) this.routes.setLocalStream(stream);
   }
 
   /** How large a participant's video is shown (device pixels; 0 when not shown). */
   setViewport(participantId: number, width: number, height: number): void {
-    this.node?.setViewport(participantId, width, height);
+    this.routes.setViewport(participantId, width, height);
   }
 
   /** Fresh ICE servers (TURN credentials): applied to every peer connection with an ICE restart. */
   updateIceConfiguration(config: RTCConfiguration): void {
-    if (!this.options) return;
-    this.options.iceConfiguration = config;
-    for (const link of this.links.values()) link.updateIceServers(config);
-    this.node?.updateIceServers(config);
+    if (this.options) this.routes.updateIceConfiguration(config);
   }
 
   dismissNotice(): void {
@@ -324,7 +328,7 @@ export class CallSession {
     this.update({ ...IDLE, status: "disconnected", error: problem });
   }
 
-  /** Closes the socket and every peer connection, and stops all timers. */
+  /** Closes the socket and every media link, and stops all timers. */
   private shutDown(): void {
     this.socket?.close();
     this.socket = null;
@@ -356,17 +360,9 @@ export class CallSession {
         return this.publishParticipants();
       }
       case "description":
-        this.links
-          .get(message.from)
-          ?.handleDescription(message.description)
-          .catch((error: unknown) => console.warn(`description from ${message.from} failed`, error));
-        return;
+        return this.routes.handleDescription(message.from, message.description);
       case "ice_candidate":
-        this.links
-          .get(message.from)
-          ?.handleCandidate(message.candidate)
-          .catch((error: unknown) => console.warn(`candidate from ${message.from} failed`, error));
-        return;
+        return this.routes.handleCandidate(message.from, message.candidate);
       // Pongs are the socket's own (its heartbeat).
       case "error":
         return this.onServerError(message);
@@ -401,104 +397,18 @@ export class CallSession {
 
   // ---- Media node -------------------------------------------------------------------------
 
-  /**
-   * Connects to the media node. When `switching`, the peer links keep carrying media until the
-   * node's tracks decode (make-before-break); then they close.
-   */
+  /** Moves the call's media onto the node; when `switching`, the peer links carry it meanwhile. */
   private startNode(access: MediaNodeAccess, switching: boolean): void {
-    const options = this.options;
-    if (!options) return;
-    this.node?.close();
-    const node: NodeLink = new NodeLink(
-      access,
-      options.iceConfiguration,
-      options.localStream,
-      {
-        remoteStream: (id, stream) => {
-          if (this.node !== node) return;
-          this.publishHook();
-          if (!this.snapshot.switching) this.patchFromNode(id, { stream });
-        },
-        connectionState: (linkState) => {
-          if (this.node !== node || this.snapshot.switching) return;
-          for (const id of this.participants.keys()) this.patchFromNode(id, { linkState });
-        },
-        failed: (error) => {
-          if (this.node !== node) return;
-          console.warn("could not join the media node", error);
-          // A fresh join brings a fresh token (and, in the cloud, possibly another node).
-          this.update({ notice: "Couldn't reach the media server. Reconnecting…" });
-          this.socket?.close(4000, "media node unreachable");
-          this.onClose(1006, "media node unreachable");
-        },
-      },
-      this.deps.createPeerConnection,
-      this.deps.fetch,
-    );
-    this.node = node;
-    this.switchStartedAt = switching ? this.now() : null;
+    this.routes.useNode(access, switching);
     this.update({ mode: "media_node", switching });
-    this.startStatsPolling();
-    void node.connect();
   }
 
-  /** Moves everyone's tiles to the node's streams and closes the peer links. */
-  private finishSwitch(): void {
-    const node = this.node;
-    if (!node) return;
-    for (const id of [...this.links.keys()]) this.closeLink(id);
-    for (const p of this.participants.values()) {
-      this.participants.set(p.id, { ...p, stream: node.streamOf(p.id), linkState: node.pc.connectionState });
-    }
-    this.switchStartedAt = null;
-    this.update({ switching: false, participants: this.participantList() });
-  }
-
-  private patchFromNode(id: number, patch: Partial<RemoteParticipant>): void {
-    const p = this.participants.get(id);
-    if (!p) return;
-    this.participants.set(id, { ...p, ...patch });
-    this.publishParticipants();
-  }
-
-
-
-  // ---- Stats: switch readiness and who is speaking ----------------------------------------
-
-  private startStatsPolling(): void {
-    if (this.statsTimer !== null) return;
-    this.statsTimer = setInterval(() => void this.pollStats(), STATS_POLL_MS);
-  }
-
-  private stopStatsPolling(): void {
-    if (this.statsTimer !== null) clearInterval(this.statsTimer);
-    this.statsTimer = null;
-  }
-
-  private async pollStats(): Promise<void> {
-    const node = this.node;
-    if (!node) return;
-    let report: RTCStatsReport;
-    try {
-      report = await node.pc.getStats();
-    } catch {
-      return;
-    }
-    if (this.node !== node) return;
-    const stats = readNodeStats(statsEntries(report), node.mids());
-    if (this.switchStartedAt !== null) {
-      const ready = switchReady(stats, this.participants.values());
-      if (ready || this.now() - this.switchStartedAt > SWITCH_DEADLINE_MS) this.finishSwitch();
-    }
-    let changed = false;
-    for (const p of this.participants.values()) {
-      const speaking = isSpeaking(stats, p.id);
-      if (p.speaking !== speaking) {
-        this.participants.set(p.id, { ...p, speaking });
-        changed = true;
-      }
-    }
-    if (changed) this.publishParticipants();
+  private onNodeFailed(error: unknown): void {
+    console.warn("could not join the media node", error);
+    // A fresh join brings a fresh token (and, in the cloud, possibly another node).
+    this.update({ notice: "Couldn't reach the media server. Reconnecting…" });
+    this.socket?.close(4000, "media node unreachable");
+    this.onClose(1006, "media node unreachable");
   }
 
   private onServerError(message: Extract<ServerMessage, { type: "error" }>): void {
@@ -519,65 +429,40 @@ export class CallSession {
   // ---- Participants -----------------------------------------------------------------------
 
   private addParticipant(peer: Peer): void {
-    const options = this.options;
-    if (!options) return;
     this.removeParticipant(peer.id);
-    const node = this.snapshot.mode === "media_node" ? this.node : null;
     this.participants.set(peer.id, {
       id: peer.id,
       displayName: peer.display_name,
       guest: peer.guest,
       media: peer.media,
-      stream: node?.streamOf(peer.id) ?? null,
-      linkState: node?.pc.connectionState ?? "new",
+      ...this.routes.mediaOf(peer.id),
       speaking: false,
     });
     // On a media node everyone's media comes through the node link.
-    if (this.snapshot.mode === "media_node") return;
-    const link = new PeerLink(
-      peer.id,
-      peer.polite,
-      options.iceConfiguration,
-      options.localStream,
-      {
-        sendDescription: (description) => this.socket?.send({ type: "description", to: peer.id, description }),
-        sendCandidate: (candidate) => this.socket?.send({ type: "ice_candidate", to: peer.id, candidate }),
-        remoteStream: (stream) => this.patchParticipant(peer.id, link, { stream }),
-        connectionState: (linkState) => this.patchParticipant(peer.id, link, { linkState }),
-      },
-      this.deps.createPeerConnection,
-    );
-    this.links.set(peer.id, link);
-  }
-
-  private patchParticipant(id: number, link: PeerLink, patch: Partial<RemoteParticipant>): void {
-    if (this.links.get(id) !== link) return;
-    const p = this.participants.get(id);
-    if (!p) return;
-    this.participants.set(id, { ...p, ...patch });
-    this.publishParticipants();
+    if (this.snapshot.mode !== "media_node") this.routes.addPeer(peer.id, peer.polite);
   }
 
   private removeParticipant(id: number): void {
-    this.closeLink(id);
+    this.routes.removePeer(id);
     this.participants.delete(id);
   }
 
-  /** Closes the peer link to `id`, if there is one. */
-  private closeLink(id: number): void {
-    const link = this.links.get(id);
-    if (!link) return;
-    link.close();
-    this.links.delete(id);
+  /** Applies the routes' changes to the participants they name; whether any was there. */
+  private applyMedia(patches: MediaPatches): boolean {
+    let applied = false;
+    for (const [id, patch] of patches) {
+      const p = this.participants.get(id);
+      if (!p) continue;
+      this.participants.set(id, { ...p, ...patch });
+      applied = true;
+    }
+    return applied;
   }
 
+  /** Closes every media link and forgets everyone (ids are new after a reconnect). */
   private closeAllLinks(): void {
-    for (const id of [...this.links.keys()]) this.removeParticipant(id);
+    this.routes.closeAll();
     this.participants = new Map();
-    this.node?.close();
-    this.node = null;
-    this.switchStartedAt = null;
-    this.stopStatsPolling();
   }
 
   private participantList(): RemoteParticipant[] {
@@ -589,8 +474,6 @@ export class CallSession {
   }
 
   // ---- State ------------------------------------------------------------------------------
-
-
 
   private update(patch: Partial<CallSnapshot>): void {
     this.snapshot = { ...this.snapshot, ...patch };
@@ -606,11 +489,11 @@ export class CallSession {
     hook.participantId = this.snapshot.selfId;
     hook.callMode = this.snapshot.mode;
     hook.welcomes = this.welcomes;
-    hook.nodeConnection = this.node?.pc ?? null;
-    hook.nodeTracks = this.node ? Object.fromEntries([...this.node.mids()].map(([mid, t]) => [mid, t.participant])) : {};
+    hook.nodeConnection = this.routes.nodeConnection();
+    hook.nodeTracks = Object.fromEntries([...this.routes.nodeTracks()].map(([mid, t]) => [mid, t.participant]));
     // The same map, refilled: tests hold on to it.
     hook.peerConnections.clear();
-    for (const [id, link] of this.links) hook.peerConnections.set(id, link.pc);
+    for (const [id, pc] of this.routes.peerConnections()) hook.peerConnections.set(id, pc);
   }
 }
 

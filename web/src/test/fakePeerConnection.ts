@@ -1,6 +1,7 @@
 /**
  * A small model of RTCPeerConnection's signaling state machine, enough to exercise perfect
- * negotiation (offers, answers, implicit rollback) without a browser.
+ * negotiation (offers, answers, implicit rollback) without a browser, and the media node's
+ * data channel, forwarded tracks and stats.
  */
 
 type Desc = { type: RTCSdpType; sdp: string };
@@ -16,12 +17,38 @@ class FakeSender {
 
 class FakeTransceiver {
   readonly sender: FakeSender;
+  readonly receiver: { track: MediaStreamTrack };
+  mid: string | null = null;
+  currentDirection: RTCRtpTransceiverDirection | null = null;
   constructor(
     readonly kind: string,
     public direction: RTCRtpTransceiverDirection,
     track: MediaStreamTrack | null,
   ) {
     this.sender = new FakeSender(track);
+    this.receiver = { track: fakeTrack(kind === "audio" ? "audio" : "video") };
+  }
+}
+
+/** An RTCDataChannel stand-in: what was sent (parsed), and the other side driven by hand. */
+export class FakeDataChannel {
+  readyState: RTCDataChannelState = "connecting";
+  readonly sent: unknown[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  constructor(readonly label: string) {}
+  send(data: string): void {
+    this.sent.push(JSON.parse(data));
+  }
+  close(): void {
+    this.readyState = "closed";
+  }
+  open(): void {
+    this.readyState = "open";
+    this.onopen?.();
+  }
+  receive(message: unknown): void {
+    this.onmessage?.({ data: JSON.stringify(message) });
   }
 }
 
@@ -38,6 +65,9 @@ export class FakePeerConnection {
   restartIceCalls = 0;
   readonly candidates: (RTCIceCandidateInit | undefined)[] = [];
   readonly transceivers: FakeTransceiver[] = [];
+  readonly channels: FakeDataChannel[] = [];
+  /** What getStats() reports (set by tests). */
+  stats: Record<string, unknown>[] = [];
   readonly log: string[] = [];
   private configuration: RTCConfiguration;
 
@@ -74,6 +104,24 @@ export class FakePeerConnection {
 
   getTransceivers(): FakeTransceiver[] {
     return this.transceivers;
+  }
+
+  createDataChannel(label: string): FakeDataChannel {
+    const channel = new FakeDataChannel(label);
+    this.channels.push(channel);
+    return channel;
+  }
+
+  async createOffer(): Promise<Desc> {
+    return { type: "offer", sdp: `offer-${this.id}` };
+  }
+
+  async createAnswer(): Promise<Desc> {
+    return { type: "answer", sdp: `answer-${this.id}` };
+  }
+
+  async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    return new Map(this.stats.map((stat, i) => [`stat-${i}`, stat]));
   }
 
   async setLocalDescription(desc?: Desc): Promise<void> {
