@@ -5,7 +5,7 @@ use std::time::Duration;
 
 /// Milliseconds on a host-chosen clock (Unix epoch for persisted rooms, any monotonic origin
 /// otherwise). Only differences between timestamps of the same host are meaningful.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Timestamp(pub u64);
 
 impl Timestamp {

@@ -28,6 +28,12 @@ pub enum EdgeError {
     /// A route of the Worker's own, asked with a method it does not take.
     #[error("{0} is not a method of this route")]
     MethodNotAllowed(String),
+    /// An internal route called without the deployment's internal secret.
+    #[error("this route is for the deployment's own services")]
+    InternalOnly,
+    /// A request body that is not what the route takes.
+    #[error("invalid body: {0}")]
+    InvalidBody(String),
     /// No such route.
     #[error("no API route {0}")]
     NotFound(String),
@@ -59,6 +65,8 @@ impl EdgeError {
             EdgeError::Token(e) => HttpError::status_and_code(e),
             EdgeError::Gate(e) => HttpError::status_and_code(e),
             EdgeError::UpgradeRequired => (426, "upgrade_required"),
+            EdgeError::InternalOnly => (401, "internal_only"),
+            EdgeError::InvalidBody(_) => (400, "invalid_body"),
             EdgeError::NotFound(_) | EdgeError::FileNotFound(_) => (404, "not_found"),
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::Turn(e) => e.status_and_code(),

@@ -7,6 +7,7 @@ use crate::error::EdgeError;
 use crate::gate::TICKET_HEADER;
 use peershare_core::GroupId;
 use peershare_core::protocol::CallAccess;
+use peershare_core::room::AccessNotice;
 use peershare_core::turn_credentials::IceConfig;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
 
@@ -39,6 +40,9 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
             only_get(&req)?;
             return call_status(req, env, id).await;
         }
+    }
+    if let Some(id) = path.strip_prefix("/api/internal/rooms/").and_then(|r| r.strip_suffix("/access")) {
+        return access_changed(req, env, id).await;
     }
     if path.starts_with("/api/") {
         return proxy(req, env).await;
@@ -81,6 +85,34 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
     let mut init = RequestInit::new();
     init.with_headers(headers);
     let inner = Request::new_with_init(&format!("https://call-room/{}/connect", call.as_str()), &init)?;
+    Ok(room(env, &call)?.fetch_with_request(inner).await?)
+}
+
+/// Largest access notice taken (one names one account).
+const MAX_NOTICE_BYTES: usize = 4096;
+
+/// `POST /api/internal/rooms/{id}/access`: the API tells the group's room that access to its
+/// call changed (core's `AccessNotice`). Only with the deployment's internal secret.
+async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
+    if req.method() != Method::Post {
+        return Err(EdgeError::MethodNotAllowed(req.method().to_string()));
+    }
+    let config = EdgeConfig::get(env)?;
+    let authorization = req.headers().get("authorization")?;
+    if !peershare_core::auth::is_internal_caller(authorization.as_deref(), config.internal_secret.as_deref()) {
+        return Err(EdgeError::InternalOnly);
+    }
+    let call = GroupId::parse(id)?;
+    let body = req.bytes().await?;
+    if body.len() > MAX_NOTICE_BYTES {
+        return Err(EdgeError::InvalidBody(format!("at most {MAX_NOTICE_BYTES} bytes")));
+    }
+    let notice: AccessNotice =
+        serde_json::from_slice(&body).map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
+    let mut init = RequestInit::new();
+    let json = serde_json::to_string(&notice).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
+    init.with_method(Method::Post).with_body(Some(json.into()));
+    let inner = Request::new_with_init(&format!("https://call-room/{}/access", call.as_str()), &init)?;
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 

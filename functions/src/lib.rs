@@ -7,5 +7,6 @@ pub mod history;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod oauth;
+pub mod rooms;
 pub mod session;
 pub mod store;

@@ -378,3 +378,66 @@ async fn ids_of_another_group_are_out_of_reach() {
     let invites = api.call(Method::GET, &format!("/api/groups/{victim}/invites"), Some(&ada), None).await;
     assert!(invites.json["invites"].as_array().expect("list").iter().all(|i| i["status"] == "active"));
 }
+
+/// Every change to who may be in a group's call reaches its room as it is made (the room then
+/// closes the connections it shuts out: `local/tests`); a refused change tells it nothing.
+#[tokio::test]
+async fn access_changes_reach_the_groups_call_room_and_refusals_tell_it_nothing() {
+    use peershare_core::groups::Role;
+    use peershare_core::room::AccessChange;
+    let api = TestApi::new();
+    let (ada, _, _) = api.sign_in("Ada").await;
+    let (bob, _, bob_id) = api.sign_in("Bob").await;
+    let (cy, _, cy_id) = api.sign_in("Cy").await;
+    let group = api.create_group(&ada, "Team").await;
+    for who in [&bob, &cy] {
+        let (invite, _) = api.invite(&ada, &group, None).await;
+        api.call(Method::POST, &format!("/api/invites/{invite}/accept"), Some(who), None).await;
+    }
+    let members = format!("/api/groups/{group}/members");
+    let settings = format!("/api/groups/{group}/settings");
+    api.rooms.take();
+
+    // Refused: Bob may not remove Cy nor change roles; nothing reaches the room.
+    let denied = api.call(Method::DELETE, &format!("{members}/{cy_id}"), Some(&bob), None).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    let denied = api
+        .call(Method::PATCH, &format!("{members}/{cy_id}"), Some(&bob), Some(json!({"role": "admin"})))
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+    assert_eq!(api.rooms.take(), []);
+
+    let promoted = api
+        .call(Method::PATCH, &format!("{members}/{bob_id}"), Some(&ada), Some(json!({"role": "admin"})))
+        .await;
+    assert_eq!(promoted.status, StatusCode::OK);
+    let same = api
+        .call(Method::PATCH, &format!("{members}/{bob_id}"), Some(&ada), Some(json!({"role": "admin"})))
+        .await;
+    assert_eq!(same.status, StatusCode::OK);
+    let removed = api.call(Method::DELETE, &format!("{members}/{cy_id}"), Some(&ada), None).await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    let left = api.call(Method::DELETE, &format!("{members}/me"), Some(&bob), None).await;
+    assert_eq!(left.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        api.rooms.take(),
+        [
+            (group.clone(), AccessChange::RoleChanged { identity: bob_id.clone(), role: Role::Admin }),
+            (group.clone(), AccessChange::MemberRemoved { identity: cy_id }),
+            (group.clone(), AccessChange::MemberRemoved { identity: bob_id }),
+        ],
+        "a role set to what it was is no change"
+    );
+
+    // Guests: switching them on is no revocation; switching them off is.
+    for allowed in [true, true, false, false] {
+        let changed =
+            api.call(Method::PATCH, &settings, Some(&ada), Some(json!({"guests_allowed": allowed}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.json);
+    }
+    assert_eq!(api.rooms.take(), [(group.clone(), AccessChange::GuestsDisallowed)]);
+
+    let deleted = api.call(Method::DELETE, &format!("/api/groups/{group}"), Some(&ada), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(api.rooms.take(), [(group, AccessChange::GroupDeleted)]);
+}

@@ -5,7 +5,9 @@ use crate::config::DevConfig;
 use peershare_functions::api::{ApiSettings, ApiState};
 use peershare_functions::clock::SystemClock;
 use peershare_functions::oauth::OAuthClients;
+use peershare_functions::rooms::CallRooms;
 use peershare_functions::session::{KeyError, SessionTokens, SigningKey, random_id};
+use peershare_functions::store::Store;
 use peershare_functions::store::sqlite::{OpenError, SqliteStore};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,15 +35,24 @@ pub enum AccountsError {
     Store(#[from] OpenError),
 }
 
-/// Opens the store and the signing key under the configured data directory; `bound` is the
-/// address the server listens on (the default public URL).
-pub fn open(config: &DevConfig, bound: std::net::SocketAddr) -> Result<ApiState, AccountsError> {
+/// Opens the SQLite store in the configured data directory.
+pub fn open_store(config: &DevConfig) -> Result<Arc<dyn Store>, AccountsError> {
     let dir = config.data_dir();
     std::fs::create_dir_all(&dir).map_err(|e| AccountsError::DataDir(dir.clone(), e))?;
-    let store = SqliteStore::open(&dir.join(DATABASE_FILE))?;
-    let key = signing_key(&dir)?;
+    Ok(Arc::new(SqliteStore::open(&dir.join(DATABASE_FILE))?))
+}
+
+/// The API over `store`, with the signing key of the configured data directory; `bound` is the
+/// address the server listens on (the default public URL), `rooms` where access changes go.
+pub fn open(
+    config: &DevConfig,
+    bound: std::net::SocketAddr,
+    store: Arc<dyn Store>,
+    rooms: Arc<dyn CallRooms>,
+) -> Result<ApiState, AccountsError> {
+    let key = signing_key(&config.data_dir())?;
     Ok(ApiState {
-        store: Arc::new(store),
+        store,
         tokens: Arc::new(SessionTokens::new(&key, &[])?),
         clock: Arc::new(SystemClock),
         settings: Arc::new(ApiSettings {
@@ -51,6 +62,7 @@ pub fn open(config: &DevConfig, bound: std::net::SocketAddr) -> Result<ApiState,
             internal_secret: config.internal_secret.clone(),
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
+        rooms,
     })
 }
 

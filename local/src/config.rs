@@ -99,6 +99,12 @@ pub struct DevConfig {
     #[arg(long, env = "PEERSHARE_INTERNAL_SECRET", hide_env_values = true)]
     pub internal_secret: Option<String>,
 
+    /// The origin of a Worker in front of this server whose rooms host the calls: access
+    /// changes (a member removed, guests switched off) are told to it, with the internal
+    /// secret, instead of to this process's rooms.
+    #[arg(long, env = "PEERSHARE_ROOMS_URL")]
+    pub rooms_url: Option<String>,
+
     /// Private address for the in-process media node's `/health` and `/metrics` (none: not
     /// served; never on the public listener).
     #[arg(long, env = "PEERSHARE_OPS_LISTEN")]

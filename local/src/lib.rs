@@ -21,6 +21,7 @@ use axum::routing::get;
 use config::DevConfig;
 use media_nodes::{IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode};
 use peershare_core::room::RoomConfig;
+use peershare_functions::rooms::{CallRooms, EdgeRooms};
 use peershare_media_node::control_api::{self, ControlState};
 use peershare_media_node::token::{MediaTokenKeys, TokenVerifier};
 use peershare_media_node::{metrics, udp_host};
@@ -89,14 +90,21 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
     let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
     let node_state = ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity);
     let node_api = control_api::router(node_state.clone());
-    let api = accounts::open(&config, bound)?;
+    let store = accounts::open_store(&config)?;
     let services = RoomServices {
         config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
         signer: Arc::new(keys.signer()),
         media: Arc::new(InProcessNode::new(node)),
-        history: Some(api.store.clone()),
+        history: Some(store.clone()),
     };
-    let state = AppState { rooms: RoomRegistry::new(services), config: Arc::new(config), api };
+    let rooms = RoomRegistry::new(services);
+    // Access changes reach the rooms of this process, or a Worker's in front of it.
+    let told: Arc<dyn CallRooms> = match &config.rooms_url {
+        Some(origin) => Arc::new(EdgeRooms::new(origin, config.internal_secret.clone())),
+        None => Arc::new(rooms.clone()),
+    };
+    let api = accounts::open(&config, bound, store, told)?;
+    let state = AppState { rooms, config: Arc::new(config), api };
     Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
 }
 

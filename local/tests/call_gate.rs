@@ -143,16 +143,7 @@ async fn a_reconnect_with_the_resume_key_continues_the_same_history_stint() {
     let (ada, bob) = (server.sign_in("Ada").await, server.sign_in("Bob").await);
     let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Team"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
-    let invite = server
-        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
-        .await;
-    server
-        .post_ok(
-            &format!("/api/invites/{}/accept", invite["token"].as_str().expect("token")),
-            Some(&bob),
-            json!({}),
-        )
-        .await;
+    server.add_members(&group, &ada, &[&bob]).await;
     let mut bob_call = server.join_as_account(&group, &bob, "Bob").await;
     bob_call.recv_type("welcome").await;
     let key = Some("ada-history-resume-key-01");

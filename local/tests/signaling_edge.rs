@@ -12,8 +12,8 @@ use support::workerd::Workerd;
 use support::{Server, config, start};
 
 async fn edge(options: HostOptions) -> Server {
-    let (api, node, bindings) = edge_parts(options).await;
-    let workerd = Workerd::start(&bindings).await;
+    let (api, node, bindings, addr) = edge_parts(options).await;
+    let workerd = Workerd::start_at(addr, &bindings).await;
     let addr = workerd.addr;
     let mut host = Server::fronting(addr, &api, Vec::new());
     host.node_ops = Some(node.ops_url.clone());
@@ -25,8 +25,13 @@ async fn edge(options: HostOptions) -> Server {
 /// The secret the tests' Worker and its API share for delivering call history.
 const INTERNAL_SECRET: &str = "edge-tests-internal-secret-0123456789";
 
-async fn edge_parts(options: HostOptions) -> (Server, MediaNode, Vec<(&'static str, String)>) {
-    let api = start(config(&["--internal-secret", INTERNAL_SECRET])).await;
+/// And the address the Worker will answer at, which the API tells of access changes.
+async fn edge_parts(
+    options: HostOptions,
+) -> (Server, MediaNode, Vec<(&'static str, String)>, std::net::SocketAddr) {
+    let addr = Workerd::reserve();
+    let rooms = format!("http://{addr}");
+    let api = start(config(&["--internal-secret", INTERNAL_SECRET, "--rooms-url", &rooms])).await;
     let jwks = reqwest::get(api.url("/api/auth/keys")).await.expect("keys").text().await.expect("text");
     let mut bindings = vec![
         ("API_ORIGIN", format!("http://{}", api.addr)),
@@ -43,7 +48,7 @@ async fn edge_parts(options: HostOptions) -> (Server, MediaNode, Vec<(&'static s
     let nodes = serde_json::json!([{ "id": node.id, "control_url": node.url, "public_url": node.url }]);
     bindings.push(("MEDIA_NODES", nodes.to_string()));
     bindings.push(("MEDIA_SIGNING_KEY", node.signing_key.clone()));
-    (api, node, bindings)
+    (api, node, bindings, addr)
 }
 
 conformance_suite!(edge);
@@ -93,8 +98,8 @@ async fn a_room_rebuilt_from_storage_carries_on_as_before() {
 /// the same people under the same ids, still on the same node and call session, nobody twice.
 #[tokio::test]
 async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
-    let (api, node, bindings) = edge_parts(HostOptions::default()).await;
-    let workerd = Workerd::start(&bindings).await;
+    let (api, node, bindings, addr) = edge_parts(HostOptions::default()).await;
+    let workerd = Workerd::start_at(addr, &bindings).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let keys = ["ada-session-key-000000001", "bob-session-key-000000002", "cy-session-key-0000000003"];
     let (mut ada, ada_id) = host.join_resuming("evict", "Ada", keys[0]).await;
@@ -139,8 +144,8 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
 #[tokio::test]
 async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
     use support::Received;
-    let (api, node, bindings) = edge_parts(HostOptions::default()).await;
-    let workerd = Workerd::start(&bindings).await;
+    let (api, node, bindings, addr) = edge_parts(HostOptions::default()).await;
+    let workerd = Workerd::start_at(addr, &bindings).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let (mut ada, ada_id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
     let (mut bob, bob_id) = host.join_resuming("ghost", "Bob", "bob-ghost-key-00000000002").await;
@@ -196,13 +201,13 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
 #[tokio::test]
 async fn history_queued_before_a_restart_is_delivered_after_it() {
     use serde_json::json;
-    let (api, node, mut bindings) = edge_parts(HostOptions::default()).await;
+    let (api, node, mut bindings, addr) = edge_parts(HostOptions::default()).await;
     let secret = |bindings: &mut Vec<(&'static str, String)>, value: &str| {
         bindings.retain(|(name, _)| *name != "INTERNAL_SECRET");
         bindings.push(("INTERNAL_SECRET", value.to_owned()));
     };
     secret(&mut bindings, "not-the-apis-secret-0000000000000");
-    let workerd = Workerd::start(&bindings).await;
+    let workerd = Workerd::start_at(addr, &bindings).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let ada = api.sign_in("Ada").await;
     let group = api.post_ok("/api/groups", Some(&ada), json!({"name": "Restart"})).await;

@@ -72,6 +72,10 @@ pub struct Ticket {
     /// A member's role in the group, from the pass.
     #[serde(default)]
     pub role: Option<crate::groups::Role>,
+    /// When the pass was issued (Unix ms, whole seconds): a room refuses passes issued before
+    /// their holder's access was taken away (see [`crate::room::AccessLedger`]).
+    #[serde(default)]
+    pub issued_at: crate::Timestamp,
 }
 
 /// Who may have TURN credentials, and until when.
@@ -128,6 +132,7 @@ pub fn admit_socket(
         cap: claims.cap,
         guest,
         role,
+        issued_at: crate::Timestamp::from_millis(claims.iat.saturating_mul(1000)),
     })
 }
 

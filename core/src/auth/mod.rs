@@ -4,6 +4,7 @@
 
 mod call_gate;
 mod claims;
+mod internal;
 mod jwk;
 mod refresh;
 #[cfg(feature = "tokens")]
@@ -16,6 +17,7 @@ pub use call_gate::{
 #[cfg(feature = "tokens")]
 pub use call_gate::{admit_socket, admit_turn};
 pub use claims::{ACCESS_TTL, AccessClaims, CALL_PASS_TTL, GUEST_TTL, Principal, SessionKind};
+pub use internal::{is_internal_caller, secrets_equal};
 pub use jwk::{Jwk, JwkError, Jwks};
 pub use refresh::{REFRESH_TTL, REUSE_GRACE, RefreshOutcome, RefreshRecord, redeem};
 #[cfg(feature = "tokens")]

@@ -41,6 +41,9 @@ pub enum ErrorCode {
     /// The connection did not read what the room sent it: more than
     /// [`super::MAX_OUTBOX_BYTES`] waited for it, so it was closed.
     SlowConsumer,
+    /// The participant may no longer be in this call: removed from the group, guests switched
+    /// off, the group deleted, or a pass issued before one of those.
+    AccessRevoked,
 }
 
 /// Broad class of an error, so clients can react without knowing every code.
@@ -57,6 +60,8 @@ pub enum ErrorCategory {
     Timeout,
     /// The connection sent more, or read less, than a call allows.
     Overload,
+    /// The participant's right to be in the call ended; a new call pass may tell why.
+    Access,
 }
 
 impl ErrorCode {
@@ -71,6 +76,7 @@ impl ErrorCode {
             GroupCallsUnavailable => ErrorCategory::Unavailable,
             JoinTimeout | HeartbeatTimeout => ErrorCategory::Timeout,
             RateLimited | SlowConsumer => ErrorCategory::Overload,
+            AccessRevoked => ErrorCategory::Access,
         }
     }
 
@@ -95,6 +101,7 @@ impl ErrorCode {
             HeartbeatTimeout => 4013,
             RateLimited => 4014,
             SlowConsumer => 4015,
+            AccessRevoked => 4016,
         }
     }
 
@@ -118,6 +125,7 @@ impl ErrorCode {
             HeartbeatTimeout => "heartbeat_timeout",
             RateLimited => "rate_limited",
             SlowConsumer => "slow_consumer",
+            AccessRevoked => "access_revoked",
         }
     }
 }
@@ -135,6 +143,7 @@ mod tests {
             ErrorCode::HeartbeatTimeout,
             ErrorCode::RateLimited,
             ErrorCode::SlowConsumer,
+            ErrorCode::AccessRevoked,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

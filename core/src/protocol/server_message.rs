@@ -103,6 +103,13 @@ pub enum ServerMessage {
         /// Their new state.
         media: MediaState,
     },
+    /// Someone's role in the group changed (yours too): the call shows it from now on.
+    ParticipantRoleChanged {
+        /// Who.
+        id: ParticipantId,
+        /// Their role now.
+        role: crate::groups::Role,
+    },
     /// An SDP offer or answer from another participant.
     Description {
         /// Sender.

@@ -1,6 +1,6 @@
 //! What goes into a room and what comes out.
 
-use super::{CallEvent, RoomSnapshot};
+use super::{AccessNotice, CallEvent, RoomSnapshot};
 use crate::auth::Ticket;
 use crate::media::MediaNodeLease;
 use crate::protocol::{ParticipantId, ServerMessage};
@@ -37,6 +37,10 @@ pub enum Input {
     /// The host opened a call session on a media node, as asked with
     /// [`Output::NeedsMediaNode`].
     MediaNodeAllocated(MediaNodeLease),
+    /// The API changed who may be in this group's call: the room closes the connections of
+    /// those who may no longer be in it (`access_revoked`), tells everyone a changed role, and
+    /// refuses passes issued before the change while such a pass could still be valid.
+    AccessChanged(AccessNotice),
     /// The host could not provide the media node the room asked for with
     /// [`Output::NeedsMediaNode`].
     MediaNodeUnavailable {
@@ -82,6 +86,6 @@ pub enum Output {
     History(CallEvent),
     /// The room no longer needs this call session: end it on the node and free it.
     ReleaseMediaNode(MediaNodeLease),
-    /// The room has no connections left; the host may drop it.
+    /// The room has no connections left and remembers no access change: the host may drop it.
     Empty,
 }

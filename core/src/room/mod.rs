@@ -5,6 +5,7 @@
 //! The room never touches a socket or a clock: the same sequence of inputs always yields the
 //! same outputs, whether the host is a tokio task, a Durable Object or a unit test.
 
+mod access;
 mod config;
 mod history;
 mod io;
@@ -13,6 +14,7 @@ mod rate_limit;
 mod snapshot;
 mod state;
 
+pub use access::{AccessChange, AccessLedger, AccessNotice, MAX_LEDGER_ENTRIES, Refusal};
 pub use config::RoomConfig;
 pub use history::{CallEvent, call_id};
 pub use io::{CloseFrame, ConnectionId, Input, Output};

@@ -19,6 +19,9 @@ pub struct RoomSnapshot {
     /// When the call under way started (its history's id), if one is.
     #[serde(default)]
     pub call_started_at: Option<Timestamp>,
+    /// Access changes the room still enforces on passes issued before them.
+    #[serde(default)]
+    pub access: super::AccessLedger,
 }
 
 /// One participant in a [`RoomSnapshot`].

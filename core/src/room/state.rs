@@ -3,7 +3,8 @@
 use super::participant::{Member, Phase, Standing};
 use super::rate_limit::{RateBudget, Verdict};
 use super::{
-    CallEvent, CloseFrame, ConnectionId, Input, Output, ParticipantSnapshot, RoomConfig, RoomSnapshot,
+    AccessChange, AccessLedger, AccessNotice, CallEvent, CloseFrame, ConnectionId, Input, Output,
+    ParticipantSnapshot, Refusal, RoomConfig, RoomSnapshot,
 };
 use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
 use crate::protocol::{
@@ -43,6 +44,8 @@ pub struct Room {
     media_node: Option<MediaNodeLease>,
     /// When the call under way started, if one is (see [`CallEvent`]).
     call_started_at: Option<Timestamp>,
+    /// Access changes still enforced on earlier passes.
+    access: AccessLedger,
     /// The time of the input being handled.
     now: Timestamp,
     outputs: VecDeque<Output>,
@@ -60,6 +63,7 @@ impl Room {
             node_requested: false,
             media_node: None,
             call_started_at: None,
+            access: AccessLedger::default(),
             now: Timestamp::from_millis(0),
             outputs: VecDeque::new(),
         }
@@ -91,6 +95,7 @@ impl Room {
         room.next_participant_id = snapshot.next_participant_id.max(1);
         room.media_node = snapshot.media_node;
         room.call_started_at = snapshot.call_started_at;
+        room.access = snapshot.access;
         room.now = now;
         for p in snapshot.participants {
             room.connections.insert(
@@ -118,11 +123,7 @@ impl Room {
             Input::Connected(conn) => {
                 self.connections.entry(conn).or_insert(Standing::Connecting { since: now, ticket: None });
             }
-            Input::Identified { conn, ticket: verified } => {
-                if let Some(Standing::Connecting { ticket, .. }) = self.connections.get_mut(&conn) {
-                    *ticket = Some(verified);
-                }
-            }
+            Input::Identified { conn, ticket } => self.identify(conn, ticket),
             Input::Text(conn, text) => self.on_text(conn, &text, now),
             Input::Binary(conn) => {
                 self.touch(conn, now);
@@ -139,6 +140,7 @@ impl Room {
             Input::Timeout => self.expire(now),
             Input::MediaNodeAllocated(lease) => self.move_to_media_node(lease, now),
             Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
+            Input::AccessChanged(notice) => self.change_access(notice),
         }
         self.admit_waiting(now);
         self.end_call_if_over();
@@ -152,9 +154,9 @@ impl Room {
         self.outputs.pop_front()
     }
 
-    /// When the room next needs [`Input::Timeout`]: the earliest join or heartbeat deadline
-    /// (str0m's `poll_timeout`). Hosts read it after draining [`Room::poll_output`] and wake the
-    /// room then; `None` when nothing is pending.
+    /// When the room next needs [`Input::Timeout`]: the earliest join or heartbeat deadline,
+    /// or when an access change stops mattering (str0m's `poll_timeout`). Hosts read it after
+    /// draining [`Room::poll_output`] and wake the room then; `None` when nothing is pending.
     pub fn wakes_at(&self) -> Option<Timestamp> {
         self.connections
             .values()
@@ -164,7 +166,14 @@ impl Room {
                     m.last_seen.plus(self.config.heartbeat_timeout)
                 }
             })
+            .chain(self.access.next_expiry())
             .min()
+    }
+
+    /// Whether the host may drop this room: no connections, and no access change to enforce
+    /// (the same moment the room says [`Output::Empty`]).
+    pub fn is_vacant(&self) -> bool {
+        self.connections.is_empty() && self.access.is_empty()
     }
 
     /// How media flows in this call.
@@ -230,6 +239,7 @@ impl Room {
             participants,
             media_node: self.media_node.clone(),
             call_started_at: self.call_started_at,
+            access: self.access.clone(),
         }
     }
 
@@ -248,8 +258,104 @@ impl Room {
         self.connections.values().filter(|s| matches!(s, Standing::WaitingForNode(_))).count()
     }
 
+    /// The host verified who holds `conn`'s pass: kept for their `join`, unless an access
+    /// change since the pass was issued says no. A room opened before anyone's pass (by an
+    /// access change) takes the group's limit from the first one.
+    fn identify(&mut self, conn: ConnectionId, mut verified: crate::auth::Ticket) {
+        if !matches!(self.connections.get(&conn), Some(Standing::Connecting { .. })) {
+            return;
+        }
+        if let Err(refusal) = self.access.screen(&mut verified) {
+            self.fail(conn, ErrorCode::AccessRevoked, refusal.detail());
+            return;
+        }
+        if self.participant_count() + self.waiting_count() == 0
+            && let Some(cap) = verified.cap
+        {
+            self.config = self.config.capped(Some(cap));
+        }
+        if let Some(Standing::Connecting { ticket, .. }) = self.connections.get_mut(&conn) {
+            *ticket = Some(verified);
+        }
+    }
+
+    /// The API changed who may be in this call: those it shuts out leave now; a new role is
+    /// everyone's to see.
+    fn change_access(&mut self, notice: AccessNotice) {
+        self.access.record(&notice);
+        self.access.prune(self.now);
+        let refusal = match &notice.change {
+            AccessChange::MemberRemoved { .. } => Some(Refusal::NoLongerMember),
+            AccessChange::GuestsDisallowed => Some(Refusal::GuestsDisallowed),
+            AccessChange::GroupDeleted => Some(Refusal::GroupDeleted),
+            AccessChange::RoleChanged { .. } => None,
+        };
+        let affected: Vec<ConnectionId> = self
+            .connections
+            .iter()
+            .filter(|(_, standing)| {
+                let (identity, guest) = match standing {
+                    Standing::Connecting { ticket, .. } => match ticket {
+                        Some(t) => (Some(t.participant.as_str()), t.guest),
+                        None => (None, false),
+                    },
+                    Standing::Joined(m) | Standing::WaitingForNode(m) => (m.identity.as_deref(), m.guest),
+                };
+                match &notice.change {
+                    AccessChange::MemberRemoved { identity: who }
+                    | AccessChange::RoleChanged { identity: who, .. } => {
+                        !guest && identity == Some(who.as_str())
+                    }
+                    AccessChange::GuestsDisallowed => guest,
+                    AccessChange::GroupDeleted => true,
+                }
+            })
+            .map(|(conn, _)| *conn)
+            .collect();
+        match (refusal, &notice.change) {
+            (Some(refusal), _) => {
+                for conn in affected {
+                    self.fail(conn, ErrorCode::AccessRevoked, refusal.detail());
+                }
+            }
+            (None, AccessChange::RoleChanged { role, .. }) => {
+                for conn in affected {
+                    self.set_role(conn, *role);
+                }
+            }
+            (None, _) => {}
+        }
+        self.persist();
+    }
+
+    /// Gives the holder of `conn` a new role; everyone in the call hears it.
+    fn set_role(&mut self, conn: ConnectionId, role: crate::groups::Role) {
+        let joined = match self.connections.get_mut(&conn) {
+            Some(Standing::Connecting { ticket: Some(t), .. }) => {
+                t.role = Some(role);
+                None
+            }
+            Some(Standing::WaitingForNode(m)) => {
+                m.role = Some(role);
+                None
+            }
+            Some(Standing::Joined(m)) => {
+                m.role = Some(role);
+                Some(m.id)
+            }
+            _ => None,
+        };
+        if let Some(id) = joined {
+            let everyone = self.members().map(|(c, _)| c).collect();
+            self.push(Output::Broadcast(everyone, ServerMessage::ParticipantRoleChanged { id, role }));
+        }
+    }
+
     fn on_text(&mut self, conn: ConnectionId, text: &str, now: Timestamp) {
-        self.connections.entry(conn).or_insert(Standing::Connecting { since: now, ticket: None });
+        // A frame racing its connection's close (the room already let it go) is nobody's.
+        if !self.connections.contains_key(&conn) {
+            return;
+        }
         self.touch(conn, now);
         if !self.within_budget(conn, now) {
             return;
@@ -663,6 +769,15 @@ impl Room {
     }
 
     fn expire(&mut self, now: Timestamp) {
+        if !self.access.is_empty() {
+            self.access.prune(now);
+            if self.access.is_empty() {
+                self.persist();
+                if self.connections.is_empty() {
+                    self.push(Output::Empty);
+                }
+            }
+        }
         let join_timeout = self.config.join_timeout;
         let heartbeat_timeout = self.config.heartbeat_timeout;
         let expired: Vec<_> = self
@@ -724,7 +839,9 @@ impl Room {
         if self.connections.is_empty() {
             self.end_call_if_over();
             self.release_media_node_if_idle();
-            self.push(Output::Empty);
+            if self.is_vacant() {
+                self.push(Output::Empty);
+            }
         }
     }
 

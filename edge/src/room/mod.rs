@@ -15,7 +15,7 @@ use crate::error::EdgeError;
 use crate::gate::{TICKET_HEADER, Ticket};
 use peershare_core::auth::CALL_PROTOCOL;
 use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
-use peershare_core::room::{ConnectionId, Input, Output, Room, RoomConfig};
+use peershare_core::room::{AccessNotice, ConnectionId, Input, Output, Room, RoomConfig};
 use peershare_core::{GroupId, Timestamp};
 use sockets::Attachment;
 use std::cell::RefCell;
@@ -32,7 +32,8 @@ const HISTORY_RETRY_MS: u64 = 10_000;
 /// How a room that is neither in memory nor stored may be opened.
 #[derive(Debug, Clone, Copy)]
 enum Opening {
-    /// For a socket the Worker just admitted: a new room, limited to its pass's `cap`.
+    /// For a socket the Worker just admitted (limited to its pass's `cap`) or an access change
+    /// the room must remember: a new room.
     Admit(Option<u32>),
     /// For any other event: only if sockets are open (they connected before the object lost its
     /// memory); otherwise the event is for a room that is gone.
@@ -63,7 +64,7 @@ impl DurableObject for CallRoom {
         }
     }
 
-    async fn fetch(&self, req: Request) -> Result<Response> {
+    async fn fetch(&self, mut req: Request) -> Result<Response> {
         let path = req.path();
         let answer = if path.ends_with("/connect") {
             self.admit_socket(&req).await
@@ -71,6 +72,8 @@ impl DurableObject for CallRoom {
             // The group's limit, when the Worker knows it (for a room not open yet).
             let cap = req.url()?.query_pairs().find(|(k, _)| k == "cap").and_then(|(_, v)| v.parse().ok());
             self.status(cap).await
+        } else if path.ends_with("/access") {
+            self.access_changed(&mut req).await
         } else if path.ends_with("/forget") && crate::routes::test_hooks(&self.env) {
             *self.room.borrow_mut() = None;
             self.alarm_at.set(None);
@@ -167,6 +170,14 @@ impl CallRoom {
         let headers = Headers::new();
         headers.set("sec-websocket-protocol", CALL_PROTOCOL)?;
         Ok(Response::from_websocket(pair.client)?.with_headers(headers))
+    }
+
+    /// An access change the Worker checked: the room (opened for it if need be, to remember
+    /// it) closes whom it shuts out and refuses their earlier passes.
+    async fn access_changed(&self, req: &mut Request) -> std::result::Result<Response, EdgeError> {
+        let notice: AccessNotice = req.json().await.map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
+        self.run(vec![Input::AccessChanged(notice)], Opening::Admit(None)).await?;
+        Ok(Response::empty()?.with_status(204))
     }
 
     /// How many are in the call, for the pre-join screen; a call not open yet would admit the

@@ -13,6 +13,7 @@ use axum::http::StatusCode;
 use peershare_core::GroupId;
 use peershare_core::group_id::STORED_GROUP_PREFIX;
 use peershare_core::groups::{Action, GroupDescription, GroupName, GroupSettings, Role, SettingsPatch};
+use peershare_core::room::AccessChange;
 
 /// The caller's groups with their role, newest first.
 #[utoipa::path(get, path = "/api/groups", tag = "groups", security(("bearer" = [])),
@@ -97,6 +98,9 @@ pub async fn update_settings(
     let allowed = authorize_on(&state, &caller, &id, Action::ChangeSettings).await?;
     let Json(patch) = body?;
     let group = state.store.change_settings(&allowed.group.id, &patch, allowed.role()).await?;
+    if allowed.group.settings.guests_allowed && !group.settings.guests_allowed {
+        state.tell_room(&group.id, AccessChange::GuestsDisallowed).await;
+    }
     Ok(Json(GroupView::new(&group, allowed.role())))
 }
 
@@ -111,6 +115,7 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     let allowed = authorize_on(&state, &caller, &id, Action::Delete).await?;
     state.store.delete_group(&allowed.group.id).await?;
+    state.tell_room(&allowed.group.id, AccessChange::GroupDeleted).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,7 +10,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use peershare_core::GroupId;
-use peershare_core::auth::bearer;
+use peershare_core::auth::is_internal_caller;
 use peershare_core::room::CallEvent;
 
 /// Most events one delivery carries (a room delivers what it queued since the last success).
@@ -23,10 +23,8 @@ pub async fn deliver(
     headers: HeaderMap,
     body: Result<Json<Vec<CallEvent>>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
-    let presented = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
-    let trusted = state.settings.internal_secret.as_deref();
-    if !matches!((presented, trusted), (Some(p), Some(t)) if crate::session::secrets_equal(p.as_bytes(), t.as_bytes()))
-    {
+    let presented = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if !is_internal_caller(presented, state.settings.internal_secret.as_deref()) {
         return Err(ApiError::InternalOnly);
     }
     let group = GroupId::parse(&id)?;

@@ -9,6 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use peershare_core::auth::Principal;
 use peershare_core::groups::{Action, Role};
+use peershare_core::room::AccessChange;
 
 /// The path segment that names the caller: `DELETE …/members/me` leaves the group.
 const ME: &str = "me";
@@ -43,6 +44,14 @@ pub async fn change_role(
     let user = resolve(&caller, &user);
     let current = role_of(&state, &allowed.group.id, &user).await?;
     state.store.change_role(&allowed.group.id, &user, current, change.role).await?;
+    if current != change.role {
+        state
+            .tell_room(
+                &allowed.group.id,
+                AccessChange::RoleChanged { identity: user.clone(), role: change.role },
+            )
+            .await;
+    }
     let members = state.store.members(&allowed.group.id).await?;
     let member = members.iter().find(|m| m.user.id == user).ok_or(ApiError::MemberNotFound)?;
     Ok(Json(member.into()))
@@ -60,9 +69,10 @@ pub async fn remove(
 ) -> Result<StatusCode, ApiError> {
     let user = resolve(&caller, &user);
     let leaving = matches!(&caller, Principal::User { id, .. } if *id == user);
-    if leaving {
+    let group = if leaving {
         let allowed = authorize_on(&state, &caller, &id, Action::Leave).await?;
         state.store.remove_member(&allowed.group.id, &user, allowed.role()).await?;
+        allowed.group.id
     } else {
         // Who may remove depends on the target's role: look it up after checking the caller
         // may see the group at all.
@@ -70,7 +80,10 @@ pub async fn remove(
         let target = role_of(&state, &allowed.group.id, &user).await?;
         authorize_on(&state, &caller, &id, Action::RemoveMember(target)).await?;
         state.store.remove_member(&allowed.group.id, &user, target).await?;
-    }
+        allowed.group.id
+    };
+    // Out of the group is out of its call, now.
+    state.tell_room(&group, AccessChange::MemberRemoved { identity: user }).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -35,6 +35,20 @@ pub struct ApiState {
     pub settings: Arc<ApiSettings>,
     /// The OAuth providers configured here.
     pub oauth: Arc<crate::oauth::OAuthClients>,
+    /// Where the groups' call rooms hear of access changes.
+    pub rooms: Arc<dyn crate::rooms::CallRooms>,
+}
+
+impl ApiState {
+    /// Tells `group`'s call room that access to it changed, now.
+    pub async fn tell_room(
+        &self,
+        group: &peershare_core::GroupId,
+        change: peershare_core::room::AccessChange,
+    ) {
+        let notice = peershare_core::room::AccessNotice { change, at: self.clock.now() };
+        self.rooms.access_changed(group, notice).await;
+    }
 }
 
 impl std::fmt::Debug for dyn Store {

@@ -43,6 +43,11 @@ pub struct LambdaConfig {
     #[arg(long, env = "PEERSHARE_INTERNAL_SECRET", hide_env_values = true)]
     pub internal_secret: Option<String>,
 
+    /// The origin of the Worker whose rooms host the calls, told of access changes with the
+    /// internal secret (default: the public URL, where the Worker answers).
+    #[arg(long, env = "PEERSHARE_ROOMS_URL")]
+    pub rooms_url: Option<String>,
+
     /// Public keys being retired, as a JSON array of JWKs: tokens they signed still verify.
     #[arg(long, env = "PEERSHARE_RETIRED_KEYS")]
     pub retired_keys: Option<String>,
@@ -53,6 +58,11 @@ pub struct LambdaConfig {
 }
 
 impl LambdaConfig {
+    /// Where the call rooms are told of access changes.
+    pub fn rooms_url(&self) -> &str {
+        self.rooms_url.as_deref().unwrap_or(&self.public_url)
+    }
+
     /// The signing key.
     pub fn signing_key(&self) -> Result<SigningKey, KeyError> {
         SigningKey::from_base64(&self.signing_key_id, &self.signing_key)

@@ -8,6 +8,7 @@ pub use config::{LambdaConfig, LambdaConfigError};
 use crate::api::{self, ApiSettings, ApiState};
 use crate::clock::SystemClock;
 use crate::oauth::OAuthClients;
+use crate::rooms::EdgeRooms;
 use crate::session::SessionTokens;
 use crate::store::dynamodb::DynamoStore;
 use std::sync::Arc;
@@ -31,6 +32,7 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
             internal_secret: config.internal_secret.clone(),
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
+        rooms: Arc::new(EdgeRooms::new(config.rooms_url(), config.internal_secret.clone())),
     })
     .fallback(api::route_not_found))
 }

@@ -6,6 +6,7 @@ mod secrets;
 mod tokens;
 
 pub use keys::{KeyError, SigningKey};
+pub use peershare_core::auth::secrets_equal;
 pub use peershare_core::auth::{Jwk, Jwks, TokenError, TokenVerifier};
-pub use secrets::{hash_token, random_id, random_token, secrets_equal};
+pub use secrets::{hash_token, random_id, random_token};
 pub use tokens::SessionTokens;

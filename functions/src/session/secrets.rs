@@ -8,12 +8,6 @@ use sha2::{Digest, Sha256};
 /// Characters of generated ids: lowercase letters and digits without look-alikes.
 const ID_ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
-/// Whether two secrets are equal, compared without an early exit that would tell how much of
-/// a guess was right.
-pub fn secrets_equal(a: &[u8], b: &[u8]) -> bool {
-    aws_lc_rs::constant_time::verify_slices_are_equal(a, b).is_ok()
-}
-
 /// A fresh secret token: 32 random bytes, base64url (43 characters).
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

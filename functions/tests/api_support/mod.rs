@@ -54,6 +54,32 @@ pub struct TestApi {
     pub state: ApiState,
     pub clock: Arc<ManualClock>,
     pub key: SigningKey,
+    /// What the API told the call rooms.
+    pub rooms: Arc<HeardRooms>,
+}
+
+/// Call rooms that keep what they are told, in order (the rooms themselves are tested in
+/// `local/tests`, on both hosts).
+#[derive(Debug, Default)]
+pub struct HeardRooms(std::sync::Mutex<Vec<(String, peershare_core::room::AccessNotice)>>);
+
+impl HeardRooms {
+    /// Every notice so far, with its group, emptied.
+    pub fn take(&self) -> Vec<(String, peershare_core::room::AccessChange)> {
+        let mut heard = self.0.lock().expect("not poisoned");
+        heard.drain(..).map(|(group, notice)| (group, notice.change)).collect()
+    }
+}
+
+#[async_trait::async_trait]
+impl peershare_functions::rooms::CallRooms for HeardRooms {
+    async fn access_changed(
+        &self,
+        group: &peershare_core::GroupId,
+        notice: peershare_core::room::AccessNotice,
+    ) {
+        self.0.lock().expect("not poisoned").push((group.as_str().to_owned(), notice));
+    }
 }
 
 static NEXT: AtomicU64 = AtomicU64::new(0);
@@ -82,6 +108,7 @@ impl TestApi {
         let store = SqliteStore::open(&dir.join("store.db")).expect("opens");
         let key = SigningKey::generate("test-key").expect("key");
         let clock = Arc::new(ManualClock::new(wall_now()));
+        let rooms = Arc::new(HeardRooms::default());
         let state = ApiState {
             store: Arc::new(store),
             tokens: Arc::new(SessionTokens::new(&key, &[]).expect("tokens")),
@@ -93,8 +120,9 @@ impl TestApi {
                 internal_secret: Some(INTERNAL_SECRET.into()),
             }),
             oauth: Arc::new(OAuthClients::new(providers).expect("clients")),
+            rooms: rooms.clone(),
         };
-        Self { app: api::router(state.clone()), state, clock, key }
+        Self { app: api::router(state.clone()), state, clock, key, rooms }
     }
 
     /// Sends one request.

@@ -12,7 +12,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, watch};
 use tokio::time::Instant;
 
-/// Runs one room until it is empty and no connection is on its way in.
+/// Runs one room until it is vacant (no connections, no access change left to enforce) and no
+/// connection is on its way in.
 pub(super) async fn run(
     group: GroupId,
     services: RoomServices,
@@ -42,6 +43,7 @@ pub(super) async fn run(
                 }
                 Some(RoomEvent::MediaNode(Ok(lease))) => Input::MediaNodeAllocated(lease),
                 Some(RoomEvent::MediaNode(Err(reason))) => Input::MediaNodeUnavailable { reason },
+                Some(RoomEvent::AccessChanged(notice)) => Input::AccessChanged(notice),
                 None => break,
             },
             () = sleep_until(wake_at) => Input::Timeout,
@@ -91,7 +93,7 @@ pub(super) async fn run(
             connections: outboxes.len() as u32,
             capacity: services.config.capacity,
         });
-        if outboxes.is_empty() && vacate.vacate_if_idle(&events) {
+        if outboxes.is_empty() && room.is_vacant() && vacate.vacate_if_idle(&events) {
             break;
         }
     }

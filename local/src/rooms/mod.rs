@@ -13,7 +13,7 @@ pub use registry::{RoomHandle, RoomRegistry};
 use crate::media_nodes::MediaNodeAllocator;
 use peershare_core::auth::Ticket;
 use peershare_core::media::{MediaNodeLease, MediaTokenSigner};
-use peershare_core::room::{ConnectionId, RoomConfig};
+use peershare_core::room::{AccessNotice, ConnectionId, RoomConfig};
 use std::sync::Arc;
 use tokio::sync::mpsc;
 
@@ -37,6 +37,8 @@ pub enum RoomEvent {
     Disconnected(ConnectionId),
     /// The answer to the room's request for a media node.
     MediaNode(Result<MediaNodeLease, String>),
+    /// The API changed who may be in the group's call.
+    AccessChanged(AccessNotice),
 }
 
 /// What the rest of the server may read about a room.

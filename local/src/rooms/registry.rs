@@ -2,6 +2,7 @@
 
 use super::{RoomEvent, RoomServices, RoomStatus, Vacate, host};
 use peershare_core::GroupId;
+use peershare_core::room::AccessNotice;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::{mpsc, watch};
@@ -38,8 +39,8 @@ impl RoomRegistry {
         Self { rooms: Arc::default(), services }
     }
 
-    /// Sends a new connection's `Connected` event to the group's room, starting the room if it
-    /// is not running, limited to `cap` participants (the group's setting, from the call pass).
+    /// Sends a new connection's `Connected` event (or another event that opens a room) to the
+    /// group's room, starting the room if it is not running, limited to `cap` participants (the group's setting, from the call pass).
     /// The lock is held while sending, so a room never shuts down with an event on its way in.
     pub fn connect(&self, group: &GroupId, cap: Option<u32>, event: RoomEvent) {
         let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
@@ -63,6 +64,12 @@ impl RoomRegistry {
         }
     }
 
+    /// Tells the group's room that access to it changed, opening the room if it is not running:
+    /// it keeps the change for as long as a pass issued before it could be presented.
+    pub fn access_changed(&self, group: &GroupId, notice: AccessNotice) {
+        self.connect(group, None, RoomEvent::AccessChanged(notice));
+    }
+
     /// Status of a group's room, if it is open.
     pub fn status(&self, group: &GroupId) -> Option<RoomStatus> {
         self.rooms.lock().unwrap_or_else(PoisonError::into_inner).get(group).map(RoomHandle::status)
@@ -84,6 +91,14 @@ impl RoomRegistry {
         let slot = Slot { rooms: self.rooms.clone(), group: group.clone() };
         tokio::spawn(host::run(group, services, events_tx.clone(), events_rx, status_tx, slot));
         RoomHandle { events: events_tx, status: status_rx }
+    }
+}
+
+/// `peershare dev`'s API tells the rooms of its own process.
+#[async_trait::async_trait]
+impl peershare_functions::rooms::CallRooms for RoomRegistry {
+    async fn access_changed(&self, group: &GroupId, notice: AccessNotice) {
+        RoomRegistry::access_changed(self, group, notice);
     }
 }
 

@@ -214,10 +214,13 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     // The token opens the node's door: with it, a bad offer is the only problem.
     let join_url = format!("{node}/v1/calls/{call}/participants");
     let token = access["token"].as_str().expect("token");
-    let join_with_token = || {
-        http.post(&join_url).bearer_auth(token).json(&json!({"type":"offer","sdp":"v=0 not really"})).send()
-    };
-    let with_token = join_with_token().await.expect("request");
+    let with_token = http
+        .post(&join_url)
+        .bearer_auth(token)
+        .json(&json!({"type":"offer","sdp":"v=0 not really"}))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(with_token.status(), 400);
     let body: Value = with_token.json().await.expect("json");
     assert_eq!(body["error"], "invalid_offer");
@@ -230,19 +233,7 @@ pub async fn a_third_participant_moves_the_call_to_a_media_node(server: &Server)
     // no longer admits anyone there.
     cy.send_json(json!({"type":"leave"})).await;
     assert_eq!(ada.recv_type("participant_left").await["reason"], "left");
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    loop {
-        let again = join_with_token().await.expect("request");
-        let status = again.status();
-        let body: Value = again.json().await.expect("json");
-        if status == 403 {
-            assert_eq!(body["error"], "participant_removed");
-            break;
-        }
-        // The room tells the node in the background.
-        assert!(tokio::time::Instant::now() < deadline, "the node still admits Cy: {status} {body}");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    node_refuses_token(&http, &join_url, token).await;
 
     // Its figures are not on the public control API (nor CORS-readable), only on the private
     // operators' address.
@@ -446,20 +437,161 @@ pub async fn guests_in_a_group_call_are_marked_and_members_carry_their_role(serv
     assert_eq!(x.recv_type("participant_joined").await["participant"]["guest"], false);
 }
 
+/// Waits until the node at `join_url` refuses `token` as a removed participant's (the room tells
+/// the node in the background).
+async fn node_refuses_token(http: &reqwest::Client, join_url: &str, token: &str) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let offer = json!({"type":"offer","sdp":"v=0 not really"});
+        let reply = http.post(join_url).bearer_auth(token).json(&offer).send().await.expect("request");
+        let status = reply.status();
+        let body: Value = reply.json().await.expect("json");
+        if status == 403 {
+            assert_eq!(body["error"], "participant_removed");
+            return;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the node still admits them: {status} {body}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Skips messages until one of type `ty`.
+async fn skip_to(client: &mut crate::support::Client, ty: &str) -> Value {
+    loop {
+        let message = client.recv().await;
+        if message["type"] == ty {
+            return message;
+        }
+    }
+}
+
+/// Reads until the connection closes: its close code.
+async fn close_code(client: &mut crate::support::Client) -> Option<u16> {
+    loop {
+        if let Received::Closed(code) = client.next().await {
+            return code;
+        }
+    }
+}
+
+/// Access ends when it should, on every host: a role change reaches everyone in the call;
+/// guests switched off and a member removed are closed out of the call at once with a typed
+/// reason, their media tokens no longer open the node, and the passes they hold no longer open
+/// the call.
+pub async fn access_ends_when_a_member_is_removed_or_guests_are_switched_off(server: &Server) {
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Access"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let settings = format!("/api/groups/{group}/settings");
+    let (status, _) = server
+        .api(reqwest::Method::PATCH, &settings, Some(&ada), Some(json!({"guests_allowed": true})))
+        .await;
+    assert_eq!(status, 200);
+    let bob = server.sign_in("Bob").await;
+    server.add_members(&group, &ada, &[&bob]).await;
+    let (_, members) =
+        server.api(reqwest::Method::GET, &format!("/api/groups/{group}/members"), Some(&ada), None).await;
+    let bob_id = members["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .find(|m| m["display_name"] == "Bob")
+        .and_then(|m| m["id"].as_str())
+        .expect("Bob's id")
+        .to_owned();
+
+    let mut ada_call = server.join_as_account(&group, &ada, "Ada").await;
+    skip_to(&mut ada_call, "welcome").await;
+    let bob_pass = server.post_ok(&format!("/api/groups/{group}/call-pass"), Some(&bob), json!({})).await;
+    let bob_pass = bob_pass["token"].as_str().expect("pass").to_owned();
+    let mut bob_call = server.connect_with(&group, Some(&bob_pass)).await.expect("opens");
+    bob_call.send_join("Bob", None).await;
+    let bob_in = skip_to(&mut bob_call, "welcome").await["you"].clone();
+    let guest_pass = server.guest_pass(&group, "Visitor").await;
+    let mut guest_call = server.connect_with(&group, Some(&guest_pass)).await.expect("opens");
+    guest_call.send_join("Visitor", None).await;
+    // A third person: the call moves to a media node.
+    let guest_in = skip_to(&mut guest_call, "welcome").await["you"].clone();
+    let moved = skip_to(&mut bob_call, "move_to_media_node").await;
+    let access = &moved["media_node"];
+    let node = match access["url"].as_str().expect("the node's URL") {
+        path if path.starts_with('/') => server.url(path),
+        url => url.to_owned(),
+    };
+    let join_url = format!("{node}/v1/calls/{}/participants", access["call_id"].as_str().expect("call"));
+    let bob_media = access["token"].as_str().expect("token").to_owned();
+    skip_to(&mut ada_call, "participant_joined").await;
+
+    // Bob becomes an admin: everyone sees it, nobody leaves.
+    let (status, _) = server
+        .api(
+            reqwest::Method::PATCH,
+            &format!("/api/groups/{group}/members/{bob_id}"),
+            Some(&ada),
+            Some(json!({"role": "admin"})),
+        )
+        .await;
+    assert_eq!(status, 200);
+    for client in [&mut ada_call, &mut bob_call, &mut guest_call] {
+        let changed = skip_to(client, "participant_role_changed").await;
+        assert_eq!((&changed["id"], changed["role"].as_str()), (&bob_in, Some("admin")), "{changed}");
+    }
+
+    // Guests off: the guest is out at once, and their pass no longer opens the call.
+    let (status, _) = server
+        .api(reqwest::Method::PATCH, &settings, Some(&ada), Some(json!({"guests_allowed": false})))
+        .await;
+    assert_eq!(status, 200);
+    let error = skip_to(&mut guest_call, "error").await;
+    assert_eq!(
+        (error["code"].as_str(), error["category"].as_str(), error["fatal"].as_bool()),
+        (Some("access_revoked"), Some("access"), Some(true)),
+        "{error}"
+    );
+    assert_eq!(close_code(&mut guest_call).await, Some(4016));
+    let left = skip_to(&mut ada_call, "participant_left").await;
+    assert_eq!(left["id"], guest_in);
+    let mut again =
+        server.connect_with(&group, Some(&guest_pass)).await.expect("the pass itself still verifies");
+    assert_eq!(skip_to(&mut again, "error").await["code"], "access_revoked");
+    assert_eq!(close_code(&mut again).await, Some(4016));
+
+    // Bob removed: out at once, his media token refused by the node, his pass refused by the
+    // room, and no new pass for him.
+    let (status, _) = server
+        .api(reqwest::Method::DELETE, &format!("/api/groups/{group}/members/{bob_id}"), Some(&ada), None)
+        .await;
+    assert_eq!(status, 204);
+    let error = skip_to(&mut bob_call, "error").await;
+    assert_eq!(
+        (error["code"].as_str(), error["fatal"].as_bool()),
+        (Some("access_revoked"), Some(true)),
+        "{error}"
+    );
+    assert_eq!(close_code(&mut bob_call).await, Some(4016));
+    let left = skip_to(&mut ada_call, "participant_left").await;
+    assert_eq!(left["id"], bob_in);
+    node_refuses_token(&reqwest::Client::new(), &join_url, &bob_media).await;
+    let mut again =
+        server.connect_with(&group, Some(&bob_pass)).await.expect("the pass itself still verifies");
+    assert_eq!(skip_to(&mut again, "error").await["code"], "access_revoked");
+    assert_eq!(close_code(&mut again).await, Some(4016));
+    let (status, _) = server
+        .api(reqwest::Method::POST, &format!("/api/groups/{group}/call-pass"), Some(&bob), Some(json!({})))
+        .await;
+    assert_eq!(status, 404, "no pass for someone who is no longer a member");
+    // Ada's call goes on.
+    ada_call.ping(41).await;
+}
+
 /// A group's call is written to its history by every host: on the Worker the room queues its
 /// events and delivers them to the API, which writes each once.
 pub async fn a_group_call_appears_in_the_groups_history_with_everyone_in_it(server: &Server) {
     let ada = server.sign_in("Ada").await;
     let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "History"})).await;
     let group = group["id"].as_str().expect("id").to_owned();
-    let invite = server
-        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
-        .await;
-    let invite = invite["token"].as_str().expect("token").to_owned();
     let (bob, cy) = (server.sign_in("Bob").await, server.sign_in("Cy").await);
-    for member in [&bob, &cy] {
-        server.post_ok(&format!("/api/invites/{invite}/accept"), Some(member), json!({})).await;
-    }
+    server.add_members(&group, &ada, &[&bob, &cy]).await;
     let mut people = Vec::new();
     for (token, name) in [(&ada, "Ada"), (&bob, "Bob"), (&cy, "Cy")] {
         let mut client = server.join_as_account(&group, token, name).await;
@@ -523,15 +655,9 @@ pub async fn a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_
         .api(reqwest::Method::PATCH, &format!("/api/groups/{group}/settings"), Some(&ada), Some(settings))
         .await;
     assert_eq!(status, 200);
-    let invite = server
-        .post_ok(&format!("/api/groups/{group}/invites"), Some(&ada), json!({"ttl_ms": 3_600_000}))
-        .await;
-    let invite = invite["token"].as_str().expect("token").to_owned();
     let (bob, cy, mallory) =
         (server.sign_in("Bob").await, server.sign_in("Cy").await, server.sign_in("Mallory").await);
-    for member in [&bob, &cy] {
-        server.post_ok(&format!("/api/invites/{invite}/accept"), Some(member), json!({})).await;
-    }
+    server.add_members(&group, &ada, &[&bob, &cy]).await;
 
     // The status of a group's call: its members see it; outsiders and strangers do not.
     let status_path = format!("/api/groups/{group}/call/status");
@@ -603,6 +729,7 @@ macro_rules! conformance_suite {
             pages_carry_the_security_headers_and_a_missing_file_is_404,
             guests_in_a_group_call_are_marked_and_members_carry_their_role,
             a_group_call_appears_in_the_groups_history_with_everyone_in_it,
+            access_ends_when_a_member_is_removed_or_guests_are_switched_off,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
             a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );

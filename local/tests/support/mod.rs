@@ -152,6 +152,17 @@ impl Server {
         session["access_token"].as_str().expect("token").to_owned()
     }
 
+    /// Makes the accounts of `members` members of `owner`'s `group`, through an invite link.
+    pub async fn add_members(&self, group: &str, owner: &str, members: &[&str]) {
+        let invite = self
+            .post_ok(&format!("/api/groups/{group}/invites"), Some(owner), json!({"ttl_ms": 3_600_000}))
+            .await;
+        let invite = invite["token"].as_str().expect("token").to_owned();
+        for member in members {
+            self.post_ok(&format!("/api/invites/{invite}/accept"), Some(member), json!({})).await;
+        }
+    }
+
     /// Opens `group`'s call with the pass the account of `token` gets, and sends `join` as `name`.
     pub async fn join_as_account(&self, group: &str, token: &str, name: &str) -> Client {
         let pass = self.post_ok(&format!("/api/groups/{group}/call-pass"), Some(token), json!({})).await;

@@ -40,14 +40,25 @@ fn edge_dir() -> PathBuf {
 }
 
 impl Workerd {
+    /// A free loopback address for a workerd to be started later with [`Workerd::start_at`]
+    /// (for an API that must know the Worker's address before it starts).
+    pub fn reserve() -> SocketAddr {
+        TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port")
+    }
+
     /// Starts workerd with `bindings` as the Worker's text vars, in a fresh folder.
     pub async fn start(bindings: &[(&str, String)]) -> Self {
+        Self::start_at(Self::reserve(), bindings).await
+    }
+
+    /// Starts workerd on `addr` with `bindings` as the Worker's text vars, in a fresh folder.
+    pub async fn start_at(addr: SocketAddr, bindings: &[(&str, String)]) -> Self {
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let dir = std::env::temp_dir().join(format!("peershare-workerd-{}-{n}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("rooms")).expect("a state folder");
-        Self::start_in(dir, bindings).await
+        Self::start_in(dir, bindings, addr).await
     }
 
     /// Kills workerd, every socket with it, and starts it again on the same storage.
@@ -56,11 +67,11 @@ impl Workerd {
         self.remove_dir = false;
         let dir = self.dir.clone();
         drop(self);
-        Self::start_in(dir, bindings).await
+        Self::start_in(dir, bindings, Self::reserve()).await
     }
 
     /// Starts workerd on the folder (and storage) of an earlier run, as after a restart.
-    async fn start_in(dir: PathBuf, bindings: &[(&str, String)]) -> Self {
+    async fn start_in(dir: PathBuf, bindings: &[(&str, String)], addr: SocketAddr) -> Self {
         let edge = edge_dir();
         let build = edge.join("build");
         let workerd = edge.join("node_modules/.bin/workerd");
@@ -69,8 +80,6 @@ impl Workerd {
             "the Worker is not built: run `cargo xtask edge` (worker-build into edge/build)"
         );
         assert!(workerd.is_file(), "workerd is not installed: run `cargo xtask deps` (npm ci in edge/)");
-        let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
-        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         // A stand-in web client: the tests check how pages are served, not the app.
         let web = super::test_web_dir();
         let log = std::fs::File::create(dir.join("workerd.log")).expect("a log file");

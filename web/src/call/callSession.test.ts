@@ -95,6 +95,23 @@ describe("CallSession call passes", () => {
     expect(FakeWebSocket.instances).toHaveLength(0);
   });
 
+  it("ends the call for good when the room says access was revoked, and drops the pass", async () => {
+    const refused = vi.fn();
+    const session = withPass(async () => "old-pass", refused);
+    session.join(joinOptions());
+    await vi.waitFor(() => expect(FakeWebSocket.instances).toHaveLength(1));
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    welcome(ws, 2);
+    ws.serverSend({ type: "error", code: "access_revoked", category: "access", message: "you are no longer a member of this group", fatal: true });
+    expect(session.getSnapshot()).toMatchObject({ status: "disconnected", participants: [] });
+    expect(session.getSnapshot().error?.info).toMatchObject({ title: "You can no longer join this call", action: "home" });
+    expect(refused).toHaveBeenCalledTimes(1);
+    ws.serverClose(4016);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(FakeWebSocket.instances).toHaveLength(1);
+  });
+
   it("reports a socket that closed before opening, so a cached pass is dropped, and not one that opened", async () => {
     const refused = vi.fn();
     const session = withPass(async () => "cached", refused);
@@ -176,6 +193,9 @@ describe("CallSession", () => {
     expect(session.getSnapshot().participants.map((p) => p.displayName)).toEqual(["Bo"]);
     ws.serverSend({ type: "participant_updated", id: 2, media: { audio: false, video: true } });
     expect(session.getSnapshot().participants[0]?.media).toEqual({ audio: false, video: true });
+    expect(session.getSnapshot().participants[0]?.role).toBeNull();
+    ws.serverSend({ type: "participant_role_changed", id: 2, role: "admin" });
+    expect(session.getSnapshot().participants[0]?.role).toBe("admin");
     const pc = hook.peerConnections.get(2) as unknown as FakePeerConnection;
     ws.serverSend({ type: "participant_left", id: 2, reason: "left" });
     expect(session.getSnapshot().participants).toEqual([]);

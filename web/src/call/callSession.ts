@@ -12,6 +12,7 @@ import {
   type MediaNodeAccess,
   type MediaState,
   type Peer,
+  type Role,
   PROTOCOL_VERSION,
   type ServerMessage,
 } from "../protocol/generated";
@@ -28,6 +29,8 @@ export type RemoteParticipant = {
   displayName: string;
   /** A guest in a group's call (anyone may pick any name): the call marks them. */
   guest: boolean;
+  /** A member's role in the group (null for guests and in link calls). */
+  role: Role | null;
   media: MediaState;
   /** Their media, once it arrives. */
   stream: MediaStream | null;
@@ -359,6 +362,11 @@ export class CallSession {
         if (p) this.participants.set(p.id, { ...p, media: message.media });
         return this.publishParticipants();
       }
+      case "participant_role_changed": {
+        const p = this.participants.get(message.id);
+        if (p) this.participants.set(p.id, { ...p, role: message.role });
+        return this.publishParticipants();
+      }
       case "description":
         return this.routes.handleDescription(message.from, message.description);
       case "ice_candidate":
@@ -414,6 +422,8 @@ export class CallSession {
   private onServerError(message: Extract<ServerMessage, { type: "error" }>): void {
     const info = describeCallError(message.code, message.category);
     const problem: CallProblem = { code: message.code, category: message.category, detail: message.message, info };
+    // The pass may be one the room no longer takes: a later join asks for a new one.
+    if (message.code === "access_revoked") this.deps.onPassRefused?.();
     // A rejected name is not fatal for the server, but the join cannot go on without a new one.
     if (message.fatal || message.code === "invalid_display_name") {
       this.fail(problem);
@@ -434,6 +444,7 @@ export class CallSession {
       id: peer.id,
       displayName: peer.display_name,
       guest: peer.guest,
+      role: peer.role ?? null,
       media: peer.media,
       ...this.routes.mediaOf(peer.id),
       speaking: false,

@@ -19,6 +19,7 @@ const ALL_CODES: ErrorCode[] = [
   "heartbeat_timeout",
   "rate_limited",
   "slow_consumer",
+  "access_revoked",
 ];
 
 describe("describeCallError", () => {
@@ -50,6 +51,12 @@ describe("describeCallError", () => {
 
   it.each(["join_timeout", "heartbeat_timeout", "slow_consumer"])("offers to reconnect after %s", (code) => {
     expect(describeCallError(code)).toMatchObject({ action: "rejoin", actionLabel: "Reconnect" });
+  });
+
+  it("tells someone shut out of a call that rejoining will not help", () => {
+    expect(describeCallError("access_revoked")).toMatchObject({ title: "You can no longer join this call", action: "home" });
+    expect(describeCallError("gone_for_good", "access").action).toBe("home");
+    expect(errorCodeFromCloseCode(4016)).toBe("access_revoked");
   });
 
   it("does not bother people with self-healing races", () => {

@@ -118,6 +118,12 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
     action: "ignore",
     actionLabel: "",
   },
+  access_revoked: {
+    title: "You can no longer join this call",
+    suggestion: "You were removed from the group, it stopped admitting guests, or it was deleted. Ask one of its owners if you think this is a mistake.",
+    action: "home",
+    actionLabel: "",
+  },
   slow_consumer: {
     title: "Your browser fell behind",
     suggestion: "It stopped taking in the call's messages for too long, perhaps because the device was busy or asleep. Reconnect to continue.",
@@ -165,6 +171,7 @@ const FALLBACK_BY_CATEGORY: Record<ErrorCategory, CallErrorInfo> = {
   },
   timeout: INFO.heartbeat_timeout,
   overload: INFO.slow_consumer,
+  access: INFO.access_revoked,
 };
 
 /** WebSocket close codes the server uses for fatal errors (4000–4999). */
@@ -185,6 +192,7 @@ const CLOSE_CODES: Record<number, ErrorCode> = {
   4013: "heartbeat_timeout",
   4014: "rate_limited",
   4015: "slow_consumer",
+  4016: "access_revoked",
 };
 
 /**

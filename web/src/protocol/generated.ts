@@ -47,9 +47,9 @@ sdpMLineIndex?: number | null,
  */
 usernameFragment?: string | null, };
 
-export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer";
+export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer" | "access_revoked";
 
-export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout" | "overload";
+export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout" | "overload" | "access";
 
 export type CallMode = "peer_to_peer" | "media_node";
 
@@ -194,7 +194,15 @@ id: ParticipantId,
 /**
  * Their new state.
  */
-media: MediaState, } | { "type": "description", 
+media: MediaState, } | { "type": "participant_role_changed", 
+/**
+ * Who.
+ */
+id: ParticipantId, 
+/**
+ * Their role now.
+ */
+role: Role, } | { "type": "description", 
 /**
  * Sender.
  */

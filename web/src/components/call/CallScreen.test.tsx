@@ -12,7 +12,7 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     status: "connected",
     selfId: 2,
     participants: [
-      { id: 1, displayName: "Grace Hopper", guest: false, media: { audio: false, video: true }, stream: null, linkState: "connected", speaking: false },
+      { id: 1, displayName: "Grace Hopper", guest: false, role: null, media: { audio: false, video: true }, stream: null, linkState: "connected", speaking: false },
     ],
     error: null,
     notice: null,
