@@ -236,3 +236,50 @@ async fn history_queued_before_a_restart_is_delivered_after_it() {
     assert!(calls["calls"][0]["participants"][0]["left_at"].is_u64(), "{calls}");
     drop((restarted, node));
 }
+
+/// The Worker's internal route for access changes, tried as an attacker would: without the
+/// secret, with a wrong one, with the wrong method, with junk and with far too much; only the
+/// API's own notice, with the secret, reaches the room.
+#[tokio::test]
+async fn only_the_api_with_the_internal_secret_may_tell_a_room_that_access_changed() {
+    use serde_json::{Value, json};
+    let host = edge(HostOptions::default()).await;
+    let (mut ada, _) = host.join("link-access", "Ada").await;
+    let url = host.url("/api/internal/rooms/link-access/access");
+    let http = reqwest::Client::new();
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+    let deleted = json!({"change": {"kind": "group_deleted"}, "at": now.as_millis() as u64});
+    let answer = |reply: reqwest::Response| async move {
+        let status = reply.status().as_u16();
+        (status, reply.json::<Value>().await.expect("a JSON body")["error"].clone())
+    };
+    let tries = [
+        http.post(&url).json(&deleted),
+        http.post(&url).bearer_auth("not-the-secret").json(&deleted),
+        http.post(&url).header("authorization", INTERNAL_SECRET).json(&deleted),
+    ];
+    for attempt in tries {
+        let (status, error) = answer(attempt.send().await.expect("request")).await;
+        assert_eq!((status, error.as_str()), (401, Some("internal_only")));
+    }
+    let (status, error) =
+        answer(http.get(&url).bearer_auth(INTERNAL_SECRET).send().await.expect("request")).await;
+    assert_eq!((status, error.as_str()), (405, Some("method_not_allowed")));
+    for junk in
+        ["not json".to_owned(), r#"{"change":{"kind":"everyone_out"},"at":1}"#.to_owned(), "x".repeat(10_000)]
+    {
+        let reply = http.post(&url).bearer_auth(INTERNAL_SECRET).body(junk).send().await.expect("request");
+        let (status, error) = answer(reply).await;
+        assert_eq!((status, error.as_str()), (400, Some("invalid_body")));
+    }
+    let bad_group = host.url("/api/internal/rooms/..%2F/access");
+    let reply =
+        http.post(&bad_group).bearer_auth(INTERNAL_SECRET).json(&deleted).send().await.expect("request");
+    assert_eq!(reply.status(), 400);
+    // Nothing reached the room: Ada is still in her call.
+    ada.ping(1).await;
+    // The API's notice, with the secret: the room closes the call.
+    let reply = http.post(&url).bearer_auth(INTERNAL_SECRET).json(&deleted).send().await.expect("request");
+    assert_eq!(reply.status(), 204);
+    assert_eq!(ada.recv_type("error").await["code"], "access_revoked");
+}
