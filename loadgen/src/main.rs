@@ -2,23 +2,20 @@
 //! to it over real ICE, DTLS-SRTP and RTP on loopback, raises the number of calls step by step
 //! and writes what the node forwarded, at what CPU cost, latency and loss.
 
-mod client;
 mod config;
 mod node_api;
 mod node_process;
-mod payload;
 mod report;
-mod tally;
 
 use anyhow::Context;
 use clap::Parser;
-use client::Client;
 use config::LoadConfig;
 use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
 use node_api::NodeApi;
 use node_process::NodeProcess;
 use peershare_media_node::token::MediaTokenKeys;
+use peershare_test_client::Client;
 use report::{Percentiles, Report, Step};
 use std::time::{Duration, Instant};
 
@@ -37,8 +34,6 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(config: LoadConfig) -> anyhow::Result<()> {
-    str0m::crypto::from_feature_flags().install_process_default();
-    payload::epoch();
     let keys = MediaTokenKeys::generate()?;
     let capacity = config.calls.last().copied().unwrap_or(1) * config.call_size;
     let node = NodeProcess::start(&config.node_bin, NODE_ID, &keys.public_key(), capacity).await?;
@@ -61,7 +56,7 @@ async fn run(config: LoadConfig) -> anyhow::Result<()> {
             api.create_call(&call).await?;
             for _ in 0..config.call_size {
                 let id = clients.len() as u32 + 1;
-                clients.push(Client::join(&api, &call, id).await?);
+                clients.push(api.join(&call, id).await?);
             }
         }
         open = calls;

@@ -1,10 +1,11 @@
 //! The media node's control API as the load generator uses it: tokens signed with the key the
-//! node was started with, calls opened and participants added over HTTP.
+//! node was started with, calls opened over HTTP and clients joined to them.
 
 use peershare_core::Timestamp;
 use peershare_core::media::{MediaClaims, MediaTokenSigner};
-use peershare_core::protocol::{ParticipantId, SdpType, SessionDescription};
+use peershare_core::protocol::ParticipantId;
 use peershare_media_node::token::JwtSigner;
+use peershare_test_client::{Client, Join, Publish};
 use std::net::SocketAddr;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -40,25 +41,12 @@ impl NodeApi {
         Ok(())
     }
 
-    /// Adds participant `id` to `call` with an SDP offer; returns the node's answer.
-    pub async fn add_participant(
-        &self,
-        call: &str,
-        id: u32,
-        offer: String,
-    ) -> anyhow::Result<SessionDescription> {
+    /// Joins `call` as participant `id` with a new client publishing audio and video.
+    pub async fn join(&self, call: &str, id: u32) -> anyhow::Result<Client> {
         let token = self.sign(&MediaClaims::participant(&self.node_id, call, ParticipantId(id), now()))?;
-        let response = self
-            .http
-            .post(format!("{}/v1/calls/{call}/participants", self.base))
-            .bearer_auth(token)
-            .json(&SessionDescription { kind: SdpType::Offer, sdp: offer })
-            .send()
-            .await?;
-        anyhow::ensure!(response.status().is_success(), "joining {call} as {id}: {}", response.text().await?);
-        let answer: SessionDescription = response.json().await?;
-        anyhow::ensure!(answer.kind == SdpType::Answer, "the node answered with {:?}", answer.kind);
-        Ok(answer)
+        let http = &self.http;
+        let publish = Publish::default();
+        Client::join(Join { http, api: &self.base, call, participant: id, token: &token, publish }).await
     }
 
     /// A counter from the node's Prometheus `/metrics` (summed over labels).

@@ -8,10 +8,11 @@ use peershare_core::media::{MediaClaims, MediaTokenSigner};
 use peershare_core::protocol::ParticipantId;
 use peershare_media_node::control_api::Health;
 use peershare_media_node::token::MediaTokenKeys;
+use peershare_test_client::{DEADLINE, sample_offer};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
 use serde_json::{Value, json};
-use support::{NODE_ID, Node, now_timestamp, sample_offer};
+use support::{NODE_ID, Node, now_timestamp};
 
 /// The call the tests open before the table runs.
 const OPEN: &str = "open";
@@ -482,7 +483,7 @@ async fn metrics_are_published_in_prometheus_text() {
     node.create_call("m").await;
     let _client = node.join("m", 1).await;
     let url = node.ops_url("/metrics");
-    let deadline = std::time::Instant::now() + support::DEADLINE;
+    let deadline = std::time::Instant::now() + DEADLINE;
     loop {
         let response = node.http.get(&url).send().await.expect("metrics request");
         assert_eq!(response.status(), StatusCode::OK);

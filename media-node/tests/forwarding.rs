@@ -5,8 +5,9 @@
 mod support;
 
 use peershare_core::protocol::{ParticipantId, TrackKind};
+use peershare_test_client::Client;
 use str0m::media::Direction;
-use support::{Client, Node};
+use support::Node;
 
 /// Each of `clients` receives audio and video from every other one.
 async fn wait_full_mesh(clients: &[&Client], audio: u64, video: u64) {

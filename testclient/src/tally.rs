@@ -1,9 +1,11 @@
 //! What one client received during a measurement window: latency histograms per kind and,
 //! per incoming stream, how many frames arrived out of how many were sent.
 
-use crate::payload::Stamp;
+use crate::frame::Stamp;
 use hdrhistogram::Histogram;
+use peershare_core::protocol::TrackKind;
 use std::collections::HashMap;
+use std::fmt;
 
 /// Highest latency recorded, in microseconds; anything above is clamped.
 const MAX_LATENCY_US: u64 = 60_000_000;
@@ -16,14 +18,13 @@ struct StreamSeen {
     received: u64,
 }
 
-/// One client's receive figures since the last [`Tally::reset`].
-#[derive(Debug)]
+/// One client's receive figures from the frames' stamps since the last [`Tally::reset`].
 pub struct Tally {
     /// Send → receive latency of audio frames, microseconds.
     pub audio_us: Histogram<u64>,
     /// Send → receive latency of whole video frames, microseconds.
     pub video_us: Histogram<u64>,
-    streams: HashMap<(u32, bool), StreamSeen>,
+    streams: HashMap<(u32, TrackKind), StreamSeen>,
     /// Frames whose payload carried no stamp.
     pub unstamped: u64,
 }
@@ -35,13 +36,28 @@ impl Default for Tally {
     }
 }
 
+/// Counts only: the histograms' buckets would drown a test's failure message.
+impl fmt::Debug for Tally {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tally")
+            .field("audio_frames", &self.audio_us.len())
+            .field("video_frames", &self.video_us.len())
+            .field("streams", &self.streams.len())
+            .field("unstamped", &self.unstamped)
+            .finish()
+    }
+}
+
 impl Tally {
-    /// Records one received frame.
-    pub fn record(&mut self, stamp: Stamp, video: bool, now_ns: u64) {
+    /// Records one received frame of `kind`.
+    pub(crate) fn record(&mut self, stamp: Stamp, kind: TrackKind, now_ns: u64) {
         let latency_us = (now_ns.saturating_sub(stamp.sent_ns) / 1_000).clamp(1, MAX_LATENCY_US);
-        let histogram = if video { &mut self.video_us } else { &mut self.audio_us };
+        let histogram = match kind {
+            TrackKind::Audio => &mut self.audio_us,
+            TrackKind::Video => &mut self.video_us,
+        };
         histogram.saturating_record(latency_us);
-        let seen = self.streams.entry((stamp.publisher, video)).or_insert(StreamSeen {
+        let seen = self.streams.entry((stamp.publisher, kind)).or_insert(StreamSeen {
             first: stamp.seq,
             last: stamp.seq,
             received: 0,
@@ -81,10 +97,10 @@ mod tests {
     fn gaps_in_sequence_numbers_count_as_loss_per_stream() {
         let mut t = Tally::default();
         for seq in [10, 11, 13, 14] {
-            t.record(stamp(1, seq, 0), false, 1_000_000);
+            t.record(stamp(1, seq, 0), TrackKind::Audio, 1_000_000);
         }
         for seq in [5, 6] {
-            t.record(stamp(2, seq, 0), true, 1_000_000);
+            t.record(stamp(2, seq, 0), TrackKind::Video, 1_000_000);
         }
         assert_eq!(t.expected_and_received(), (7, 6));
         assert_eq!(t.streams(), 2);
@@ -93,8 +109,8 @@ mod tests {
     #[test]
     fn latency_is_receive_time_minus_send_time_per_kind() {
         let mut t = Tally::default();
-        t.record(stamp(1, 1, 2_000_000), false, 3_500_000);
-        t.record(stamp(1, 1, 2_000_000), true, 12_000_000);
+        t.record(stamp(1, 1, 2_000_000), TrackKind::Audio, 3_500_000);
+        t.record(stamp(1, 1, 2_000_000), TrackKind::Video, 12_000_000);
         assert_eq!(t.audio_us.len(), 1);
         assert!((1_499..=1_501).contains(&t.audio_us.max()));
         assert!((9_990..=10_010).contains(&t.video_us.max()));
