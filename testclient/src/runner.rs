@@ -271,6 +271,14 @@ impl Runner {
     }
 
     fn on_offer(&mut self, sdp: &str) {
+        {
+            let mut s = self.state();
+            if s.drop_offers > 0 {
+                s.drop_offers -= 1;
+                s.offers_dropped += 1;
+                return;
+            }
+        }
         let offer = match SdpOffer::from_sdp_string(sdp) {
             Ok(o) => o,
             Err(e) => return self.error(format!("node offer does not parse: {e}")),
@@ -293,7 +301,7 @@ impl Runner {
         let mut s = self.state();
         s.directions.extend(directions);
         match written {
-            Some(Ok(_)) => s.offers_answered += 1,
+            Some(Ok(true)) => s.offers_answered += 1,
             other => s.errors.push(format!("could not send the answer: {other:?}")),
         }
     }

@@ -28,6 +28,11 @@ pub struct ClientState {
     pub tracks_messages: u64,
     /// Offers from the node that the client answered.
     pub offers_answered: u64,
+    /// How many of the node's next offers to drop unanswered, as a renegotiation lost on the
+    /// way would be (tests of the node's repair).
+    pub drop_offers: u64,
+    /// Offers dropped so.
+    pub offers_dropped: u64,
     /// Direction of every m-line the node added, as the client's `Rtc` has it now.
     pub directions: BTreeMap<String, Direction>,
     /// Frames received, by publisher and kind (attributed through `tracks`).

@@ -30,6 +30,9 @@ const ALWAYS_SENT_LAYERS: usize = 2;
 /// How often layer choices are revisited even when nothing prompted it.
 const RELAYER_INTERVAL: Duration = Duration::from_secs(1);
 
+/// A published track that should carry media and has carried none for this long is silent.
+const SILENT_AFTER: Duration = Duration::from_secs(10);
+
 /// Where the node's socket is.
 #[derive(Debug, Clone)]
 pub struct SfuConfig {
@@ -260,18 +263,51 @@ impl Sfu {
                     self.gone.push(slot);
                 }
                 self.enqueue(slot);
+            } else if p.offer_deadline().is_some_and(|t| t <= now) {
+                self.enqueue(slot);
             }
         }
         if self.next_relayer.is_none_or(|t| t <= now) {
             self.next_relayer = Some(now + RELAYER_INTERVAL);
             self.relayer.extend((0..self.slots.len()).filter(|&s| self.slots[s].is_some()));
+            self.note_silent_tracks(now);
         }
         self.drive_queue(now, out);
     }
 
     /// When [`Sfu::handle_timeout`] is next needed.
     pub fn next_timeout(&self) -> Option<Instant> {
-        self.slots.iter().flatten().map(|p| p.next_timeout).chain(self.next_relayer).min()
+        let offers = self.slots.iter().flatten().filter_map(Participant::offer_deadline);
+        self.slots.iter().flatten().map(|p| p.next_timeout).chain(offers).chain(self.next_relayer).min()
+    }
+
+    /// Logs and counts each published track that stopped carrying media while it should (audio
+    /// always; video while the node has not paused all its layers), once per silence: a link
+    /// that is up but silent is a failure to see in the metrics, not to guess from the calls.
+    fn note_silent_tracks(&mut self, now: Instant) {
+        for p in self.slots.iter_mut().flatten() {
+            let Some(connected) = p.connected_at else { continue };
+            if now.saturating_duration_since(connected) < SILENT_AFTER {
+                continue;
+            }
+            for track in &p.published {
+                let expected = track.kind == MediaKind::Audio || track.paused.iter().any(|paused| !paused);
+                let heard = track
+                    .last_seen
+                    .iter()
+                    .flatten()
+                    .any(|t| now.saturating_duration_since(*t) < SILENT_AFTER);
+                let noted = p.silent.contains(&track.mid);
+                if expected && !heard && !noted {
+                    tracing::warn!(participant = %p.id, mid = %track.mid, kind = ?track_kind(track.kind), "no media on a published track for {} s", SILENT_AFTER.as_secs());
+                    self.stats.silent_tracks += 1;
+                    p.silent.push(track.mid);
+                } else if heard && noted {
+                    tracing::info!(participant = %p.id, mid = %track.mid, "media on a silent track again");
+                    p.silent.retain(|mid| *mid != track.mid);
+                }
+            }
+        }
     }
 
     /// Counters and gauges.
@@ -348,7 +384,13 @@ impl Sfu {
         if p.gone {
             return;
         }
-        p.negotiate();
+        let trouble = p.negotiate(now);
+        self.stats.messages_deferred += u64::from(trouble.message_deferred);
+        if trouble.offer_unanswered {
+            self.stats.offers_unanswered += 1;
+            self.mark_gone(slot);
+            return;
+        }
         loop {
             let Some(p) = self.slots.get_mut(slot).and_then(Option::as_mut) else { return };
             if !p.rtc.is_alive() {
@@ -394,7 +436,10 @@ impl Sfu {
                 tracing::info!(participant = %p.id, "ICE disconnected");
                 self.mark_gone(slot);
             }
-            Event::Connected => tracing::info!(participant = %p.id, "connected to the media node"),
+            Event::Connected => {
+                tracing::info!(participant = %p.id, "connected to the media node");
+                p.connected_at = Some(now);
+            }
             Event::MediaAdded(added) if added.direction.is_receiving() => {
                 let rids =
                     added.simulcast.map(|s| s.recv.iter().map(|l| l.rid).collect()).unwrap_or_default();

@@ -5,7 +5,7 @@ use super::track::{ForwardedTrack, Negotiation, PublishedTrack};
 use peershare_core::protocol::{
     ClientNodeMessage, ForwardedTrack as ForwardedTrackInfo, NodeMessage, ParticipantId, TrackKind,
 };
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use str0m::Rtc;
 use str0m::change::{SdpAnswer, SdpOffer, SdpPendingOffer};
 use str0m::channel::ChannelId;
@@ -16,6 +16,17 @@ pub type Slot = usize;
 
 /// Bandwidth assumed towards a subscriber before its first estimate (bits/s).
 pub const INITIAL_ESTIMATE_BPS: u64 = 1_000_000;
+
+/// How long the node waits for the answer to its offer before it gives the participant up (they
+/// join again). Never a second offer meanwhile: the data channel is reliable, so an offer it
+/// took arrives, and a browser on a saturated machine can take many seconds to answer; an offer
+/// rolled back and made again would cross that late answer, and the two sides would disagree on
+/// the m-lines for good.
+pub const OFFER_ANSWER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long the node waits before it tries again to send an offer its data channel did not
+/// take (making an offer writes a whole SDP: not on every packet).
+const DEFERRED_OFFER_RETRY: Duration = Duration::from_millis(250);
 
 /// A participant connected to the node.
 #[derive(Debug)]
@@ -28,8 +39,8 @@ pub struct Participant {
     pub rtc: Rtc,
     /// Their signalling data channel, once open.
     pub channel: Option<ChannelId>,
-    /// The node's offer awaiting their answer.
-    pub pending: Option<SdpPendingOffer>,
+    /// The node's offer awaiting their answer, and when it was sent.
+    pub pending: Option<(SdpPendingOffer, Instant)>,
     /// Tracks they send.
     pub published: Vec<PublishedTrack>,
     /// Tracks of others forwarded to them.
@@ -44,6 +55,21 @@ pub struct Participant {
     pub gone: bool,
     /// Already in the node's queue of participants to poll.
     pub queued: bool,
+    /// When their ICE and DTLS came up.
+    pub connected_at: Option<Instant>,
+    /// When an offer last did not fit the data channel (cleared once one does).
+    deferred_at: Option<Instant>,
+    /// Published tracks already reported silent (by mid), so each silence is counted once.
+    pub silent: Vec<Mid>,
+}
+
+/// What went wrong on the way to a participant, for the node's counters.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct NegotiationTrouble {
+    /// An offer went unanswered for [`OFFER_ANSWER_TIMEOUT`]: the participant is given up.
+    pub offer_unanswered: bool,
+    /// A message did not fit the data channel's buffer and waits for the next try.
+    pub message_deferred: bool,
 }
 
 /// What a data-channel message asks of the rest of the node.
@@ -73,6 +99,9 @@ impl Participant {
             tracks_changed: false,
             gone: false,
             queued: false,
+            connected_at: None,
+            deferred_at: None,
+            silent: Vec::new(),
         }
     }
 
@@ -81,12 +110,17 @@ impl Participant {
         self.try_send(message);
     }
 
-    /// Sends a message on the data channel; whether it was written.
+    /// Sends a message on the data channel; whether it was written (not when the channel is
+    /// closed or its send buffer is full).
     pub fn try_send(&mut self, message: &NodeMessage) -> bool {
         let Some(mut channel) = self.channel.and_then(|id| self.rtc.channel(id)) else { return false };
         match serde_json::to_vec(message) {
             Ok(bytes) => match channel.write(false, &bytes) {
-                Ok(_) => true,
+                Ok(true) => true,
+                Ok(false) => {
+                    tracing::debug!(participant = %self.id, bytes = bytes.len(), "data channel buffer full");
+                    false
+                }
                 Err(e) => {
                     tracing::debug!(participant = %self.id, error = %e, "data channel write failed");
                     false
@@ -100,10 +134,23 @@ impl Participant {
     }
 
     /// Offers the pending track changes to the participant, if the channel is open and no
-    /// other offer is outstanding.
-    pub fn negotiate(&mut self) {
-        if self.channel.is_none() || self.pending.is_some() {
-            return;
+    /// other offer is outstanding. An offer the channel did not take is dropped (str0m rolls it
+    /// back) and made again shortly; one unanswered for [`OFFER_ANSWER_TIMEOUT`] gives the
+    /// participant up.
+    pub fn negotiate(&mut self, now: Instant) -> NegotiationTrouble {
+        let mut trouble = NegotiationTrouble::default();
+        if let Some((_, sent)) = &self.pending
+            && now.saturating_duration_since(*sent) >= OFFER_ANSWER_TIMEOUT
+        {
+            tracing::warn!(participant = %self.id, "no answer to the node's offer in {} s; dropping the participant, who joins again", OFFER_ANSWER_TIMEOUT.as_secs());
+            trouble.offer_unanswered = true;
+            return trouble;
+        }
+        if self.channel.is_none()
+            || self.pending.is_some()
+            || self.deferred_at.is_some_and(|t| now.saturating_duration_since(t) < DEFERRED_OFFER_RETRY)
+        {
+            return trouble;
         }
         let mut change = self.rtc.sdp_api();
         for track in &mut self.forwarded {
@@ -123,19 +170,36 @@ impl Participant {
             }
         }
         if !change.has_changes() {
-            if self.tracks_changed {
-                self.send_tracks();
+            if self.tracks_changed && !self.send_tracks() {
+                trouble.message_deferred = true;
             }
-            return;
+            return trouble;
         }
-        let Some((offer, pending)) = change.apply() else { return };
-        self.pending = Some(pending);
-        self.send_tracks();
-        self.send(&NodeMessage::Offer { sdp: offer.to_sdp_string() });
+        let Some((offer, pending)) = change.apply() else { return trouble };
+        let listed = self.send_tracks();
+        if listed && self.try_send(&NodeMessage::Offer { sdp: offer.to_sdp_string() }) {
+            self.pending = Some((pending, now));
+            self.deferred_at = None;
+        } else {
+            // Dropping the pending offer rolls it back; the tracks go back to "to open".
+            if self.deferred_at.is_none() {
+                tracing::warn!(participant = %self.id, "the data channel did not take the node's offer; offering again shortly");
+            }
+            self.deferred_at = Some(now);
+            self.reset_negotiation();
+            self.tracks_changed = true;
+            trouble.message_deferred = true;
+        }
+        trouble
     }
 
-    /// Tells the participant which mid carries whose track.
-    fn send_tracks(&mut self) {
+    /// When the outstanding offer counts as lost, if one is outstanding.
+    pub fn offer_deadline(&self) -> Option<Instant> {
+        self.pending.as_ref().map(|(_, sent)| *sent + OFFER_ANSWER_TIMEOUT)
+    }
+
+    /// Tells the participant which mid carries whose track; whether the channel took it.
+    fn send_tracks(&mut self) -> bool {
         let tracks = self
             .forwarded
             .iter()
@@ -150,8 +214,9 @@ impl Participant {
                 _ => None,
             })
             .collect();
-        self.tracks_changed = false;
-        self.send(&NodeMessage::Tracks { tracks });
+        let sent = self.try_send(&NodeMessage::Tracks { tracks });
+        self.tracks_changed = !sent;
+        sent
     }
 
     /// Handles one message from the participant's data channel.
@@ -194,7 +259,7 @@ impl Participant {
     }
 
     fn on_answer(&mut self, sdp: &str, outcome: &mut ChannelOutcome) {
-        let Some(pending) = self.pending.take() else {
+        let Some((pending, _)) = self.pending.take() else {
             self.send(&NodeMessage::Error { message: "no offer is waiting for an answer".into() });
             return;
         };
@@ -226,6 +291,13 @@ impl Participant {
     }
 
     fn on_offer(&mut self, sdp: &str) {
+        // Offers crossed: the node's is out and may be applied already, so it stands (the node is
+        // the impolite side of perfect negotiation); the browser rolls its own back when the
+        // node's arrives, and answers that.
+        if self.pending.is_some() {
+            tracing::debug!(participant = %self.id, "ignoring the participant's offer: the node's own waits for an answer");
+            return;
+        }
         let offer = match SdpOffer::from_sdp_string(sdp) {
             Ok(o) => o,
             Err(e) => {
@@ -233,9 +305,6 @@ impl Participant {
                 return;
             }
         };
-        // Accepting an offer invalidates the node's own pending offer; redo it afterwards.
-        self.pending = None;
-        self.reset_negotiation();
         match self.rtc.sdp_api().accept_offer(offer) {
             Ok(answer) => self.send(&NodeMessage::Answer { sdp: answer.to_sdp_string() }),
             Err(e) => self.send(&NodeMessage::Error { message: format!("offer not accepted: {e}") }),

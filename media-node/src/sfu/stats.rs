@@ -27,4 +27,10 @@ pub struct SfuStats {
     pub unroutable_datagrams: u64,
     /// Datagrams a participant's session refused (not STUN/DTLS/RTP, or failed checks).
     pub rejected_datagrams: u64,
+    /// Offers to participants that went unanswered, each giving its participant up.
+    pub offers_unanswered: u64,
+    /// Messages the data channel did not take (its buffer full), sent again later.
+    pub messages_deferred: u64,
+    /// Published tracks that stopped carrying media while they should have (each silence once).
+    pub silent_tracks: u64,
 }

@@ -147,8 +147,18 @@ impl Node {
     }
 
     /// Waits until the node's statistics satisfy `check` (they refresh every second).
-    pub async fn wait_stats(&self, what: &str, mut check: impl FnMut(&SfuStats) -> bool) -> SfuStats {
-        let deadline = Instant::now() + DEADLINE;
+    pub async fn wait_stats(&self, what: &str, check: impl FnMut(&SfuStats) -> bool) -> SfuStats {
+        self.wait_stats_for(DEADLINE, what, check).await
+    }
+
+    /// [`Node::wait_stats`] with a deadline of its own (for the node's own, longer timeouts).
+    pub async fn wait_stats_for(
+        &self,
+        within: Duration,
+        what: &str,
+        mut check: impl FnMut(&SfuStats) -> bool,
+    ) -> SfuStats {
+        let deadline = Instant::now() + within;
         loop {
             let stats = self.handle.stats();
             if check(&stats) {
@@ -156,7 +166,7 @@ impl Node {
             }
             assert!(
                 Instant::now() < deadline,
-                "timed out after {DEADLINE:?} waiting for {what}; stats: {stats:?}"
+                "timed out after {within:?} waiting for {what}; stats: {stats:?}"
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }

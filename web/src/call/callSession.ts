@@ -148,6 +148,7 @@ export class CallSession {
         },
         nodeTracksChanged: () => this.publishHook(),
         nodeFailed: (error) => this.onNodeFailed(error),
+        repairing: () => this.publishHook(),
       },
       { createPeerConnection: deps.createPeerConnection, fetch: deps.fetch, now: this.now },
     );
@@ -500,6 +501,7 @@ export class CallSession {
     hook.participantId = this.snapshot.selfId;
     hook.callMode = this.snapshot.mode;
     hook.welcomes = this.welcomes;
+    hook.silentLinkRepairs = this.routes.silentLinkRepairs();
     hook.nodeConnection = this.routes.nodeConnection();
     hook.nodeTracks = Object.fromEntries([...this.routes.nodeTracks()].map(([mid, t]) => [mid, t.participant]));
     // The same map, refilled: tests hold on to it.

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ForwardedTrack, MediaState } from "../protocol/generated";
 import { FakePeerConnection, asPeerConnectionFactory, installFakeMediaStream } from "../test/fakePeerConnection";
+import { SILENT_AFTER_MS } from "./silenceWatch";
 import { MediaRoutes, type MediaPatches, type MediaRoutesHost, type RoutedParticipant, STATS_POLL_MS, SWITCH_DEADLINE_MS } from "./mediaRoutes";
 
 const ACCESS = { url: "http://node.test/", call_id: "c1", token: "t" };
@@ -22,6 +23,7 @@ function setup(participants: RoutedParticipant[] = [], fetchImpl: typeof fetch =
     switched: vi.fn<MediaRoutesHost["switched"]>(apply),
     nodeTracksChanged: vi.fn<MediaRoutesHost["nodeTracksChanged"]>(),
     nodeFailed: vi.fn<MediaRoutesHost["nodeFailed"]>(),
+    repairing: vi.fn<MediaRoutesHost["repairing"]>(),
   };
   const routes = new MediaRoutes(host, { createPeerConnection: asPeerConnectionFactory(), fetch: fetchImpl, now: () => Date.now() });
   return { routes, host };
@@ -184,5 +186,52 @@ describe("MediaRoutes, stats polling", () => {
     await vi.advanceTimersByTimeAsync(SWITCH_DEADLINE_MS * 2);
     expect(getStats).toHaveBeenCalledTimes(1);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("MediaRoutes, a node link that is connected but silent", () => {
+  const MIC_ON: MediaState = { audio: true, video: false };
+
+  it("asks the node to renegotiate, then rejoins when that brings nothing", async () => {
+    const { routes, host } = setup([{ id: 2, media: MIC_ON, speaking: false }]);
+    const pc = await joinNode(routes, false, [audio(2)]);
+    pc.channels[0]?.open();
+    pc.setConnectionState("connected");
+    // The m-line was never opened (the node's offer was lost): no inbound-rtp for it at all.
+    await vi.advanceTimersByTimeAsync(SILENT_AFTER_MS - STATS_POLL_MS);
+    expect(routes.silentLinkRepairs()).toBe(0);
+    await vi.advanceTimersByTimeAsync(STATS_POLL_MS * 2);
+    expect(routes.silentLinkRepairs()).toBe(1);
+    expect(host.repairing).toHaveBeenCalledTimes(1);
+    expect(pc.channels[0]?.sent.filter((m) => (m as { type: string }).type === "offer")).toHaveLength(1);
+    expect(pc.signalingState).toBe("have-local-offer");
+    // The node's answer is applied.
+    pc.channels[0]?.receive({ type: "answer", sdp: "node-answer" });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(pc.signalingState).toBe("stable");
+    // The node lists the track again under a new mid: still the same silent participant.
+    pc.channels[0]?.receive({ type: "tracks", tracks: [{ ...audio(2), mid: "a2-again" }] });
+    // The answer completed a renegotiation: the link gets a full period from then.
+    await vi.advanceTimersByTimeAsync(SILENT_AFTER_MS - STATS_POLL_MS);
+    expect(host.nodeFailed).not.toHaveBeenCalled();
+    await vi.advanceTimersByTimeAsync(STATS_POLL_MS * 2);
+    expect(host.nodeFailed).toHaveBeenCalledTimes(1);
+    expect(routes.silentLinkRepairs()).toBe(1);
+  });
+
+  it("leaves alone a link whose audio flows, and tracks of people whose microphone is off", async () => {
+    const { routes, host } = setup([
+      { id: 2, media: MIC_ON, speaking: false },
+      { id: 3, media: CAMERA_ONLY, speaking: false },
+    ]);
+    const pc = await joinNode(routes, false, [audio(2), audio(3)]);
+    pc.setConnectionState("connected");
+    for (let packets = 1; packets <= 100; packets++) {
+      pc.stats = [{ type: "inbound-rtp", mid: "a2", packetsReceived: packets * 12 }];
+      await vi.advanceTimersByTimeAsync(STATS_POLL_MS);
+    }
+    expect(routes.silentLinkRepairs()).toBe(0);
+    expect(host.nodeFailed).not.toHaveBeenCalled();
+    expect(host.repairing).not.toHaveBeenCalled();
   });
 });

@@ -6,7 +6,8 @@
  */
 
 import type { ClientMessage, ForwardedTrack, IceCandidate, MediaNodeAccess, MediaState, SessionDescription } from "../protocol/generated";
-import { isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
+import { expectedAudio, isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
+import { SilenceWatch } from "./silenceWatch";
 import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
 
@@ -39,8 +40,10 @@ export type MediaRoutesHost = {
   switched(patches: MediaPatches): void;
   /** The node forwards a different set of tracks. */
   nodeTracksChanged(): void;
-  /** The media node could not be joined. */
+  /** The media node could not be joined, or its link stayed silent. */
   nodeFailed(error: unknown): void;
+  /** The node was asked to renegotiate a link that was connected but silent. */
+  repairing(): void;
 };
 
 /** How the routes make connections and tell the time. */
@@ -61,6 +64,13 @@ export class MediaRoutes {
   private statsTimer: ReturnType<typeof setInterval> | null = null;
   private localStream: MediaStream | null = null;
   private iceConfiguration: RTCConfiguration = {};
+  /** Notices a node link that is connected but silent. */
+  private readonly silence = new SilenceWatch();
+  /** Renegotiations asked of the node because its link went silent. */
+  private repairs = 0;
+  /** The node link's completed renegotiations when last counted, and when that count last grew. */
+  private negotiations = 0;
+  private negotiatedAt: number | null = null;
 
   constructor(
     private readonly host: MediaRoutesHost,
@@ -141,6 +151,9 @@ export class MediaRoutes {
       this.deps.fetch,
     );
     this.node = node;
+    this.silence.reset();
+    this.negotiations = 0;
+    this.negotiatedAt = null;
     this.switchStartedAt = switching ? this.deps.now() : null;
     this.startStatsPolling();
     void node.connect();
@@ -186,6 +199,11 @@ export class MediaRoutes {
     return this.node?.pc ?? null;
   }
 
+  /** Renegotiations asked of the node because its link carried no media it should have. */
+  silentLinkRepairs(): number {
+    return this.repairs;
+  }
+
   /** mid → what the node forwards on it (empty without a node). */
   nodeTracks(): ReadonlyMap<string, ForwardedTrack> {
     return this.node?.mids() ?? NO_TRACKS;
@@ -223,6 +241,34 @@ export class MediaRoutes {
     this.statsTimer = null;
   }
 
+  /** Repairs a connected node link that carries no audio it should: renegotiate, then rejoin. */
+  private watchSilence(node: NodeLink, entries: Record<string, unknown>[]): void {
+    if (node.pc.connectionState !== "connected") {
+      this.silence.reset();
+      return;
+    }
+    const now = this.deps.now();
+    // A renegotiation under way or just completed restarts the wait for media.
+    if (node.negotiations() !== this.negotiations || node.answering()) {
+      this.negotiations = node.negotiations();
+      this.negotiatedAt = now;
+    }
+    const expected = expectedAudio(entries, node.mids(), this.host.participants());
+    switch (this.silence.observe(now, expected, this.negotiatedAt)) {
+      case "renegotiate":
+        this.repairs += 1;
+        console.warn("the media node link is connected but silent; renegotiating");
+        node.renegotiate();
+        this.host.repairing();
+        return;
+      case "rejoin":
+        this.host.nodeFailed(new Error("the media node link stayed silent after a renegotiation"));
+        return;
+      case "ok":
+        return;
+    }
+  }
+
   private async pollStats(): Promise<void> {
     const node = this.node;
     if (!node) return;
@@ -233,10 +279,13 @@ export class MediaRoutes {
       return;
     }
     if (this.node !== node) return;
-    const stats = readNodeStats(statsEntries(report), node.mids());
+    const entries = statsEntries(report);
+    const stats = readNodeStats(entries, node.mids());
     if (this.switchStartedAt !== null) {
       const ready = switchReady(stats, this.host.participants());
       if (ready || this.deps.now() - this.switchStartedAt > SWITCH_DEADLINE_MS) this.finishSwitch(node);
+    } else {
+      this.watchSilence(node, entries);
     }
     const speaking = new Map<number, MediaPatch>();
     for (const p of this.host.participants()) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isSpeaking, readNodeStats, switchReady, type NodeTrack } from "./mediaStats";
+import { expectedAudio, isSpeaking, readNodeStats, switchReady, type NodeTrack } from "./mediaStats";
 
 // Trimmed from a real Chromium getStats() on a node link with two remote participants
 // (7: camera and microphone, 9: microphone only), plus the entries that are not inbound media.
@@ -49,5 +49,18 @@ describe("switchReady", () => {
     expect(switchReady(stats, [{ id: 7, media: on }, { id: 9, media: on }])).toBe(false);
     expect(switchReady(stats, [{ id: 7, media: on }, { id: 9, media: { audio: true, video: false } }])).toBe(true);
     expect(switchReady(stats, [])).toBe(true);
+  });
+});
+
+describe("expectedAudio", () => {
+  it("counts the audio packets of each participant who should be heard, and 0 for a track never opened", () => {
+    const tracks = new Map<string, NodeTrack>([...TRACKS, ["8", { participant: 11, kind: "audio" }], ["10", { participant: 12, kind: "audio" }]]);
+    const people = [
+      { id: 7, media: { audio: true, video: true } },
+      { id: 9, media: { audio: false, video: false } },
+      { id: 11, media: { audio: true, video: false } },
+    ];
+    // 9 is muted and 12 is not in the call (any more): neither is expected.
+    expect(expectedAudio(REPORT, tracks, people)).toEqual(new Map([[7, 251], [11, 0]]));
   });
 });

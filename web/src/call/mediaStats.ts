@@ -50,6 +50,29 @@ export function switchReady(stats: NodeMediaStats, participants: Iterable<{ id: 
   return true;
 }
 
+/**
+ * Audio packets received so far from each participant who should be heard now: they are here
+ * with their microphone on and the node announced an audio track of theirs (a track never
+ * negotiated counts 0 packets). Counted per participant, so a track renegotiated under a new
+ * mid does not look like a fresh start.
+ */
+export function expectedAudio(
+  report: Iterable<Record<string, unknown>>,
+  tracks: ReadonlyMap<string, NodeTrack>,
+  participants: Iterable<{ id: number; media: MediaState }>,
+): Map<number, number> {
+  const speaking = new Set(Array.from(participants).filter((p) => p.media.audio).map((p) => p.id));
+  const expected = new Map<number, number>();
+  for (const track of tracks.values()) if (track.kind === "audio" && speaking.has(track.participant)) expected.set(track.participant, 0);
+  for (const stat of report) {
+    const track = stat.type === "inbound-rtp" && typeof stat.mid === "string" ? tracks.get(stat.mid) : undefined;
+    if (track && expected.has(track.participant) && track.kind === "audio") {
+      expected.set(track.participant, (expected.get(track.participant) ?? 0) + Number(stat.packetsReceived ?? 0));
+    }
+  }
+  return expected;
+}
+
 /** Whether `participant` is speaking now. */
 export function isSpeaking(stats: NodeMediaStats, participant: number): boolean {
   return (stats.levels.get(participant) ?? 0) > SPEAKING_LEVEL;

@@ -72,6 +72,10 @@ export class NodeLink {
   private readonly wantedLayers = new Map<string, string[]>();
   private layersQueued = false;
   private closed = false;
+  /** Renegotiations completed (an offer of the node's answered, or an answer to ours applied). */
+  private renegotiations = 0;
+  /** The node's offers received and not answered yet. */
+  private offersInHand = 0;
 
   constructor(
     private readonly access: MediaNodeAccess,
@@ -116,6 +120,16 @@ export class NodeLink {
     } catch (error) {
       if (!this.closed) this.events.failed(error);
     }
+  }
+
+  /** How many renegotiations this link has completed. */
+  negotiations(): number {
+    return this.renegotiations;
+  }
+
+  /** Whether an offer of the node's is being answered (on a busy machine, for seconds). */
+  answering(): boolean {
+    return this.offersInHand > 0;
   }
 
   /** The stream of one participant as the node sends it, or null before it arrives. */
@@ -205,7 +219,13 @@ export class NodeLink {
         for (const id of this.wantedViewports.keys()) this.sendViewport(id);
         return;
       case "offer":
-        this.negotiation = this.negotiation.then(() => this.answer(message.sdp));
+        this.offersInHand += 1;
+        this.negotiation = this.negotiation.then(() => this.answer(message.sdp)).finally(() => {
+          this.offersInHand -= 1;
+        });
+        return;
+      case "answer":
+        this.negotiation = this.negotiation.then(() => this.acceptAnswer(message.sdp));
         return;
       case "layers":
         this.wantedLayers.set(message.mid, message.rids);
@@ -251,6 +271,35 @@ export class NodeLink {
     }
   }
 
+  /**
+   * Offers our side again over the data channel: the node answers and then offers whatever it
+   * had not got through (a lost renegotiation leaves its tracks unopened). Its own offer, if one
+   * crosses ours, wins (the browser rolls ours back).
+   */
+  renegotiate(): void {
+    this.negotiation = this.negotiation.then(async () => {
+      if (this.closed) return;
+      try {
+        const offer = await this.pc.createOffer();
+        await this.pc.setLocalDescription(offer);
+        this.send({ type: "offer", sdp: this.pc.localDescription?.sdp ?? offer.sdp ?? "" });
+      } catch (error) {
+        console.warn("could not renegotiate with the media node", error);
+      }
+    });
+  }
+
+  private async acceptAnswer(sdp: string): Promise<void> {
+    if (this.closed || this.pc.signalingState !== "have-local-offer") return;
+    try {
+      await this.pc.setRemoteDescription({ type: "answer", sdp });
+      this.renegotiations += 1;
+      this.refreshStreams();
+    } catch (error) {
+      console.warn("the media node's answer did not apply", error);
+    }
+  }
+
   private async answer(sdp: string): Promise<void> {
     if (this.closed) return;
     try {
@@ -258,6 +307,7 @@ export class NodeLink {
       const answer = await this.pc.createAnswer();
       await this.pc.setLocalDescription(answer);
       this.send({ type: "answer", sdp: this.pc.localDescription?.sdp ?? answer.sdp ?? "" });
+      this.renegotiations += 1;
       this.refreshStreams();
     } catch (error) {
       console.warn("renegotiation with the media node failed", error);

@@ -18,6 +18,8 @@ export type PeershareTestHook = {
   nodeTracks: Record<string, number>;
   /** How many times the server has welcomed this tab into a call (1, then +1 per reconnect). */
   welcomes: number;
+  /** Renegotiations this tab asked of the media node because its link was connected but silent. */
+  silentLinkRepairs: number;
 };
 
 declare global {
@@ -43,5 +45,6 @@ export function createTestHook(): PeershareTestHook {
     nodeConnection: null,
     nodeTracks: {},
     welcomes: 0,
+    silentLinkRepairs: 0,
   };
 }
