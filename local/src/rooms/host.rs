@@ -29,6 +29,9 @@ pub(super) async fn run(
     tracing::info!(%group, "room opened");
     loop {
         let input = tokio::select! {
+            // Events first: a ping waiting in the queue must reach the room before a heartbeat
+            // deadline is judged (on a starved machine both are ready at once).
+            biased;
             event = events.recv() => match event {
                 Some(RoomEvent::Connected { conn, outbox, ticket }) => {
                     outboxes.insert(conn, outbox);
