@@ -1,12 +1,11 @@
 /**
  * The production shape on one machine: the Worker in workerd (the real Workers runtime, on the
  * project's edge/workerd.capnp) serving the web client and the call rooms, a `peershare dev` as
- * its API origin, and a standalone media node the rooms open call sessions on over HTTP.
+ * its API origin, and a standalone media node the rooms open call sessions on over HTTP. The
+ * Worker and the node are started by `peershare-stack edge`, as for the Rust tests and the
+ * benchmark.
  */
-import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startPeershare } from './peershare';
 import { cargoTarget, startProcess } from './process';
@@ -23,83 +22,45 @@ export interface Edge {
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no TCP port');
-  return address.port;
-}
+/** The line `peershare-stack edge` prints whenever the Worker answers (started or restarted). */
+const ready = /^(\{.*\})$/;
 
-/** Polls `url` until it answers 2xx. */
-async function answers(url: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Starts the API, a media node and the Worker in front of them. */
+/** Starts the API, then a media node and the Worker in front of it. */
 export async function startEdge(name: string): Promise<Edge> {
-  const workerd = path.join(repo, 'edge/node_modules/.bin/workerd');
-  for (const needed of ['edge/build/index_bg.wasm', 'edge/node_modules/.bin/workerd', 'web/dist/index.html']) {
-    if (!existsSync(path.join(repo, needed))) throw new Error(`${needed} is missing: run \`cargo xtask edge\` and build the web client`);
-  }
-  const running: Array<{ stop(): Promise<void> }> = [];
-  const stop = async () => {
-    for (const process of running.reverse()) await process.stop();
-  };
+  if (!existsSync(path.join(repo, 'web/dist/index.html'))) throw new Error('web/dist is missing: build the web client');
+  const api = await startPeershare([], `${name}-api`);
   try {
-    const api = await startPeershare([], `${name}-api`);
-    running.push(api);
-
-    // The media key: the Worker signs room and participant tokens, the node trusts its public half.
-    const keys = generateKeyPairSync('ed25519');
-    const publicKey = keys.publicKey.export({ format: 'jwk' }).x as string;
-    const signingKey = keys.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-    const nodeId = `${name}-node`;
-    const node = await startProcess(
-      process.env.PEERSHARE_MEDIA_NODE_BIN ?? path.join(cargoTarget(), 'release/peershare-media-node'),
-      ['--udp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--ops-listen', '127.0.0.1:0', '--node-id', nodeId, '--public-key', publicKey],
-      { logName: `${name}-media-node`, ready: /HTTP (http:\/\/[\d.:]+)/ },
+    const stack = await startProcess(
+      // Debug by default, as CI builds it; the stack only starts the others.
+      process.env.PEERSHARE_STACK_BIN ?? path.join(cargoTarget(), 'debug/peershare-stack'),
+      [
+        'edge',
+        '--api-origin',
+        api.url,
+        '--media-node-bin',
+        process.env.PEERSHARE_MEDIA_NODE_BIN ?? path.join(cargoTarget(), 'release/peershare-media-node'),
+        '--node-id',
+        `${name}-node`,
+        '--edge-dir',
+        path.join(repo, 'edge'),
+        '--assets',
+        path.join(repo, 'web/dist'),
+      ],
+      { logName: `${name}-stack`, ready, input: true },
     );
-    running.push(node);
-
-    const listen = `127.0.0.1:${await freePort()}`;
-    const env = {
-      PATH: process.env.PATH,
-      API_ORIGIN: api.url,
-      SESSION_JWKS: await (await fetch(`${api.url}/api/auth/keys`)).text(),
-      MEDIA_NODES: JSON.stringify([{ id: nodeId, control_url: node.ready, public_url: node.ready }]),
-      MEDIA_SIGNING_KEY: signingKey,
-    };
-    const rooms = mkdtempSync(path.join(tmpdir(), 'peershare-e2e-rooms-'));
-    const args = [
-      'serve',
-      '--experimental',
-      path.join(repo, 'edge/workerd.capnp'),
-      `--socket-addr=http=${listen}`,
-      `--directory-path=rooms=${rooms}`,
-      `--directory-path=assets=${path.join(repo, 'web/dist')}`,
-    ];
-    const startWorker = () => startProcess(workerd, args, { env, logName: `${name}-workerd`, ready: () => answers(`http://${listen}/healthz`) });
-    running.push({ stop: async () => rmSync(rooms, { recursive: true, force: true }) });
-    let worker = await startWorker();
-    running.push({ stop: () => worker.stop() });
+    const url: string = JSON.parse(stack.ready).url;
     const restartWorker = async () => {
-      await worker.kill();
-      worker = await startWorker();
+      const restarted = stack.next(ready);
+      stack.write('restart');
+      await restarted;
     };
-    return { url: `http://${listen}`, apiUrl: api.url, restartWorker, stop };
+    const stop = async () => {
+      await stack.stop();
+      await api.stop();
+    };
+    return { url, apiUrl: api.url, restartWorker, stop };
   } catch (error) {
-    await stop();
+    await api.stop();
     throw error;
   }
 }

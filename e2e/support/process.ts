@@ -1,4 +1,7 @@
-/** A child process of a test: logged to test-results/logs, ready once it prints a line, stoppable. */
+/**
+ * A child process of a test: logged to test-results/logs, ready once it prints a line, stoppable,
+ * and optionally talked to over its standard input.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +14,10 @@ export interface Running {
   stop(): Promise<void>;
   /** SIGKILL, as when a machine dies; resolves once it has exited. */
   kill(): Promise<void>;
+  /** Writes `line` to its standard input (when started with `input: true`). */
+  write(line: string): void;
+  /** Resolves with the first match of `pattern` in a line it prints from now on (within 60 s). */
+  next(pattern: RegExp): Promise<string>;
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -22,12 +29,13 @@ export function cargoTarget(): string {
 
 /**
  * Starts `program` and resolves with the first match of `ready` in its standard output (or,
- * when `ready` is a function, once that resolves).
+ * when `ready` is a function, once that resolves). With `input`, its standard input is a pipe
+ * (see `write`); otherwise it is closed.
  */
 export async function startProcess(
   program: string,
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; logName: string; ready: RegExp | (() => Promise<void>) },
+  options: { env?: NodeJS.ProcessEnv; logName: string; ready: RegExp | (() => Promise<void>); input?: boolean },
 ): Promise<Running> {
   const logDir = path.resolve(here, '../test-results/logs');
   mkdirSync(logDir, { recursive: true });
@@ -35,9 +43,11 @@ export async function startProcess(
   const log = createWriteStream(logPath);
   const child: ChildProcess = spawn(program, args, {
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   child.stderr?.pipe(log);
+  // Writing to a child that has exited fails; its exit is what the caller hears of.
+  child.stdin?.on('error', () => {});
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => log.write(`${line}\n`));
   const ready = await new Promise<string>((resolve, reject) => {
@@ -76,5 +86,26 @@ export async function startProcess(
     await exited;
     clearTimeout(kill);
   };
-  return { ready, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  const write = (line: string) => {
+    if (!child.stdin) throw new Error(`${options.logName} was started without input`);
+    child.stdin.write(`${line}\n`);
+  };
+  const next = (pattern: RegExp) =>
+    new Promise<string>((resolve, reject) => {
+      const settle = (done: () => void) => {
+        clearTimeout(timer);
+        lines.off('line', seen);
+        child.off('exit', gone);
+        done();
+      };
+      const seen = (line: string) => {
+        const match = line.match(pattern);
+        if (match) settle(() => resolve(match[1] ?? match[0]));
+      };
+      const gone = () => settle(() => reject(new Error(`${options.logName} exited before it printed ${pattern} (log: ${logPath})`)));
+      const timer = setTimeout(() => settle(() => reject(new Error(`${options.logName} did not print ${pattern} within 60 s (log: ${logPath})`))), 60_000);
+      lines.on('line', seen);
+      child.once('exit', gone);
+    });
+  return { ready, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL'), write, next };
 }

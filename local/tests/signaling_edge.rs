@@ -1,54 +1,57 @@
 //! The signaling conformance suite on the Worker: its call rooms are Durable Objects in
 //! workerd (the real Workers runtime), in front of a `peershare dev` as the API origin that
-//! issues call passes. Needs the built Worker (`cargo xtask edge`).
+//! issues call passes. Needs the built Worker (`cargo xtask edge`); workerd, its vars and the
+//! media node are started as everywhere else (`peershare-stack`).
 
 mod support;
 #[macro_use]
 mod conformance;
 
 use conformance::HostOptions;
-use support::media_node::MediaNode;
-use support::workerd::Workerd;
+use peershare_stack::{MediaNode, WorkerVars, Workerd, WorkerdConfig, WorkerdLog};
+use std::net::SocketAddr;
 use support::{Server, config, start};
 
 async fn edge(options: HostOptions) -> Server {
-    let (api, node, bindings, addr) = edge_parts(options).await;
-    let workerd = Workerd::start_at(addr, &bindings).await;
-    let addr = workerd.addr;
-    let mut host = Server::fronting(addr, &api, Vec::new());
+    let (api, node, vars, addr) = edge_parts(options).await;
+    let workerd = workerd(addr, &vars).await;
+    let mut host = Server::fronting(workerd.addr, &api, Vec::new());
     host.node_ops = Some(node.ops_url.clone());
     host.keep(vec![Box::new(workerd), Box::new(api), Box::new(node)]);
     host
 }
 
-/// What a Worker under test stands on: the API origin, a media node, and its vars.
 /// The secret the tests' Worker and its API share for delivering call history.
 const INTERNAL_SECRET: &str = "edge-tests-internal-secret-0123456789";
 
+/// What a Worker under test stands on: the API origin, a media node, and its vars.
 /// And the address the Worker will answer at, which the API tells of access changes.
-async fn edge_parts(
-    options: HostOptions,
-) -> (Server, MediaNode, Vec<(&'static str, String)>, std::net::SocketAddr) {
-    let addr = Workerd::reserve();
+async fn edge_parts(options: HostOptions) -> (Server, MediaNode, WorkerVars, SocketAddr) {
+    let addr = Workerd::reserve().expect("a free port");
     let rooms = format!("http://{addr}");
     let api = start(config(&["--internal-secret", INTERNAL_SECRET, "--rooms-url", &rooms])).await;
-    let jwks = reqwest::get(api.url("/api/auth/keys")).await.expect("keys").text().await.expect("text");
-    let mut bindings = vec![
-        ("API_ORIGIN", format!("http://{}", api.addr)),
-        ("SESSION_JWKS", jwks),
-        // The test-only route that makes a room drop its memory (see the hibernation test).
-        ("TEST_HOOKS", "1".to_owned()),
-        ("INTERNAL_SECRET", INTERNAL_SECRET.to_owned()),
-    ];
-    if let Some(capacity) = options.room_capacity {
-        bindings.push(("ROOM_CAPACITY", capacity.to_string()));
-    }
     // A real media node for calls of three or more, reached over HTTP like in production.
-    let node = MediaNode::start("edge-test-node").await;
-    let nodes = serde_json::json!([{ "id": node.id, "control_url": node.url, "public_url": node.url }]);
-    bindings.push(("MEDIA_NODES", nodes.to_string()));
-    bindings.push(("MEDIA_SIGNING_KEY", node.signing_key.clone()));
-    (api, node, bindings, addr)
+    let node = MediaNode::in_process("edge-test-node").await.expect("a media node");
+    let vars = WorkerVars::for_api(&format!("http://{}", api.addr))
+        .await
+        .expect("the API's session keys")
+        // The test-only route that makes a room drop its memory (see the hibernation test).
+        .test_hooks()
+        .internal_secret(INTERNAL_SECRET)
+        .room_capacity(options.room_capacity)
+        .media_node(&node);
+    (api, node, vars, addr)
+}
+
+/// workerd on `addr` with `vars`: the Worker as built in this repository, serving the stand-in
+/// web client, its log in its folder.
+async fn workerd(addr: SocketAddr, vars: &WorkerVars) -> Workerd {
+    let config = WorkerdConfig {
+        edge_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../edge"),
+        assets: Some(support::test_web_dir()),
+        log: WorkerdLog::Folder,
+    };
+    Workerd::start_at(&config, addr, vars).await.expect("workerd starts")
 }
 
 conformance_suite!(edge);
@@ -98,8 +101,8 @@ async fn a_room_rebuilt_from_storage_carries_on_as_before() {
 /// the same people under the same ids, still on the same node and call session, nobody twice.
 #[tokio::test]
 async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
-    let (api, node, bindings, addr) = edge_parts(HostOptions::default()).await;
-    let workerd = Workerd::start_at(addr, &bindings).await;
+    let (api, node, vars, addr) = edge_parts(HostOptions::default()).await;
+    let workerd = workerd(addr, &vars).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let keys = ["ada-session-key-000000001", "bob-session-key-000000002", "cy-session-key-0000000003"];
     let (mut ada, ada_id) = host.join_resuming("evict", "Ada", keys[0]).await;
@@ -114,7 +117,7 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
     assert_eq!(welcome["mode"], "media_node");
 
     // The runtime goes away with every socket; the room's storage stays on disk.
-    let restarted = workerd.restart(&bindings).await;
+    let restarted = workerd.restart(&vars).await.expect("workerd restarts");
     for client in [&mut ada, &mut bob, &mut cy] {
         // Whatever was already on its way arrives, then the close.
         while !matches!(client.next().await, support::Received::Closed(_)) {}
@@ -144,15 +147,15 @@ async fn after_a_restart_the_call_resumes_with_the_same_people_ids_and_node() {
 #[tokio::test]
 async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
     use support::Received;
-    let (api, node, bindings, addr) = edge_parts(HostOptions::default()).await;
-    let workerd = Workerd::start_at(addr, &bindings).await;
+    let (api, node, vars, addr) = edge_parts(HostOptions::default()).await;
+    let workerd = workerd(addr, &vars).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let (mut ada, ada_id) = host.join_resuming("ghost", "Ada", "ada-ghost-key-00000000001").await;
     let (mut bob, bob_id) = host.join_resuming("ghost", "Bob", "bob-ghost-key-00000000002").await;
     ada.recv_type("participant_joined").await;
 
     let killed = tokio::time::Instant::now();
-    let restarted = workerd.restart(&bindings).await;
+    let restarted = workerd.restart(&vars).await.expect("workerd restarts");
     for client in [&mut ada, &mut bob] {
         while !matches!(client.next().await, Received::Closed(_)) {}
     }
@@ -201,13 +204,9 @@ async fn after_a_restart_a_seat_nobody_takes_back_is_freed_despite_rebuilds() {
 #[tokio::test]
 async fn history_queued_before_a_restart_is_delivered_after_it() {
     use serde_json::json;
-    let (api, node, mut bindings, addr) = edge_parts(HostOptions::default()).await;
-    let secret = |bindings: &mut Vec<(&'static str, String)>, value: &str| {
-        bindings.retain(|(name, _)| *name != "INTERNAL_SECRET");
-        bindings.push(("INTERNAL_SECRET", value.to_owned()));
-    };
-    secret(&mut bindings, "not-the-apis-secret-0000000000000");
-    let workerd = Workerd::start_at(addr, &bindings).await;
+    let (api, node, vars, addr) = edge_parts(HostOptions::default()).await;
+    let wrong_secret = vars.clone().internal_secret("not-the-apis-secret-0000000000000");
+    let workerd = workerd(addr, &wrong_secret).await;
     let host = Server::fronting(workerd.addr, &api, Vec::new());
     let ada = api.sign_in("Ada").await;
     let group = api.post_ok("/api/groups", Some(&ada), json!({"name": "Restart"})).await;
@@ -220,8 +219,7 @@ async fn history_queued_before_a_restart_is_delivered_after_it() {
     let (_, refused) = api.api(reqwest::Method::GET, &history, Some(&ada), None).await;
     assert_eq!(refused["calls"], json!([]), "the API took nothing from a Worker with the wrong secret");
 
-    secret(&mut bindings, INTERNAL_SECRET);
-    let restarted = workerd.restart(&bindings).await;
+    let restarted = workerd.restart(&vars).await.expect("workerd restarts");
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
     let calls = loop {
         let (_, body) = api.api(reqwest::Method::GET, &history, Some(&ada), None).await;

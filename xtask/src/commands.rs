@@ -53,9 +53,9 @@ pub fn contract() -> anyhow::Result<()> {
 ///
 /// One debug build of every workspace target serves three purposes: clippy lints the
 /// workspace's crates in the same compilation (clippy-driver as the workspace's rustc wrapper,
-/// warnings denied), nextest runs the tests from it, and the browser tests and the API contract
-/// run its `peershare` and `peershare-media-node` (the media path is optimised even in debug
-/// builds: see the workspace's Cargo.toml).
+/// warnings denied), nextest runs the tests from it, the API contract runs its `peershare`, and
+/// the browser tests that and its `peershare-media-node` and `peershare-stack` (the media path is
+/// optimised even in debug builds: see the workspace's Cargo.toml).
 pub fn test() -> anyhow::Result<()> {
     let mut steps = Steps::default();
     let freed = crate::prune::stale_build_output(&target_dir());
@@ -112,6 +112,7 @@ pub fn test() -> anyhow::Result<()> {
     let mut e2e = npm("e2e", &["test"]);
     e2e.env("PEERSHARE_BIN", debug.join("peershare"));
     e2e.env("PEERSHARE_MEDIA_NODE_BIN", debug.join("peershare-media-node"));
+    e2e.env("PEERSHARE_STACK_BIN", debug.join("peershare-stack"));
     steps.run("end-to-end tests (Chromium)", e2e)?;
     steps.summary();
     eprintln!("\nALL TESTS PASSED");
@@ -220,11 +221,12 @@ fn has_nextest() -> bool {
     cmd("cargo", &["nextest", "--version"]).output().is_ok_and(|o| o.status.success())
 }
 
-/// The release binaries the browsers, the contract check and the benchmarks run: `peershare`
-/// and `peershare-media-node` (on its own behind the Worker in the edge's tests).
+/// The release binaries the browsers, the contract check and the benchmarks run: `peershare`,
+/// `peershare-media-node` (on its own behind the Worker in the edge's tests) and
+/// `peershare-stack` (which starts that node and the Worker for the edge benchmark).
 pub fn build_release(steps: &mut Steps) -> anyhow::Result<()> {
     steps.run(
-        "build peershare and peershare-media-node (release)",
+        "build peershare, peershare-media-node and peershare-stack (release)",
         cmd(
             "cargo",
             &[
@@ -234,6 +236,8 @@ pub fn build_release(steps: &mut Steps) -> anyhow::Result<()> {
                 "peershare",
                 "--package",
                 "peershare-media-node",
+                "--package",
+                "peershare-stack",
                 "--locked",
             ],
         ),

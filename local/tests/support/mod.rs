@@ -2,9 +2,6 @@
 
 #![allow(dead_code)]
 
-pub mod media_node;
-pub mod workerd;
-
 use clap::Parser;
 use futures_util::{SinkExt, StreamExt};
 use peershare::config::{Cli, Command, DevConfig};

@@ -1,5 +1,6 @@
 //! The edge under load, in workerd on this machine: the Worker (`edge/workerd.capnp`) in front
-//! of a release `peershare dev` (the API origin) and a release media node. Measures how long a
+//! of a release `peershare dev` (the API origin) and a release media node, started by
+//! `peershare-stack edge` as the browser tests start them. Measures how long a
 //! WebSocket join takes through the Worker into a room's Durable Object, the signaling relay
 //! through Durable Objects with 200 sockets in 20 rooms, workerd's memory, and the size of the
 //! Worker's wasm.
@@ -8,18 +9,15 @@ use super::server_process::{ServerProcess, peak_rss_kib};
 use super::signaling::{self, SignalingResult, next_json, with_guest_pass};
 use crate::steps::{Steps, target_dir};
 use anyhow::{Context, bail};
-use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use futures_util::SinkExt;
 use futures_util::StreamExt;
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use tokio_tungstenite::connect_async;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -66,25 +64,6 @@ impl Latency {
     }
 }
 
-/// A child process killed on drop.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A folder removed on drop.
-struct TempFolder(PathBuf);
-
-impl Drop for TempFolder {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Builds what it needs, runs the benchmark, and writes the figures to `out`.
 pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     crate::edge::tools(steps)?;
@@ -95,29 +74,12 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     let wasm_gzip_bytes = gzip_size(wasm)?;
 
     let api = ServerProcess::start()?;
-    let (signing_key, public_key) = media_keys()?;
-    let (_node, node_url) = media_node(&public_key)?;
-    let rooms = TempFolder(std::env::temp_dir().join(format!("peershare-bench-edge-{}", std::process::id())));
-    let _ = std::fs::remove_dir_all(&rooms.0);
-    std::fs::create_dir_all(&rooms.0)?;
+    let stack = EdgeStack::start(&api.addr)?;
     let runtime = tokio::runtime::Runtime::new()?;
-    let jwks = runtime
-        .block_on(async { reqwest::get(format!("http://{}/api/auth/keys", api.addr)).await?.text().await })?;
-    let nodes = json!([{ "id": "bench-node", "control_url": node_url, "public_url": node_url }]);
-    let (workerd, addr) = runtime.block_on(workerd(
-        &rooms.0,
-        &[
-            ("API_ORIGIN", format!("http://{}", api.addr)),
-            ("SESSION_JWKS", jwks),
-            ("MEDIA_NODES", nodes.to_string()),
-            ("MEDIA_SIGNING_KEY", signing_key),
-            ("ROOM_CAPACITY", LOAD_PER_ROOM.to_string()),
-        ],
-    ))?;
-
-    let (join_new_room, join_existing_room) = runtime.block_on(joins(&addr))?;
-    let mut relay = runtime.block_on(signaling::load(&addr, LOAD_CONNECTIONS, LOAD_PER_ROOM))?;
-    relay.server_peak_rss_mib = peak_rss_kib(workerd.0.id())? as f64 / 1024.0;
+    let addr = stack.addr.as_str();
+    let (join_new_room, join_existing_room) = runtime.block_on(joins(addr))?;
+    let mut relay = runtime.block_on(signaling::load(addr, LOAD_CONNECTIONS, LOAD_PER_ROOM))?;
+    relay.server_peak_rss_mib = peak_rss_kib(stack.workerd_pid)? as f64 / 1024.0;
     let result = EdgeResult {
         date: super::today()?,
         wasm_bytes,
@@ -128,9 +90,6 @@ pub fn run(steps: &mut Steps, out: &Path) -> anyhow::Result<()> {
     };
     std::fs::write(out, serde_json::to_string_pretty(&result)?)?;
     eprintln!("edge: {}", serde_json::to_string(&result)?);
-    // workerd stops before its folder goes.
-    drop(workerd);
-    drop(rooms);
     Ok(())
 }
 
@@ -167,86 +126,54 @@ async fn joins(addr: &str) -> anyhow::Result<(Latency, Latency)> {
     Ok((Latency::of(&new_room), Latency::of(&existing)))
 }
 
-/// A media key pair from openssl: the Worker's signing key (base64 PKCS#8) and the node's
-/// public key (base64url of the raw 32 bytes, the JWK `x`).
-fn media_keys() -> anyhow::Result<(String, String)> {
-    let pkcs8 =
-        Command::new("openssl").args(["genpkey", "-algorithm", "ed25519", "-outform", "DER"]).output()?;
-    if !pkcs8.status.success() {
-        bail!("openssl genpkey failed: {}", String::from_utf8_lossy(&pkcs8.stderr));
-    }
-    let mut public = Command::new("openssl")
-        .args(["pkey", "-inform", "DER", "-pubout", "-outform", "DER"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()?;
-    public.stdin.take().context("openssl stdin")?.write_all(&pkcs8.stdout)?;
-    let spki = public.wait_with_output()?.stdout;
-    // An Ed25519 SubjectPublicKeyInfo ends with the 32-byte key.
-    let raw = spki.len().checked_sub(32).map(|start| &spki[start..]).context("openssl gave no public key")?;
-    Ok((STANDARD.encode(&pkcs8.stdout), URL_SAFE_NO_PAD.encode(raw)))
+/// The edge stack as the browser tests start it (`peershare-stack edge`, release): a release
+/// media node and the Worker in workerd in front of the API, with an empty site. Stopped on drop.
+struct EdgeStack {
+    child: Child,
+    /// `host:port` the Worker listens on.
+    addr: String,
+    workerd_pid: u32,
 }
 
-/// A release media node on loopback ports; its control API's URL.
-fn media_node(public_key: &str) -> anyhow::Result<(Process, String)> {
-    let bin = target_dir().join("release/peershare-media-node");
-    let mut child = Command::new(&bin)
-        .args([
-            "--udp",
-            "127.0.0.1:0",
-            "--http",
-            "127.0.0.1:0",
-            "--ops-listen",
-            "127.0.0.1:0",
-            "--node-id",
-            "bench-node",
-            "--public-key",
-            public_key,
-        ])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("cannot start {}", bin.display()))?;
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().context("no stdout")?).read_line(&mut line)?;
-    let process = Process(child);
-    // "… HTTP http://<control>/ (health and metrics: …)"
-    let url = line
-        .split("HTTP ")
-        .nth(1)
-        .and_then(|u| u.split_whitespace().next())
-        .map(|u| u.trim_end_matches('/').to_owned());
-    let url = url.with_context(|| format!("unexpected first line from the media node: {line:?}"))?;
-    Ok((process, url))
+/// The line `peershare-stack edge` prints once the Worker answers.
+#[derive(Deserialize)]
+struct StackReady {
+    url: String,
+    workerd_pid: u32,
 }
 
-/// workerd on `edge/workerd.capnp` with `vars`, its rooms stored in `rooms`; its address.
-async fn workerd(rooms: &Path, vars: &[(&str, String)]) -> anyhow::Result<(Process, String)> {
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let addr = format!("127.0.0.1:{port}");
-    let empty_site: PathBuf = rooms.join("site");
-    std::fs::create_dir_all(&empty_site)?;
-    let child = Command::new("edge/node_modules/.bin/workerd")
-        .args(["serve", "--experimental", "edge/workerd.capnp"])
-        .arg(format!("--socket-addr=http={addr}"))
-        .arg(format!("--directory-path=rooms={}", rooms.display()))
-        .arg(format!("--directory-path=assets={}", empty_site.display()))
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .envs(vars.iter().map(|(name, value)| (*name, value.as_str())))
-        .stdout(Stdio::null())
-        .spawn()
-        .context("cannot start workerd (cargo xtask edge installs it)")?;
-    let process = Process(child);
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let health = format!("http://{addr}/healthz");
-    while !reqwest::get(&health).await.is_ok_and(|r| r.status().is_success()) {
-        if Instant::now() > deadline {
-            bail!("workerd did not answer on {addr} within 60 s");
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+impl EdgeStack {
+    fn start(api_addr: &str) -> anyhow::Result<Self> {
+        let bin = target_dir().join("release/peershare-stack");
+        let mut child = Command::new(&bin)
+            .args(["edge", "--api-origin", &format!("http://{api_addr}"), "--node-id", "bench-node"])
+            .arg("--media-node-bin")
+            .arg(target_dir().join("release/peershare-media-node"))
+            .args(["--room-capacity", &LOAD_PER_ROOM.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start {}", bin.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        // From here on, dropping it stops it.
+        let mut stack = Self { child, addr: String::new(), workerd_pid: 0 };
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line)?;
+        let ready: StackReady = serde_json::from_str(&line)
+            .with_context(|| format!("peershare-stack was not ready: {line:?}"))?;
+        stack.addr = ready.url.trim_start_matches("http://").to_owned();
+        stack.workerd_pid = ready.workerd_pid;
+        Ok(stack)
     }
-    Ok((process, addr))
+}
+
+impl Drop for EdgeStack {
+    fn drop(&mut self) {
+        // Its standard input closing stops it: workerd, its folder, the node.
+        drop(self.child.stdin.take());
+        let _ = self.child.wait();
+    }
 }
 
 /// Bytes of `file` compressed with `gzip -9`.
