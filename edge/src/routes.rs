@@ -99,7 +99,8 @@ async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::R
     }
     let config = EdgeConfig::get(env)?;
     let authorization = req.headers().get("authorization")?;
-    if !peershare_core::auth::is_internal_caller(authorization.as_deref(), config.internal_secret.as_deref()) {
+    if !peershare_core::auth::is_internal_caller(authorization.as_deref(), config.internal_secret.as_deref())
+    {
         return Err(EdgeError::InternalOnly);
     }
     let call = GroupId::parse(id)?;
@@ -107,8 +108,8 @@ async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::R
     if body.len() > MAX_NOTICE_BYTES {
         return Err(EdgeError::InvalidBody(format!("at most {MAX_NOTICE_BYTES} bytes")));
     }
-    let notice: AccessNotice =
-        serde_json::from_slice(&body).map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
+    let notice: AccessNotice = serde_json::from_slice(&body)
+        .map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
     let mut init = RequestInit::new();
     let json = serde_json::to_string(&notice).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
     init.with_method(Method::Post).with_body(Some(json.into()));

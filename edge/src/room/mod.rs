@@ -177,7 +177,8 @@ impl CallRoom {
     async fn access_changed(&self, req: &mut Request) -> std::result::Result<Response, EdgeError> {
         // Parsed as the Worker wrote it (serde_json: whole u64 times, unlike JavaScript's JSON).
         let text = req.text().await?;
-        let notice: AccessNotice = serde_json::from_str(&text).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
+        let notice: AccessNotice =
+            serde_json::from_str(&text).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
         self.run(vec![Input::AccessChanged(notice)], Opening::Admit(None)).await?;
         Ok(Response::empty()?.with_status(204))
     }
