@@ -15,6 +15,7 @@ pub mod room;
 pub mod text;
 pub mod time;
 pub mod turn_credentials;
+pub mod turn_quota;
 pub mod typescript;
 pub mod web_headers;
 

@@ -40,6 +40,9 @@ pub enum EdgeError {
     /// No file of the web client at this path.
     #[error("the web client has no file {0}")]
     FileNotFound(String),
+    /// The pass holder asked for TURN credentials too often.
+    #[error(transparent)]
+    TurnRateLimited(#[from] peershare_core::turn_quota::TurnRateLimited),
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
     Turn(#[from] TurnCredentialsError),
@@ -70,6 +73,7 @@ impl EdgeError {
             EdgeError::NotFound(_) | EdgeError::FileNotFound(_) => (404, "not_found"),
             EdgeError::MethodNotAllowed(_) => (405, "method_not_allowed"),
             EdgeError::Turn(e) => e.status_and_code(),
+            EdgeError::TurnRateLimited(e) => e.status_and_code(),
             EdgeError::Config(..) => (500, "edge_misconfigured"),
             EdgeError::Upstream(_) => (502, "upstream_failed"),
         }

@@ -11,6 +11,11 @@ use peershare_core::room::AccessNotice;
 use peershare_core::turn_credentials::IceConfig;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
 
+thread_local! {
+    /// How often each pass holder asked this isolate for TURN credentials.
+    static TURN_QUOTA: std::cell::RefCell<peershare_core::turn_quota::TurnQuota> = std::cell::RefCell::default();
+}
+
 /// The Durable Object namespace of the call rooms.
 pub const ROOMS_BINDING: &str = "CALL_ROOM";
 
@@ -59,6 +64,9 @@ fn turn_credentials(req: &Request, env: &Env) -> std::result::Result<Response, E
     let config = EdgeConfig::get(env)?;
     let authorization = req.headers().get("authorization")?;
     let grant = peershare_core::auth::admit_turn(&config.verifier, authorization.as_deref())?;
+    // Per isolate: an isolate serves many requests, and a holder's renewals come to the same
+    // colo; the bound is coturn's per-user quota either way.
+    TURN_QUOTA.with(|quota| quota.borrow_mut().admit(&grant.user, now()))?;
     let turn = config.turn.as_ref().map(|(urls, secret)| (urls.as_slice(), secret.as_str()));
     let ice = IceConfig::for_grant(turn, config.ice_policy, &grant, now().0 / 1000, config.turn_ttl)?;
     let mut response = Response::from_json(&ice)?;

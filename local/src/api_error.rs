@@ -21,6 +21,9 @@ pub enum ApiError {
     /// TURN credentials could not be issued.
     #[error("cannot issue TURN credentials: {0}")]
     TurnCredentials(#[from] TurnCredentialsError),
+    /// The pass holder asked for TURN credentials too often.
+    #[error(transparent)]
+    TurnRateLimited(#[from] peershare_core::turn_quota::TurnRateLimited),
     /// The offered call pass is not valid.
     #[error(transparent)]
     Token(#[from] TokenError),
@@ -48,6 +51,7 @@ impl ApiError {
             ApiError::InvalidGroupId(e) => core_error(e),
             ApiError::NotFound(_) | ApiError::FileNotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::TurnCredentials(e) => core_error(e),
+            ApiError::TurnRateLimited(e) => core_error(e),
             ApiError::Gate(e) => core_error(e),
             ApiError::Token(e) => core_error(e),
             ApiError::UpgradeRequired(_) => (StatusCode::UPGRADE_REQUIRED, "upgrade_required"),

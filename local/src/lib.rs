@@ -104,7 +104,7 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
         None => Arc::new(rooms.clone()),
     };
     let api = accounts::open(&config, bound, store, told)?;
-    let state = AppState { rooms, config: Arc::new(config), api };
+    let state = AppState { rooms, config: Arc::new(config), api, turn_quota: Arc::default() };
     Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
 }
 

@@ -14,4 +14,6 @@ pub struct AppState {
     pub config: Arc<DevConfig>,
     /// Accounts, groups and sessions (the functions' API state).
     pub api: ApiState,
+    /// How often each pass holder may ask for TURN credentials.
+    pub turn_quota: Arc<std::sync::Mutex<peershare_core::turn_quota::TurnQuota>>,
 }

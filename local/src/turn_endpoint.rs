@@ -7,8 +7,10 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
+use peershare_core::Timestamp;
 use peershare_core::auth::admit_turn;
 use peershare_core::turn_credentials::IceConfig;
+use std::sync::PoisonError;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// ICE servers with TURN credentials (when TURN is configured) in the pass holder's name,
@@ -18,6 +20,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
     responses(
         (status = 200, body = IceConfig),
         (status = 401, description = "No valid call pass", body = peershare_core::http_error::ErrorBody),
+        (status = 429, description = "Asked too often (`rate_limited`)", body = peershare_core::http_error::ErrorBody),
         (status = 500, body = peershare_core::http_error::ErrorBody),
     ))]
 pub async fn turn_credentials(
@@ -26,7 +29,10 @@ pub async fn turn_credentials(
 ) -> Result<impl IntoResponse, ApiError> {
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
     let grant = admit_turn(state.api.tokens.verifier(), authorization)?;
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default();
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+    let at = Timestamp::from_millis(u64::try_from(since_epoch.as_millis()).unwrap_or(u64::MAX));
+    state.turn_quota.lock().unwrap_or_else(PoisonError::into_inner).admit(&grant.user, at)?;
+    let now = since_epoch.as_secs();
     let config = &state.config;
     let ice = IceConfig::for_grant(config.turn(), config.policy(), &grant, now, config.turn_ttl())?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(ice)))

@@ -373,6 +373,18 @@ pub async fn turn_credentials_are_only_for_holders_of_a_call_pass(server: &Serve
     assert_eq!(status, 200, "{body}");
     assert!(body["iceServers"].is_array(), "{body}");
     assert!(body["ttlSeconds"].as_u64().is_some_and(|ttl| ttl > 0 && ttl <= 3600), "{body}");
+
+    // Asked far too often by one holder: the burst, then 429; another holder is not affected.
+    let mut answers = Vec::new();
+    for _ in 0..peershare_core::turn_quota::TURN_BURST + 5 {
+        answers.push(ask(Some(format!("Bearer {pass}"))).await);
+    }
+    let ok = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!(ok as u32, peershare_core::turn_quota::TURN_BURST - 1, "the burst, less the request above");
+    let (status, body) = answers.last().expect("answers").clone();
+    assert_eq!((status, body["error"].as_str()), (429, Some("rate_limited")), "{body}");
+    let other = server.guest_pass("turn-gate", "Wu").await;
+    assert_eq!(ask(Some(format!("Bearer {other}"))).await.0, 200);
 }
 
 /// Every page of the web client carries the same security headers on every host, the app's
