@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { FakePeerConnection, asPeerConnectionFactory, fakeStream, fakeTrack, installFakeMediaStream } from "../test/fakePeerConnection";
 import { FakeWebSocket, installFakeWebSocketGlobal } from "../test/fakeWebSocket";
 import type { Peer } from "../protocol/generated";
-import { CallSession, type JoinOptions } from "./callSession";
+import { CallSession, type CallSessionDeps, type JoinOptions } from "./callSession";
 import { ApiError } from "../api/http";
 import { type PeershareTestHook, createTestHook } from "./testHook";
 
 const URL = "ws://test/api/groups/abc/call";
 
-function setup() {
+function setup(extra: Partial<CallSessionDeps> = {}) {
   const hook: PeershareTestHook = createTestHook();
   const session = new CallSession({
     url: URL,
@@ -17,6 +17,7 @@ function setup() {
     random: () => 0,
     now: () => Date.now(),
     hook,
+    ...extra,
   });
   return { session, hook };
 }
@@ -413,14 +414,7 @@ describe("CallSession", () => {
 
 describe("CallSession on a media node", () => {
   it("moves onto the node make-before-break, then shows everyone through it", async () => {
-    const hook = createTestHook();
-    const session = new CallSession({
-      url: URL,
-      createWebSocket: (url) => new FakeWebSocket(url) as unknown as WebSocket,
-      createPeerConnection: asPeerConnectionFactory(),
-      random: () => 0,
-      now: () => Date.now(),
-      hook,
+    const { session, hook } = setup({
       fetch: (async () => ({ ok: true, status: 200, text: async () => '{"type":"answer","sdp":"a"}' }) as Response) as typeof fetch,
     });
     session.join(joinOptions());

@@ -6,7 +6,7 @@
  */
 
 import type { ClientMessage, ForwardedTrack, IceCandidate, MediaNodeAccess, MediaState, SessionDescription } from "../protocol/generated";
-import { expectedAudio, isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
+import { type NodeMediaStats, expectedAudio, isSpeaking, readNodeStats, statsEntries, switchReady } from "./mediaStats";
 import { SilenceWatch } from "./silenceWatch";
 import { NodeLink } from "./nodeLink";
 import { type PeerConnectionFactory, PeerLink } from "./peerLink";
@@ -242,7 +242,7 @@ export class MediaRoutes {
   }
 
   /** Repairs a connected node link that carries no audio it should: renegotiate, then rejoin. */
-  private watchSilence(node: NodeLink, entries: Record<string, unknown>[]): void {
+  private watchSilence(node: NodeLink, stats: NodeMediaStats): void {
     if (node.pc.connectionState !== "connected") {
       this.silence.reset();
       return;
@@ -253,7 +253,7 @@ export class MediaRoutes {
       this.negotiations = node.negotiations();
       this.negotiatedAt = now;
     }
-    const expected = expectedAudio(entries, node.mids(), this.host.participants());
+    const expected = expectedAudio(stats, node.mids(), this.host.participants());
     switch (this.silence.observe(now, expected, this.negotiatedAt)) {
       case "renegotiate":
         this.repairs += 1;
@@ -279,13 +279,12 @@ export class MediaRoutes {
       return;
     }
     if (this.node !== node) return;
-    const entries = statsEntries(report);
-    const stats = readNodeStats(entries, node.mids());
+    const stats = readNodeStats(statsEntries(report), node.mids());
     if (this.switchStartedAt !== null) {
       const ready = switchReady(stats, this.host.participants());
       if (ready || this.deps.now() - this.switchStartedAt > SWITCH_DEADLINE_MS) this.finishSwitch(node);
     } else {
-      this.watchSilence(node, entries);
+      this.watchSilence(node, stats);
     }
     const speaking = new Map<number, MediaPatch>();
     for (const p of this.host.participants()) {

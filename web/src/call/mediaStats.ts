@@ -51,25 +51,17 @@ export function switchReady(stats: NodeMediaStats, participants: Iterable<{ id: 
 }
 
 /**
- * Audio packets received so far from each participant who should be heard now: they are here
- * with their microphone on and the node announced an audio track of theirs (a track never
- * negotiated counts 0 packets). Counted per participant, so a track renegotiated under a new
- * mid does not look like a fresh start.
+ * Whether each participant who should be heard now has been (any audio packet from the node):
+ * they are here with their microphone on and the node announced an audio track of theirs.
  */
 export function expectedAudio(
-  report: Iterable<Record<string, unknown>>,
+  stats: NodeMediaStats,
   tracks: ReadonlyMap<string, NodeTrack>,
   participants: Iterable<{ id: number; media: MediaState }>,
-): Map<number, number> {
-  const speaking = new Set(Array.from(participants).filter((p) => p.media.audio).map((p) => p.id));
-  const expected = new Map<number, number>();
-  for (const track of tracks.values()) if (track.kind === "audio" && speaking.has(track.participant)) expected.set(track.participant, 0);
-  for (const stat of report) {
-    const track = stat.type === "inbound-rtp" && typeof stat.mid === "string" ? tracks.get(stat.mid) : undefined;
-    if (track && expected.has(track.participant) && track.kind === "audio") {
-      expected.set(track.participant, (expected.get(track.participant) ?? 0) + Number(stat.packetsReceived ?? 0));
-    }
-  }
+): Map<number, boolean> {
+  const announced = new Set(Array.from(tracks.values()).filter((t) => t.kind === "audio").map((t) => t.participant));
+  const expected = new Map<number, boolean>();
+  for (const p of participants) if (p.media.audio && announced.has(p.id)) expected.set(p.id, stats.hearing.has(p.id));
   return expected;
 }
 

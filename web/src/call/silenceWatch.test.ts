@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { SILENT_AFTER_MS, SilenceWatch } from "./silenceWatch";
 
-const counts = (entries: [number, number][]) => new Map(entries);
+/** participant → audio packets received so far, as whether they were heard. */
+const counts = (entries: [number, number][]) => new Map(entries.map(([id, packets]) => [id, packets > 0]));
 
 describe("SilenceWatch", () => {
   it("is content once everyone expected has been heard, even if their audio pauses later", () => {

@@ -27,17 +27,17 @@ export class SilenceWatch {
   private renegotiatedAt: number | null = null;
 
   /**
-   * Takes the audio packets received so far from each participant who should be heard now
-   * (participant → packets), at `now`, while the link is connected, and when the link last
-   * completed a renegotiation (null: not since it opened); says what the link needs.
+   * Takes whether each participant who should be heard now has been (participant → heard), at
+   * `now`, while the link is connected, and when the link last completed a renegotiation (null:
+   * not since it opened); says what the link needs.
    */
-  observe(now: number, expected: ReadonlyMap<number, number>, negotiatedAt: number | null = null): SilenceVerdict {
+  observe(now: number, expected: ReadonlyMap<number, boolean>, negotiatedAt: number | null = null): SilenceVerdict {
     const since = (at: number) => now - Math.max(at, negotiatedAt ?? at);
     for (const id of [...this.unheard.keys()]) if (!expected.has(id)) this.unheard.delete(id);
     let silent = false;
     let waiting = false;
-    for (const [id, packets] of expected) {
-      if (packets > 0) {
+    for (const [id, heard] of expected) {
+      if (heard) {
         this.unheard.delete(id);
         this.heard.add(id);
         continue;
