@@ -7,7 +7,6 @@ use crate::error::EdgeError;
 use crate::gate::TICKET_HEADER;
 use peershare_core::GroupId;
 use peershare_core::protocol::CallAccess;
-use peershare_core::room::AccessNotice;
 use peershare_core::turn_credentials::IceConfig;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect, Response, Result};
 
@@ -100,7 +99,8 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
 const MAX_NOTICE_BYTES: usize = 4096;
 
 /// `POST /api/internal/rooms/{id}/access`: the API tells the group's room that access to its
-/// call changed (core's `AccessNotice`). Only with the deployment's internal secret.
+/// call changed (core's `AccessNotice`, parsed by the room). Only with the deployment's internal
+/// secret.
 async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
     if req.method() != Method::Post {
         return Err(EdgeError::MethodNotAllowed(req.method().to_string()));
@@ -116,11 +116,9 @@ async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::R
     if body.len() > MAX_NOTICE_BYTES {
         return Err(EdgeError::InvalidBody(format!("at most {MAX_NOTICE_BYTES} bytes")));
     }
-    let notice: AccessNotice = serde_json::from_slice(&body)
-        .map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
+    // The room parses the notice (a 400 `invalid_body` for anything else).
     let mut init = RequestInit::new();
-    let json = serde_json::to_string(&notice).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
-    init.with_method(Method::Post).with_body(Some(json.into()));
+    init.with_method(Method::Post).with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
     let inner = Request::new_with_init(&format!("https://call-room/{}/access", call.as_str()), &init)?;
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }

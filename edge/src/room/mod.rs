@@ -172,13 +172,13 @@ impl CallRoom {
         Ok(Response::from_websocket(pair.client)?.with_headers(headers))
     }
 
-    /// An access change the Worker checked: the room (opened for it if need be, to remember
-    /// it) closes whom it shuts out and refuses their earlier passes.
+    /// An access change whose sender the Worker checked: the room (opened for it if need be, to
+    /// remember it) closes whom it shuts out and refuses their earlier passes.
     async fn access_changed(&self, req: &mut Request) -> std::result::Result<Response, EdgeError> {
-        // Parsed as the Worker wrote it (serde_json: whole u64 times, unlike JavaScript's JSON).
-        let text = req.text().await?;
-        let notice: AccessNotice =
-            serde_json::from_str(&text).map_err(|e| EdgeError::InvalidBody(e.to_string()))?;
+        // Parsed with serde_json (whole u64 times, unlike JavaScript's JSON).
+        let body = req.bytes().await?;
+        let notice: AccessNotice = serde_json::from_slice(&body)
+            .map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
         self.run(vec![Input::AccessChanged(notice)], Opening::Admit(None)).await?;
         Ok(Response::empty()?.with_status(204))
     }
