@@ -2,8 +2,8 @@
 //! into the store's row. Every event names its call, and the store's writes are idempotent, so
 //! an event delivered twice (a retried delivery from the Worker) writes one row.
 
-use crate::store::{Store, StoreError};
-use peershare_core::room::{CallEvent, call_id};
+use crate::store::{RecordingRecord, RecordingStatus, Store, StoreError};
+use peershare_core::room::{CallEvent, RecordingEvent, call_id, recording_id};
 use peershare_core::{GroupId, Timestamp};
 
 /// Writes `event` of `group`'s call. Events of participants the host did not identify (no
@@ -22,6 +22,28 @@ pub async fn apply(store: &dyn Store, group: &GroupId, event: &CallEvent) -> Res
             store.call_left(&call, who, *joined_at, *at).await
         }
         CallEvent::Ended { at, .. } => store.call_ended(&call, *at).await,
+        CallEvent::Recording { event, .. } => {
+            let recording = recording_id(group, event.started_at());
+            match event {
+                RecordingEvent::Started { started_at, started_by, consents, .. } => {
+                    let record = RecordingRecord {
+                        id: recording,
+                        group: group.clone(),
+                        call_id: call,
+                        started_at: *started_at,
+                        stopped_at: None,
+                        stop_reason: None,
+                        started_by: started_by.clone(),
+                        consents: consents.clone(),
+                        status: RecordingStatus::Recording,
+                        output: None,
+                    };
+                    store.recording_started(&record).await
+                }
+                RecordingEvent::Consent { consent, .. } => store.recording_consent(&recording, consent).await,
+                RecordingEvent::Stopped { at, reason, .. } => store.recording_stopped(&recording, *at, *reason).await,
+            }
+        }
         CallEvent::Joined { identity: None, .. } | CallEvent::Left { identity: None, .. } => Ok(()),
     }
 }

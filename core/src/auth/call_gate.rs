@@ -66,6 +66,9 @@ pub struct Ticket {
     pub display_name: String,
     /// The group's participant limit, from the pass.
     pub cap: Option<u32>,
+    /// The group's "who may record", from the pass; `None` for a link call.
+    #[serde(default)]
+    pub record_role: Option<crate::groups::Role>,
     /// A guest in a stored group's call (not a member of the group).
     #[serde(default)]
     pub guest: bool,
@@ -130,6 +133,7 @@ pub fn admit_socket(
         participant: participant.to_owned(),
         display_name: display_name.to_owned(),
         cap: claims.cap,
+        record_role: claims.rec,
         guest,
         role,
         issued_at: crate::Timestamp::from_millis(claims.iat.saturating_mul(1000)),

@@ -48,6 +48,10 @@ pub struct AccessClaims {
     /// The pass that opens a room sets its capacity (never above the host's own limit).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cap: Option<u32>,
+    /// For a call pass to a stored group: the lowest role that may start a recording (the
+    /// group's "who may record") when it was issued. Absent: the call cannot be recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rec: Option<Role>,
     /// Issued at, in seconds since the Unix epoch.
     pub iat: u64,
     /// Expires at, in seconds since the Unix epoch.
@@ -147,14 +151,17 @@ impl AccessClaims {
             group,
             role,
             cap: None,
+            rec: None,
             iat,
             exp: iat + ttl.as_secs(),
         }
     }
 
-    /// The same claims, limiting the call they open to `cap` participants.
-    pub fn with_call_capacity(mut self, cap: u32) -> Self {
-        self.cap = Some(cap);
+    /// The same claims, carrying what the room of a stored group's call needs of the group's
+    /// `settings`: its participant limit and who may record.
+    pub fn with_group_settings(mut self, settings: &crate::groups::GroupSettings) -> Self {
+        self.cap = Some(settings.max_participants);
+        self.rec = Some(settings.record_role);
         self
     }
 

@@ -50,6 +50,17 @@ pub enum ClientMessage {
     },
     /// Leave the call on purpose.
     Leave,
+    /// Ask everyone to agree to record the call (a role the group's "who may record" allows,
+    /// in a stored group's call). Asking counts as the asker's own consent.
+    StartRecording,
+    /// Stop the recording, or withdraw the question (the asker, or an admin or owner).
+    StopRecording,
+    /// Answer the question to record, or change one's answer while it runs: `false` while
+    /// recorded withdraws consent (from then on, one's media is not written).
+    RecordingConsent {
+        /// Whether the sender agrees to be recorded.
+        allow: bool,
+    },
     /// Any `type` this version does not know. Never sent; only produced by parsing.
     #[serde(other)]
     #[ts(skip)]

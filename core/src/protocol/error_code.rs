@@ -44,6 +44,15 @@ pub enum ErrorCode {
     /// The participant may no longer be in this call: removed from the group, guests switched
     /// off, the group deleted, or a pass issued before one of those.
     AccessRevoked,
+    /// The participant may not start or stop this recording: their role is below the group's
+    /// "who may record", they are a guest, or they neither started it nor administer the group.
+    RecordingNotAllowed,
+    /// This call cannot be recorded: only a stored group's call can (its members download
+    /// the recording later); a link call cannot.
+    RecordingUnavailable,
+    /// The recording is not in a state that allows this: already asking or recording,
+    /// nothing to stop, or no question to answer.
+    RecordingConflict,
 }
 
 /// Broad class of an error, so clients can react without knowing every code.
@@ -77,6 +86,8 @@ impl ErrorCode {
             JoinTimeout | HeartbeatTimeout => ErrorCategory::Timeout,
             RateLimited | SlowConsumer => ErrorCategory::Overload,
             AccessRevoked => ErrorCategory::Access,
+            RecordingNotAllowed | RecordingConflict => ErrorCategory::InvalidRequest,
+            RecordingUnavailable => ErrorCategory::Unavailable,
         }
     }
 
@@ -102,6 +113,9 @@ impl ErrorCode {
             RateLimited => 4014,
             SlowConsumer => 4015,
             AccessRevoked => 4016,
+            RecordingNotAllowed => 4017,
+            RecordingUnavailable => 4018,
+            RecordingConflict => 4019,
         }
     }
 
@@ -126,6 +140,9 @@ impl ErrorCode {
             RateLimited => "rate_limited",
             SlowConsumer => "slow_consumer",
             AccessRevoked => "access_revoked",
+            RecordingNotAllowed => "recording_not_allowed",
+            RecordingUnavailable => "recording_unavailable",
+            RecordingConflict => "recording_conflict",
         }
     }
 }
@@ -144,6 +161,9 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::SlowConsumer,
             ErrorCode::AccessRevoked,
+            ErrorCode::RecordingNotAllowed,
+            ErrorCode::RecordingUnavailable,
+            ErrorCode::RecordingConflict,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

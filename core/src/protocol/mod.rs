@@ -7,6 +7,7 @@ mod call_status;
 mod client_message;
 mod error_code;
 mod node_channel;
+mod recording;
 mod server_message;
 mod types;
 
@@ -16,6 +17,7 @@ pub use error_code::{ErrorCategory, ErrorCode};
 pub use node_channel::{
     ClientNodeMessage, ForwardedTrack, NODE_CHANNEL_LABEL, NodeMessage, TrackKind, TrackSource,
 };
+pub use recording::{RecordingPhase, RecordingRequestEnd, RecordingView};
 pub use server_message::{CallMode, LeaveReason, Peer, ServerMessage};
 pub use types::{IceCandidate, MediaNodeAccess, MediaState, ParticipantId, SdpType, SessionDescription};
 

@@ -1,7 +1,8 @@
 //! Messages a call room sends to a browser.
 
 use super::{
-    ErrorCategory, ErrorCode, IceCandidate, MediaNodeAccess, MediaState, ParticipantId, SessionDescription,
+    ErrorCategory, ErrorCode, IceCandidate, MediaNodeAccess, MediaState, ParticipantId, RecordingRequestEnd,
+    RecordingView, SessionDescription,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -74,6 +75,11 @@ pub enum ServerMessage {
         /// The media node to connect to, when `mode` is `media_node`.
         #[ts(optional = nullable)]
         media_node: Option<MediaNodeAccess>,
+        /// The call's recording, when someone asked to record or it is being recorded: a
+        /// newcomer who is asked gets a prompt; nothing of theirs is written before they agree.
+        #[serde(default)]
+        #[ts(optional = nullable)]
+        recording: Option<RecordingView>,
     },
     /// The call is moving to a media node to make room for you; `welcome` follows (or an
     /// error if no node can be had).
@@ -109,6 +115,18 @@ pub enum ServerMessage {
         id: ParticipantId,
         /// Their role now.
         role: crate::groups::Role,
+    },
+    /// The call's recording changed (asked, answered, started, stopped): everyone gets the
+    /// whole state, `null` when there is no recording and no question.
+    RecordingChanged {
+        /// The recording now.
+        #[ts(optional = nullable)]
+        recording: Option<RecordingView>,
+    },
+    /// Your request to record ended without a recording.
+    RecordingRequestEnded {
+        /// Why.
+        reason: RecordingRequestEnd,
     },
     /// An SDP offer or answer from another participant.
     Description {

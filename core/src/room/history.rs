@@ -52,6 +52,14 @@ pub enum CallEvent {
         /// When it ended.
         at: Timestamp,
     },
+    /// Something for the audit trail of a recording of this call (who asked, who agreed, when
+    /// it stopped): stored with the recording.
+    Recording {
+        /// When the call started.
+        call_started_at: Timestamp,
+        /// What happened.
+        event: super::RecordingEvent,
+    },
     /// Nobody is in the call or waiting for it any more: the call started at `started_at` is over.
     Ended {
         /// When the call started.
@@ -66,7 +74,9 @@ impl CallEvent {
     pub fn call_started_at(&self) -> Timestamp {
         match self {
             Self::Started { at } => *at,
-            Self::Joined { call_started_at, .. } | Self::Left { call_started_at, .. } => *call_started_at,
+            Self::Joined { call_started_at, .. }
+            | Self::Left { call_started_at, .. }
+            | Self::Recording { call_started_at, .. } => *call_started_at,
             Self::Ended { started_at, .. } => *started_at,
         }
     }

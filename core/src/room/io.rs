@@ -1,6 +1,6 @@
 //! What goes into a room and what comes out.
 
-use super::{AccessNotice, CallEvent, RoomSnapshot};
+use super::{AccessNotice, CallEvent, RecordingPlan, RoomSnapshot};
 use crate::auth::Ticket;
 use crate::media::MediaNodeLease;
 use crate::protocol::{ParticipantId, ServerMessage};
@@ -82,8 +82,17 @@ pub enum Output {
         /// Who left.
         participant: ParticipantId,
     },
-    /// Something for the call's history (stored groups keep it): write it, in order.
+    /// Something for the call's history (stored groups keep it), recordings' audit trails
+    /// included: write it, in order.
     History(CallEvent),
+    /// Tell the call's media node what to record: the whole plan, `None` to stop. Sent on
+    /// every change of who is written, and again when the call moves onto a node.
+    RecordOnMediaNode {
+        /// The call session.
+        lease: MediaNodeLease,
+        /// What to write.
+        plan: Option<RecordingPlan>,
+    },
     /// The room no longer needs this call session: end it on the node and free it.
     ReleaseMediaNode(MediaNodeLease),
     /// The room has no connections left and remembers no access change: the host may drop it.

@@ -11,6 +11,8 @@ mod history;
 mod io;
 mod participant;
 mod rate_limit;
+mod recording;
+mod recording_log;
 mod snapshot;
 mod state;
 
@@ -18,6 +20,8 @@ pub use access::{AccessChange, AccessLedger, AccessNotice, MAX_LEDGER_ENTRIES, R
 pub use config::RoomConfig;
 pub use history::{CallEvent, call_id};
 pub use io::{CloseFrame, ConnectionId, Input, Output};
+pub use recording::{CONSENT_TIMEOUT, REQUEST_COOLDOWN, RecordingDesk};
+pub use recording_log::{ConsentRecord, RecordingEvent, RecordingPlan, StopReason, recording_id};
 pub use snapshot::{ParticipantSnapshot, RoomSnapshot};
 pub use state::Room;
 

@@ -22,6 +22,9 @@ pub struct RoomSnapshot {
     /// Access changes the room still enforces on passes issued before them.
     #[serde(default)]
     pub access: super::AccessLedger,
+    /// Who may record, and the consent of everyone present to a recording asked for or running.
+    #[serde(default)]
+    pub recording: super::RecordingDesk,
 }
 
 /// One participant in a [`RoomSnapshot`].

@@ -2,9 +2,10 @@
 
 use super::participant::{Member, Phase, Standing};
 use super::rate_limit::{RateBudget, Verdict};
+use super::recording::{Effect, Person, RecordingRefusal};
 use super::{
     AccessChange, AccessLedger, AccessNotice, CallEvent, CloseFrame, ConnectionId, Input, Output,
-    ParticipantSnapshot, Refusal, RoomConfig, RoomSnapshot,
+    ParticipantSnapshot, RecordingDesk, Refusal, RoomConfig, RoomSnapshot,
 };
 use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
 use crate::protocol::{
@@ -46,6 +47,8 @@ pub struct Room {
     call_started_at: Option<Timestamp>,
     /// Access changes still enforced on earlier passes.
     access: AccessLedger,
+    /// Who may record, and everyone's consent to a recording.
+    recording: RecordingDesk,
     /// The time of the input being handled.
     now: Timestamp,
     outputs: VecDeque<Output>,
@@ -64,6 +67,7 @@ impl Room {
             media_node: None,
             call_started_at: None,
             access: AccessLedger::default(),
+            recording: RecordingDesk::default(),
             now: Timestamp::from_millis(0),
             outputs: VecDeque::new(),
         }
@@ -96,6 +100,7 @@ impl Room {
         room.media_node = snapshot.media_node;
         room.call_started_at = snapshot.call_started_at;
         room.access = snapshot.access;
+        room.recording = snapshot.recording;
         room.now = now;
         for p in snapshot.participants {
             room.connections.insert(
@@ -167,6 +172,7 @@ impl Room {
                 }
             })
             .chain(self.access.next_expiry())
+            .chain(self.recording.wakes_at())
             .min()
     }
 
@@ -240,6 +246,7 @@ impl Room {
             media_node: self.media_node.clone(),
             call_started_at: self.call_started_at,
             access: self.access.clone(),
+            recording: self.recording.clone(),
         }
     }
 
@@ -273,6 +280,9 @@ impl Room {
             && let Some(cap) = verified.cap
         {
             self.config = self.config.capped(Some(cap));
+        }
+        if let Some(role) = verified.record_role {
+            self.recording.set_record_role(role);
         }
         if let Some(Standing::Connecting { ticket, .. }) = self.connections.get_mut(&conn) {
             *ticket = Some(verified);
@@ -425,6 +435,16 @@ impl Room {
                 let others = self.member_connections_except(conn);
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantUpdated { id, media }));
                 self.persist();
+            }
+            (Some(Phase::Joined(_)), ClientMessage::StartRecording) => {
+                let present = self.members().map(|(_, m)| person(m)).collect::<Vec<_>>();
+                self.on_recording(conn, |desk, me| desk.request(me, present, now));
+            }
+            (Some(Phase::Joined(_)), ClientMessage::StopRecording) => {
+                self.on_recording(conn, |desk, me| desk.stop(me, now))
+            }
+            (Some(Phase::Joined(_)), ClientMessage::RecordingConsent { allow }) => {
+                self.on_recording(conn, |desk, me| desk.answer(me, allow, now))
             }
             (Some(Phase::Joined(from)), ClientMessage::Description { to, description }) => {
                 if let Some(target) = self.relay_target(conn, from, to) {
@@ -600,6 +620,8 @@ impl Room {
         };
         let participants = self.members().map(|(_, other)| peer_view(member.id, other)).collect::<Vec<_>>();
         let others = self.member_connections_except(conn);
+        // A newcomer to a question or a recording is asked; their welcome shows it.
+        let recording_effects = if new_stint { self.recording.joined(person(&member)) } else { Vec::new() };
         let welcome = ServerMessage::Welcome {
             version: PROTOCOL_VERSION,
             you: member.id,
@@ -608,6 +630,7 @@ impl Room {
             capacity: self.config.capacity,
             heartbeat_interval_ms: self.config.heartbeat_interval.as_millis() as u32,
             media_node,
+            recording: self.recording.view(),
         };
         let joined = Peer {
             id: member.id,
@@ -640,6 +663,7 @@ impl Room {
         if !others.is_empty() {
             self.push(Output::Broadcast(others, ServerMessage::ParticipantJoined { participant: joined }));
         }
+        self.apply_recording(recording_effects);
         self.persist();
     }
 
@@ -660,8 +684,9 @@ impl Room {
     /// (make-before-break on their side) and those waiting are let in.
     fn move_to_media_node(&mut self, lease: MediaNodeLease, now: Timestamp) {
         self.node_requested = false;
-        if self.media_node.is_some() || self.waiting_count() == 0 {
-            // Already on a node, or whoever needed it left (or fit in peer-to-peer after all).
+        if self.media_node.is_some() || (self.waiting_count() == 0 && !self.recording.needs_node()) {
+            // Already on a node, or whoever needed it left (or fit in peer-to-peer after all),
+            // and no recording needs it.
             self.push(Output::ReleaseMediaNode(lease));
             return;
         }
@@ -681,11 +706,16 @@ impl Room {
         for (conn, media_node) in moves {
             self.push(Output::Send(conn, ServerMessage::MoveToMediaNode { media_node }));
         }
+        self.apply_recording(vec![Effect::PlanChanged]);
         self.persist();
     }
 
     /// Ends the call's history once nobody is in the call or waiting for it.
     fn end_call_if_over(&mut self) {
+        if self.participant_count() + self.waiting_count() == 0 {
+            let effects = self.recording.call_ended(self.now);
+            self.apply_recording(effects);
+        }
         if self.participant_count() + self.waiting_count() == 0
             && let Some(started_at) = self.call_started_at.take()
         {
@@ -739,6 +769,10 @@ impl Room {
             self.fail(conn, ErrorCode::GroupCallsUnavailable, detail);
         }
         self.node_requested = false;
+        if self.media_node.is_none() {
+            let effects = self.recording.node_unavailable(reason, self.now);
+            self.apply_recording(effects);
+        }
     }
 
     fn relay_target(
@@ -769,6 +803,8 @@ impl Room {
     }
 
     fn expire(&mut self, now: Timestamp) {
+        let effects = self.recording.expire(now);
+        self.apply_recording(effects);
         if !self.access.is_empty() {
             self.access.prune(now);
             if self.access.is_empty() {
@@ -826,6 +862,8 @@ impl Room {
             if let Some(lease) = self.media_node.clone() {
                 self.push(Output::RemoveFromMediaNode { lease, participant: m.id });
             }
+            let effects = self.recording.left(m.id, self.now);
+            self.apply_recording(effects);
             let call_started_at = self.call_started_at.unwrap_or(m.joined_at);
             self.push(Output::History(CallEvent::Left {
                 call_started_at,
@@ -843,6 +881,65 @@ impl Room {
                 self.push(Output::Empty);
             }
         }
+    }
+
+    /// Hands a recording message of the participant at `conn` to the desk; a refusal is
+    /// their error, anything else is done.
+    fn on_recording(
+        &mut self,
+        conn: ConnectionId,
+        act: impl FnOnce(&mut RecordingDesk, &Person) -> Result<Vec<Effect>, RecordingRefusal>,
+    ) {
+        let Some(Standing::Joined(member)) = self.connections.get(&conn) else { return };
+        let me = person(member);
+        match act(&mut self.recording, &me) {
+            Ok(effects) => self.apply_recording(effects),
+            Err(refusal) => self.send_error(conn, refusal.code(), refusal.to_string(), false),
+        }
+    }
+
+    /// Does what the recording desk asked: everyone hears the new state once, then the rest
+    /// in order.
+    fn apply_recording(&mut self, effects: Vec<Effect>) {
+        if effects.is_empty() {
+            return;
+        }
+        if effects.contains(&Effect::Changed) {
+            let everyone: Vec<_> = self.members().map(|(c, _)| c).collect();
+            if !everyone.is_empty() {
+                let recording = self.recording.view();
+                self.push(Output::Broadcast(everyone, ServerMessage::RecordingChanged { recording }));
+            }
+        }
+        for effect in effects {
+            match effect {
+                Effect::Changed => {}
+                Effect::TellAsker(id, reason) => {
+                    let asker = self.members().find(|(_, m)| m.id == id).map(|(c, _)| c);
+                    if let Some(conn) = asker {
+                        self.push(Output::Send(conn, ServerMessage::RecordingRequestEnded { reason }));
+                    }
+                }
+                Effect::Log(event) => {
+                    let call_started_at = self.call_started_at.unwrap_or(self.now);
+                    self.push(Output::History(CallEvent::Recording { call_started_at, event }));
+                }
+                Effect::NeedsNode => {
+                    if self.media_node.is_none() && !self.node_requested {
+                        self.node_requested = true;
+                        let participants = (self.participant_count() + self.waiting_count()) as u32;
+                        self.push(Output::NeedsMediaNode { participants });
+                    }
+                }
+                Effect::PlanChanged => {
+                    if let Some(lease) = self.media_node.clone() {
+                        let plan = self.recording.plan();
+                        self.push(Output::RecordOnMediaNode { lease, plan });
+                    }
+                }
+            }
+        }
+        self.persist();
     }
 
     fn send_error(&mut self, conn: ConnectionId, code: ErrorCode, detail: impl Into<String>, fatal: bool) {
@@ -868,6 +965,17 @@ fn peer_view(viewer: ParticipantId, other: &Member) -> Peer {
         polite: viewer < other.id,
         guest: other.guest,
         role: other.role,
+    }
+}
+
+/// A member as the recording desk sees them.
+fn person(m: &Member) -> Person {
+    Person {
+        id: m.id,
+        identity: m.identity.clone(),
+        display_name: m.display_name.clone(),
+        role: m.role,
+        guest: m.guest,
     }
 }
 

@@ -38,7 +38,7 @@ pub async fn issue(
             authorize(Standing::Member(role), Action::JoinCall, &g.settings)?;
             let profile = state.store.user(id).await?.ok_or(ApiError::SignInRequired)?;
             AccessClaims::member(id, profile.profile.display_name.as_str(), group.clone(), role, now)
-                .with_call_capacity(g.settings.max_participants)
+                .with_group_settings(&g.settings)
         }
         // Signed in but not a member: a guest like anyone else where the group admits guests,
         // and nothing (not even that the group exists) where it does not.
@@ -47,7 +47,7 @@ pub async fn issue(
                 return Err(Denied::NotFound.into());
             }
             AccessClaims::group_guest(id, name, group.clone(), now)
-                .with_call_capacity(g.settings.max_participants)
+                .with_group_settings(&g.settings)
         }
         // A guest (or a renewing guest) in a group that admits guests.
         (Caller::Anonymous | Caller::Token(Principal::Guest { .. }), Some((g, _))) => {
@@ -56,7 +56,7 @@ pub async fn issue(
             }
             let mut claims = guest_claims(&caller, &group, body.name.as_deref(), now)?;
             claims.exp = AccessClaims::group_guest(&claims.sub, &claims.name, group.clone(), now).exp;
-            claims.with_call_capacity(g.settings.max_participants)
+            claims.with_group_settings(&g.settings)
         }
         (Caller::Token(Principal::Member { .. }), Some(_)) => return Err(ApiError::AccountRequired),
         // A stored group's id that names no group. Someone signed in hears it is not there;

@@ -7,10 +7,12 @@
 pub mod dynamodb;
 mod errors;
 mod model;
+mod recordings;
 pub mod sqlite;
 
 pub use errors::{MembershipChangeError, ProfileUpdateError, RedeemError, SettingsChangeError, StoreError};
 pub use model::{CallAttendance, CallRecord, Group, Identity, Invite, Member, NewInvite, User};
+pub use recordings::{RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore};
 
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
@@ -30,9 +32,9 @@ pub enum Redeemed {
     AlreadyMember(GroupId),
 }
 
-/// Persistent state of accounts, sessions, groups, invites and call history.
+/// Persistent state of accounts, sessions, groups, invites, call history and recordings.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: RecordingStore + Send + Sync + 'static {
     /// The account linked to `identity`; a new account with `new_id` and `profile` when the
     /// identity is new.
     async fn sign_in(

@@ -47,7 +47,7 @@ sdpMLineIndex?: number | null,
  */
 usernameFragment?: string | null, };
 
-export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer" | "access_revoked";
+export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer" | "access_revoked" | "recording_not_allowed" | "recording_unavailable" | "recording_conflict";
 
 export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout" | "overload" | "access";
 
@@ -97,6 +97,53 @@ call_id: string,
  */
 token: string, };
 
+export type RecordingPhase = "asking" | "recording";
+
+export type RecordingView = { 
+/**
+ * Asking or recording.
+ */
+phase: RecordingPhase, 
+/**
+ * Who asked to record.
+ */
+started_by: ParticipantId, 
+/**
+ * When the question was asked (asking) or the recording began (recording), in
+ * milliseconds since the Unix epoch.
+ */
+since_ms: number, 
+/**
+ * Participants who agreed and are in the call: only their media is written.
+ */
+recorded: Array<ParticipantId>, 
+/**
+ * Participants asked who have not answered yet (a prompt is open for each of them).
+ */
+waiting: Array<ParticipantId>, 
+/**
+ * Participants in the call who declined or withdrew their consent: not written.
+ */
+declined: Array<ParticipantId>, };
+
+export type RecordingRequestEnd = { "kind": "declined", 
+/**
+ * Who.
+ */
+by: ParticipantId, 
+/**
+ * Their name, as the call shows it.
+ */
+display_name: string, } | { "kind": "timed_out", 
+/**
+ * Those who did not answer.
+ */
+waiting: Array<ParticipantId>, } | { "kind": "node_unavailable", 
+/**
+ * Why.
+ */
+reason: string, };
+
 export type ClientMessage = { "type": "join", 
 /**
  * Protocol version the client speaks.
@@ -140,7 +187,11 @@ media: MediaState, } | { "type": "ping",
 /**
  * Echoed back in `pong`.
  */
-nonce: number, } | { "type": "leave" };
+nonce: number, } | { "type": "leave" } | { "type": "start_recording" } | { "type": "stop_recording" } | { "type": "recording_consent", 
+/**
+ * Whether the sender agrees to be recorded.
+ */
+allow: boolean, };
 
 export type ServerMessage = { "type": "welcome", 
 /**
@@ -170,7 +221,12 @@ heartbeat_interval_ms: number,
 /**
  * The media node to connect to, when `mode` is `media_node`.
  */
-media_node?: MediaNodeAccess | null, } | { "type": "waiting_for_media_node" } | { "type": "move_to_media_node", 
+media_node?: MediaNodeAccess | null, 
+/**
+ * The call's recording, when someone asked to record or it is being recorded: a
+ * newcomer who is asked gets a prompt; nothing of theirs is written before they agree.
+ */
+recording?: RecordingView | null, } | { "type": "waiting_for_media_node" } | { "type": "move_to_media_node", 
 /**
  * Where and how to connect.
  */
@@ -202,7 +258,15 @@ id: ParticipantId,
 /**
  * Their role now.
  */
-role: Role, } | { "type": "description", 
+role: Role, } | { "type": "recording_changed", 
+/**
+ * The recording now.
+ */
+recording?: RecordingView | null, } | { "type": "recording_request_ended", 
+/**
+ * Why.
+ */
+reason: RecordingRequestEnd, } | { "type": "description", 
 /**
  * Sender.
  */

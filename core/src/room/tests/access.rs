@@ -18,7 +18,7 @@ fn guest(identity: &str, name: &str, issued: Timestamp) -> Ticket {
 
 impl Script {
     /// Opens `conn` with `ticket` and joins: everything the room said.
-    fn join_with(&mut self, conn: ConnectionId, ticket: Ticket) -> Vec<Output> {
+    pub(super) fn join_with(&mut self, conn: ConnectionId, ticket: Ticket) -> Vec<Output> {
         let name = ticket.display_name.clone();
         let mut out = self.input(Input::Connected(conn));
         out.extend(self.input(Input::Identified { conn, ticket }));

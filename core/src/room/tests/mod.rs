@@ -5,6 +5,7 @@ mod history;
 mod limits;
 mod media_node;
 mod peer_to_peer;
+mod recording;
 mod resume;
 mod seats;
 
@@ -136,6 +137,7 @@ fn ticket(identity: &str, name: &str) -> crate::auth::Ticket {
         participant: identity.into(),
         display_name: name.into(),
         cap: None,
+        record_role: None,
         guest: false,
         role: None,
         issued_at: Timestamp::from_millis(0),
