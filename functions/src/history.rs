@@ -41,7 +41,9 @@ pub async fn apply(store: &dyn Store, group: &GroupId, event: &CallEvent) -> Res
                     store.recording_started(&record).await
                 }
                 RecordingEvent::Consent { consent, .. } => store.recording_consent(&recording, consent).await,
-                RecordingEvent::Stopped { at, reason, .. } => store.recording_stopped(&recording, *at, *reason).await,
+                RecordingEvent::Stopped { at, reason, .. } => {
+                    store.recording_stopped(&recording, *at, *reason).await
+                }
             }
         }
         CallEvent::Joined { identity: None, .. } | CallEvent::Left { identity: None, .. } => Ok(()),

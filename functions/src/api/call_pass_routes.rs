@@ -46,8 +46,7 @@ pub async fn issue(
             if !g.settings.guests_allowed {
                 return Err(Denied::NotFound.into());
             }
-            AccessClaims::group_guest(id, name, group.clone(), now)
-                .with_group_settings(&g.settings)
+            AccessClaims::group_guest(id, name, group.clone(), now).with_group_settings(&g.settings)
         }
         // A guest (or a renewing guest) in a group that admits guests.
         (Caller::Anonymous | Caller::Token(Principal::Guest { .. }), Some((g, _))) => {
