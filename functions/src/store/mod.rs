@@ -101,7 +101,8 @@ pub trait Store: RecordingStore + Send + Sync + 'static {
         by: Role,
     ) -> Result<Group, SettingsChangeError>;
 
-    /// Deletes a group with its members, invites and history; whether it existed.
+    /// Deletes a group with its members, invites, history and recordings' metadata; whether it
+    /// existed. (The recordings' objects are the caller's to delete from recording storage.)
     async fn delete_group(&self, id: &GroupId) -> Result<bool, StoreError>;
 
     /// The members of a group, owners first, then by joining time.

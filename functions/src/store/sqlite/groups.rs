@@ -100,7 +100,7 @@ pub(super) fn change_settings(
     Ok(group)
 }
 
-/// Deletes a group (members, invites and calls cascade).
+/// Deletes a group (members, invites, calls and recordings' metadata cascade).
 pub(super) fn delete(conn: &mut Connection, id: &GroupId) -> rusqlite::Result<bool> {
     Ok(conn.execute("DELETE FROM groups WHERE id = ?1", [id.as_str()])? > 0)
 }

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0002_refresh_used_at.sql",
         sql: include_str!("../../../../migrations/sqlite/0002_refresh_used_at.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_recordings.sql",
+        sql: include_str!("../../../../migrations/sqlite/0003_recordings.sql"),
+    },
 ];
 
 /// What a run did.
@@ -174,6 +179,8 @@ mod tests {
             "identities",
             "invites",
             "members",
+            "recording_consents",
+            "recordings",
             "refresh_tokens",
             "schema_migrations",
             "users",

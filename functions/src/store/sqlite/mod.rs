@@ -7,6 +7,7 @@ mod history;
 mod invites;
 mod members;
 mod migrate;
+mod recordings;
 mod rows;
 mod sessions;
 mod store_impl;

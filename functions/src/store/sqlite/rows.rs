@@ -88,6 +88,6 @@ pub(super) fn preferences_json(preferences: &Preferences) -> String {
 }
 
 /// A column whose value breaks the schema's rules.
-fn corrupt(index: usize, why: String) -> rusqlite::Error {
+pub(super) fn corrupt(index: usize, why: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(index, Type::Text, why.into())
 }

@@ -1,15 +1,17 @@
-//! [`Store`] for [`SqliteStore`]: each operation runs on one connection of the pool, on tokio's
+//! [`Store`] and [`RecordingStore`] for [`SqliteStore`]: each operation runs on one connection of the pool, on tokio's
 //! blocking threads, with the SQL of its concern's module.
 
-use super::{SqliteStore, accounts, groups, history, invites, members, sessions};
+use super::{SqliteStore, accounts, groups, history, invites, members, recordings, sessions};
 use crate::store::{
     CallRecord, Group, Identity, Invite, Member, MembershipChangeError, NewInvite, ProfileUpdateError,
-    RedeemError, Redeemed, SettingsChangeError, Store, StoreError, TokenHash, User,
+    RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed,
+    SettingsChangeError, Store, StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
 use peershare_core::auth::{RefreshOutcome, RefreshRecord};
 use peershare_core::groups::{GroupDescription, GroupName, Role, SettingsPatch};
+use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_core::{GroupId, Timestamp};
 
 /// Runs a query function with owned copies of its arguments on a pooled connection, mapping
@@ -201,5 +203,52 @@ impl Store for SqliteStore {
     async fn calls(&self, id: &GroupId, limit: usize) -> Result<Vec<CallRecord>, StoreError> {
         let id = id.clone();
         on_connection!(self, |c| history::list(c, &id, limit))
+    }
+}
+
+#[async_trait]
+impl RecordingStore for SqliteStore {
+    async fn recording_started(&self, record: &RecordingRecord) -> Result<(), StoreError> {
+        let record = record.clone();
+        on_connection!(self, |c| recordings::started(c, &record))
+    }
+
+    async fn recording_consent(&self, id: &str, consent: &ConsentRecord) -> Result<(), StoreError> {
+        let (id, consent) = (id.to_owned(), consent.clone());
+        on_connection!(self, |c| recordings::consent(c, &id, &consent))
+    }
+
+    async fn recording_stopped(&self, id: &str, at: Timestamp, reason: StopReason) -> Result<(), StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| recordings::stopped(c, &id, at, reason))
+    }
+
+    async fn claim_queued_recording(&self) -> Result<Option<RecordingRecord>, StoreError> {
+        on_connection!(self, |c| recordings::claim(c))
+    }
+
+    async fn set_recording_status(
+        &self,
+        id: &str,
+        status: &RecordingStatus,
+        output: Option<&RecordingOutput>,
+    ) -> Result<(), StoreError> {
+        let (id, status, output) = (id.to_owned(), status.clone(), output.cloned());
+        on_connection!(self, |c| recordings::set_status(c, &id, &status, output.as_ref()))
+    }
+
+    async fn recording(&self, id: &str) -> Result<Option<RecordingRecord>, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| recordings::get(c, &id))
+    }
+
+    async fn recordings(&self, group: &GroupId, limit: usize) -> Result<Vec<RecordingRecord>, StoreError> {
+        let group = group.clone();
+        on_connection!(self, |c| recordings::list(c, &group, limit))
+    }
+
+    async fn delete_recording(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| recordings::delete(c, &id))
     }
 }
