@@ -1,6 +1,7 @@
 //! The adapter's handle and the reads and single-item writes every concern shares. Reads of
 //! the base table are strongly consistent, so an operation always decides on the latest
-//! committed state; only [`DynamoStore::query_index`] reads the (eventually consistent) GSI.
+//! committed state; only [`DynamoStore::query_index`] and [`DynamoStore::query_index_page`] read
+//! the (eventually consistent) GSI.
 
 use super::items::Item;
 use super::keys::{GSI1, GSI1_PK, PK, SK};
@@ -121,6 +122,29 @@ impl DynamoStore {
                 return Ok(items);
             }
         }
+    }
+
+    /// One page of at most `limit` items of the index under `pk`, in sort key order, from
+    /// `start`; with where the next page starts, if there is one.
+    pub(super) async fn query_index_page(
+        &self,
+        pk: &str,
+        limit: i32,
+        start: Option<Item>,
+    ) -> Result<(Vec<Item>, Option<Item>), StoreError> {
+        let out = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .index_name(GSI1)
+            .key_condition_expression(format!("{GSI1_PK} = :pk"))
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
+            .scan_index_forward(true)
+            .limit(limit)
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        Ok((out.items.unwrap_or_default(), out.last_evaluated_key.filter(|k| !k.is_empty())))
     }
 
     /// Applies `update` to the item with `key` if `condition` holds; the item afterwards, or

@@ -1,10 +1,10 @@
 //! Groups on DynamoDB: the group item (with its owner count and version) in the group's own
-//! partition, next to its members, invites and call list. Settings changes are optimistic:
-//! read, let core apply the patch, write if `item_version` is unchanged.
+//! partition, next to its members, invites, call list and recording list. Settings changes are
+//! optimistic: read, let core apply the patch, write if `item_version` is unchanged.
 
 use super::client::key_of;
 use super::items::{self, Item, get_s, n, s};
-use super::keys::{self, CALL_PREFIX, GROUP_SK, INVITE_PREFIX, SK};
+use super::keys::{self, CALL_PREFIX, GROUP_SK, INVITE_PREFIX, RECORDING_PREFIX, SK};
 use super::members::member_item;
 use super::transact::Transacted;
 use super::{DynamoStore, retry};
@@ -132,10 +132,10 @@ pub(super) async fn change_settings(
     }
 }
 
-/// Deletes a group with its members, invites (and their token links) and calls (with their
-/// stints); whether the group existed. The group item goes first, so that joins, invites and
-/// calls, which all require it, cannot add to what is being deleted; running it again
-/// finishes a deletion that failed half-way.
+/// Deletes a group with its members, invites (and their token links), calls (with their
+/// stints) and recordings' metadata; whether the group existed. The group item goes first, so
+/// that joins, invites, calls and recordings, which all require it, cannot add to what is being
+/// deleted; running it again finishes a deletion that failed half-way.
 pub(super) async fn delete(store: &DynamoStore, id: &GroupId) -> Result<bool, StoreError> {
     let existed = store.delete(keys::group(id)).await?.is_some();
     let children = store.query(&keys::group_pk(id), "", true).await?;
@@ -147,6 +147,8 @@ pub(super) async fn delete(store: &DynamoStore, id: &GroupId) -> Result<bool, St
         } else if sk.starts_with(CALL_PREFIX) {
             let call = store.query(&keys::call_pk(get_s(child, "call_id")?), "", true).await?;
             doomed.extend(call.iter().map(key_of));
+        } else if sk.starts_with(RECORDING_PREFIX) {
+            doomed.push(keys::recording(get_s(child, "recording_id")?));
         }
         doomed.push(key_of(child));
     }

@@ -208,7 +208,7 @@ pub(super) fn invite(item: &Item) -> Result<Invite, StoreError> {
 }
 
 /// An item that breaks the layout's rules.
-fn corrupt(item: &Item, name: &str, why: &str) -> StoreError {
+pub(super) fn corrupt(item: &Item, name: &str, why: &str) -> StoreError {
     let at = |k: &str| item.get(k).and_then(|v| v.as_s().ok()).map_or("?", String::as_str);
     StoreError(format!("item {}/{}: attribute {name}: {why}", at("pk"), at("sk")))
 }

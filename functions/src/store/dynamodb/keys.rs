@@ -27,6 +27,10 @@ pub(super) const INVITE_PREFIX: &str = "INVITE#";
 pub(super) const CALL_PREFIX: &str = "CALL#";
 /// Sort key prefix of a call's stints (by joining time).
 pub(super) const STINT_PREFIX: &str = "STINT#";
+/// Sort key prefix of a group's recordings (by start time).
+pub(super) const RECORDING_PREFIX: &str = "RECORDING#";
+/// [`GSI1`]'s partition of the composition queue: queued recordings, by stopping time.
+pub(super) const RECORDING_QUEUE: &str = "RECORDING_QUEUE";
 
 /// A key from its two parts.
 pub(super) fn key(pk: String, sk: impl Into<String>) -> Item {
@@ -111,6 +115,22 @@ pub(super) fn call(call: &str) -> Item {
 /// One stint in a call: `CALL#{call}` / `STINT#{joined_at, 20 digits}#{participant}`.
 pub(super) fn stint(call: &str, joined_at: Timestamp, participant: &str) -> Item {
     key(call_pk(call), format!("{STINT_PREFIX}{:020}#{participant}", joined_at.as_millis()))
+}
+
+/// A recording in its group's list: `GROUP#{id}` / `RECORDING#{started_at, 20 digits}#{recording}`.
+pub(super) fn recording_entry(id: &GroupId, started_at: Timestamp, recording: &str) -> Item {
+    key(group_pk(id), format!("{RECORDING_PREFIX}{:020}#{recording}", started_at.as_millis()))
+}
+
+/// A recording: `RECORDING#{recording}` / `RECORDING`.
+pub(super) fn recording(recording: &str) -> Item {
+    key(format!("{RECORDING_PREFIX}{recording}"), "RECORDING")
+}
+
+/// [`GSI1`]'s sort key of a queued recording: `{stopped_at, 20 digits}#{recording}` (one
+/// never stopped sorts as stopped at 0).
+pub(super) fn queue_sk(stopped_at: Option<Timestamp>, recording: &str) -> String {
+    format!("{:020}#{recording}", stopped_at.map_or(0, Timestamp::as_millis))
 }
 
 /// Lower-case hex of a token hash.

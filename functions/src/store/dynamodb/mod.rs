@@ -16,10 +16,14 @@
 //! | call in history | `GROUP#{id}` | `CALL#{started_at:020}#{call}` | for listing and deletion |
 //! | call | `CALL#{call}` | `CALL` | `group_id`, `started_at`, `ended_at` |
 //! | stint | `CALL#{call}` | `STINT#{joined_at:020}#{participant}` | `left_at` |
+//! | recording in a group | `GROUP#{id}` | `RECORDING#{started_at:020}#{recording}` | for listing and deletion |
+//! | recording | `RECORDING#{recording}` | `RECORDING` | `recording_status`, `consents`; gsi1 while queued: `RECORDING_QUEUE` / `{stopped_at:020}#{recording}` |
 //!
 //! Timestamps are numbers of milliseconds. Lookups by secret (identity, tokens) are items of
-//! their own rather than GSI entries, so they read with strong consistency; the only GSI
-//! query is a user's list of groups, where a membership a moment old may still be missing.
+//! their own rather than GSI entries, so they read with strong consistency; the GSI is queried
+//! for a user's list of groups, where a membership a moment old may still be missing, and for
+//! the composition queue, where a recording a moment queued may wait for the next claim and
+//! one a moment claimed is skipped by the claim's condition.
 //!
 //! # Invariants under concurrency
 //! Every rule that spans a read and a write is a conditional write or one TransactWriteItems,
@@ -27,8 +31,10 @@
 //! invite admits one more, and adds the member only if absent; a role change or removal
 //! requires the role the caller saw and, for an owner, `owners > 1` on the group's counter;
 //! rotation marks the token used only while unused and unrevoked and its family is live;
-//! settings and profiles change only at the version that was read. A cancelled step reads
-//! again and lets core name the outcome, a bounded number of times.
+//! settings and profiles change only at the version that was read; a recording is stopped only
+//! while recording, claimed only while queued, and an answer is appended only while its
+//! `participant@at` key is absent from `consent_keys`. A cancelled step reads again and lets
+//! core name the outcome, a bounded number of times.
 
 mod accounts;
 mod batch;
@@ -40,6 +46,7 @@ mod invites;
 mod items;
 mod keys;
 mod members;
+mod recordings;
 mod retry;
 mod sessions;
 mod store_impl;

@@ -1,14 +1,16 @@
-//! [`Store`] for [`DynamoStore`]: each operation is its concern's module's function.
+//! [`Store`] and [`RecordingStore`] for [`DynamoStore`]: each operation is its concern's module's function.
 
-use super::{DynamoStore, accounts, groups, history, invites, members, sessions};
+use super::{DynamoStore, accounts, groups, history, invites, members, recordings, sessions};
 use crate::store::{
     CallRecord, Group, Identity, Invite, Member, MembershipChangeError, NewInvite, ProfileUpdateError,
-    RedeemError, Redeemed, SettingsChangeError, Store, StoreError, TokenHash, User,
+    RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed,
+    SettingsChangeError, Store, StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
 use peershare_core::auth::{RefreshOutcome, RefreshRecord};
 use peershare_core::groups::{GroupDescription, GroupName, Role, SettingsPatch};
+use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_core::{GroupId, Timestamp};
 
 #[async_trait]
@@ -169,5 +171,45 @@ impl Store for DynamoStore {
 
     async fn calls(&self, id: &GroupId, limit: usize) -> Result<Vec<CallRecord>, StoreError> {
         history::list(self, id, limit).await
+    }
+}
+
+#[async_trait]
+impl RecordingStore for DynamoStore {
+    async fn recording_started(&self, record: &RecordingRecord) -> Result<(), StoreError> {
+        recordings::started(self, record).await
+    }
+
+    async fn recording_consent(&self, id: &str, consent: &ConsentRecord) -> Result<(), StoreError> {
+        recordings::consent(self, id, consent).await
+    }
+
+    async fn recording_stopped(&self, id: &str, at: Timestamp, reason: StopReason) -> Result<(), StoreError> {
+        recordings::stopped(self, id, at, reason).await
+    }
+
+    async fn claim_queued_recording(&self) -> Result<Option<RecordingRecord>, StoreError> {
+        recordings::claim(self).await
+    }
+
+    async fn set_recording_status(
+        &self,
+        id: &str,
+        status: &RecordingStatus,
+        output: Option<&RecordingOutput>,
+    ) -> Result<(), StoreError> {
+        recordings::set_status(self, id, status, output).await
+    }
+
+    async fn recording(&self, id: &str) -> Result<Option<RecordingRecord>, StoreError> {
+        recordings::get(self, id).await
+    }
+
+    async fn recordings(&self, group: &GroupId, limit: usize) -> Result<Vec<RecordingRecord>, StoreError> {
+        recordings::list(self, group, limit).await
+    }
+
+    async fn delete_recording(&self, id: &str) -> Result<bool, StoreError> {
+        recordings::delete(self, id).await
     }
 }
