@@ -8,6 +8,7 @@ mod groups;
 mod history;
 mod invites;
 mod members;
+mod recordings;
 mod sessions;
 
 use peershare_core::accounts::{DisplayName, Profile};
@@ -21,6 +22,7 @@ pub use groups::*;
 pub use history::*;
 pub use invites::*;
 pub use members::*;
+pub use recordings::*;
 pub use sessions::*;
 
 /// A store under test.
@@ -79,6 +81,15 @@ macro_rules! store_suite {
             invites_admit_by_their_rules,
             fifty_parallel_joins_through_a_ten_use_invite_admit_exactly_ten,
             call_history_records_starts_stints_and_ends,
+            a_recording_start_is_stored_once,
+            recording_consents_append_in_order_once,
+            a_recording_stops_once_and_is_queued,
+            claims_take_queued_recordings_oldest_stop_first,
+            ten_claims_at_once_take_three_queued_recordings_once_each,
+            recording_status_and_output_round_trip,
+            recordings_are_listed_newest_first_per_group,
+            deleting_a_recording_says_whether_it_existed,
+            deleting_a_group_deletes_its_recordings,
         );
     };
     (@tests $make:path; $($name:ident),+ $(,)?) => {
