@@ -8,9 +8,8 @@ use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, Role, SettingsP
 use crate::protocol::{
     CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
     IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaNodeAccess, MediaState,
-    NODE_CHANNEL_LABEL, NodeMessage, PROTOCOL_VERSION, ParticipantId, Peer, RecordingPhase, RecordingRequestEnd,
-    RecordingView, SdpType, ServerMessage,
-    SessionDescription, TrackKind, TrackSource,
+    NODE_CHANNEL_LABEL, NodeMessage, PROTOCOL_VERSION, ParticipantId, Peer, RecordingPhase,
+    RecordingRequestEnd, RecordingView, SdpType, ServerMessage, SessionDescription, TrackKind, TrackSource,
 };
 use crate::turn_credentials::{IceConfig, IceServer, IceTransportPolicy};
 use ts_rs::TS;

@@ -94,6 +94,10 @@ pub struct DevConfig {
     #[command(flatten)]
     pub http: peershare_listener::LimitArgs,
 
+    /// Where recordings go (default: the `recordings` folder of the data folder).
+    #[command(flatten)]
+    pub recordings: peershare_recording::storage::StorageArgs,
+
     /// The secret a Worker in front of this server presents to deliver its calls' history
     /// (its `INTERNAL_SECRET`); none: no Worker may.
     #[arg(long, env = "PEERSHARE_INTERNAL_SECRET", hide_env_values = true)]

@@ -25,6 +25,7 @@ use peershare_functions::rooms::{CallRooms, EdgeRooms};
 use peershare_media_node::control_api::{self, ControlState};
 use peershare_media_node::token::{MediaTokenKeys, TokenVerifier};
 use peershare_media_node::{metrics, udp_host};
+use peershare_recording::storage::LocalStore;
 use rooms::{RoomRegistry, RoomServices};
 use state::AppState;
 use std::sync::Arc;
@@ -64,6 +65,9 @@ pub enum StartError {
     /// Accounts (store, keys) could not start.
     #[error(transparent)]
     Accounts(#[from] accounts::AccountsError),
+    /// Recording storage could not be opened.
+    #[error("cannot open recording storage: {0}")]
+    Recordings(std::io::Error),
     /// Serving HTTP failed.
     #[error("serving HTTP failed: {0}")]
     Serve(std::io::Error),
@@ -81,7 +85,13 @@ pub struct Application {
 /// Starts the in-process media node and builds the whole application.
 pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Application, StartError> {
     let capacity = config.media_capacity as usize;
-    let node = udp_host::start(config.media_udp, None, capacity)
+    let recordings = match config.recordings.open().await.map_err(StartError::Recordings)? {
+        Some(store) => store,
+        None => {
+            Arc::new(LocalStore::new(config.data_dir().join("recordings")).map_err(StartError::Recordings)?)
+        }
+    };
+    let node = udp_host::start(config.media_udp, None, capacity, Some(recordings))
         .await
         .map_err(|e| StartError::MediaSocket(config.media_udp, e))?;
     metrics::publish(node.clone(), IN_PROCESS_NODE_ID.into());

@@ -4,6 +4,7 @@
 
 use peershare_core::media::MediaNodeLease;
 use peershare_core::protocol::ParticipantId;
+use peershare_media_node::sfu::RecordingSpec;
 use peershare_media_node::udp_host::NodeHandle;
 use std::future::Future;
 use std::pin::Pin;
@@ -22,6 +23,8 @@ pub trait MediaNodeAllocator: std::fmt::Debug + Send + Sync {
     fn allocate(&self, participants: u32) -> BoxFuture<'_, Result<MediaNodeLease, AllocationError>>;
     /// Removes a participant from a call session (they left the room).
     fn remove_participant(&self, lease: MediaNodeLease, participant: ParticipantId) -> BoxFuture<'_, ()>;
+    /// Tells a call session what to record (`None`: stop).
+    fn record(&self, lease: MediaNodeLease, plan: Option<RecordingSpec>) -> BoxFuture<'_, ()>;
     /// Ends a call session and frees what it held.
     fn release(&self, lease: MediaNodeLease) -> BoxFuture<'_, ()>;
 }
@@ -64,6 +67,14 @@ impl MediaNodeAllocator for InProcessNode {
         Box::pin(async move {
             // The participant may never have connected to the node; that is not an error.
             let _ = self.node.remove_participant(&lease.call_id, participant).await;
+        })
+    }
+
+    fn record(&self, lease: MediaNodeLease, plan: Option<RecordingSpec>) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            if let Err(e) = self.node.set_recording(&lease.call_id, plan).await {
+                tracing::error!(call = %lease.call_id, error = %e, "the media node did not take the recording plan");
+            }
         })
     }
 

@@ -43,6 +43,10 @@ pub struct NodeConfig {
     /// Time limits and the per-address connection cap of the control API's listener.
     #[command(flatten)]
     pub http_limits: peershare_listener::LimitArgs,
+
+    /// Where recordings go; a node without it refuses to record.
+    #[command(flatten)]
+    pub recordings: peershare_recording::storage::StorageArgs,
 }
 
 /// A configuration that cannot work.

@@ -11,7 +11,7 @@ use axum::extract::{FromRequestParts, Path, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use metrics_exporter_prometheus::PrometheusHandle;
 use peershare_core::http_error::ErrorBody;
@@ -51,6 +51,7 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/calls/{call}", post(create_call).delete(end_call))
         .route("/v1/calls/{call}/participants", post(add_participant))
         .route("/v1/calls/{call}/participants/{participant}", delete(remove_participant))
+        .route("/v1/calls/{call}/recording", put(set_recording).delete(stop_recording))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(browsers)
@@ -114,6 +115,9 @@ impl ControlError {
             ControlError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             ControlError::Body(_) => (StatusCode::BAD_REQUEST, "invalid_body"),
             ControlError::Node(NodeError::Stopped) => (StatusCode::SERVICE_UNAVAILABLE, "node_stopped"),
+            ControlError::Node(NodeError::RecordingUnavailable) => {
+                (StatusCode::SERVICE_UNAVAILABLE, "recording_unavailable")
+            }
             ControlError::Node(NodeError::Sfu(e)) => match e {
                 SfuError::CallExists(_) => (StatusCode::CONFLICT, "call_exists"),
                 SfuError::NoSuchCall(_) => (StatusCode::NOT_FOUND, "call_not_found"),
@@ -227,6 +231,49 @@ async fn remove_participant(
     let Path((call, participant)) = path.map_err(|e| ControlError::Path(e.body_text()))?;
     claims.require(&call, TokenScope::Room)?;
     state.node.remove_participant(&call, ParticipantId(participant)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Most participants one recording names (the room's capacity is far below).
+const MAX_RECORDED_PARTICIPANTS: usize = 256;
+
+/// `PUT /v1/calls/{call}/recording`: what to record, the room's whole plan.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordingPlanBody {
+    /// The recording's id (its storage folder).
+    recording: String,
+    /// Whose tracks to write.
+    participants: Vec<u32>,
+}
+
+async fn set_recording(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+    body: Result<Json<RecordingPlanBody>, JsonRejection>,
+) -> Result<StatusCode, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    let Json(plan) = body.map_err(|e| ControlError::Body(e.body_text()))?;
+    if !peershare_recording::layout::valid_recording_id(&plan.recording) {
+        return Err(ControlError::Body("recording must be 1 to 128 letters, digits, _ or -".into()));
+    }
+    if plan.participants.len() > MAX_RECORDED_PARTICIPANTS {
+        return Err(ControlError::Body(format!("at most {MAX_RECORDED_PARTICIPANTS} participants")));
+    }
+    let participants = plan.participants.into_iter().map(ParticipantId).collect();
+    let spec = crate::sfu::RecordingSpec { id: plan.recording, participants };
+    state.node.set_recording(&call, Some(spec)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn stop_recording(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+) -> Result<StatusCode, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    state.node.set_recording(&call, None).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -9,6 +9,8 @@ pub mod config;
 pub mod control_api;
 #[cfg(feature = "server")]
 pub mod metrics;
+#[cfg(feature = "server")]
+pub mod recording_shipper;
 pub mod sfu;
 #[cfg(feature = "server")]
 pub mod token;

@@ -21,7 +21,8 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let verifier = TokenVerifier::new(&config.public_key, &config.node_id)?;
-    let node = udp_host::start(config.udp, config.public_ip, config.capacity as usize)
+    let recordings = config.recordings.open().await.context("cannot open recording storage")?;
+    let node = udp_host::start(config.udp, config.public_ip, config.capacity as usize, recordings)
         .await
         .with_context(|| format!("cannot bind UDP {}", config.udp))?;
     metrics::publish(node.clone(), config.node_id.clone());

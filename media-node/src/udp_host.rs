@@ -1,9 +1,12 @@
 //! Runs the forwarding core on one UDP socket: a tokio task that owns the [`Sfu`], reads
 //! datagrams, fires timeouts and carries out control commands. Nothing else touches the core.
 
-use crate::sfu::{Sfu, SfuConfig, SfuError, SfuStats};
+use crate::recording_shipper::Shipper;
+use crate::sfu::{RecordingSpec, Sfu, SfuConfig, SfuError, SfuStats};
 use peershare_core::protocol::ParticipantId;
+use peershare_recording::storage::ObjectStore;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, oneshot, watch};
@@ -27,6 +30,9 @@ const DUE_TIMEOUT_ROUNDS: usize = 32;
 /// How often the published statistics are refreshed.
 const STATS_INTERVAL: Duration = Duration::from_secs(1);
 
+/// How often recorded bytes are handed to the shipper.
+const RECORDING_DRAIN_INTERVAL: Duration = Duration::from_millis(250);
+
 /// A control command for the node's task.
 #[derive(Debug)]
 enum Command {
@@ -39,6 +45,7 @@ enum Command {
         reply: oneshot::Sender<Result<String, SfuError>>,
     },
     RemoveParticipant(String, ParticipantId, oneshot::Sender<Result<(), SfuError>>),
+    SetRecording(String, Option<RecordingSpec>, oneshot::Sender<Result<(), SfuError>>),
 }
 
 /// Why a command did not reach the node.
@@ -50,6 +57,9 @@ pub enum NodeError {
     /// The node's task has stopped.
     #[error("the media node has stopped")]
     Stopped,
+    /// The node was started without recording storage.
+    #[error("this media node has no recording storage")]
+    RecordingUnavailable,
 }
 
 /// A handle to a running node: cheap to clone, usable from any task.
@@ -58,6 +68,7 @@ pub struct NodeHandle {
     commands: mpsc::Sender<Command>,
     stats: watch::Receiver<SfuStats>,
     media_addr: SocketAddr,
+    records: bool,
 }
 
 impl NodeHandle {
@@ -86,6 +97,14 @@ impl NodeHandle {
         self.ask(|reply| Command::RemoveParticipant(call.to_owned(), participant, reply)).await
     }
 
+    /// Records `call` as `spec` says (`None` stops); see [`Sfu::set_recording`].
+    pub async fn set_recording(&self, call: &str, spec: Option<RecordingSpec>) -> Result<(), NodeError> {
+        if !self.records && spec.is_some() {
+            return Err(NodeError::RecordingUnavailable);
+        }
+        self.ask(|reply| Command::SetRecording(call.to_owned(), spec, reply)).await
+    }
+
     /// The latest statistics (refreshed every second and after every command).
     pub fn stats(&self) -> SfuStats {
         self.stats.borrow().clone()
@@ -112,11 +131,13 @@ impl NodeHandle {
 }
 
 /// Binds the media socket and starts the node's task. `advertised_ip` is the address put in
-/// the node's ICE candidate (the public IP in the cloud; the bind address when `None`).
+/// the node's ICE candidate (the public IP in the cloud; the bind address when `None`);
+/// recordings go to `recordings` (a node without it refuses to record).
 pub async fn start(
     bind: SocketAddr,
     advertised_ip: Option<std::net::IpAddr>,
     max_participants: usize,
+    recordings: Option<Arc<dyn ObjectStore>>,
 ) -> std::io::Result<NodeHandle> {
     let socket = bind_socket(bind)?;
     let local = socket.local_addr()?;
@@ -124,9 +145,11 @@ pub async fn start(
     let sfu = Sfu::new(SfuConfig { advertised, max_participants });
     let (commands, command_rx) = mpsc::channel(256);
     let (stats_tx, stats) = watch::channel(SfuStats::default());
-    tokio::spawn(run(sfu, socket, command_rx, stats_tx));
-    tracing::info!(%local, %advertised, "media node listening for UDP");
-    Ok(NodeHandle { commands, stats, media_addr: advertised })
+    let records = recordings.is_some();
+    let shipper = recordings.map(Shipper::start);
+    tokio::spawn(run(sfu, socket, command_rx, stats_tx, shipper));
+    tracing::info!(%local, %advertised, records, "media node listening for UDP");
+    Ok(NodeHandle { commands, stats, media_addr: advertised, records })
 }
 
 fn bind_socket(bind: SocketAddr) -> std::io::Result<UdpSocket> {
@@ -145,17 +168,19 @@ async fn run(
     socket: UdpSocket,
     mut commands: mpsc::Receiver<Command>,
     stats: watch::Sender<SfuStats>,
+    shipper: Option<Shipper>,
 ) {
     let origin = Instant::now();
     let mut buf = vec![0u8; MAX_DATAGRAM];
     let mut next_stats = origin;
+    let mut next_drain = origin;
     let mut send = |to: SocketAddr, data: &[u8]| {
         // A full send buffer drops the datagram, as the network would; RTP recovers.
         let _ = socket.try_send_to(data, to);
     };
     loop {
         let wake = sfu.next_timeout().map(Instant::from_std).unwrap_or(origin + Duration::from_secs(3600));
-        let wake = wake.min(next_stats);
+        let wake = wake.min(next_stats).min(next_drain);
         tokio::select! {
             biased;
             command = commands.recv() => match command {
@@ -163,6 +188,7 @@ async fn run(
                     execute(&mut sfu, command);
                     sfu.handle_timeout(std::time::Instant::now(), &mut send);
                     stats.send_replace(sfu.stats());
+                    drain_recordings(&mut sfu, shipper.as_ref());
                 }
                 None => break,
             },
@@ -184,11 +210,13 @@ async fn run(
                 // would never fire under load or a flood: give due timers their turn here.
                 serve_due_timeouts(&mut sfu, &mut send);
                 publish_stats_if_due(&sfu, &stats, &mut next_stats);
+                drain_recordings_if_due(&mut sfu, shipper.as_ref(), &mut next_drain);
             }
             () = tokio::time::sleep_until(wake) => {
                 sfu.handle_timeout(std::time::Instant::now(), &mut send);
                 serve_due_timeouts(&mut sfu, &mut send);
                 publish_stats_if_due(&sfu, &stats, &mut next_stats);
+                drain_recordings_if_due(&mut sfu, shipper.as_ref(), &mut next_drain);
             }
         }
     }
@@ -214,6 +242,24 @@ fn publish_stats_if_due(sfu: &Sfu, stats: &watch::Sender<SfuStats>, next_stats: 
     }
 }
 
+/// Hands recorded bytes to the shipper every [`RECORDING_DRAIN_INTERVAL`].
+fn drain_recordings_if_due(sfu: &mut Sfu, shipper: Option<&Shipper>, next_drain: &mut Instant) {
+    if Instant::now() >= *next_drain {
+        *next_drain = Instant::now() + RECORDING_DRAIN_INTERVAL;
+        drain_recordings(sfu, shipper);
+    }
+}
+
+/// Hands recorded bytes to the shipper while it has room; past that they wait in the tracks'
+/// writers (each of which fails at its own byte limit).
+fn drain_recordings(sfu: &mut Sfu, shipper: Option<&Shipper>) {
+    if let Some(shipper) = shipper
+        && shipper.has_room()
+    {
+        shipper.ship(sfu.drain_recordings());
+    }
+}
+
 fn execute(sfu: &mut Sfu, command: Command) {
     let now = std::time::Instant::now();
     match command {
@@ -228,6 +274,9 @@ fn execute(sfu: &mut Sfu, command: Command) {
         }
         Command::RemoveParticipant(call, participant, reply) => {
             let _ = reply.send(sfu.remove_participant(&call, participant));
+        }
+        Command::SetRecording(call, spec, reply) => {
+            let _ = reply.send(sfu.set_recording(&call, spec, now));
         }
     }
 }

@@ -45,7 +45,7 @@ impl MediaNode {
     /// Starts a node named `id` in this process.
     pub async fn in_process(id: &str) -> anyhow::Result<Self> {
         let keys = MediaTokenKeys::generate()?;
-        let node = udp_host::start("127.0.0.1:0".parse()?, None, IN_PROCESS_CAPACITY).await?;
+        let node = udp_host::start("127.0.0.1:0".parse()?, None, IN_PROCESS_CAPACITY, None).await?;
         let verifier = TokenVerifier::new(&keys.public_key(), id)?;
         let state = ControlState::new(node, verifier, id, IN_PROCESS_CAPACITY);
         let control = tokio::net::TcpListener::bind("127.0.0.1:0").await?;

@@ -181,7 +181,7 @@ mod tests {
             participant: participant.into(),
             display_name: participant.into(),
             cap: None,
-        record_role: None,
+            record_role: None,
             guest,
             role: (!guest).then_some(Role::Member),
             issued_at: Timestamp::from_millis(issued_ms),

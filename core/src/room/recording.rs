@@ -98,17 +98,9 @@ enum State {
     #[default]
     Idle,
     /// Everyone present is being asked; nothing is written.
-    Asking {
-        asker: Person,
-        asked_at: Timestamp,
-        seats: Seats,
-    },
+    Asking { asker: Person, asked_at: Timestamp, seats: Seats },
     /// Recording the participants who agreed.
-    Recording {
-        asker: Person,
-        started_at: Timestamp,
-        seats: Seats,
-    },
+    Recording { asker: Person, started_at: Timestamp, seats: Seats },
 }
 
 /// What the room must do after the desk changed.
@@ -279,7 +271,10 @@ impl RecordingDesk {
                     effects.extend(self.start_if_agreed(now));
                     return Ok(effects);
                 }
-                let end = RecordingRequestEnd::Declined { by: who.id, display_name: seat.person.display_name.clone() };
+                let end = RecordingRequestEnd::Declined {
+                    by: who.id,
+                    display_name: seat.person.display_name.clone(),
+                };
                 let asker = asker.id;
                 self.end_request(now);
                 Ok(vec![Effect::Changed, Effect::TellAsker(asker, end)])
@@ -292,8 +287,10 @@ impl RecordingDesk {
                 }
                 seat.answer = answer;
                 let consent = consent_record(&seat.person, allow, now);
-                let mut effects =
-                    vec![Effect::Changed, Effect::Log(RecordingEvent::Consent { started_at: *started_at, consent })];
+                let mut effects = vec![
+                    Effect::Changed,
+                    Effect::Log(RecordingEvent::Consent { started_at: *started_at, consent }),
+                ];
                 if was_recorded != allow {
                     effects.push(Effect::PlanChanged);
                 }

@@ -21,6 +21,7 @@ pub async fn allocate(config: &EdgeConfig) -> Result<MediaNodeLease, String> {
             Method::Post,
             &format!("/v1/calls/{call_id}"),
             &call_id,
+            None,
         )
         .await
         {
@@ -41,7 +42,7 @@ pub async fn allocate(config: &EdgeConfig) -> Result<MediaNodeLease, String> {
 pub async fn remove_participant(config: &EdgeConfig, lease: &MediaNodeLease, who: ParticipantId) {
     if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}/participants/{}", lease.call_id, who.0);
-        let _ = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id).await;
+        let _ = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await;
     }
 }
 
@@ -50,10 +51,32 @@ pub async fn release(config: &EdgeConfig, lease: &MediaNodeLease) {
     if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}", lease.call_id);
         if let Err(why) =
-            send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id).await
+            send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await
         {
             worker::console_warn!("could not end call session {} on {}: {why}", lease.call_id, node.id);
         }
+    }
+}
+
+/// Tells the call session what to record: the tracks of `participants` into `recording`
+/// (`None`: stop).
+pub async fn record(config: &EdgeConfig, lease: &MediaNodeLease, plan: Option<(String, Vec<ParticipantId>)>) {
+    let Some(node) = node_of(config, lease) else { return };
+    let path = format!("/v1/calls/{}/recording", lease.call_id);
+    let sent = match plan {
+        Some((recording, participants)) => {
+            let ids: Vec<u32> = participants.iter().map(|p| p.0).collect();
+            let body = serde_json::json!({ "recording": recording, "participants": ids }).to_string();
+            send(node, config.media_signer.as_ref(), Method::Put, &path, &lease.call_id, Some(body)).await
+        }
+        None => send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await,
+    };
+    if let Err(why) = sent {
+        worker::console_error!(
+            "the media node {} did not take the recording plan of {}: {why}",
+            node.id,
+            lease.call_id
+        );
     }
 }
 
@@ -68,11 +91,16 @@ async fn send(
     method: Method,
     path: &str,
     call: &str,
+    body: Option<String>,
 ) -> Result<(), String> {
     let token = signer.sign(&MediaClaims::room(&node.id, call, now())).map_err(|e| e.to_string())?;
     let headers = Headers::new();
     headers.set("authorization", &format!("Bearer {token}")).map_err(|e| e.to_string())?;
     let mut init = RequestInit::new();
+    if let Some(body) = body {
+        headers.set("content-type", "application/json").map_err(|e| e.to_string())?;
+        init.with_body(Some(body.into()));
+    }
     init.with_method(method).with_headers(headers);
     let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
     let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;

@@ -15,7 +15,7 @@ use crate::error::EdgeError;
 use crate::gate::{TICKET_HEADER, Ticket};
 use peershare_core::auth::CALL_PROTOCOL;
 use peershare_core::protocol::{CallStatus, MAX_FRAME_BYTES};
-use peershare_core::room::{AccessNotice, ConnectionId, Input, Output, Room, RoomConfig};
+use peershare_core::room::{AccessNotice, ConnectionId, Input, Output, Room, RoomConfig, recording_id};
 use peershare_core::{GroupId, Timestamp};
 use sockets::Attachment;
 use std::cell::RefCell;
@@ -406,6 +406,17 @@ impl CallRoom {
                 }
                 Output::RemoveFromMediaNode { lease, participant } => {
                     media::remove_participant(&config, &lease, participant).await;
+                }
+                Output::RecordOnMediaNode { lease, plan } => {
+                    let group: Option<String> = storage.get(history::GROUP_KEY).await?;
+                    let spec = match (plan, group.and_then(|g| GroupId::parse(&g).ok())) {
+                        (Some(plan), Some(group)) => {
+                            Some((recording_id(&group, plan.started_at), plan.participants))
+                        }
+                        // Only a stored group's call records; its group is always known.
+                        _ => None,
+                    };
+                    media::record(&config, &lease, spec).await;
                 }
                 Output::ReleaseMediaNode(lease) => {
                     media::release(&config, &lease).await;

@@ -3,9 +3,13 @@
 use super::history::HistoryWriter;
 use super::outbox::{Outbox, Outgoing};
 use super::{RoomEvent, RoomServices, RoomStatus, Vacate};
+use crate::media_nodes::MediaNodeAllocator;
 use peershare_core::GroupId;
-use peershare_core::room::{ConnectionId, Input, Output, Room};
+use peershare_core::media::MediaNodeLease;
+use peershare_core::protocol::ParticipantId;
+use peershare_core::room::{ConnectionId, Input, Output, RecordingPlan, Room, recording_id};
 use peershare_core::time::Timestamp;
+use peershare_media_node::sfu::RecordingSpec;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -26,6 +30,7 @@ pub(super) async fn run(
     let mut outboxes: HashMap<ConnectionId, Outbox> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
     let history = HistoryWriter::new(&group, services.history.clone());
+    let media = spawn_media_worker(services.media.clone());
     tracing::info!(%group, "room opened");
     loop {
         let input = tokio::select! {
@@ -76,13 +81,15 @@ pub(super) async fn run(
                     allocate(&services, participants, own_events.clone());
                 }
                 Output::RemoveFromMediaNode { lease, participant } => {
-                    let media = services.media.clone();
-                    tokio::spawn(async move { media.remove_participant(lease, participant).await });
+                    let _ = media.send(MediaCommand::Remove(lease, participant));
+                }
+                Output::RecordOnMediaNode { lease, plan } => {
+                    let spec = plan.map(|plan| recording_spec(&group, plan));
+                    let _ = media.send(MediaCommand::Record(lease, spec));
                 }
                 Output::ReleaseMediaNode(lease) => {
                     tracing::info!(%group, call = %lease.call_id, "ending the call session on the media node");
-                    let media = services.media.clone();
-                    tokio::spawn(async move { media.release(lease).await });
+                    let _ = media.send(MediaCommand::Release(lease));
                 }
                 // The room empties only after it closed or lost every connection, so the
                 // host has already let go of every outbox; `outboxes` says the same.
@@ -101,6 +108,36 @@ pub(super) async fn run(
         }
     }
     tracing::info!(%group, "room closed");
+}
+
+/// What the room asked of its call session, carried out in the order it asked (a recording
+/// plan and its stop must not overtake each other).
+enum MediaCommand {
+    Remove(MediaNodeLease, ParticipantId),
+    Record(MediaNodeLease, Option<RecordingSpec>),
+    Release(MediaNodeLease),
+}
+
+/// Carries out a room's media commands one after the other, for as long as the room lives.
+fn spawn_media_worker(media: Arc<dyn MediaNodeAllocator>) -> mpsc::UnboundedSender<MediaCommand> {
+    let (commands, mut queue) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Some(command) = queue.recv().await {
+            match command {
+                MediaCommand::Remove(lease, participant) => {
+                    media.remove_participant(lease, participant).await
+                }
+                MediaCommand::Record(lease, spec) => media.record(lease, spec).await,
+                MediaCommand::Release(lease) => media.release(lease).await,
+            }
+        }
+    });
+    commands
+}
+
+/// The node's view of the room's plan: the recording's id names its storage folder.
+fn recording_spec(group: &GroupId, plan: RecordingPlan) -> RecordingSpec {
+    RecordingSpec { id: recording_id(group, plan.started_at), participants: plan.participants }
 }
 
 /// The current time as the room counts it: milliseconds since the Unix epoch.

@@ -5,11 +5,13 @@
 mod demux;
 mod layers;
 mod participant;
+mod recorder;
 mod stats;
 mod track;
 
 pub use demux::{Demux, Route, stun_local_ufrag};
 pub use layers::{VideoDemand, choose_layers};
+pub use recorder::{CallRecorder, Recorded, RecordingOutput, RecordingSpec, TrackInfo};
 pub use stats::SfuStats;
 
 use participant::{Participant, Slot, track_kind};
@@ -71,6 +73,8 @@ struct Call {
     /// Participants the room removed: a media token alone never brings them back (the room
     /// never gives a removed participant's id to anyone else).
     removed: std::collections::HashSet<ParticipantId>,
+    /// The call's recording, while the room asks for one.
+    recorder: Option<CallRecorder>,
 }
 
 /// The node's calls and participants.
@@ -86,6 +90,8 @@ pub struct Sfu {
     relayer: Vec<Slot>,
     next_relayer: Option<Instant>,
     wanted_keyframes: Vec<usize>,
+    /// What ended recordings left to ship.
+    recording_outputs: Vec<RecordingOutput>,
     stats: SfuStats,
 }
 
@@ -108,6 +114,7 @@ impl Sfu {
             relayer: Vec::new(),
             next_relayer: None,
             wanted_keyframes: Vec::new(),
+            recording_outputs: Vec::new(),
             stats: SfuStats::default(),
         }
     }
@@ -117,7 +124,7 @@ impl Sfu {
         if self.call_index.contains_key(id) {
             return Err(SfuError::CallExists(id.to_owned()));
         }
-        let call = Call { members: Vec::new(), removed: std::collections::HashSet::new() };
+        let call = Call { members: Vec::new(), removed: std::collections::HashSet::new(), recorder: None };
         let index = match self.calls.iter().position(Option::is_none) {
             Some(free) => {
                 self.calls[free] = Some(call);
@@ -135,7 +142,11 @@ impl Sfu {
     /// Ends a call session and disconnects everyone in it.
     pub fn end_call(&mut self, id: &str) -> Result<(), SfuError> {
         let index = self.call_index.remove(id).ok_or_else(|| SfuError::NoSuchCall(id.to_owned()))?;
-        let members = self.calls[index].take().map(|c| c.members).unwrap_or_default();
+        let (members, recorder) =
+            self.calls[index].take().map(|c| (c.members, c.recorder)).unwrap_or_default();
+        if let Some(recorder) = recorder {
+            self.finish_recorder(recorder);
+        }
         for (_, slot) in members {
             if let Some(mut p) = self.slots[slot].take() {
                 p.rtc.disconnect();
@@ -210,6 +221,50 @@ impl Sfu {
             .ok_or_else(|| SfuError::NoSuchParticipant(call.to_owned(), participant))?;
         self.remove_slot(slot);
         Ok(())
+    }
+
+    /// Records `call` as the room says: the tracks of `spec`'s participants, into `spec`'s
+    /// recording; `None` stops. The room sends its whole plan each time, so this is idempotent:
+    /// the same recording with other participants ends the tracks of those no longer listed;
+    /// another recording ends the first.
+    pub fn set_recording(
+        &mut self,
+        call: &str,
+        spec: Option<RecordingSpec>,
+        now: Instant,
+    ) -> Result<(), SfuError> {
+        let call_idx = *self.call_index.get(call).ok_or_else(|| SfuError::NoSuchCall(call.to_owned()))?;
+        let Some(c) = self.calls[call_idx].as_mut() else {
+            return Err(SfuError::NoSuchCall(call.to_owned()));
+        };
+        let ended = match (&mut c.recorder, spec) {
+            (Some(recorder), Some(spec)) if recorder.id() == spec.id => {
+                recorder.set_participants(spec.participants);
+                None
+            }
+            (current, Some(spec)) => current.replace(CallRecorder::new(spec, now)),
+            (current, None) => current.take(),
+        };
+        if let Some(recorder) = ended {
+            self.finish_recorder(recorder);
+        }
+        Ok(())
+    }
+
+    /// Everything recordings have for storage since the last call, in order.
+    pub fn drain_recordings(&mut self) -> Vec<RecordingOutput> {
+        let mut out = std::mem::take(&mut self.recording_outputs);
+        for call in self.calls.iter_mut().flatten() {
+            if let Some(recorder) = call.recorder.as_mut() {
+                out.extend(recorder.drain());
+            }
+        }
+        out
+    }
+
+    fn finish_recorder(&mut self, recorder: CallRecorder) {
+        self.stats.recording_failures += recorder.failures();
+        self.recording_outputs.extend(recorder.finish());
     }
 
     /// Participants of a call, by id.
@@ -317,6 +372,12 @@ impl Sfu {
         stats.participants = self.participant_count() as u64;
         stats.published_tracks = self.slots.iter().flatten().map(|p| p.published.len() as u64).sum();
         stats.forwarded_tracks = self.slots.iter().flatten().map(|p| p.forwarded.len() as u64).sum();
+        let recorders = self.calls.iter().flatten().filter_map(|c| c.recorder.as_ref());
+        let (recordings, tracks, failures) =
+            recorders.fold((0, 0, 0), |(n, t, f), r| (n + 1, t + r.track_count() as u64, f + r.failures()));
+        stats.recordings = recordings;
+        stats.recorded_tracks = tracks;
+        stats.recording_failures += failures;
         stats
     }
 
@@ -452,6 +513,11 @@ impl Sfu {
             Event::MediaChanged(changed) if !changed.direction.is_receiving() => {
                 let (call, id) = (p.call, p.id);
                 p.published.retain(|t| t.mid != changed.mid);
+                if let Some(recorder) =
+                    self.calls.get_mut(call).and_then(Option::as_mut).and_then(|c| c.recorder.as_mut())
+                {
+                    recorder.end_mid(id, changed.mid);
+                }
                 for i in 0..self.members(call).len() {
                     let (_, other) = self.members(call)[i];
                     if let Some(o) = self.slots[other].as_mut().filter(|_| other != slot) {
@@ -549,6 +615,9 @@ impl Sfu {
             self.stats.keyframe_requests += 1;
         }
         let keyframe = data.is_keyframe();
+        if let Recorded::NeedsKeyframe(layer) = self.record(slot, &data, layer, keyframe, now) {
+            self.request_keyframe(slot, data.mid, layer, KeyframeRequestKind::Pli, now);
+        }
         let mut wanted = std::mem::take(&mut self.wanted_keyframes);
         for i in 0..self.members(call).len() {
             let (_, other) = self.members(call)[i];
@@ -578,6 +647,31 @@ impl Sfu {
             self.request_keyframe(slot, data.mid, target, KeyframeRequestKind::Pli, now);
         }
         self.wanted_keyframes = wanted;
+    }
+
+    /// Hands a publisher's frame to its call's recording, if the call records them.
+    fn record(
+        &mut self,
+        slot: Slot,
+        data: &MediaData,
+        layer: usize,
+        keyframe: bool,
+        now: Instant,
+    ) -> Recorded {
+        let Some(p) = self.slots[slot].as_ref() else { return Recorded::Done };
+        let Some(recorder) =
+            self.calls.get_mut(p.call).and_then(Option::as_mut).and_then(|c| c.recorder.as_mut())
+        else {
+            return Recorded::Done;
+        };
+        if !recorder.records(p.id) {
+            return Recorded::Done;
+        }
+        let Some(track) = p.published.iter().find(|t| t.mid == data.mid) else { return Recorded::Done };
+        let available = track.available_layers(now);
+        let info =
+            TrackInfo { mid: track.mid, kind: track.kind, source: track.source, available: &available };
+        recorder.on_frame(p.id, info, data, layer, keyframe)
     }
 
     /// A subscriber lost a picture: ask the publisher of that track for a keyframe.
@@ -694,6 +788,12 @@ impl Sfu {
         for slot in 0..self.slots.len() {
             let Some(p) = self.slots[slot].as_ref() else { continue };
             let (call, publisher) = (p.call, p.id);
+            let recorded = self
+                .calls
+                .get(call)
+                .and_then(Option::as_ref)
+                .and_then(|c| c.recorder.as_ref())
+                .is_some_and(|r| r.records(publisher));
             let mut wanted_by_track = Vec::new();
             for (ti, track) in p.published.iter().enumerate() {
                 if track.rids.is_empty() {
@@ -702,6 +802,10 @@ impl Sfu {
                 let mut wanted = vec![false; track.rids.len()];
                 for always in wanted.iter_mut().take(ALWAYS_SENT_LAYERS) {
                     *always = true;
+                }
+                // A recording takes the best layer.
+                if recorded && let Some(top) = wanted.last_mut() {
+                    *top = true;
                 }
                 for &(_, other) in self.members(call) {
                     let Some(o) = self.slots[other].as_ref().filter(|_| other != slot) else { continue };
@@ -755,6 +859,9 @@ impl Sfu {
         tracing::info!(participant = %p.id, "left the media node");
         if let Some(call) = self.calls.get_mut(p.call).and_then(Option::as_mut) {
             call.members.retain(|(_, s)| *s != slot);
+            if let Some(recorder) = call.recorder.as_mut() {
+                recorder.end_participant(p.id);
+            }
         }
         for i in 0..self.members(p.call).len() {
             let (_, other) = self.members(p.call)[i];

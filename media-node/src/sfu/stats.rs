@@ -33,4 +33,10 @@ pub struct SfuStats {
     pub messages_deferred: u64,
     /// Published tracks that stopped carrying media while they should have (each silence once).
     pub silent_tracks: u64,
+    /// Calls being recorded.
+    pub recordings: u64,
+    /// Tracks being written to recordings.
+    pub recorded_tracks: u64,
+    /// Recorded tracks that failed (a codec a file cannot hold, a muxer error, storage too slow).
+    pub recording_failures: u64,
 }

@@ -152,7 +152,11 @@ fn one_decline_ends_the_question_tells_the_asker_and_records_nothing() {
         assert_eq!(recording_seen(&out, conn), Some(None), "everyone's prompt closes");
     }
     assert!(audit(&out).is_empty() && plans(&out).is_empty());
-    assert_eq!(error_codes(&s.consent(B, true), B), [(ErrorCode::RecordingConflict, false)], "no question left");
+    assert_eq!(
+        error_codes(&s.consent(B, true), B),
+        [(ErrorCode::RecordingConflict, false)],
+        "no question left"
+    );
 }
 
 #[test]
@@ -278,7 +282,11 @@ fn only_the_asker_or_an_admin_or_owner_stops_it_and_it_can_start_again() {
     for conn in [A, B, C] {
         assert_eq!(recording_seen(&out, conn), Some(None));
     }
-    assert_eq!(error_codes(&s.stop_recording(A), A), [(ErrorCode::RecordingConflict, false)], "nothing to stop");
+    assert_eq!(
+        error_codes(&s.stop_recording(A), A),
+        [(ErrorCode::RecordingConflict, false)],
+        "nothing to stop"
+    );
 
     let first_start = s.now;
     s.now = s.now.plus(Duration::from_secs(5));
@@ -297,7 +305,11 @@ fn who_may_ask_follows_the_group_setting_and_a_link_call_cannot_be_recorded() {
     let mut s = two_members();
     let out = s.start_recording(B);
     assert_eq!(error_codes(&out, B), [(ErrorCode::RecordingNotAllowed, false)]);
-    assert!(sent_to(&out, B).iter().any(|m| matches!(m, ServerMessage::Error { message, .. } if message.contains("admins and owners"))));
+    assert!(
+        sent_to(&out, B).iter().any(
+            |m| matches!(m, ServerMessage::Error { message, .. } if message.contains("admins and owners"))
+        )
+    );
     assert_eq!(recording_seen(&out, A), None);
 
     let mut s = Script::new();
@@ -309,7 +321,11 @@ fn who_may_ask_follows_the_group_setting_and_a_link_call_cannot_be_recorded() {
     s.join_identified(B, "guest_3", "Max", None);
     let out = s.start_recording(A);
     assert_eq!(error_codes(&out, A), [(ErrorCode::RecordingUnavailable, false)]);
-    assert!(sent_to(&out, A).iter().any(|m| matches!(m, ServerMessage::Error { message, .. } if message.contains("group"))));
+    assert!(
+        sent_to(&out, A)
+            .iter()
+            .any(|m| matches!(m, ServerMessage::Error { message, .. } if message.contains("group")))
+    );
 
     let mut s = two_members();
     s.start_recording(A);
@@ -345,7 +361,10 @@ fn the_call_ending_stops_the_recording_and_a_missing_node_ends_it_with_a_reason(
     s.text(A, r#"{"type":"leave"}"#);
     s.text(B, r#"{"type":"leave"}"#);
     let out = s.text(C, r#"{"type":"leave"}"#);
-    assert!(matches!(audit(&out).as_slice(), [RecordingEvent::Stopped { reason: StopReason::CallEnded, by: None, .. }]));
+    assert!(matches!(
+        audit(&out).as_slice(),
+        [RecordingEvent::Stopped { reason: StopReason::CallEnded, by: None, .. }]
+    ));
 
     let mut s = two_members();
     s.start_recording(A);
@@ -355,7 +374,10 @@ fn the_call_ending_stops_the_recording_and_a_missing_node_ends_it_with_a_reason(
         request_ended(&out, A),
         Some(RecordingRequestEnd::NodeUnavailable { reason: "no capacity".into() })
     );
-    assert!(matches!(audit(&out).as_slice(), [RecordingEvent::Stopped { reason: StopReason::NodeUnavailable, .. }]));
+    assert!(matches!(
+        audit(&out).as_slice(),
+        [RecordingEvent::Stopped { reason: StopReason::NodeUnavailable, .. }]
+    ));
     assert_eq!(recording_seen(&out, B), Some(None));
     assert_eq!(closed(&out, A), None, "the peer-to-peer call goes on unrecorded");
     assert_eq!(s.room.mode(), CallMode::PeerToPeer);
