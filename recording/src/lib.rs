@@ -11,6 +11,8 @@ pub mod container;
 pub mod layout;
 pub mod manifest;
 #[cfg(feature = "storage")]
+pub mod probe;
+#[cfg(feature = "storage")]
 pub mod recover;
 #[cfg(feature = "storage")]
 pub mod storage;

@@ -11,6 +11,7 @@ mod runner;
 mod state;
 mod tally;
 
+pub use frame::{Stamp, audio_frame, read_stamp, video_frame};
 pub use state::{ClientState, Received};
 pub use tally::Tally;
 

@@ -57,12 +57,20 @@ impl Node {
 
     /// A node for `capacity` participants.
     pub async fn start_with_capacity(capacity: usize) -> Node {
+        Self::start_with(capacity, None).await
+    }
+
+    /// A node for `capacity` participants that records to `recordings`.
+    pub async fn start_with(
+        capacity: usize,
+        recordings: Option<std::sync::Arc<dyn peershare_recording::storage::ObjectStore>>,
+    ) -> Node {
         init_logs();
         let keys = MediaTokenKeys::generate().expect("an Ed25519 key pair");
         let verifier = TokenVerifier::new(&keys.public_key(), NODE_ID).expect("a verifier");
         let bind: SocketAddr = "127.0.0.1:0".parse().expect("address");
         let handle =
-            udp_host::start(bind, None, capacity, None).await.expect("the node binds its UDP socket");
+            udp_host::start(bind, None, capacity, recordings).await.expect("the node binds its UDP socket");
         let state = ControlState::new(handle.clone(), verifier, NODE_ID, capacity);
         let app = control_api::router(state.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind the control API");

@@ -1,0 +1,207 @@
+//! Recording on a real node over real UDP: the tracks of the participants the room lists are
+//! written as they arrive, frame for frame as they were sent and on their own clock; nobody
+//! else's media is written; a participant the plan drops stops being written at once.
+
+mod support;
+
+use peershare_core::protocol::TrackKind;
+use peershare_recording::layout::tracks_prefix;
+use peershare_recording::manifest::TrackManifest;
+use peershare_recording::probe;
+use peershare_recording::storage::{LocalStore, ObjectStore};
+use peershare_test_client::{DEADLINE, audio_frame, read_stamp, video_frame};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use support::Node;
+
+const RECORDING: &str = "r_g_rec_1800000000000";
+
+async fn plan(node: &Node, call: &str, participants: &[u32]) {
+    let response = node
+        .http
+        .put(node.url(&format!("/v1/calls/{call}/recording")))
+        .bearer_auth(node.room_token(call))
+        .json(&serde_json::json!({ "recording": RECORDING, "participants": participants }))
+        .send()
+        .await
+        .expect("plan request");
+    assert_eq!(
+        response.status(),
+        reqwest::StatusCode::NO_CONTENT,
+        "{}",
+        response.text().await.unwrap_or_default()
+    );
+}
+
+/// The manifests in storage, once every one of them says its track ended.
+async fn ended_manifests(store: &Arc<dyn ObjectStore>) -> Vec<TrackManifest> {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let mut manifests = Vec::new();
+        for object in store.list(&tracks_prefix(RECORDING)).await.expect("lists") {
+            if object.key.ends_with(".json") {
+                let json = store.get(&object.key).await.expect("reads").expect("exists");
+                manifests.push(serde_json::from_slice::<TrackManifest>(&json).expect("a manifest"));
+            }
+        }
+        let webms = store.list(&tracks_prefix(RECORDING)).await.expect("lists");
+        let complete = manifests.iter().all(|m| m.end_ms.is_some() && webms.iter().any(|o| o.key == m.key));
+        if !manifests.is_empty() && complete {
+            manifests.sort_by_key(|m| (m.participant, m.key.clone()));
+            return manifests;
+        }
+        assert!(Instant::now() < deadline, "tracks did not end in storage: {manifests:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_listed_participants_tracks_are_written_frame_for_frame_and_nobody_elses() {
+    let dir = std::env::temp_dir().join(format!("peershare-node-recording-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store: Arc<dyn ObjectStore> = Arc::new(LocalStore::new(&dir).expect("a folder"));
+    let node = Node::start_with(50, Some(store.clone())).await;
+    let call = "call-rec";
+    node.create_call(call).await;
+    let (one, two, three) = (node.join(call, 1).await, node.join(call, 2).await, node.join(call, 3).await);
+    one.wait_frames_from(&[2, 3], 10, 10).await;
+    two.wait_frames_from(&[1, 3], 10, 10).await;
+
+    plan(&node, call, &[1, 2]).await;
+    // About two seconds of Bob's frames, then Bob withdraws; Ada goes on for another second.
+    let bob_video = three.received(2, TrackKind::Video).frames;
+    three
+        .wait("60 more of Bob's video frames", |s| s.from(2, TrackKind::Video).frames >= bob_video + 60)
+        .await;
+    plan(&node, call, &[1]).await;
+    let ada_video = three.received(1, TrackKind::Video).frames;
+    three
+        .wait("30 more of Ada's video frames", |s| s.from(1, TrackKind::Video).frames >= ada_video + 30)
+        .await;
+    let response = node
+        .http
+        .delete(node.url(&format!("/v1/calls/{call}/recording")))
+        .bearer_auth(node.room_token(call))
+        .send()
+        .await
+        .expect("stop request");
+    assert_eq!(response.status(), reqwest::StatusCode::NO_CONTENT);
+
+    let manifests = ended_manifests(&store).await;
+    let who: Vec<_> = manifests.iter().map(|m| m.participant).collect();
+    assert!(!who.contains(&3), "participant 3 was never listed and nothing of theirs is stored: {who:?}");
+    assert_eq!(manifests.len(), 4, "audio and camera of 1 and 2: {manifests:?}");
+    let end = |p: u32| {
+        manifests.iter().filter(|m| m.participant == p).filter_map(|m| m.end_ms).max().expect("ended")
+    };
+    assert!(
+        end(2) + 500 < end(1),
+        "Bob's tracks ended when the plan dropped him ({} ms vs {} ms)",
+        end(2),
+        end(1)
+    );
+
+    for manifest in &manifests {
+        let file = dir.join(&manifest.key);
+        let packets = probe::packets(&file).await.expect("ffprobe reads the track");
+        assert!(packets.len() > 20, "{}: {} packets", manifest.key, packets.len());
+        let kind = if manifest.codec.is_video() { TrackKind::Video } else { TrackKind::Audio };
+        let mut previous: Option<(u64, f64, u64)> = None;
+        for packet in &packets {
+            let stamp = read_stamp(&packet.data, kind).expect("every packet is a frame the client stamped");
+            assert_eq!(
+                stamp.publisher, manifest.participant,
+                "{}: only its participant's frames",
+                manifest.key
+            );
+            let sent = match kind {
+                TrackKind::Video => video_frame(stamp, packet.data[0] & 1 == 0, packet.data.len()),
+                TrackKind::Audio => audio_frame(stamp, packet.data.len()),
+            };
+            assert!(
+                sent == packet.data,
+                "{}: frame {} is not byte for byte what was sent",
+                manifest.key,
+                stamp.seq
+            );
+            if let Some((seq, pts, sent_ns)) = previous {
+                assert!(stamp.seq > seq, "{}: frames in order", manifest.key);
+                // The file's clock is the sender's: gaps between frames as they were sent.
+                let file_gap = packet.pts - pts;
+                let sent_gap = (stamp.sent_ns - sent_ns) as f64 / 1e9;
+                assert!(
+                    (file_gap - sent_gap).abs() < 0.005,
+                    "{}: {file_gap} s in the file, {sent_gap} s when sent",
+                    manifest.key
+                );
+            }
+            previous = Some((stamp.seq, packet.pts, stamp.sent_ns));
+        }
+        if kind == TrackKind::Video {
+            assert_eq!(packets[0].data[0] & 1, 0, "{}: a video track starts on a keyframe", manifest.key);
+        }
+    }
+    drop((one, two, three));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn recording_requests_are_checked_like_every_control_request() {
+    let dir = std::env::temp_dir().join(format!("peershare-node-recording-checks-{}", std::process::id()));
+    let store: Arc<dyn ObjectStore> = Arc::new(LocalStore::new(&dir).expect("a folder"));
+    let node = Node::start_with(50, Some(store)).await;
+    node.create_call("call-a").await;
+    node.create_call("call-b").await;
+    let put = |call: &str, token: String, body: serde_json::Value| {
+        node.http.put(node.url(&format!("/v1/calls/{call}/recording"))).bearer_auth(token).json(&body).send()
+    };
+    let good = serde_json::json!({ "recording": RECORDING, "participants": [1] });
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        status(node.http.put(node.url("/v1/calls/call-a/recording")).json(&good).send().await.expect("sent")),
+        401
+    );
+    assert_eq!(
+        status(put("call-a", node.room_token("call-b"), good.clone()).await.expect("sent")),
+        403,
+        "another call's token"
+    );
+    assert_eq!(
+        status(put("call-a", node.participant_token("call-a", 1), good.clone()).await.expect("sent")),
+        403,
+        "a participant's token"
+    );
+    for bad in [
+        serde_json::json!({ "recording": "../../etc", "participants": [1] }),
+        serde_json::json!({ "recording": RECORDING }),
+        serde_json::json!({ "recording": RECORDING, "participants": [1], "extra": true }),
+        serde_json::json!({ "recording": RECORDING, "participants": (0..300).collect::<Vec<u32>>() }),
+    ] {
+        assert_eq!(
+            status(put("call-a", node.room_token("call-a"), bad.clone()).await.expect("sent")),
+            400,
+            "{bad}"
+        );
+    }
+    assert_eq!(
+        status(put("call-x", node.room_token("call-x"), good.clone()).await.expect("sent")),
+        404,
+        "no such call"
+    );
+    assert_eq!(status(put("call-a", node.room_token("call-a"), good.clone()).await.expect("sent")), 204);
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let without = Node::start_with(50, None).await;
+    without.create_call("call-a").await;
+    let refused = without
+        .http
+        .put(without.url("/v1/calls/call-a/recording"))
+        .bearer_auth(without.room_token("call-a"))
+        .json(&good)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(refused.status().as_u16(), 503, "a node without storage cannot record");
+    let body: serde_json::Value = refused.json().await.expect("a JSON error");
+    assert_eq!(body["error"], "recording_unavailable");
+}
