@@ -26,6 +26,15 @@ pub enum TrackSource {
 }
 
 impl TrackSource {
+    /// The order tracks are listed in: microphone, camera, screen.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Audio => 0,
+            Self::Camera => 1,
+            Self::Screen => 2,
+        }
+    }
+
     fn as_str(self) -> &'static str {
         match self {
             Self::Audio => "audio",

@@ -7,6 +7,8 @@
 //! Everything here is sans-IO: bytes in, bytes out. Shipping them to storage is the `storage`
 //! and `upload` modules' job ([`recover`] reads back what a crash left).
 
+#[cfg(feature = "storage")]
+pub mod compose;
 pub mod container;
 pub mod layout;
 pub mod manifest;

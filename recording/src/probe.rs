@@ -115,6 +115,85 @@ pub async fn probe(path: &Path) -> Result<Probe, ProbeError> {
     })
 }
 
+/// How long the media of the file at `path` lasts (first to last packet, plus the last one's
+/// length), read from its packets: a live WebM does not state its duration. `None` when it
+/// holds no packet.
+pub async fn span(path: &Path) -> Result<Option<f64>, ProbeError> {
+    #[derive(Deserialize)]
+    struct Timing {
+        #[serde(default)]
+        pts_time: Option<String>,
+        #[serde(default)]
+        duration_time: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Timings {
+        #[serde(default)]
+        packets: Vec<Timing>,
+    }
+    let json = ffprobe(&["-show_entries", "packet=pts_time,duration_time"], path).await?;
+    let parsed: Timings = serde_json::from_slice(&json).map_err(|e| ProbeError::Output(e.to_string()))?;
+    let times: Vec<(f64, f64)> = parsed
+        .packets
+        .iter()
+        .filter_map(|p| {
+            let pts = p.pts_time.as_deref()?.parse::<f64>().ok()?;
+            let length = p.duration_time.as_deref().and_then(|d| d.parse::<f64>().ok()).unwrap_or(0.0);
+            Some((pts, length))
+        })
+        .collect();
+    let first = times.iter().map(|t| t.0).fold(f64::INFINITY, f64::min);
+    let end = times.iter().map(|t| t.0 + t.1).fold(f64::NEG_INFINITY, f64::max);
+    Ok((!times.is_empty()).then(|| (end - first).max(0.0)))
+}
+
+/// Stretches of at least `seconds` in which the video of `path` does not change (ffmpeg's
+/// `freezedetect`), as (start, end) in seconds; a freeze running to the end has the file's end.
+pub async fn freezes(path: &Path, seconds: f64) -> Result<Vec<(f64, f64)>, ProbeError> {
+    let filter = format!("freezedetect=n=-60dB:d={seconds}");
+    let log = ffmpeg_analysis(path, &["-map", "0:v:0", "-vf", &filter]).await?;
+    let value = |line: &str, key: &str| line.split(key).nth(1).and_then(|v| v.trim().parse::<f64>().ok());
+    let mut out = Vec::new();
+    let mut start = None;
+    for line in log.lines() {
+        if let Some(s) = value(line, "lavfi.freezedetect.freeze_start:") {
+            start = Some(s);
+        } else if let Some(e) = value(line, "lavfi.freezedetect.freeze_end:") {
+            out.push((start.take().unwrap_or(0.0), e));
+        }
+    }
+    if let Some(s) = start {
+        out.push((s, probe(path).await?.duration.unwrap_or(s)));
+    }
+    Ok(out)
+}
+
+/// The mean volume of the audio of `path` in dB (ffmpeg's `volumedetect`; −91 is silence).
+pub async fn mean_volume(path: &Path) -> Result<f64, ProbeError> {
+    let log = ffmpeg_analysis(path, &["-map", "0:a:0", "-af", "volumedetect"]).await?;
+    log.lines()
+        .find_map(|l| l.split("mean_volume:").nth(1)?.trim().trim_end_matches("dB").trim().parse().ok())
+        .ok_or_else(|| ProbeError::Output(format!("no mean_volume in: {log}")))
+}
+
+/// Runs ffmpeg over `path` with an analysis filter, discarding the output; its log.
+async fn ffmpeg_analysis(path: &Path, args: &[&str]) -> Result<String, ProbeError> {
+    let output = Command::new("ffmpeg")
+        .args(["-nostdin", "-hide_banner", "-nostats", "-i"])
+        .arg(path)
+        .args(args)
+        .args(["-f", "null", "-"])
+        .kill_on_drop(true)
+        .output()
+        .await
+        .map_err(ProbeError::Run)?;
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    if !output.status.success() {
+        return Err(ProbeError::Failed(log));
+    }
+    Ok(log)
+}
+
 /// Every packet of the file at `path`, with its bytes.
 pub async fn packets(path: &Path) -> Result<Vec<Packet>, ProbeError> {
     let json = ffprobe(&["-show_packets", "-show_data"], path).await?;
