@@ -11,6 +11,7 @@ pub mod groups;
 pub mod http_error;
 pub mod media;
 pub mod protocol;
+pub mod recording_links;
 pub mod room;
 pub mod text;
 pub mod time;

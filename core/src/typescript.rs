@@ -4,7 +4,7 @@
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
 use crate::accounts::{Preferences, ProfilePatch, VideoQuality};
-use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, Role, SettingsPatch};
+use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, RecordingQuality, Role, SettingsPatch};
 use crate::protocol::{
     CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
     IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaNodeAccess, MediaState,
@@ -47,6 +47,7 @@ pub fn generate() -> String {
         ClientNodeMessage::decl(),
         Role::decl(),
         DefaultLayout::decl(),
+        RecordingQuality::decl(),
         GroupSettings::decl(),
         SettingsPatch::decl(),
         InviteRequest::decl(),

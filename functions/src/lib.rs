@@ -7,6 +7,7 @@ pub mod history;
 #[cfg(feature = "lambda")]
 pub mod lambda;
 pub mod oauth;
+pub mod recordings;
 pub mod rooms;
 pub mod session;
 pub mod store;

@@ -258,6 +258,26 @@ fn rows() -> Vec<Row> {
             expect: [401, 403, 200, 200, 200, 404],
         },
         Row {
+            method: Method::GET,
+            route: "/api/groups/{id}/recordings",
+            request: |w| (format!("/api/groups/{}/recordings", w.group), None),
+            expect: [401, 403, 200, 200, 200, 404],
+        },
+        Row {
+            method: Method::DELETE,
+            route: "/api/groups/{id}/recordings/{recording}",
+            request: |w| (format!("/api/groups/{}/recordings/r_none", w.group), None),
+            // Admins and owners may delete; this recording does not exist.
+            expect: [401, 403, 403, 404, 404, 404],
+        },
+        Row {
+            method: Method::GET,
+            route: "/api/recordings/{recording}/file",
+            request: |_| ("/api/recordings/r_none/file".into(), None),
+            // The link is the right: without its signature, nobody downloads.
+            expect: [403; 6],
+        },
+        Row {
             method: Method::POST,
             route: "/api/groups/{id}/call-pass",
             request: |w| (format!("/api/groups/{}/call-pass", w.group), Some(json!({"name": "Visitor"}))),

@@ -63,7 +63,27 @@ pub fn open(
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
         rooms,
+        recordings: None,
     })
+}
+
+/// File (in the data folder) of the secret that signs recordings' download links.
+const LINK_SECRET_FILE: &str = "recording-links.key";
+
+/// The secret that signs recordings' download links, made on first start and kept (so links
+/// survive a restart until they expire).
+pub fn link_secret(dir: &Path) -> Result<Vec<u8>, AccountsError> {
+    let path = dir.join(LINK_SECRET_FILE);
+    let io = |e| AccountsError::DataDir(path.clone(), e);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Ok(text.trim().as_bytes().to_vec()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let secret = random_id("", 43);
+            write_private(&path, &secret).map_err(io)?;
+            Ok(secret.into_bytes())
+        }
+        Err(e) => Err(io(e)),
+    }
 }
 
 /// The key in `dir`, made on first start.

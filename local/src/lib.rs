@@ -21,11 +21,13 @@ use axum::routing::get;
 use config::DevConfig;
 use media_nodes::{IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode};
 use peershare_core::room::RoomConfig;
+use peershare_functions::recordings::RecordingFiles;
+use peershare_functions::recordings::composer::Composer;
 use peershare_functions::rooms::{CallRooms, EdgeRooms};
 use peershare_media_node::control_api::{self, ControlState};
 use peershare_media_node::token::{MediaTokenKeys, TokenVerifier};
 use peershare_media_node::{metrics, udp_host};
-use peershare_recording::storage::LocalStore;
+use peershare_recording::storage::{LocalStore, Storage};
 use rooms::{RoomRegistry, RoomServices};
 use state::AppState;
 use std::sync::Arc;
@@ -86,12 +88,12 @@ pub struct Application {
 pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<Application, StartError> {
     let capacity = config.media_capacity as usize;
     let recordings = match config.recordings.open().await.map_err(StartError::Recordings)? {
-        Some(store) => store,
-        None => {
-            Arc::new(LocalStore::new(config.data_dir().join("recordings")).map_err(StartError::Recordings)?)
-        }
+        Some(storage) => storage,
+        None => Storage::Folder(Arc::new(
+            LocalStore::new(config.data_dir().join("recordings")).map_err(StartError::Recordings)?,
+        )),
     };
-    let node = udp_host::start(config.media_udp, None, capacity, Some(recordings))
+    let node = udp_host::start(config.media_udp, None, capacity, Some(recordings.shared()))
         .await
         .map_err(|e| StartError::MediaSocket(config.media_udp, e))?;
     metrics::publish(node.clone(), IN_PROCESS_NODE_ID.into());
@@ -113,7 +115,11 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
         Some(origin) => Arc::new(EdgeRooms::new(origin, config.internal_secret.clone())),
         None => Arc::new(rooms.clone()),
     };
-    let api = accounts::open(&config, bound, store, told)?;
+    let mut api = accounts::open(&config, bound, store.clone(), told)?;
+    // Recordings: downloads through links this server signs (or S3's), composed in-process.
+    let files = Arc::new(RecordingFiles::new(recordings, accounts::link_secret(&config.data_dir())?));
+    api.recordings = Some(files.clone());
+    Composer::new(store, files, config.data_dir().join("composing")).spawn();
     let state = AppState { rooms, config: Arc::new(config), api, turn_quota: Arc::default() };
     Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
 }

@@ -21,7 +21,8 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let verifier = TokenVerifier::new(&config.public_key, &config.node_id)?;
-    let recordings = config.recordings.open().await.context("cannot open recording storage")?;
+    let recordings =
+        config.recordings.open().await.context("cannot open recording storage")?.map(|s| s.shared());
     let node = udp_host::start(config.udp, config.public_ip, config.capacity as usize, recordings)
         .await
         .with_context(|| format!("cannot bind UDP {}", config.udp))?;

@@ -15,6 +15,10 @@ pub enum Action {
     JoinCall,
     /// Start or stop a recording of the call (everyone must still consent).
     Record,
+    /// List the group's recordings and download them.
+    ViewRecordings,
+    /// Delete a recording (its files go too).
+    DeleteRecording,
     /// Change the name or the description.
     Rename,
     /// Change the settings.

@@ -17,6 +17,6 @@ pub use naming::{GroupDescription, GroupName, MAX_DESCRIPTION_CHARS, MAX_NAME_CH
 pub use policy::{Denied, MembershipError, authorize, check_leave, check_removal, check_role_change};
 pub use role::{Role, Standing};
 pub use settings::{
-    DefaultLayout, GroupSettings, MAX_PARTICIPANTS_LIMIT, MIN_PARTICIPANTS_LIMIT, SettingsError,
-    SettingsPatch,
+    DefaultLayout, GroupSettings, MAX_PARTICIPANTS_LIMIT, MIN_PARTICIPANTS_LIMIT, RecordingQuality,
+    SettingsError, SettingsPatch,
 };

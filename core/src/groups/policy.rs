@@ -52,12 +52,17 @@ pub fn authorize(standing: Standing, action: Action, settings: &GroupSettings) -
         Standing::Member(role) => role,
     };
     let needed = match action {
-        Action::View | Action::ListMembers | Action::ViewHistory | Action::JoinCall | Action::Leave => {
-            Role::Member
-        }
+        Action::View
+        | Action::ListMembers
+        | Action::ViewHistory
+        | Action::ViewRecordings
+        | Action::JoinCall
+        | Action::Leave => Role::Member,
         Action::Record => settings.record_role,
         Action::CreateInvite => settings.invite_role,
-        Action::Rename | Action::ChangeSettings | Action::ManageInvites => Role::Admin,
+        Action::Rename | Action::ChangeSettings | Action::ManageInvites | Action::DeleteRecording => {
+            Role::Admin
+        }
         // Admins remove members; only owners remove admins and other owners.
         Action::RemoveMember(target) => {
             if target == Role::Member {
@@ -107,12 +112,14 @@ mod tests {
     use Action::*;
     use Role::{Admin, Member, Owner};
 
-    const EVERY_ACTION: [Action; 15] = [
+    const EVERY_ACTION: [Action; 17] = [
         View,
         ListMembers,
         ViewHistory,
         JoinCall,
         Record,
+        ViewRecordings,
+        DeleteRecording,
         Rename,
         ChangeSettings,
         Delete,
@@ -128,8 +135,8 @@ mod tests {
     /// Expected outcome per action for (member, admin, owner) with default settings.
     fn expected(action: Action) -> [bool; 3] {
         match action {
-            View | ListMembers | ViewHistory | JoinCall | Leave => [true, true, true],
-            Record | CreateInvite => [false, true, true],
+            View | ListMembers | ViewHistory | ViewRecordings | JoinCall | Leave => [true, true, true],
+            Record | CreateInvite | DeleteRecording => [false, true, true],
             Rename | ChangeSettings | ManageInvites | RemoveMember(Member) => [false, true, true],
             Delete | ChangeRole | RemoveMember(Admin) | RemoveMember(Owner) => [false, false, true],
         }

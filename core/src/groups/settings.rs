@@ -23,6 +23,31 @@ pub enum DefaultLayout {
     Speaker,
 }
 
+/// How recordings of the group's call are encoded (see the recording crate's presets).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordingQuality {
+    /// 640×360: small files, cheap to make.
+    Low,
+    /// 1280×720.
+    #[default]
+    Medium,
+    /// 1280×720 at higher quality: bigger files, twice the work.
+    High,
+}
+
+impl RecordingQuality {
+    /// Its name (`low`, `medium`, `high`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
 /// A group's settings. Valid when built by [`Default`] or by [`GroupSettings::apply`]; hosts only
 /// deserialize settings they stored that way.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -38,6 +63,9 @@ pub struct GroupSettings {
     pub max_participants: u32,
     /// The call screen's layout when someone joins.
     pub default_layout: DefaultLayout,
+    /// How recordings are encoded.
+    #[serde(default)]
+    pub recording_quality: RecordingQuality,
 }
 
 impl Default for GroupSettings {
@@ -48,6 +76,7 @@ impl Default for GroupSettings {
             invite_role: Role::Admin,
             max_participants: 50,
             default_layout: DefaultLayout::Grid,
+            recording_quality: RecordingQuality::Medium,
         }
     }
 }
@@ -72,6 +101,9 @@ pub struct SettingsPatch {
     /// New value of [`GroupSettings::default_layout`].
     #[ts(optional)]
     pub default_layout: Option<DefaultLayout>,
+    /// New value of [`GroupSettings::recording_quality`].
+    #[ts(optional)]
+    pub recording_quality: Option<RecordingQuality>,
 }
 
 /// Why a settings change was refused.
@@ -126,6 +158,9 @@ impl GroupSettings {
         }
         if let Some(v) = patch.default_layout {
             next.default_layout = v;
+        }
+        if let Some(v) = patch.recording_quality {
+            next.recording_quality = v;
         }
         Ok(next)
     }

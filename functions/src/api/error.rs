@@ -104,6 +104,25 @@ pub enum ApiError {
     /// The store failed.
     #[error(transparent)]
     Storage(#[from] StoreError),
+    /// No such recording in this group.
+    #[error("no such recording")]
+    RecordingNotFound,
+    /// The recording still runs.
+    #[error("this recording is still running: stop it in the call first")]
+    RecordingInProgress,
+    /// A download link that is expired or not this server's.
+    #[error(transparent)]
+    Link(peershare_core::recording_links::LinkError),
+    /// Recording storage failed.
+    #[error("recording storage: {0}")]
+    RecordingFiles(String),
+}
+
+impl ApiError {
+    /// Recording storage failed.
+    pub fn recording_files(e: peershare_recording::storage::StorageError) -> Self {
+        Self::RecordingFiles(e.to_string())
+    }
 }
 
 /// A core error's own status and code.
@@ -149,6 +168,13 @@ impl ApiError {
             InternalOnly => (StatusCode::UNAUTHORIZED, "internal_only"),
             TooManyEvents(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_many_events"),
             Storage(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
+            RecordingNotFound => (StatusCode::NOT_FOUND, "recording_not_found"),
+            RecordingInProgress => (StatusCode::CONFLICT, "recording_in_progress"),
+            Link(peershare_core::recording_links::LinkError::Expired) => (StatusCode::GONE, "link_expired"),
+            Link(peershare_core::recording_links::LinkError::Forged) => {
+                (StatusCode::FORBIDDEN, "link_invalid")
+            }
+            RecordingFiles(_) => (StatusCode::INTERNAL_SERVER_ERROR, "recording_storage_failed"),
         }
     }
 }

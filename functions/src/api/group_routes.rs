@@ -114,6 +114,12 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let allowed = authorize_on(&state, &caller, &id, Action::Delete).await?;
+    // The recordings' files go first: the metadata is how they are found.
+    if let Some(files) = &state.recordings {
+        for record in state.store.recordings(&allowed.group.id, usize::MAX).await? {
+            files.delete(&record.id).await.map_err(ApiError::recording_files)?;
+        }
+    }
     state.store.delete_group(&allowed.group.id).await?;
     state.tell_room(&allowed.group.id, AccessChange::GroupDeleted).await;
     Ok(StatusCode::NO_CONTENT)

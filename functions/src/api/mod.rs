@@ -15,6 +15,8 @@ mod invite_routes;
 mod member_routes;
 mod oauth_routes;
 mod profile_routes;
+mod recording_routes;
+pub mod recording_views;
 mod state;
 pub mod typescript;
 pub mod views;
@@ -36,7 +38,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "PeerShare API", description = "Accounts, groups, invites, call passes and call history."),
+    info(title = "PeerShare API", description = "Accounts, groups, invites, call passes, call history and recordings."),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Signing in and sessions"),
@@ -45,6 +47,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
         (name = "members", description = "Members and roles"),
         (name = "invites", description = "Invite links"),
         (name = "history", description = "Call history"),
+        (name = "recordings", description = "Recordings of calls"),
         (name = "calls", description = "Joining calls"),
     )
 )]
@@ -80,6 +83,9 @@ fn routes() -> OpenApiRouter<ApiState> {
         .routes(routes!(invite_routes::preview))
         .routes(routes!(invite_routes::accept))
         .routes(routes!(history_routes::list))
+        .routes(routes!(recording_routes::list))
+        .routes(routes!(recording_routes::delete))
+        .routes(routes!(recording_routes::file))
         .routes(routes!(call_pass_routes::issue))
         .routes(routes!(call_access_routes::get))
 }

@@ -37,6 +37,8 @@ pub struct ApiState {
     pub oauth: Arc<crate::oauth::OAuthClients>,
     /// Where the groups' call rooms hear of access changes.
     pub rooms: Arc<dyn crate::rooms::CallRooms>,
+    /// Recording storage and its download links; `None` where recordings are not kept.
+    pub recordings: Option<Arc<crate::recordings::RecordingFiles>>,
 }
 
 impl ApiState {

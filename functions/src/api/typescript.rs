@@ -3,6 +3,7 @@
 //! `web/src/api/generated.ts` is checked in; the test below fails when it is stale and
 //! rewrites it when run with `UPDATE_TYPESCRIPT=1` (`cargo xtask gen`).
 
+use super::recording_views::{RecordingList, RecordingState, RecordingView};
 use super::views::{
     AttendanceView, CallHistory, CallPassRequest, CallPassView, CallView, CreateGroup, CreatedInvite,
     DevSignIn, GroupList, GroupPatch, GroupView, InviteList, InvitePreview, InviteStatus, InviteView, Joined,
@@ -37,6 +38,9 @@ pub fn generate() -> String {
         AttendanceView::decl(),
         CallView::decl(),
         CallHistory::decl(),
+        RecordingState::decl(),
+        RecordingView::decl(),
+        RecordingList::decl(),
         CallPassRequest::decl(),
         CallPassView::decl(),
     ];

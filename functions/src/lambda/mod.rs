@@ -33,6 +33,7 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
         rooms: Arc::new(EdgeRooms::new(config.rooms_url(), config.internal_secret.clone())),
+        recordings: None,
     })
     .fallback(api::route_not_found))
 }

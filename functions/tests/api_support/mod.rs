@@ -121,8 +121,16 @@ impl TestApi {
             }),
             oauth: Arc::new(OAuthClients::new(providers).expect("clients")),
             rooms: rooms.clone(),
+            recordings: None,
         };
         Self { app: api::router(state.clone()), state, clock, key, rooms }
+    }
+
+    /// The same API, keeping recordings in `files`.
+    pub fn with_recordings(mut self, files: peershare_functions::recordings::RecordingFiles) -> Self {
+        self.state.recordings = Some(Arc::new(files));
+        self.app = api::router(self.state.clone());
+        self
     }
 
     /// Sends one request.

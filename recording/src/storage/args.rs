@@ -22,15 +22,34 @@ pub struct StorageArgs {
     pub s3_endpoint: Option<String>,
 }
 
+/// An opened recording storage, of either kind.
+#[derive(Debug, Clone)]
+pub enum Storage {
+    /// A folder.
+    Folder(Arc<LocalStore>),
+    /// An S3 bucket.
+    Bucket(S3Store),
+}
+
+impl Storage {
+    /// The storage behind the common trait.
+    pub fn shared(&self) -> Arc<dyn ObjectStore> {
+        match self {
+            Self::Folder(folder) => folder.clone(),
+            Self::Bucket(s3) => Arc::new(s3.clone()),
+        }
+    }
+}
+
 impl StorageArgs {
-    /// The store these flags name; `None` when they name none.
-    pub async fn open(&self) -> std::io::Result<Option<Arc<dyn ObjectStore>>> {
+    /// The storage these flags name; `None` when they name none.
+    pub async fn open(&self) -> std::io::Result<Option<Storage>> {
         if let Some(dir) = &self.recordings_dir {
-            return Ok(Some(Arc::new(LocalStore::new(dir)?)));
+            return Ok(Some(Storage::Folder(Arc::new(LocalStore::new(dir)?))));
         }
         if let Some(bucket) = &self.recordings_bucket {
             let settings = S3Settings { bucket: bucket.clone(), endpoint: self.s3_endpoint.clone() };
-            return Ok(Some(Arc::new(S3Store::from_env(&settings).await)));
+            return Ok(Some(Storage::Bucket(S3Store::from_env(&settings).await)));
         }
         Ok(None)
     }

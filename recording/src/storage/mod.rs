@@ -7,7 +7,7 @@ mod args;
 mod local;
 mod s3;
 
-pub use args::StorageArgs;
+pub use args::{Storage, StorageArgs};
 pub use local::LocalStore;
 pub use s3::{S3Settings, S3Store};
 

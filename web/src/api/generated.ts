@@ -284,6 +284,68 @@ export type CallHistory = {
  */
 calls: Array<CallView>, };
 
+export type RecordingState = "recording" | "queued" | "processing" | "ready" | "failed";
+
+export type RecordingView = { 
+/**
+ * Its id.
+ */
+id: string, 
+/**
+ * When it began (Unix ms).
+ */
+started_at: number, 
+/**
+ * When it stopped.
+ */
+stopped_at?: number | null, 
+/**
+ * How long the MP4 plays, once ready.
+ */
+duration_ms?: number | null, 
+/**
+ * The MP4's size, once ready.
+ */
+size_bytes?: number | null, 
+/**
+ * Where it stands.
+ */
+status: RecordingState, 
+/**
+ * How far composing is (0–100), while processing.
+ */
+progress?: number | null, 
+/**
+ * Why composing failed.
+ */
+failure?: string | null, 
+/**
+ * Who is in it: everyone who agreed to be recorded, in the order they agreed.
+ */
+participants: Array<string>, 
+/**
+ * Who started it.
+ */
+started_by: string, 
+/**
+ * A link that downloads the MP4, once ready; it expires (ask the list again).
+ */
+download_url?: string | null, 
+/**
+ * When `download_url` stops working (Unix ms).
+ */
+download_expires_at?: number | null, };
+
+export type RecordingList = { 
+/**
+ * Newest first.
+ */
+recordings: Array<RecordingView>, 
+/**
+ * Whether the caller may delete them (admins and owners).
+ */
+can_delete: boolean, };
+
 export type CallPassRequest = { 
 /**
  * A guest's display name (ignored for members, whose profile name is used).

@@ -450,6 +450,8 @@ export type Role = "member" | "admin" | "owner";
 
 export type DefaultLayout = "grid" | "speaker";
 
+export type RecordingQuality = "low" | "medium" | "high";
+
 export type GroupSettings = { 
 /**
  * Whether people without an account may join the group's call with a guest pass.
@@ -470,7 +472,11 @@ max_participants: number,
 /**
  * The call screen's layout when someone joins.
  */
-default_layout: DefaultLayout, };
+default_layout: DefaultLayout, 
+/**
+ * How recordings are encoded.
+ */
+recording_quality: RecordingQuality, };
 
 export type SettingsPatch = { 
 /**
@@ -492,7 +498,11 @@ max_participants?: number,
 /**
  * New value of [`GroupSettings::default_layout`].
  */
-default_layout?: DefaultLayout, };
+default_layout?: DefaultLayout, 
+/**
+ * New value of [`GroupSettings::recording_quality`].
+ */
+recording_quality?: RecordingQuality, };
 
 export type InviteRequest = { 
 /**
