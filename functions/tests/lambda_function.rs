@@ -5,7 +5,7 @@
 //! the `cookies` list and a possibly base64 body.
 
 mod lambda_runtime;
-mod moto;
+use peershare_moto as moto;
 mod oauth_idp;
 
 use base64::Engine;

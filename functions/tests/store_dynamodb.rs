@@ -1,7 +1,7 @@
 //! The store suite on the DynamoDB adapter, against moto (one server per test binary, see
 //! `moto/`): each test gets a table of its own, named after it, so none needs a reset.
 
-mod moto;
+use peershare_moto as moto;
 mod store_suite;
 
 use aws_sdk_dynamodb::Client;

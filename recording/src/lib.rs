@@ -17,6 +17,8 @@ pub mod probe;
 #[cfg(feature = "storage")]
 pub mod recover;
 #[cfg(feature = "storage")]
+pub mod sample;
+#[cfg(feature = "storage")]
 pub mod storage;
 #[cfg(feature = "storage")]
 pub mod upload;

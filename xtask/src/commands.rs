@@ -7,6 +7,7 @@ use anyhow::{Context, bail};
 /// Builds the web client and runs `peershare dev` in the foreground.
 pub fn dev(args: &[String]) -> anyhow::Result<()> {
     let mut steps = Steps::default();
+    deps::dev_apt_packages(&mut steps)?;
     deps::npm_packages(&mut steps, "web")?;
     steps.run("build web client", npm("web", &["run", "build"]))?;
     let mut run = cmd("cargo", &["run", "--release", "--package", "peershare", "--", "dev"]);

@@ -7,11 +7,20 @@ use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 /// Debian packages the tests use, with a file that shows each is installed.
-const APT_PACKAGES: &[(&str, &str)] = &[("chromium", "/usr/bin/chromium"), ("coturn", "/usr/bin/turnserver")];
+const APT_PACKAGES: &[(&str, &str)] =
+    &[("chromium", "/usr/bin/chromium"), ("coturn", "/usr/bin/turnserver"), ("ffmpeg", "/usr/bin/ffprobe")];
 
-/// Installs missing Debian packages (tests only; `dev` needs none).
+/// What `peershare dev` itself runs: ffmpeg composes recordings.
+const DEV_APT_PACKAGES: &[(&str, &str)] = &[("ffmpeg", "/usr/bin/ffprobe")];
+
+/// Installs missing Debian packages for the tests.
 pub fn apt_packages(steps: &mut Steps) -> anyhow::Result<()> {
     apt_install_missing(steps, APT_PACKAGES)
+}
+
+/// Installs missing Debian packages `peershare dev` needs.
+pub fn dev_apt_packages(steps: &mut Steps) -> anyhow::Result<()> {
+    apt_install_missing(steps, DEV_APT_PACKAGES)
 }
 
 /// Installs those of `packages` (name, a file it installs) whose file is missing.

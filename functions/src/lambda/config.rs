@@ -16,6 +16,9 @@ pub enum LambdaConfigError {
     /// A provider's configuration is not usable.
     #[error(transparent)]
     OAuth(#[from] OAuthError),
+    /// Recording storage could not be opened.
+    #[error("cannot open recording storage: {0}")]
+    Recordings(std::io::Error),
 }
 
 /// Configuration of the API function.
@@ -55,6 +58,11 @@ pub struct LambdaConfig {
     /// Sign-in providers.
     #[command(flatten)]
     pub oauth: OAuthArgs,
+
+    /// The recordings' bucket (`PEERSHARE_RECORDINGS_BUCKET`); none: recordings are listed
+    /// without download links.
+    #[command(flatten)]
+    pub recordings: peershare_recording::storage::StorageArgs,
 }
 
 impl LambdaConfig {

@@ -8,6 +8,7 @@ pub use config::{LambdaConfig, LambdaConfigError};
 use crate::api::{self, ApiSettings, ApiState};
 use crate::clock::SystemClock;
 use crate::oauth::OAuthClients;
+use crate::recordings::RecordingFiles;
 use crate::rooms::EdgeRooms;
 use crate::session::SessionTokens;
 use crate::store::dynamodb::DynamoStore;
@@ -21,6 +22,8 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
     let tokens = SessionTokens::new(&key, &config.retired_keys()?)?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), &config.table);
+    // In the cloud recordings live in S3 and links are presigned: no link secret is needed.
+    let recordings = config.recordings.open().await.map_err(LambdaConfigError::Recordings)?;
     Ok(api::router(ApiState {
         store: Arc::new(store),
         tokens: Arc::new(tokens),
@@ -33,7 +36,7 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
         }),
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
         rooms: Arc::new(EdgeRooms::new(config.rooms_url(), config.internal_secret.clone())),
-        recordings: None,
+        recordings: recordings.map(|storage| Arc::new(RecordingFiles::new(storage, Vec::new()))),
     })
     .fallback(api::route_not_found))
 }

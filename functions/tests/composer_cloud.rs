@@ -1,0 +1,124 @@
+//! The cloud path of a recording after the call, against the AWS stand-ins (moto speaking
+//! DynamoDB's and S3's wire protocols): the room's audit events land in DynamoDB, the node's
+//! tracks in S3, and the composer claims the stopped recording, composes it with the group's
+//! quality, stores the MP4 in S3 and marks it ready; a second claim finds nothing.
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use peershare_core::accounts::{DisplayName, Profile};
+use peershare_core::groups::{GroupDescription, GroupName, GroupSettings, RecordingQuality};
+use peershare_core::protocol::ParticipantId;
+use peershare_core::room::{CallEvent, ConsentRecord, RecordingEvent, StopReason, recording_id};
+use peershare_core::{GroupId, Timestamp};
+use peershare_functions::history;
+use peershare_functions::recordings::RecordingFiles;
+use peershare_functions::recordings::composer::Composer;
+use peershare_functions::store::dynamodb::DynamoStore;
+use peershare_functions::store::{Group, Identity, RecordingStatus, Store};
+use peershare_moto as moto;
+use peershare_recording::probe;
+use peershare_recording::sample;
+use peershare_recording::storage::{ObjectStore, S3Store, Storage};
+use std::sync::Arc;
+
+fn credentials() -> Credentials {
+    Credentials::new("test", "test", None, None, "moto")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stopped_recording_is_composed_from_s3_into_s3_and_marked_ready_in_dynamodb() {
+    let dynamo = aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(moto::endpoint())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(credentials())
+            .build(),
+    );
+    DynamoStore::ensure_table(&dynamo, "peershare-composer").await.expect("a table");
+    let store: Arc<dyn Store> = Arc::new(DynamoStore::new(dynamo, "peershare-composer"));
+    let s3 = S3Store::new(
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .endpoint_url(moto::endpoint())
+                .force_path_style(true)
+                .region(aws_sdk_s3::config::Region::new("us-east-1"))
+                .credentials_provider(credentials())
+                .build(),
+        ),
+        "recordings-composer",
+    );
+    s3.ensure_bucket().await.expect("a bucket");
+    let objects: Arc<dyn ObjectStore> = Arc::new(s3.clone());
+
+    let now = Timestamp::from_millis(1_800_000_000_000);
+    let identity = Identity { provider: "dev".into(), subject: "ada".into(), email: None };
+    let ada = store
+        .sign_in(&identity, "u_ada", &Profile::new(DisplayName::parse("Ada").expect("name"), None), now)
+        .await
+        .expect("signs in");
+    let gid = GroupId::parse("g_composer").expect("id");
+    let settings = GroupSettings { recording_quality: RecordingQuality::Low, ..GroupSettings::default() };
+    let group = Group {
+        id: gid.clone(),
+        name: GroupName::parse("Composer").expect("name"),
+        description: GroupDescription::default(),
+        settings,
+        created_at: now,
+    };
+    store.create_group(&group, &ada.id, now).await.expect("a group");
+
+    let id = recording_id(&gid, now);
+    let work = std::env::temp_dir().join(format!("peershare-composer-cloud-{}", std::process::id()));
+    sample::three_person_call(&objects, &id, &work.join("sources"), 6.0).await.expect("records into S3");
+    let consent = ConsentRecord {
+        participant: ParticipantId(1),
+        identity: Some(ada.id.clone()),
+        display_name: "Ada".into(),
+        allowed: true,
+        at: now,
+    };
+    let events = [
+        CallEvent::Started { at: now },
+        CallEvent::Recording {
+            call_started_at: now,
+            event: RecordingEvent::Started {
+                started_at: now,
+                started_by: consent.clone(),
+                asked_at: now,
+                consents: vec![consent],
+            },
+        },
+        CallEvent::Recording {
+            call_started_at: now,
+            event: RecordingEvent::Stopped {
+                started_at: now,
+                at: Timestamp::from_millis(now.as_millis() + 6_000),
+                by: None,
+                reason: StopReason::Stopped,
+            },
+        },
+    ];
+    for event in &events {
+        history::apply(store.as_ref(), &gid, event).await.expect("the room's events land in DynamoDB");
+    }
+    assert_eq!(store.recording(&id).await.expect("reads").expect("exists").status, RecordingStatus::Queued);
+
+    let files = Arc::new(RecordingFiles::new(Storage::Bucket(s3), Vec::new()));
+    let composer = Composer::new(store.clone(), files, work.join("composing"));
+    assert_eq!(composer.compose_next().await.expect("the store answers"), Some(id.clone()));
+    assert_eq!(composer.compose_next().await.expect("the store answers"), None, "nothing else is queued");
+
+    let record = store.recording(&id).await.expect("reads").expect("exists");
+    assert_eq!(record.status, RecordingStatus::Ready, "{record:?}");
+    let output = record.output.expect("an output");
+    let file = work.join("composed.mp4");
+    assert!(objects.download(&output.object_key, &file).await.expect("downloads"), "the MP4 is in S3");
+    assert_eq!(std::fs::metadata(&file).expect("a file").len(), output.size_bytes);
+    let info = probe::probe(&file).await.expect("probes");
+    let codecs: Vec<_> = info.streams.iter().map(|s| s.codec_name.as_str()).collect();
+    assert_eq!(codecs, ["h264", "aac"]);
+    assert_eq!(info.streams[0].height, Some(360), "the group's low quality: 360p");
+    assert!((output.duration_ms as f64 / 1000.0 - 6.0).abs() < 1.0, "{output:?}");
+    let _ = std::fs::remove_dir_all(&work);
+}
