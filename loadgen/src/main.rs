@@ -3,20 +3,17 @@
 //! and writes what the node forwarded, at what CPU cost, latency and loss.
 
 mod config;
-mod node_api;
-mod node_process;
-mod report;
 
 use anyhow::Context;
 use clap::Parser;
 use config::LoadConfig;
 use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
-use node_api::NodeApi;
-use node_process::NodeProcess;
+use peershare_loadgen::node_api::NodeApi;
+use peershare_loadgen::node_process::NodeProcess;
+use peershare_loadgen::report::{Percentiles, Report, Step};
 use peershare_media_node::token::MediaTokenKeys;
 use peershare_test_client::Client;
-use report::{Percentiles, Report, Step};
 use std::time::{Duration, Instant};
 
 /// The node's id: the audience of the load generator's tokens.
@@ -36,7 +33,7 @@ fn main() -> anyhow::Result<()> {
 async fn run(config: LoadConfig) -> anyhow::Result<()> {
     let keys = MediaTokenKeys::generate()?;
     let capacity = config.calls.last().copied().unwrap_or(1) * config.call_size;
-    let node = NodeProcess::start(&config.node_bin, NODE_ID, &keys.public_key(), capacity).await?;
+    let node = NodeProcess::start(&config.node_bin, NODE_ID, &keys.public_key(), capacity, &[]).await?;
     let api = NodeApi::new(node.http, node.ops, NODE_ID, keys.signer());
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = node.rss_bytes()?;

@@ -49,6 +49,21 @@ impl NodeApi {
         Client::join(Join { http, api: &self.base, call, participant: id, token: &token, publish }).await
     }
 
+    /// Records `call`: the tracks of `participants` into `recording` (`None`: stop).
+    pub async fn record(&self, call: &str, recording: Option<(&str, &[u32])>) -> anyhow::Result<()> {
+        let token = self.sign(&MediaClaims::room(&self.node_id, call, now()))?;
+        let url = format!("{}/v1/calls/{call}/recording", self.base);
+        let request = match recording {
+            Some((id, participants)) => {
+                self.http.put(url).json(&serde_json::json!({ "recording": id, "participants": participants }))
+            }
+            None => self.http.delete(url),
+        };
+        let response = request.bearer_auth(token).send().await?;
+        anyhow::ensure!(response.status().is_success(), "recording {call}: {}", response.text().await?);
+        Ok(())
+    }
+
     /// A counter from the node's Prometheus `/metrics` (summed over labels).
     pub async fn metric(&self, name: &str) -> anyhow::Result<f64> {
         let text = self.http.get(format!("{}/metrics", self.ops)).send().await?.text().await?;

@@ -21,17 +21,20 @@ pub struct NodeProcess {
 }
 
 impl NodeProcess {
-    /// Starts `binary` on loopback ports trusting `public_key`; returns once it listens.
+    /// Starts `binary` on loopback ports trusting `public_key`, with `extra` arguments;
+    /// returns once it listens.
     pub async fn start(
         binary: &Path,
         node_id: &str,
         public_key: &str,
         capacity: u32,
+        extra: &[&std::ffi::OsStr],
     ) -> anyhow::Result<Self> {
         let mut child = Command::new(binary)
             .args(["--udp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0"])
             .args(["--node-id", node_id])
             .args(["--public-key", public_key, "--capacity", &capacity.to_string()])
+            .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
@@ -78,6 +81,18 @@ impl NodeProcess {
     pub async fn stop(mut self) {
         let _ = self.child.kill().await;
     }
+
+    /// Kills the node at once (SIGKILL), as a crash would: nothing of it runs after this.
+    pub async fn crash(mut self) -> anyhow::Result<()> {
+        self.child.start_kill()?;
+        self.child.wait().await?;
+        Ok(())
+    }
+
+    /// CPU seconds this process's finished children used (what ffmpeg runs cost).
+    pub fn children_cpu_seconds() -> anyhow::Result<f64> {
+        children_cpu_seconds(clock_ticks_per_second())
+    }
 }
 
 /// User + system CPU seconds of `/proc/<pid>`.
@@ -88,6 +103,16 @@ fn process_cpu_seconds(pid: &str, clock_ticks: f64) -> anyhow::Result<f64> {
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
     Ok((ticks(11) + ticks(12)) / clock_ticks)
+}
+
+/// User + system CPU seconds of this process's children that were waited for.
+fn children_cpu_seconds(clock_ticks: f64) -> anyhow::Result<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    // cutime and cstime are the 16th and 17th fields.
+    let rest = stat.rsplit_once(')').context("malformed /proc stat")?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    Ok((ticks(13) + ticks(14)) / clock_ticks)
 }
 
 /// `getconf CLK_TCK`, which is 100 on every Linux this runs on.

@@ -1,4 +1,4 @@
-//! `cargo xtask bench`: the media node under load, the P2P → node switch and the first remote
+//! `cargo xtask bench`: the media node under load, what recording costs, the P2P → node switch and the first remote
 //! frame in Chromium, the signaling relay under load, the API's hot routes, and the edge in
 //! workerd. Figures go to bench/results/*.json
 //! and tables in the README; nothing here asserts on time.
@@ -30,6 +30,8 @@ pub enum Which {
     Api,
     /// The Worker in workerd: joins, the relay through Durable Objects, wasm size.
     Edge,
+    /// Recording: the node's extra CPU, bytes stored, a crash's loss, composition time.
+    Recording,
 }
 
 /// Runs the benchmarks (all, or `only` one) and updates the results and the README tables.
@@ -41,6 +43,10 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
 
     if wanted(Which::Sfu) {
         sfu::run(&mut steps, &results.join("sfu.json"))?;
+    }
+    if wanted(Which::Recording) {
+        deps::dev_apt_packages(&mut steps)?;
+        sfu::run_recording(&mut steps, &results.join("recording.json"))?;
     }
     if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::Api) {
         crate::commands::build_release(&mut steps)?;

@@ -159,9 +159,65 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             )?;
         }
     }
-    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api|edge`).\n");
+    if let Some(r) = read("recording.json") {
+        recording_table(&mut table, &r)?;
+    }
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api|edge|recording`).\n");
     table.push_str(END);
     std::fs::write(readme, format!("{head}{table}{tail}"))?;
+    Ok(())
+}
+
+/// The recording figures: what the node pays, what is stored, what a crash loses, and what
+/// composing costs per preset.
+fn recording_table(table: &mut String, r: &Value) -> anyhow::Result<()> {
+    writeln!(
+        table,
+        "\nRecording (`peershare-recording-bench`, {}: {} calls of {} str0m clients each publishing about {:.0} kbit/s, \
+         recorded by a release node into a folder; then a {:.0} s three-person call of ffmpeg-encoded VP8 + Opus \
+         composed by each preset):\n",
+        date(r),
+        r["calls"],
+        r["participants_per_call"],
+        num(&r["client_kbps"]),
+        num(&r["composed_call_seconds"]),
+    )?;
+    table.push_str("| figure | value |\n|---|---|\n");
+    writeln!(
+        table,
+        "| node CPU, the same calls without / with recording | {:.3} / {:.3} cores |",
+        num(&r["node_cores_without_recording"]),
+        num(&r["node_cores_with_recording"])
+    )?;
+    writeln!(
+        table,
+        "| extra node CPU per recorded call (goal ≤ 0.05) | **{:.3} cores** |",
+        num(&r["extra_cores_per_recorded_call"])
+    )?;
+    writeln!(
+        table,
+        "| bytes stored per participant-minute (tracks) | {:.2} MB |",
+        num(&r["stored_megabytes_per_participant_minute"])
+    )?;
+    writeln!(
+        table,
+        "| node killed mid-recording: media lost per track, worst / median ({} tracks) | **{:.2} s** / {:.2} s |",
+        r["crash_tracks"],
+        num(&r["crash_worst_loss_seconds"]),
+        num(&r["crash_median_loss_seconds"])
+    )?;
+    for c in r["composition"].as_array().into_iter().flatten() {
+        writeln!(
+            table,
+            "| compose, {} ({}×{}): time ÷ call length; CPU-s per media-s; MB per minute | **{:.2}×**; {:.2}; {:.1} MB |",
+            c["preset"].as_str().unwrap_or("?"),
+            c["width"],
+            c["height"],
+            num(&c["wall_ratio"]),
+            num(&c["cpu_seconds_per_media_second"]),
+            num(&c["megabytes_per_minute"])
+        )?;
+    }
     Ok(())
 }
 
