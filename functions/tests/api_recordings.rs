@@ -119,7 +119,10 @@ fn folder_api(name: &str) -> (TestApi, Arc<dyn ObjectStore>) {
     let folder = Arc::new(LocalStore::new(&dir).expect("a folder"));
     let store: Arc<dyn ObjectStore> = folder.clone();
     (
-        TestApi::new().with_recordings(RecordingFiles::in_folder(folder, b"link-secret-for-tests".to_vec())),
+        TestApi::new().with_recordings(RecordingFiles::in_folder(
+            folder,
+            b"link-secret-for-tests-0123456789abcdef".to_vec(),
+        )),
         store,
     )
 }

@@ -49,17 +49,27 @@ impl NodeApi {
         Client::join(Join { http, api: &self.base, call, participant: id, token: &token, publish }).await
     }
 
-    /// Records `call`: the tracks of `participants` into `recording` (`None`: stop).
-    pub async fn record(&self, call: &str, recording: Option<(&str, &[u32])>) -> anyhow::Result<()> {
+    /// Sends the node `call`'s recording plan: the tracks of `participants` into `recording`
+    /// (plan number `revision`; `stopped` ends it).
+    pub async fn record(
+        &self,
+        call: &str,
+        recording: &str,
+        revision: u32,
+        participants: &[u32],
+        stopped: bool,
+    ) -> anyhow::Result<()> {
         let token = self.sign(&MediaClaims::room(&self.node_id, call, now()))?;
-        let url = format!("{}/v1/calls/{call}/recording", self.base);
-        let request = match recording {
-            Some((id, participants)) => {
-                self.http.put(url).json(&serde_json::json!({ "recording": id, "participants": participants }))
-            }
-            None => self.http.delete(url),
-        };
-        let response = request.bearer_auth(token).send().await?;
+        let body = serde_json::json!({
+            "recording": recording, "revision": revision, "participants": participants, "stopped": stopped,
+        });
+        let response = self
+            .http
+            .put(format!("{}/v1/calls/{call}/recording", self.base))
+            .json(&body)
+            .bearer_auth(token)
+            .send()
+            .await?;
         anyhow::ensure!(response.status().is_success(), "recording {call}: {}", response.text().await?);
         Ok(())
     }

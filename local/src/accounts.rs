@@ -70,16 +70,28 @@ pub fn open(
 /// File (in the data folder) of the secret that signs recordings' download links.
 const LINK_SECRET_FILE: &str = "recording-links.key";
 
+/// Characters of that secret (from a 31-letter alphabet: over 200 bits).
+const LINK_SECRET_CHARS: usize = 43;
+
 /// The secret that signs recordings' download links, made on first start and kept (so links
 /// survive a restart until they expire).
 pub fn link_secret(dir: &Path) -> Result<Vec<u8>, AccountsError> {
     let path = dir.join(LINK_SECRET_FILE);
     let io = |e| AccountsError::DataDir(path.clone(), e);
     match std::fs::read_to_string(&path) {
-        Ok(text) => Ok(text.trim().as_bytes().to_vec()),
+        // A secret too short to be one (a file cut short by a crash) is made again.
+        Ok(text) if text.trim().len() >= LINK_SECRET_CHARS => Ok(text.trim().as_bytes().to_vec()),
+        Ok(_) => {
+            std::fs::remove_file(&path).map_err(io)?;
+            link_secret(dir)
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let secret = random_id("", 43);
-            write_private(&path, &secret).map_err(io)?;
+            let secret = random_id("", LINK_SECRET_CHARS);
+            // Written beside and renamed into place: never a half-written secret.
+            let temp = dir.join(format!("{LINK_SECRET_FILE}.new"));
+            let _ = std::fs::remove_file(&temp);
+            write_private(&temp, &secret).map_err(io)?;
+            std::fs::rename(&temp, &path).map_err(io)?;
             Ok(secret.into_bytes())
         }
         Err(e) => Err(io(e)),

@@ -23,8 +23,8 @@ pub trait MediaNodeAllocator: std::fmt::Debug + Send + Sync {
     fn allocate(&self, participants: u32) -> BoxFuture<'_, Result<MediaNodeLease, AllocationError>>;
     /// Removes a participant from a call session (they left the room).
     fn remove_participant(&self, lease: MediaNodeLease, participant: ParticipantId) -> BoxFuture<'_, ()>;
-    /// Tells a call session what to record (`None`: stop).
-    fn record(&self, lease: MediaNodeLease, plan: Option<RecordingSpec>) -> BoxFuture<'_, ()>;
+    /// Tells a call session what to record; why the node refused, if it did.
+    fn record(&self, lease: MediaNodeLease, plan: RecordingSpec) -> BoxFuture<'_, Result<(), String>>;
     /// Ends a call session and frees what it held.
     fn release(&self, lease: MediaNodeLease) -> BoxFuture<'_, ()>;
 }
@@ -70,11 +70,12 @@ impl MediaNodeAllocator for InProcessNode {
         })
     }
 
-    fn record(&self, lease: MediaNodeLease, plan: Option<RecordingSpec>) -> BoxFuture<'_, ()> {
+    fn record(&self, lease: MediaNodeLease, plan: RecordingSpec) -> BoxFuture<'_, Result<(), String>> {
         Box::pin(async move {
-            if let Err(e) = self.node.set_recording(&lease.call_id, plan).await {
+            self.node.set_recording(&lease.call_id, plan).await.map_err(|e| {
                 tracing::error!(call = %lease.call_id, error = %e, "the media node did not take the recording plan");
-            }
+                e.to_string()
+            })
         })
     }
 

@@ -51,7 +51,7 @@ pub fn router(state: ControlState) -> Router {
         .route("/v1/calls/{call}", post(create_call).delete(end_call))
         .route("/v1/calls/{call}/participants", post(add_participant))
         .route("/v1/calls/{call}/participants/{participant}", delete(remove_participant))
-        .route("/v1/calls/{call}/recording", put(set_recording).delete(stop_recording))
+        .route("/v1/calls/{call}/recording", put(set_recording))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(browsers)
@@ -237,14 +237,19 @@ async fn remove_participant(
 /// Most participants one recording names (the room's capacity is far below).
 const MAX_RECORDED_PARTICIPANTS: usize = 256;
 
-/// `PUT /v1/calls/{call}/recording`: what to record, the room's whole plan.
+/// `PUT /v1/calls/{call}/recording`: what to record, the room's whole plan, numbered.
 #[derive(Debug, serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RecordingPlanBody {
     /// The recording's id (its storage folder).
     recording: String,
+    /// The plan's revision (a node keeps the newest).
+    revision: u32,
     /// Whose tracks to write.
     participants: Vec<u32>,
+    /// The recording ended.
+    #[serde(default)]
+    stopped: bool,
 }
 
 async fn set_recording(
@@ -262,18 +267,13 @@ async fn set_recording(
         return Err(ControlError::Body(format!("at most {MAX_RECORDED_PARTICIPANTS} participants")));
     }
     let participants = plan.participants.into_iter().map(ParticipantId).collect();
-    let spec = crate::sfu::RecordingSpec { id: plan.recording, participants };
-    state.node.set_recording(&call, Some(spec)).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn stop_recording(
-    State(state): State<ControlState>,
-    Path(call): Path<String>,
-    claims: Claims,
-) -> Result<StatusCode, ControlError> {
-    claims.require(&call, TokenScope::Room)?;
-    state.node.set_recording(&call, None).await?;
+    let spec = crate::sfu::RecordingSpec {
+        id: plan.recording,
+        revision: plan.revision,
+        participants,
+        stopped: plan.stopped,
+    };
+    state.node.set_recording(&call, spec).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

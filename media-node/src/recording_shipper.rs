@@ -3,7 +3,7 @@
 //! loses at most that much of each track; manifests as whole objects.
 
 use crate::sfu::RecordingOutput;
-use peershare_recording::storage::ObjectStore;
+use peershare_recording::storage::{ObjectStore, StorageError};
 use peershare_recording::upload::StreamUpload;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -86,10 +86,17 @@ async fn run(
                 unsaved = now_unsaved;
             }
             _ = checkpoints.tick() => {
-                for upload in uploads.values_mut() {
-                    if let Err(e) = upload.checkpoint().await {
-                        tracing::warn!(key = %upload.key(), error = %e, "could not checkpoint a recorded track; trying again");
+                let mut gone = Vec::new();
+                for (key, upload) in uploads.iter_mut() {
+                    match upload.checkpoint().await {
+                        Ok(()) => {}
+                        Err(StorageError::NoSuchUpload(_)) => gone.push(key.clone()),
+                        Err(e) => tracing::warn!(%key, error = %e, "could not checkpoint a recorded track; trying again"),
                     }
+                }
+                for key in gone {
+                    tracing::warn!(%key, "a recorded track's upload is gone; its bytes are dropped");
+                    uploads.remove(&key);
                 }
                 let now_unsaved = uploads.values().map(StreamUpload::unsaved_bytes).sum::<usize>();
                 let _ = unshipped.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
@@ -127,9 +134,18 @@ async fn ship(
             }
         }
         RecordingOutput::Bytes { key, bytes } => {
-            let upload = uploads.entry(key.clone()).or_insert_with(|| StreamUpload::new(store.clone(), key));
-            if let Err(e) = upload.push(&bytes).await {
-                tracing::warn!(key = %upload.key(), error = %e, "could not ship a part of a recorded track; it stays pending");
+            let upload =
+                uploads.entry(key.clone()).or_insert_with(|| StreamUpload::new(store.clone(), key.clone()));
+            match upload.push(&bytes).await {
+                Ok(()) => {}
+                Err(StorageError::NoSuchUpload(_)) => {
+                    // The recording was deleted under it (its group deleted): nothing of it is kept.
+                    tracing::warn!(%key, "a recorded track's upload is gone; its bytes are dropped");
+                    uploads.remove(&key);
+                }
+                Err(e) => {
+                    tracing::warn!(%key, error = %e, "could not ship a part of a recorded track; it stays pending")
+                }
             }
         }
         RecordingOutput::Finished { key } => {

@@ -45,7 +45,7 @@ enum Command {
         reply: oneshot::Sender<Result<String, SfuError>>,
     },
     RemoveParticipant(String, ParticipantId, oneshot::Sender<Result<(), SfuError>>),
-    SetRecording(String, Option<RecordingSpec>, oneshot::Sender<Result<(), SfuError>>),
+    SetRecording(String, RecordingSpec, oneshot::Sender<Result<(), SfuError>>),
 }
 
 /// Why a command did not reach the node.
@@ -97,9 +97,9 @@ impl NodeHandle {
         self.ask(|reply| Command::RemoveParticipant(call.to_owned(), participant, reply)).await
     }
 
-    /// Records `call` as `spec` says (`None` stops); see [`Sfu::set_recording`].
-    pub async fn set_recording(&self, call: &str, spec: Option<RecordingSpec>) -> Result<(), NodeError> {
-        if !self.records && spec.is_some() {
+    /// Records `call` as the plan `spec` says; see [`Sfu::set_recording`].
+    pub async fn set_recording(&self, call: &str, spec: RecordingSpec) -> Result<(), NodeError> {
+        if !self.records && !spec.stopped {
             return Err(NodeError::RecordingUnavailable);
         }
         self.ask(|reply| Command::SetRecording(call.to_owned(), spec, reply)).await

@@ -16,12 +16,15 @@ use support::Node;
 
 const RECORDING: &str = "r_g_rec_1800000000000";
 
-async fn plan(node: &Node, call: &str, participants: &[u32]) {
+async fn plan(node: &Node, call: &str, revision: u32, participants: &[u32], stopped: bool) {
+    let body = serde_json::json!({
+        "recording": RECORDING, "revision": revision, "participants": participants, "stopped": stopped,
+    });
     let response = node
         .http
         .put(node.url(&format!("/v1/calls/{call}/recording")))
         .bearer_auth(node.room_token(call))
-        .json(&serde_json::json!({ "recording": RECORDING, "participants": participants }))
+        .json(&body)
         .send()
         .await
         .expect("plan request");
@@ -67,30 +70,27 @@ async fn the_listed_participants_tracks_are_written_frame_for_frame_and_nobody_e
     one.wait_frames_from(&[2, 3], 10, 10).await;
     two.wait_frames_from(&[1, 3], 10, 10).await;
 
-    plan(&node, call, &[1, 2]).await;
+    plan(&node, call, 1, &[1, 2], false).await;
     // About two seconds of Bob's frames, then Bob withdraws; Ada goes on for another second.
     let bob_video = three.received(2, TrackKind::Video).frames;
     three
         .wait("60 more of Bob's video frames", |s| s.from(2, TrackKind::Video).frames >= bob_video + 60)
         .await;
-    plan(&node, call, &[1]).await;
+    plan(&node, call, 2, &[1], false).await;
+    // A plan overtaken on the way (the earlier one, arriving late) changes nothing: Bob withdrew.
+    plan(&node, call, 1, &[1, 2], false).await;
     let ada_video = three.received(1, TrackKind::Video).frames;
     three
         .wait("30 more of Ada's video frames", |s| s.from(1, TrackKind::Video).frames >= ada_video + 30)
         .await;
-    let response = node
-        .http
-        .delete(node.url(&format!("/v1/calls/{call}/recording")))
-        .bearer_auth(node.room_token(call))
-        .send()
-        .await
-        .expect("stop request");
-    assert_eq!(response.status(), reqwest::StatusCode::NO_CONTENT);
+    plan(&node, call, 3, &[], true).await;
+    // A stopped recording never starts again, whatever arrives late.
+    plan(&node, call, 2, &[1], false).await;
 
     let manifests = ended_manifests(&store).await;
     let who: Vec<_> = manifests.iter().map(|m| m.participant).collect();
     assert!(!who.contains(&3), "participant 3 was never listed and nothing of theirs is stored: {who:?}");
-    assert_eq!(manifests.len(), 4, "audio and camera of 1 and 2: {manifests:?}");
+    assert_eq!(manifests.len(), 4, "audio and camera of 1 and 2, one take each: {manifests:?}");
     let end = |p: u32| {
         manifests.iter().filter(|m| m.participant == p).filter_map(|m| m.end_ms).max().expect("ended")
     };
@@ -155,7 +155,7 @@ async fn recording_requests_are_checked_like_every_control_request() {
     let put = |call: &str, token: String, body: serde_json::Value| {
         node.http.put(node.url(&format!("/v1/calls/{call}/recording"))).bearer_auth(token).json(&body).send()
     };
-    let good = serde_json::json!({ "recording": RECORDING, "participants": [1] });
+    let good = serde_json::json!({ "recording": RECORDING, "revision": 1, "participants": [1] });
     let status = |r: reqwest::Response| r.status().as_u16();
     assert_eq!(
         status(node.http.put(node.url("/v1/calls/call-a/recording")).json(&good).send().await.expect("sent")),
@@ -172,10 +172,11 @@ async fn recording_requests_are_checked_like_every_control_request() {
         "a participant's token"
     );
     for bad in [
-        serde_json::json!({ "recording": "../../etc", "participants": [1] }),
-        serde_json::json!({ "recording": RECORDING }),
-        serde_json::json!({ "recording": RECORDING, "participants": [1], "extra": true }),
-        serde_json::json!({ "recording": RECORDING, "participants": (0..300).collect::<Vec<u32>>() }),
+        serde_json::json!({ "recording": "../../etc", "revision": 1, "participants": [1] }),
+        serde_json::json!({ "recording": RECORDING, "revision": 1 }),
+        serde_json::json!({ "recording": RECORDING, "participants": [1] }),
+        serde_json::json!({ "recording": RECORDING, "revision": 1, "participants": [1], "extra": true }),
+        serde_json::json!({ "recording": RECORDING, "revision": 1, "participants": (0..300).collect::<Vec<u32>>() }),
     ] {
         assert_eq!(
             status(put("call-a", node.room_token("call-a"), bad.clone()).await.expect("sent")),

@@ -127,6 +127,10 @@ pub async fn record(
         None => {
             upload.push(&writer.finish()).await?;
             upload.finish().await?;
+            // As the node does: the manifest again, saying when the track ended.
+            let ended = TrackManifest { end_ms: Some(offset_ms + (shipped * 1000.0) as u64), ..manifest };
+            let json = serde_json::to_vec(&ended).map_err(|e| SampleError::Write(e.to_string()))?;
+            store.put(&manifest_key(recording, &name), json).await?;
         }
     }
     Ok(shipped)

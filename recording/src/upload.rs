@@ -35,8 +35,11 @@ pub struct StreamUpload {
     pending: Vec<u8>,
     /// How many of `pending` are in tail checkpoints.
     checkpointed: usize,
-    /// Tail checkpoints not yet covered by a part.
-    tails: Vec<String>,
+    /// Tail checkpoints (where they start, their key) not yet known to be covered by a part
+    /// in a stored ledger.
+    tails: Vec<(u64, String)>,
+    /// The last part is not in a stored ledger yet (its write failed): keep the tails.
+    ledger_stale: bool,
     /// The object is complete.
     finished: bool,
 }
@@ -53,6 +56,7 @@ impl StreamUpload {
             pending: Vec::new(),
             checkpointed: 0,
             tails: Vec::new(),
+            ledger_stale: false,
             finished: false,
         }
     }
@@ -99,6 +103,9 @@ impl StreamUpload {
     /// Makes everything pushed so far survive a crash: as a part where the store takes parts
     /// of any size, else as a tail checkpoint of the bytes since the previous one.
     pub async fn checkpoint(&mut self) -> Result<(), StorageError> {
+        if self.ledger_stale {
+            self.store_ledger().await;
+        }
         if self.unsaved_bytes() == 0 {
             return Ok(());
         }
@@ -108,7 +115,7 @@ impl StreamUpload {
         let offset = self.shipped + self.checkpointed as u64;
         let key = tail_key(&self.key, offset);
         self.store.put(&key, self.pending[self.checkpointed..].to_vec()).await?;
-        self.tails.push(key);
+        self.tails.push((offset, key));
         self.checkpointed = self.pending.len();
         Ok(())
     }
@@ -138,7 +145,7 @@ impl StreamUpload {
             }
         }
         self.finished = true;
-        self.drop_tails().await;
+        self.drop_tails_before(u64::MAX).await;
         Ok(size)
     }
 
@@ -154,23 +161,42 @@ impl StreamUpload {
         let number = self.parts.len() as u32 + 1;
         let part = self.store.upload_part(&self.key, &upload, number, self.pending.clone()).await?;
         self.parts.push(part);
-        let ledger = PartsLedger { upload, parts: self.parts.clone() };
-        let json = serde_json::to_vec(&ledger).map_err(|e| StorageError::Service(e.to_string()))?;
-        if let Err(e) = self.store.put(&parts_ledger_key(&self.key), json).await {
-            // The part is uploaded; the next part's ledger lists it too.
-            tracing::warn!(key = %self.key, error = %e, "could not store the ledger of parts");
-        }
         self.shipped += self.pending.len() as u64;
         self.pending.clear();
         self.checkpointed = 0;
-        self.drop_tails().await;
+        self.store_ledger().await;
         Ok(())
     }
 
-    /// Deletes the checkpoints a part now covers (one that stays behind is ignored on recovery:
-    /// it starts before the end of the parts).
-    async fn drop_tails(&mut self) {
-        for key in self.tails.drain(..) {
+    /// Stores the ledger of parts; once stored, the checkpoints the parts cover go. If it
+    /// cannot be stored, they stay (recovery would otherwise miss the last part and everything
+    /// after it), and the next checkpoint tries again.
+    async fn store_ledger(&mut self) {
+        let Some(upload) = self.upload.clone() else { return };
+        let ledger = PartsLedger { upload, parts: self.parts.clone() };
+        let stored = match serde_json::to_vec(&ledger) {
+            Ok(json) => self.store.put(&parts_ledger_key(&self.key), json).await,
+            Err(e) => Err(StorageError::Service(e.to_string())),
+        };
+        match stored {
+            Ok(()) => {
+                self.ledger_stale = false;
+                self.drop_tails_before(self.shipped).await;
+            }
+            Err(e) => {
+                tracing::warn!(key = %self.key, error = %e, "could not store the ledger of parts; keeping the checkpoints");
+                self.ledger_stale = true;
+            }
+        }
+    }
+
+    /// Deletes the checkpoints that start before `end` (covered by stored parts; one that
+    /// stays behind is ignored on recovery: it starts before the end of the parts).
+    async fn drop_tails_before(&mut self, end: u64) {
+        let (covered, kept): (Vec<_>, Vec<_>) =
+            std::mem::take(&mut self.tails).into_iter().partition(|(at, _)| *at < end);
+        self.tails = kept;
+        for (_, key) in covered {
             if let Err(e) = self.store.delete(&key).await {
                 tracing::debug!(%key, error = %e, "could not delete a tail checkpoint");
             }

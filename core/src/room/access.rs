@@ -27,6 +27,11 @@ pub enum AccessChange {
     GuestsDisallowed,
     /// The group was deleted: nobody may be in its call.
     GroupDeleted,
+    /// The group's "who may record" changed (it shuts nobody out).
+    RecordRoleChanged {
+        /// The lowest role that may start a recording from now on.
+        role: Role,
+    },
 }
 
 /// An [`AccessChange`] with when the API made it, on the clock that dates the passes it issues
@@ -117,6 +122,8 @@ impl AccessLedger {
             }
             AccessChange::GuestsDisallowed => Entry::Revoked { holders: Holders::Guests, at },
             AccessChange::GroupDeleted => Entry::Revoked { holders: Holders::Everyone, at },
+            // Nobody's pass stops opening the call: nothing to remember about passes.
+            AccessChange::RecordRoleChanged { .. } => return,
         };
         self.entries.push(entry);
         if self.entries.len() > MAX_LEDGER_ENTRIES {

@@ -41,6 +41,12 @@ pub enum Input {
     /// those who may no longer be in it (`access_revoked`), tells everyone a changed role, and
     /// refuses passes issued before the change while such a pass could still be valid.
     AccessChanged(AccessNotice),
+    /// The media node refused a recording plan (it has no storage, or failed): the recording
+    /// stops, and its asker is told why.
+    RecordingFailed {
+        /// Why.
+        reason: String,
+    },
     /// The host could not provide the media node the room asked for with
     /// [`Output::NeedsMediaNode`].
     MediaNodeUnavailable {
@@ -85,13 +91,14 @@ pub enum Output {
     /// Something for the call's history (stored groups keep it), recordings' audit trails
     /// included: write it, in order.
     History(CallEvent),
-    /// Tell the call's media node what to record: the whole plan, `None` to stop. Sent on
-    /// every change of who is written, and again when the call moves onto a node.
+    /// Tell the call's media node what to record: the whole plan (a stopped one to stop).
+    /// Sent on every change of who is written, and again when the call moves onto a node. When
+    /// the node refuses it, answer [`Input::RecordingFailed`].
     RecordOnMediaNode {
         /// The call session.
         lease: MediaNodeLease,
         /// What to write.
-        plan: Option<RecordingPlan>,
+        plan: RecordingPlan,
     },
     /// The room no longer needs this call session: end it on the node and free it.
     ReleaseMediaNode(MediaNodeLease),

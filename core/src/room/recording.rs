@@ -100,7 +100,14 @@ enum State {
     /// Everyone present is being asked; nothing is written.
     Asking { asker: Person, asked_at: Timestamp, seats: Seats },
     /// Recording the participants who agreed.
-    Recording { asker: Person, started_at: Timestamp, seats: Seats },
+    Recording {
+        asker: Person,
+        started_at: Timestamp,
+        seats: Seats,
+        /// The revision of the last plan sent.
+        #[serde(default)]
+        revision: u32,
+    },
 }
 
 /// What the room must do after the desk changed.
@@ -114,8 +121,8 @@ pub(super) enum Effect {
     Log(RecordingEvent),
     /// The call must be on a media node to record.
     NeedsNode,
-    /// Who is written changed: send [`RecordingDesk::plan`] to the media node.
-    PlanChanged,
+    /// Who is written changed: send this plan to the media node.
+    Plan(RecordingPlan),
 }
 
 /// Why a recording message was refused.
@@ -159,6 +166,10 @@ pub struct RecordingDesk {
     /// The lowest role that may start a recording: the group's setting, from the latest pass.
     /// `None`: not a stored group's call, which cannot be recorded.
     record_role: Option<Role>,
+    /// When the API said so (the pass's issue time, or the change's): an older pass never
+    /// overrides a newer setting.
+    #[serde(default)]
+    record_role_at: Option<Timestamp>,
     state: State,
     /// When the last request ended without a recording.
     #[serde(default)]
@@ -166,9 +177,13 @@ pub struct RecordingDesk {
 }
 
 impl RecordingDesk {
-    /// The group's "who may record", from a pass (the latest wins: passes are minutes old).
-    pub(super) fn set_record_role(&mut self, role: Role) {
-        self.record_role = Some(role);
+    /// The group's "who may record", as a pass or a settings change issued at `at` says; the
+    /// newest word wins.
+    pub(super) fn set_record_role(&mut self, role: Role, at: Timestamp) {
+        if self.record_role_at.is_none_or(|known| at >= known) {
+            self.record_role = Some(role);
+            self.record_role_at = Some(at);
+        }
     }
 
     /// The recording as participants see it.
@@ -176,7 +191,7 @@ impl RecordingDesk {
         let (phase, asker, since, seats) = match &self.state {
             State::Idle => return None,
             State::Asking { asker, asked_at, seats, .. } => (RecordingPhase::Asking, asker, asked_at, seats),
-            State::Recording { asker, started_at, seats } => {
+            State::Recording { asker, started_at, seats, .. } => {
                 (RecordingPhase::Recording, asker, started_at, seats)
             }
         };
@@ -193,19 +208,30 @@ impl RecordingDesk {
         })
     }
 
-    /// What the media node writes, while recording.
+    /// What the media node writes, while recording (the last plan sent, again: for a node that
+    /// has not heard it).
     pub(super) fn plan(&self) -> Option<RecordingPlan> {
         match &self.state {
-            State::Recording { started_at, seats, .. } => Some(RecordingPlan {
+            State::Recording { started_at, seats, revision, .. } => Some(RecordingPlan {
                 started_at: *started_at,
+                revision: *revision,
                 participants: seats
                     .values()
                     .filter(|s| matches!(s.answer, Answer::Allowed(_)))
                     .map(|s| s.person.id)
                     .collect(),
+                stopped: false,
             }),
             _ => None,
         }
+    }
+
+    /// A new plan for the node: the next revision of who is written now.
+    fn next_plan(&mut self) -> Option<Effect> {
+        if let State::Recording { revision, .. } = &mut self.state {
+            *revision += 1;
+        }
+        self.plan().map(Effect::Plan)
     }
 
     /// Whether the call must be on a media node (it is recording).
@@ -292,7 +318,7 @@ impl RecordingDesk {
                     Effect::Log(RecordingEvent::Consent { started_at: *started_at, consent }),
                 ];
                 if was_recorded != allow {
-                    effects.push(Effect::PlanChanged);
+                    effects.extend(self.next_plan());
                 }
                 Ok(effects)
             }
@@ -332,7 +358,7 @@ impl RecordingDesk {
         match &mut self.state {
             State::Idle => Vec::new(),
             State::Asking { asker, .. } if asker.id == id => {
-                self.state = State::Idle;
+                self.end_request(now);
                 vec![Effect::Changed]
             }
             State::Asking { seats, .. } => {
@@ -346,7 +372,9 @@ impl RecordingDesk {
             State::Recording { seats, .. } => match seats.remove(&id) {
                 None => Vec::new(),
                 Some(seat) if matches!(seat.answer, Answer::Allowed(_)) => {
-                    vec![Effect::Changed, Effect::PlanChanged]
+                    let mut effects = vec![Effect::Changed];
+                    effects.extend(self.next_plan());
+                    effects
                 }
                 Some(_) => vec![Effect::Changed],
             },
@@ -370,7 +398,7 @@ impl RecordingDesk {
         self.finish(now, None, StopReason::CallEnded)
     }
 
-    /// The media node the recording needed cannot be had.
+    /// The media node could not record (none could be had, or it refused the plan).
     pub(super) fn node_unavailable(&mut self, reason: &str, now: Timestamp) -> Vec<Effect> {
         let asker = match &self.state {
             State::Recording { asker, .. } => asker.id,
@@ -395,8 +423,11 @@ impl RecordingDesk {
             asked_at: *asked_at,
             consents: seats.values().filter_map(Seat::record).collect(),
         };
-        self.state = State::Recording { asker: asker.clone(), started_at: now, seats: seats.clone() };
-        vec![Effect::Changed, Effect::Log(event), Effect::NeedsNode, Effect::PlanChanged]
+        self.state =
+            State::Recording { asker: asker.clone(), started_at: now, seats: seats.clone(), revision: 0 };
+        let mut effects = vec![Effect::Changed, Effect::Log(event), Effect::NeedsNode];
+        effects.extend(self.next_plan());
+        effects
     }
 
     /// A question ends without a recording.
@@ -409,12 +440,24 @@ impl RecordingDesk {
     fn finish(&mut self, now: Timestamp, by: Option<ConsentRecord>, reason: StopReason) -> Vec<Effect> {
         match std::mem::take(&mut self.state) {
             State::Idle => Vec::new(),
-            State::Asking { .. } => vec![Effect::Changed],
-            State::Recording { started_at, .. } => vec![
-                Effect::Changed,
-                Effect::Log(RecordingEvent::Stopped { started_at, at: now, by, reason }),
-                Effect::PlanChanged,
-            ],
+            State::Asking { .. } => {
+                // A withdrawn question counts as one that ended: no new one for a while.
+                self.last_refused_at = Some(now);
+                vec![Effect::Changed]
+            }
+            State::Recording { started_at, revision, .. } => {
+                let stop = RecordingPlan {
+                    started_at,
+                    revision: revision + 1,
+                    participants: Vec::new(),
+                    stopped: true,
+                };
+                vec![
+                    Effect::Changed,
+                    Effect::Log(RecordingEvent::Stopped { started_at, at: now, by, reason }),
+                    Effect::Plan(stop),
+                ]
+            }
         }
     }
 }

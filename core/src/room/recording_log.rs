@@ -87,11 +87,17 @@ impl RecordingEvent {
 }
 
 /// What the media node writes: the tracks of these participants, for this recording. The room
-/// sends the whole plan on every change, so a node that missed one catches up with the next.
+/// sends the whole plan on every change, numbered, so a node that missed one catches up with the
+/// next and one that gets two out of order keeps the newer; a stopped recording never starts
+/// again on the node.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordingPlan {
     /// When the recording began (its id, with the group's).
     pub started_at: Timestamp,
+    /// Counts this recording's plans: a node ignores a plan older than one it has.
+    pub revision: u32,
     /// Participants in the call who agreed, in id order: only their media is written.
     pub participants: Vec<ParticipantId>,
+    /// The recording ended: write nothing more of it.
+    pub stopped: bool,
 }

@@ -145,6 +145,10 @@ impl Room {
             Input::Timeout => self.expire(now),
             Input::MediaNodeAllocated(lease) => self.move_to_media_node(lease, now),
             Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
+            Input::RecordingFailed { reason } => {
+                let effects = self.recording.node_unavailable(&reason, now);
+                self.apply_recording(effects);
+            }
             Input::AccessChanged(notice) => self.change_access(notice),
         }
         self.admit_waiting(now);
@@ -282,7 +286,7 @@ impl Room {
             self.config = self.config.capped(Some(cap));
         }
         if let Some(role) = verified.record_role {
-            self.recording.set_record_role(role);
+            self.recording.set_record_role(role, verified.issued_at);
         }
         if let Some(Standing::Connecting { ticket, .. }) = self.connections.get_mut(&conn) {
             *ticket = Some(verified);
@@ -299,6 +303,10 @@ impl Room {
             AccessChange::GuestsDisallowed => Some(Refusal::GuestsDisallowed),
             AccessChange::GroupDeleted => Some(Refusal::GroupDeleted),
             AccessChange::RoleChanged { .. } => None,
+            AccessChange::RecordRoleChanged { role } => {
+                self.recording.set_record_role(*role, notice.at);
+                None
+            }
         };
         let affected: Vec<ConnectionId> = self
             .connections
@@ -318,6 +326,7 @@ impl Room {
                     }
                     AccessChange::GuestsDisallowed => guest,
                     AccessChange::GroupDeleted => true,
+                    AccessChange::RecordRoleChanged { .. } => false,
                 }
             })
             .map(|(conn, _)| *conn)
@@ -706,7 +715,9 @@ impl Room {
         for (conn, media_node) in moves {
             self.push(Output::Send(conn, ServerMessage::MoveToMediaNode { media_node }));
         }
-        self.apply_recording(vec![Effect::PlanChanged]);
+        if let Some(plan) = self.recording.plan() {
+            self.apply_recording(vec![Effect::Plan(plan)]);
+        }
         self.persist();
     }
 
@@ -854,6 +865,12 @@ impl Room {
 
     fn remove(&mut self, conn: ConnectionId, reason: LeaveReason) {
         let Some(standing) = self.connections.remove(&conn) else { return };
+        if let Standing::WaitingForNode(m) = &standing {
+            // A participant who was asked and then waited (a reconnect whose move failed) is
+            // no longer present either.
+            let effects = self.recording.left(m.id, self.now);
+            self.apply_recording(effects);
+        }
         if let Standing::Joined(m) = standing {
             let others = self.member_connections_except(conn);
             if !others.is_empty() {
@@ -931,9 +948,8 @@ impl Room {
                         self.push(Output::NeedsMediaNode { participants });
                     }
                 }
-                Effect::PlanChanged => {
+                Effect::Plan(plan) => {
                     if let Some(lease) = self.media_node.clone() {
-                        let plan = self.recording.plan();
                         self.push(Output::RecordOnMediaNode { lease, plan });
                     }
                 }

@@ -5,6 +5,7 @@ use crate::clock::now;
 use crate::config::{EdgeConfig, MediaNode};
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
 use peershare_core::protocol::ParticipantId;
+use peershare_core::room::RecordingPlan;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 /// Opens a call session on the first node that accepts one.
@@ -58,26 +59,41 @@ pub async fn release(config: &EdgeConfig, lease: &MediaNodeLease) {
     }
 }
 
-/// Tells the call session what to record: the tracks of `participants` into `recording`
-/// (`None`: stop).
-pub async fn record(config: &EdgeConfig, lease: &MediaNodeLease, plan: Option<(String, Vec<ParticipantId>)>) {
-    let Some(node) = node_of(config, lease) else { return };
+/// Tells the call session what to record, as the room's `plan` for `recording` says; tries
+/// twice (plans are numbered, so a repeat is harmless). Why the node refused, if it did.
+pub async fn record(
+    config: &EdgeConfig,
+    lease: &MediaNodeLease,
+    recording: &str,
+    plan: &RecordingPlan,
+) -> Result<(), String> {
+    let Some(node) = node_of(config, lease) else { return Err(format!("no media node {}", lease.node_id)) };
     let path = format!("/v1/calls/{}/recording", lease.call_id);
-    let sent = match plan {
-        Some((recording, participants)) => {
-            let ids: Vec<u32> = participants.iter().map(|p| p.0).collect();
-            let body = serde_json::json!({ "recording": recording, "participants": ids }).to_string();
-            send(node, config.media_signer.as_ref(), Method::Put, &path, &lease.call_id, Some(body)).await
+    let ids: Vec<u32> = plan.participants.iter().map(|p| p.0).collect();
+    let body = serde_json::json!({
+        "recording": recording,
+        "revision": plan.revision,
+        "participants": ids,
+        "stopped": plan.stopped,
+    })
+    .to_string();
+    let mut outcome = Err(String::new());
+    for _ in 0..2 {
+        outcome =
+            send(node, config.media_signer.as_ref(), Method::Put, &path, &lease.call_id, Some(body.clone()))
+                .await;
+        if outcome.is_ok() {
+            break;
         }
-        None => send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await,
-    };
-    if let Err(why) = sent {
+    }
+    if let Err(why) = &outcome {
         worker::console_error!(
             "the media node {} did not take the recording plan of {}: {why}",
             node.id,
             lease.call_id
         );
     }
+    outcome
 }
 
 /// The node a call session is on.

@@ -408,15 +408,19 @@ impl CallRoom {
                     media::remove_participant(&config, &lease, participant).await;
                 }
                 Output::RecordOnMediaNode { lease, plan } => {
+                    // Only a stored group's call records; its group is always known.
                     let group: Option<String> = storage.get(history::GROUP_KEY).await?;
-                    let spec = match (plan, group.and_then(|g| GroupId::parse(&g).ok())) {
-                        (Some(plan), Some(group)) => {
-                            Some((recording_id(&group, plan.started_at), plan.participants))
+                    let refused = match group.and_then(|g| GroupId::parse(&g).ok()) {
+                        Some(group) => {
+                            media::record(&config, &lease, &recording_id(&group, plan.started_at), &plan)
+                                .await
+                                .err()
                         }
-                        // Only a stored group's call records; its group is always known.
-                        _ => None,
+                        None => Some("this call belongs to no group".to_owned()),
                     };
-                    media::record(&config, &lease, spec).await;
+                    if let Some(reason) = refused.filter(|_| !plan.stopped) {
+                        follow_up.push(Input::RecordingFailed { reason });
+                    }
                 }
                 Output::ReleaseMediaNode(lease) => {
                     media::release(&config, &lease).await;

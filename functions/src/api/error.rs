@@ -107,8 +107,8 @@ pub enum ApiError {
     /// No such recording in this group.
     #[error("no such recording")]
     RecordingNotFound,
-    /// The recording still runs.
-    #[error("this recording is still running: stop it in the call first")]
+    /// The recording still runs, or is being composed.
+    #[error("this recording is still running or being processed: try again once it is ready")]
     RecordingInProgress,
     /// A download link that is expired or not this server's.
     #[error(transparent)]

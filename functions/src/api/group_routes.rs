@@ -114,16 +114,20 @@ pub async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     let allowed = authorize_on(&state, &caller, &id, Action::Delete).await?;
-    // The recordings' files go first: the metadata is how they are found.
+    // The call ends first (its room closes everyone and stops any recording), then the
+    // recordings' files go (the metadata is how they are found), then the group.
+    state.tell_room(&allowed.group.id, AccessChange::GroupDeleted).await;
     if let Some(files) = &state.recordings {
-        for record in state.store.recordings(&allowed.group.id, usize::MAX).await? {
+        for record in state.store.recordings(&allowed.group.id, MAX_GROUP_RECORDINGS).await? {
             files.delete(&record.id).await.map_err(ApiError::recording_files)?;
         }
     }
     state.store.delete_group(&allowed.group.id).await?;
-    state.tell_room(&allowed.group.id, AccessChange::GroupDeleted).await;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Most recordings a group's deletion looks for (a group records far fewer).
+const MAX_GROUP_RECORDINGS: usize = 10_000;
 
 fn name(raw: &str) -> Result<GroupName, ApiError> {
     GroupName::parse(raw).map_err(|error| ApiError::InvalidText { field: "name", error })

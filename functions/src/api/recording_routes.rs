@@ -66,7 +66,10 @@ pub async fn delete(
         .await?
         .filter(|r| r.group == allowed.group.id)
         .ok_or(ApiError::RecordingNotFound)?;
-    if matches!(record.status, crate::store::RecordingStatus::Recording) {
+    if matches!(
+        record.status,
+        crate::store::RecordingStatus::Recording | crate::store::RecordingStatus::Processing { .. }
+    ) {
         return Err(ApiError::RecordingInProgress);
     }
     if let Some(files) = &state.recordings {
@@ -98,12 +101,11 @@ pub async fn file(
     request: Request<axum::body::Body>,
 ) -> Result<Response, ApiError> {
     let Query(link) = query.map_err(|_| ApiError::Link(LinkError::Forged))?;
-    let files = state.recordings.as_ref().ok_or(ApiError::RecordingNotFound)?;
+    let files = state.recordings.as_ref().ok_or(ApiError::Link(LinkError::Forged))?;
+    // The signature first: without a good link, nobody learns whether a recording exists.
+    files.verify(&recording, link.expires, &link.signature, state.clock.now()).map_err(ApiError::Link)?;
     let record = state.store.recording(&recording).await?.ok_or(ApiError::RecordingNotFound)?;
-    let path = files
-        .verify(&record, link.expires, &link.signature, state.clock.now())
-        .map_err(ApiError::Link)?
-        .ok_or(ApiError::RecordingNotFound)?;
+    let path = files.path_of(&record).ok_or(ApiError::RecordingNotFound)?;
     let Ok(served) = tower_http::services::ServeFile::new(path).oneshot(request).await;
     let mut response = served.into_response();
     if response.status() == StatusCode::NOT_FOUND {

@@ -7,15 +7,20 @@
 //! docs/recording.md for why there).
 
 use super::RecordingFiles;
+use crate::clock::{Clock, SystemClock};
 use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus, Store, StoreError};
 use peershare_core::groups::RecordingQuality;
-use peershare_recording::compose::{ComposeError, Preset, compose};
+use peershare_recording::compose::{ComposeError, Preset, compose, settled};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How often an idle composer looks for stopped recordings.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(3);
+
+/// How long after a recording stopped the composer waits for its node to finish shipping its
+/// tracks, when they are not all in (a node that died never finishes them).
+pub const SETTLE_GRACE: Duration = Duration::from_secs(120);
 
 /// The composer's error that is not a recording's: the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -45,10 +50,26 @@ impl Composer {
         Self { store, files, work }
     }
 
-    /// Composes the oldest queued recording, if there is one; its id.
+    /// Composes the oldest queued recording, if there is one and its tracks are all in (or
+    /// [`SETTLE_GRACE`] passed since it stopped); its id.
     pub async fn compose_next(&self) -> Result<Option<String>, ComposerError> {
         let Some(record) = self.store.claim_queued_recording().await? else { return Ok(None) };
+        let stopped_ago = record.stopped_at.map_or(Duration::MAX, |at| SystemClock.now().since(at));
+        let settled = settled(self.files.store().as_ref(), &record.id).await.unwrap_or(false);
+        if !settled && stopped_ago < SETTLE_GRACE {
+            // The node is still shipping its last bytes: back in the queue, looked at again soon.
+            self.store.set_recording_status(&record.id, &RecordingStatus::Queued, None).await?;
+            return Ok(None);
+        }
         let outcome = self.compose(&record).await;
+        if self.store.recording(&record.id).await?.is_none() {
+            // Deleted while it was composed: its files go too, the MP4 included.
+            tracing::info!(recording = %record.id, "a recording was deleted while composed; removing its files");
+            if let Err(e) = self.files.delete(&record.id).await {
+                tracing::warn!(recording = %record.id, error = %e, "could not remove a deleted recording's files");
+            }
+            return Ok(Some(record.id));
+        }
         let (status, output) = match outcome {
             Ok(output) => (RecordingStatus::Ready, Some(output)),
             Err(e) => {

@@ -44,8 +44,10 @@ impl RecordingFiles {
         Self { store: Arc::new(s3.clone()), links: Links::Presigned(s3) }
     }
 
-    /// Recordings in a folder, downloaded through links signed with `secret`.
+    /// Recordings in a folder, downloaded through links signed with `secret` (at least 32
+    /// bytes: a shorter one is a bug of the caller, and would make links forgeable).
     pub fn in_folder(folder: Arc<LocalStore>, secret: Vec<u8>) -> Self {
+        assert!(secret.len() >= 32, "a link secret of {} bytes is too short", secret.len());
         Self { store: folder.clone(), links: Links::Signed { folder, secret } }
     }
 
@@ -84,18 +86,23 @@ impl RecordingFiles {
         Ok(Some(DownloadLink { url, expires_at: expires * 1000 }))
     }
 
-    /// Checks a link this server signed; the file of a good one. Presigned deployments sign no
-    /// links of their own, so every such link is forged there.
+    /// Checks a link this server signed for `recording`. Presigned deployments sign no links of
+    /// their own, so every such link is forged there.
     pub fn verify(
         &self,
-        record: &RecordingRecord,
+        recording: &str,
         expires: u64,
         signature: &str,
         now: Timestamp,
-    ) -> Result<Option<PathBuf>, LinkError> {
-        let Links::Signed { folder, secret } = &self.links else { return Err(LinkError::Forged) };
-        recording_links::verify(secret, &record.id, expires, signature, now.as_millis() / 1000)?;
-        Ok(record.output.as_ref().and_then(|o| folder.path_of(&o.object_key).ok()))
+    ) -> Result<(), LinkError> {
+        let Links::Signed { secret, .. } = &self.links else { return Err(LinkError::Forged) };
+        recording_links::verify(secret, recording, expires, signature, now.as_millis() / 1000)
+    }
+
+    /// The file of `record`'s MP4 in the folder, once ready.
+    pub fn path_of(&self, record: &RecordingRecord) -> Option<PathBuf> {
+        let Links::Signed { folder, .. } = &self.links else { return None };
+        record.output.as_ref().and_then(|o| folder.path_of(&o.object_key).ok())
     }
 
     /// Deletes every file of a recording (its tracks, leftovers and MP4).

@@ -109,13 +109,13 @@ async fn run(config: Config) -> anyhow::Result<()> {
     let started = Instant::now();
     for c in 0..config.calls {
         let ids: Vec<u32> = (1..=3).map(|i| (c * 3 + i) as u32).collect();
-        api.record(&format!("call-{c}"), Some((&format!("r_bench_{c}"), &ids))).await?;
+        api.record(&format!("call-{c}"), &format!("r_bench_{c}"), 1, &ids, false).await?;
     }
     tokio::time::sleep(Duration::from_secs(3)).await;
     let with = cores(&node, window).await?;
     eprintln!("{} calls of 3, recorded: node {with:.3} cores", config.calls);
     for c in 0..config.calls {
-        api.record(&format!("call-{c}"), None).await?;
+        api.record(&format!("call-{c}"), &format!("r_bench_{c}"), 2, &[], true).await?;
     }
     let recorded_minutes = started.elapsed().as_secs_f64() / 60.0;
     let store: Arc<dyn ObjectStore> = Arc::new(LocalStore::new(&recordings)?);
@@ -137,7 +137,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
     connected(&crash_clients).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let recording_started = Instant::now();
-    api.record("crash", Some(("r_bench_crash", &[100, 101, 102]))).await?;
+    api.record("crash", "r_bench_crash", 1, &[100, 101, 102], false).await?;
     tokio::time::sleep(Duration::from_millis(10_700)).await;
     let crashed_after = recording_started.elapsed().as_secs_f64();
     node.crash().await?;

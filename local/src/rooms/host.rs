@@ -30,7 +30,7 @@ pub(super) async fn run(
     let mut outboxes: HashMap<ConnectionId, Outbox> = HashMap::new();
     let mut wake_at: Option<Instant> = None;
     let history = HistoryWriter::new(&group, services.history.clone());
-    let media = spawn_media_worker(services.media.clone());
+    let media = spawn_media_worker(services.media.clone(), own_events.clone());
     tracing::info!(%group, "room opened");
     loop {
         let input = tokio::select! {
@@ -52,6 +52,7 @@ pub(super) async fn run(
                 Some(RoomEvent::MediaNode(Ok(lease))) => Input::MediaNodeAllocated(lease),
                 Some(RoomEvent::MediaNode(Err(reason))) => Input::MediaNodeUnavailable { reason },
                 Some(RoomEvent::AccessChanged(notice)) => Input::AccessChanged(notice),
+                Some(RoomEvent::RecordingFailed(reason)) => Input::RecordingFailed { reason },
                 None => break,
             },
             () = sleep_until(wake_at) => Input::Timeout,
@@ -84,8 +85,7 @@ pub(super) async fn run(
                     let _ = media.send(MediaCommand::Remove(lease, participant));
                 }
                 Output::RecordOnMediaNode { lease, plan } => {
-                    let spec = plan.map(|plan| recording_spec(&group, plan));
-                    let _ = media.send(MediaCommand::Record(lease, spec));
+                    let _ = media.send(MediaCommand::Record(lease, recording_spec(&group, plan)));
                 }
                 Output::ReleaseMediaNode(lease) => {
                     tracing::info!(%group, call = %lease.call_id, "ending the call session on the media node");
@@ -114,12 +114,16 @@ pub(super) async fn run(
 /// plan and its stop must not overtake each other).
 enum MediaCommand {
     Remove(MediaNodeLease, ParticipantId),
-    Record(MediaNodeLease, Option<RecordingSpec>),
+    Record(MediaNodeLease, RecordingSpec),
     Release(MediaNodeLease),
 }
 
-/// Carries out a room's media commands one after the other, for as long as the room lives.
-fn spawn_media_worker(media: Arc<dyn MediaNodeAllocator>) -> mpsc::UnboundedSender<MediaCommand> {
+/// Carries out a room's media commands one after the other, for as long as the room lives; a
+/// recording plan the node refuses goes back to the room.
+fn spawn_media_worker(
+    media: Arc<dyn MediaNodeAllocator>,
+    room: mpsc::UnboundedSender<RoomEvent>,
+) -> mpsc::UnboundedSender<MediaCommand> {
     let (commands, mut queue) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Some(command) = queue.recv().await {
@@ -127,7 +131,14 @@ fn spawn_media_worker(media: Arc<dyn MediaNodeAllocator>) -> mpsc::UnboundedSend
                 MediaCommand::Remove(lease, participant) => {
                     media.remove_participant(lease, participant).await
                 }
-                MediaCommand::Record(lease, spec) => media.record(lease, spec).await,
+                MediaCommand::Record(lease, spec) => {
+                    let stopping = spec.stopped;
+                    if let Err(reason) = media.record(lease, spec).await
+                        && !stopping
+                    {
+                        let _ = room.send(RoomEvent::RecordingFailed(reason));
+                    }
+                }
                 MediaCommand::Release(lease) => media.release(lease).await,
             }
         }
@@ -137,7 +148,12 @@ fn spawn_media_worker(media: Arc<dyn MediaNodeAllocator>) -> mpsc::UnboundedSend
 
 /// The node's view of the room's plan: the recording's id names its storage folder.
 fn recording_spec(group: &GroupId, plan: RecordingPlan) -> RecordingSpec {
-    RecordingSpec { id: recording_id(group, plan.started_at), participants: plan.participants }
+    RecordingSpec {
+        id: recording_id(group, plan.started_at),
+        revision: plan.revision,
+        participants: plan.participants,
+        stopped: plan.stopped,
+    }
 }
 
 /// The current time as the room counts it: milliseconds since the Unix epoch.

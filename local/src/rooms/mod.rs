@@ -39,6 +39,8 @@ pub enum RoomEvent {
     MediaNode(Result<MediaNodeLease, String>),
     /// The API changed who may be in the group's call.
     AccessChanged(AccessNotice),
+    /// The media node refused the room's recording plan.
+    RecordingFailed(String),
 }
 
 /// What the rest of the server may read about a room.

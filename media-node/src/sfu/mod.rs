@@ -75,6 +75,8 @@ struct Call {
     removed: std::collections::HashSet<ParticipantId>,
     /// The call's recording, while the room asks for one.
     recorder: Option<CallRecorder>,
+    /// Recordings of this call that ended: a late plan never starts one again.
+    ended_recordings: std::collections::HashSet<String>,
 }
 
 /// The node's calls and participants.
@@ -124,7 +126,12 @@ impl Sfu {
         if self.call_index.contains_key(id) {
             return Err(SfuError::CallExists(id.to_owned()));
         }
-        let call = Call { members: Vec::new(), removed: std::collections::HashSet::new(), recorder: None };
+        let call = Call {
+            members: Vec::new(),
+            removed: std::collections::HashSet::new(),
+            recorder: None,
+            ended_recordings: std::collections::HashSet::new(),
+        };
         let index = match self.calls.iter().position(Option::is_none) {
             Some(free) => {
                 self.calls[free] = Some(call);
@@ -223,29 +230,36 @@ impl Sfu {
         Ok(())
     }
 
-    /// Records `call` as the room says: the tracks of `spec`'s participants, into `spec`'s
-    /// recording; `None` stops. The room sends its whole plan each time, so this is idempotent:
-    /// the same recording with other participants ends the tracks of those no longer listed;
-    /// another recording ends the first.
-    pub fn set_recording(
-        &mut self,
-        call: &str,
-        spec: Option<RecordingSpec>,
-        now: Instant,
-    ) -> Result<(), SfuError> {
+    /// Records `call` as the room's plan `spec` says: the tracks of its participants, into its
+    /// recording. Plans are numbered and whole, so this is idempotent and order-proof: a plan
+    /// older than the one followed is ignored, a stopped recording never starts again, and a
+    /// plan of another recording ends the current one.
+    pub fn set_recording(&mut self, call: &str, spec: RecordingSpec, now: Instant) -> Result<(), SfuError> {
         let call_idx = *self.call_index.get(call).ok_or_else(|| SfuError::NoSuchCall(call.to_owned()))?;
         let Some(c) = self.calls[call_idx].as_mut() else {
             return Err(SfuError::NoSuchCall(call.to_owned()));
         };
-        let ended = match (&mut c.recorder, spec) {
-            (Some(recorder), Some(spec)) if recorder.id() == spec.id => {
-                recorder.set_participants(spec.participants);
+        if c.ended_recordings.contains(&spec.id) {
+            return Ok(());
+        }
+        let current = c.recorder.as_ref().map(|r| (r.id() == spec.id, r.revision()));
+        let ended = match current {
+            Some((true, _)) if spec.stopped => c.recorder.take(),
+            Some((true, revision)) if spec.revision <= revision => return Ok(()),
+            Some((true, _)) => {
+                if let Some(recorder) = c.recorder.as_mut() {
+                    recorder.set_participants(spec.participants, spec.revision);
+                }
                 None
             }
-            (current, Some(spec)) => current.replace(CallRecorder::new(spec, now)),
-            (current, None) => current.take(),
+            _ if spec.stopped => {
+                c.ended_recordings.insert(spec.id);
+                None
+            }
+            _ => c.recorder.replace(CallRecorder::new(spec, now)),
         };
         if let Some(recorder) = ended {
+            c.ended_recordings.insert(recorder.id().to_owned());
             self.finish_recorder(recorder);
         }
         Ok(())

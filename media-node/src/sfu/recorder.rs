@@ -22,8 +22,12 @@ const DEFAULT_SIZE: (u32, u32) = (640, 480);
 pub struct RecordingSpec {
     /// The recording's id (its objects' folder).
     pub id: String,
+    /// The plan's revision: an older one than the node has is ignored.
+    pub revision: u32,
     /// Whose tracks to write.
     pub participants: Vec<ParticipantId>,
+    /// The recording ended: write nothing more of it, ever.
+    pub stopped: bool,
 }
 
 /// Something for the host to ship to recording storage, in order.
@@ -120,6 +124,11 @@ impl CallRecorder {
         &self.spec.id
     }
 
+    /// The revision of the plan it follows.
+    pub fn revision(&self) -> u32 {
+        self.spec.revision
+    }
+
     /// Whether `participant`'s tracks are written.
     pub fn records(&self, participant: ParticipantId) -> bool {
         self.spec.participants.contains(&participant)
@@ -135,8 +144,10 @@ impl CallRecorder {
         self.failures
     }
 
-    /// The room changed who is written: the tracks of those no longer listed end now.
-    pub fn set_participants(&mut self, participants: Vec<ParticipantId>) {
+    /// The room changed who is written (plan `revision`): the tracks of those no longer listed
+    /// end now.
+    pub fn set_participants(&mut self, participants: Vec<ParticipantId>, revision: u32) {
+        self.spec.revision = revision;
         let gone: Vec<_> =
             self.spec.participants.iter().filter(|p| !participants.contains(p)).copied().collect();
         self.spec.participants = participants;
@@ -246,6 +257,13 @@ impl CallRecorder {
             self.failures += 1;
             return Recorded::Done;
         };
+        if track.writer.as_ref().is_some_and(|w| w.codec() != codec) {
+            // Renegotiated to another codec: this take ends, the next frame starts a new one.
+            let track = self.tracks.remove(index);
+            self.end_track(track);
+            return Recorded::Done;
+        }
+        let track = &mut self.tracks[index];
         if track.writer.is_none() {
             let made = match codec {
                 TrackCodec::Opus => TrackWriter::opus(2),
@@ -309,8 +327,11 @@ impl CallRecorder {
                 tracing::warn!(participant = %participant, key = %track.key, error = %e, "recording a track failed; it ends here");
                 track.failed = true;
                 self.failures += 1;
-                let track = self.tracks.remove(index);
-                self.end_track(track);
+                // What the writer still holds was never shipped: it is dropped, not queued (a
+                // writer fails when storage is far behind, and its bytes must not pile up
+                // elsewhere). The track stays, failed, so its next frames start nothing.
+                track.writer = None;
+                self.outputs.push(RecordingOutput::Finished { key: track.key.clone() });
             }
         }
         Recorded::Done

@@ -165,7 +165,7 @@ pub fn filter_graph(tracks: &[TimedTrack], duration: f64, width: u32, height: u3
     for t in &audios {
         let delay = (t.start.max(0.0) * 1000.0).round() as u64;
         graph.push(format!(
-            "[{input}:a]aresample=48000:async=1:first_pts=0,aformat=channel_layouts=stereo,adelay={delay}:all=1[a{input}]",
+            "[{input}:a]aresample=48000:async=1000:min_hard_comp=0.1:first_pts=0,aformat=channel_layouts=stereo,adelay={delay}:all=1[a{input}]",
             input = t.input
         ));
         mix.push_str(&format!("[a{}]", t.input));

@@ -56,6 +56,24 @@ pub struct Composition {
     pub participants: Vec<u32>,
 }
 
+/// Whether every track of `recording` is in storage for good: each manifest says its track
+/// ended and no upload is left unfinished. (A node that died leaves it unsettled for ever; the
+/// composer then waits a grace period and composes what there is.)
+pub async fn settled(store: &dyn ObjectStore, recording: &str) -> Result<bool, StorageError> {
+    let objects = store.list(&tracks_prefix(recording)).await?;
+    if objects.iter().any(|o| o.key.ends_with(".parts")) {
+        return Ok(false);
+    }
+    for object in objects.iter().filter(|o| o.key.ends_with(".json")) {
+        let Some(json) = store.get(&object.key).await? else { return Ok(false) };
+        match serde_json::from_slice::<TrackManifest>(&json) {
+            Ok(m) if m.end_ms.is_some() && objects.iter().any(|o| o.key == m.key) => {}
+            _ => return Ok(false),
+        }
+    }
+    Ok(true)
+}
+
 /// Composes `recording` from `store` with `preset` in the folder `work` (emptied after), and
 /// stores the MP4; `progress` hears the percentage as ffmpeg goes.
 pub async fn compose(
@@ -156,8 +174,13 @@ async fn run_ffmpeg(
     for input in inputs {
         command.arg("-i").arg(input);
     }
+    // The graph grows with every span and take: from a file, never past an argument's limit.
+    let script = out.with_extension("filter");
+    tokio::fs::write(&script, graph).await?;
     command
-        .args(["-filter_complex", graph, "-map", "[v]", "-map", "[a]"])
+        .arg("-filter_complex_script")
+        .arg(&script)
+        .args(["-map", "[v]", "-map", "[a]"])
         .args(["-c:v", "libx264", "-preset", preset.x264_preset, "-crf", &preset.crf.to_string()])
         .args(["-pix_fmt", "yuv420p", "-r", &FPS.to_string()])
         .args(["-c:a", "aac", "-b:a", &format!("{}k", preset.audio_kbps)])

@@ -210,7 +210,14 @@ impl ObjectStore for S3Store {
             .body(ByteStream::from(bytes))
             .send()
             .await
-            .map_err(service)?;
+            .map_err(|e| {
+                use aws_sdk_s3::error::ProvideErrorMetadata;
+                if e.as_service_error().and_then(|s| s.code()) == Some("NoSuchUpload") {
+                    StorageError::NoSuchUpload(upload.0.clone())
+                } else {
+                    service(e)
+                }
+            })?;
         let etag = part.e_tag().ok_or_else(|| StorageError::Service("no ETag for a part".into()))?;
         Ok(PartTag { number, etag: etag.to_owned(), size })
     }

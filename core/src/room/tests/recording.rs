@@ -83,12 +83,14 @@ fn request_ended(outputs: &[Output], conn: ConnectionId) -> Option<RecordingRequ
     })
 }
 
-/// The participant lists of the plans the node was sent (`None`: stop).
+/// The participant lists of the plans the node was sent (`None`: stopped).
 fn plans(outputs: &[Output]) -> Vec<Option<Vec<ParticipantId>>> {
     outputs
         .iter()
         .filter_map(|o| match o {
-            Output::RecordOnMediaNode { plan, .. } => Some(plan.as_ref().map(|p| p.participants.clone())),
+            Output::RecordOnMediaNode { plan, .. } => {
+                Some((!plan.stopped).then(|| plan.participants.clone()))
+            }
             _ => None,
         })
         .collect()
@@ -389,4 +391,84 @@ fn recording_messages_before_joining_or_while_waiting_are_refused() {
     s.input(Input::Connected(A));
     let out = s.start_recording(A);
     assert_eq!(error_codes(&out, A), [(ErrorCode::NotJoined, false)]);
+}
+
+/// The revisions of the plans the node was sent.
+fn revisions(outputs: &[Output]) -> Vec<u32> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::RecordOnMediaNode { plan, .. } => Some(plan.revision),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn plans_are_numbered_so_a_node_keeps_the_newest_and_a_stop_is_final() {
+    let mut s = recording_three();
+    let first = s.room.snapshot().recording;
+    let out = s.consent(B, false);
+    let out2 = s.consent(B, true);
+    let stop = s.stop_recording(A);
+    let all: Vec<u32> = [revisions(&out), revisions(&out2), revisions(&stop)].concat();
+    assert!(all.windows(2).all(|w| w[0] < w[1]), "every plan is newer than the one before: {all:?}");
+    assert!(stop.iter().any(|o| matches!(o, Output::RecordOnMediaNode { plan, .. } if plan.stopped)));
+    assert_ne!(first, s.room.snapshot().recording);
+}
+
+#[test]
+fn a_node_that_refuses_the_plan_stops_the_recording_and_the_asker_hears_why() {
+    let mut s = recording_three();
+    let out = s.input(Input::RecordingFailed { reason: "this media node has no recording storage".into() });
+    assert_eq!(
+        request_ended(&out, A),
+        Some(RecordingRequestEnd::NodeUnavailable {
+            reason: "this media node has no recording storage".into()
+        })
+    );
+    assert_eq!(recording_seen(&out, B), Some(None), "nobody is shown a recording that is not happening");
+    let events = audit(&out);
+    assert!(matches!(
+        events.as_slice(),
+        [RecordingEvent::Stopped { reason: StopReason::NodeUnavailable, .. }]
+    ));
+}
+
+#[test]
+fn withdrawing_a_question_or_leaving_with_it_counts_for_the_cooldown() {
+    let mut s = two_members();
+    s.start_recording(A);
+    s.stop_recording(A);
+    assert_eq!(
+        error_codes(&s.start_recording(A), A),
+        [(ErrorCode::RateLimited, false)],
+        "ask, withdraw, ask"
+    );
+    s.now = s.now.plus(REQUEST_COOLDOWN);
+    let out = s.start_recording(A);
+    assert!(recording_seen(&out, B).flatten().is_some());
+}
+
+#[test]
+fn who_may_record_follows_the_newest_setting_and_never_an_older_pass() {
+    let mut s = two_members();
+    // The group opens recording to members: Bob may ask.
+    let at = s.now;
+    s.input(Input::AccessChanged(AccessNotice {
+        change: AccessChange::RecordRoleChanged { role: Role::Member },
+        at,
+    }));
+    let out = s.start_recording(B);
+    assert!(recording_seen(&out, A).flatten().is_some(), "Bob asks");
+    s.stop_recording(B);
+    // Someone joins with a pass issued before the change: it says admins only, and is older.
+    let old = Ticket {
+        issued_at: Timestamp::from_millis(at.as_millis() - 60_000),
+        ..member("u_cy", "Cy", Role::Member)
+    };
+    s.join_with(C, old);
+    s.now = s.now.plus(REQUEST_COOLDOWN);
+    let out = s.start_recording(B);
+    assert!(error_codes(&out, B).is_empty(), "an older pass does not take the setting back: {out:?}");
 }

@@ -224,7 +224,7 @@ pub(super) async fn list(
     }
     let started = |entry: &Item| get_opt_u64(entry, "started_at").ok().flatten();
     // Newest first by sort key; read past `limit` only while recordings tie on start time.
-    let page = i32::try_from((limit + 1).min(MAX_PAGE)).unwrap_or(i32::MAX);
+    let page = i32::try_from(limit.saturating_add(1).min(MAX_PAGE)).unwrap_or(i32::MAX);
     let mut entries = store
         .query_pages(&keys::group_pk(group), RECORDING_PREFIX, false, Some(page), |items| {
             items.len() > limit && started(&items[limit]) != started(&items[limit - 1])
