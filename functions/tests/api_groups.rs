@@ -437,6 +437,20 @@ async fn access_changes_reach_the_groups_call_room_and_refusals_tell_it_nothing(
     }
     assert_eq!(api.rooms.take(), [(group.clone(), AccessChange::GuestsDisallowed)]);
 
+    // Who may record: the room hears each change, and nothing when it stays the same.
+    for role in ["member", "member", "owner"] {
+        let changed =
+            api.call(Method::PATCH, &settings, Some(&ada), Some(json!({"record_role": role}))).await;
+        assert_eq!(changed.status, StatusCode::OK, "{:?}", changed.json);
+    }
+    assert_eq!(
+        api.rooms.take(),
+        [
+            (group.clone(), AccessChange::RecordRoleChanged { role: Role::Member }),
+            (group.clone(), AccessChange::RecordRoleChanged { role: Role::Owner }),
+        ]
+    );
+
     let deleted = api.call(Method::DELETE, &format!("/api/groups/{group}"), Some(&ada), None).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
     assert_eq!(api.rooms.take(), [(group, AccessChange::GroupDeleted)]);

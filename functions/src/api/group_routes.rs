@@ -101,6 +101,11 @@ pub async fn update_settings(
     if allowed.group.settings.guests_allowed && !group.settings.guests_allowed {
         state.tell_room(&group.id, AccessChange::GuestsDisallowed).await;
     }
+    if allowed.group.settings.record_role != group.settings.record_role {
+        state
+            .tell_room(&group.id, AccessChange::RecordRoleChanged { role: group.settings.record_role })
+            .await;
+    }
     Ok(Json(GroupView::new(&group, allowed.role())))
 }
 
