@@ -472,3 +472,26 @@ fn who_may_record_follows_the_newest_setting_and_never_an_older_pass() {
     let out = s.start_recording(B);
     assert!(error_codes(&out, B).is_empty(), "an older pass does not take the setting back: {out:?}");
 }
+
+#[test]
+fn junk_and_floods_of_recording_messages_get_typed_errors_and_change_nothing() {
+    let mut s = two_members();
+    let out = s.say(A, serde_json::json!({"type":"recording_consent","allow":"yes"}));
+    assert_eq!(error_codes(&out, A), [(ErrorCode::MalformedMessage, false)]);
+    let out = s.say(B, serde_json::json!({"type":"start_recording","participants":[1,2]}));
+    assert_eq!(error_codes(&out, B), [(ErrorCode::RecordingNotAllowed, false)], "extra fields buy no rights");
+    // Asking over and over: one question, then conflicts and the rate limit; Bob sees one prompt.
+    let mut prompts = 0;
+    for _ in 0..300 {
+        let out = s.start_recording(A);
+        prompts +=
+            sent_to(&out, B).iter().filter(|m| matches!(m, ServerMessage::RecordingChanged { .. })).count();
+    }
+    assert_eq!(prompts, 1);
+    let view = s.room.snapshot().recording;
+    assert_eq!(
+        serde_json::to_value(&view).expect("json")["state"]["state"],
+        "asking",
+        "the one question still stands"
+    );
+}
