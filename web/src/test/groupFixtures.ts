@@ -9,7 +9,7 @@ export function group(role: Role, overrides: Partial<GroupView> = {}): GroupView
     id: "g_team",
     name: "Team",
     description: "Our team",
-    settings: { guests_allowed: false, record_role: "admin", invite_role: "admin", max_participants: 50, default_layout: "grid" },
+    settings: { guests_allowed: false, record_role: "admin", invite_role: "admin", max_participants: 50, default_layout: "grid", recording_quality: "medium" },
     role,
     created_at: 1_700_000_000_000,
     ...overrides,

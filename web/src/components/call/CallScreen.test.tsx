@@ -21,11 +21,16 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     capacity: 8,
     mode: "peer_to_peer",
     switching: false,
+    selfRole: null,
+    recording: null,
     preparing: false,
     join: vi.fn(),
     leave: vi.fn(),
     dismissNotice: vi.fn(),
     setViewport: vi.fn(),
+    startRecording: vi.fn(),
+    stopRecording: vi.fn(),
+    answerRecording: vi.fn(),
     ...overrides,
   };
 }
