@@ -2,13 +2,17 @@ import { Users, X } from "lucide-react";
 import { useEffect } from "react";
 import type { UseCall } from "../../hooks/useCall";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
+import { isGroupCall } from "../../lib/callId";
 import { participantCountLabel } from "../../lib/callStatus";
+import { recordingUi } from "../../lib/recording";
 import { effectiveMedia } from "../../media/localMedia";
 import { CopyLinkButton } from "../ui/CopyLinkButton";
 import { CallErrorPanel } from "./CallErrorPanel";
+import { CallRecording } from "./CallRecording";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { ControlsBar } from "./ControlsBar";
 import { DeviceSettings } from "./DeviceSettings";
+import { RecordButton } from "./RecordButton";
 import { VideoGrid } from "./VideoGrid";
 
 type Props = {
@@ -28,6 +32,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
   const alone = call.status === "connected" && call.participants.length === 0;
   const ended = call.status === "disconnected" && call.error !== null;
   const { controller, micOn, cameraOn } = local;
+  const recording = recordingUi(call.recording, { id: call.selfId, role: call.selfRole, groupCall: isGroupCall(callId) });
 
   // Ctrl/Cmd+D toggles the microphone and Ctrl/Cmd+E the camera, as in other call apps.
   useEffect(() => {
@@ -76,6 +81,8 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
         </div>
       ) : null}
 
+      {ended ? null : <CallRecording ui={recording} participants={call.participants} onAnswer={call.answerRecording} />}
+
       {alone ? (
         <div className="mx-4 mb-2 flex flex-wrap items-center justify-center gap-x-4 gap-y-2 rounded-control bg-surface-1 px-4 py-2.5 text-sm sm:mx-6">
           <p className="text-ink-muted">You&apos;re the only one here. Share the link to invite someone.</p>
@@ -106,6 +113,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
             onCameraChange={(on) => local.controller.setCameraOn(on)}
             onLeave={onLeave}
           >
+            {call.status === "connected" ? <RecordButton control={recording.control} onStart={call.startRecording} onStop={call.stopRecording} /> : null}
             {local.supported ? <DeviceSettings local={local} /> : null}
           </ControlsBar>
         </footer>
