@@ -154,7 +154,10 @@ async fn run_ffmpeg(
     command.args(["-n", "10", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error"]);
     command.args(["-progress", "pipe:1", "-nostats"]);
     for input in inputs {
-        command.arg("-i").arg(input);
+        // A track's frame size changes when the node switches simulcast layers. By default
+        // ffmpeg then rebuilds the whole filter graph, and every trim, timestamp and pad in it
+        // starts over: the picture stood still from the switch on. `scale` takes the new size.
+        command.args(["-reinit_filter", "0"]).arg("-i").arg(input);
     }
     command
         .args(["-filter_complex", graph, "-map", "[v]", "-map", "[a]"])
