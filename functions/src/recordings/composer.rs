@@ -9,13 +9,24 @@
 use super::RecordingFiles;
 use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus, Store, StoreError};
 use peershare_core::groups::RecordingQuality;
-use peershare_recording::compose::{ComposeError, Preset, compose};
+use peershare_recording::compose::{ComposeError, Preset, compose, read_manifests};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// How often an idle composer looks for stopped recordings.
 pub const POLL_INTERVAL: Duration = Duration::from_secs(3);
+
+/// How long after a recording stopped its media node may still be storing the tracks' last
+/// bytes. A recording is queued the moment it stops, while the node is still completing its
+/// uploads; a composer that read the tracks then would complete those uploads itself, as a dead
+/// node's leftovers, and lose what the node had not shipped yet (the last seconds of each track).
+/// So the composer waits until every track's manifest says it ended, or until this much time
+/// after the stop has passed (the node died: its leftovers are all there is).
+pub const TRACKS_SETTLE: Duration = Duration::from_secs(30);
+
+/// How often the composer looks again while tracks are still being finished.
+const SETTLE_POLL: Duration = Duration::from_millis(500);
 
 /// The composer's error that is not a recording's: the store failed.
 #[derive(Debug, thiserror::Error)]
@@ -60,7 +71,33 @@ impl Composer {
         Ok(Some(record.id))
     }
 
+    /// Waits until the node finished `record`'s tracks, for at most [`TRACKS_SETTLE`] after it
+    /// stopped.
+    async fn wait_for_tracks(&self, record: &RecordingRecord) {
+        let Some(stopped) = record.stopped_at else { return };
+        let deadline = stopped.plus(TRACKS_SETTLE).as_millis();
+        let store = self.files.store();
+        loop {
+            let unfinished = match read_manifests(store.as_ref(), &record.id).await {
+                Ok(manifests) => manifests.iter().filter(|m| m.end_ms.is_none()).count(),
+                Err(e) => {
+                    tracing::warn!(recording = %record.id, error = %e, "could not read the track manifests; composing what is there");
+                    return;
+                }
+            };
+            if unfinished == 0 {
+                return;
+            }
+            if unix_millis() >= deadline {
+                tracing::warn!(recording = %record.id, unfinished, "tracks still unfinished long after the recording stopped; composing their leftovers");
+                return;
+            }
+            tokio::time::sleep(SETTLE_POLL).await;
+        }
+    }
+
     async fn compose(&self, record: &RecordingRecord) -> Result<RecordingOutput, ComposeError> {
+        self.wait_for_tracks(record).await;
         let quality = match self.store.group_for(&record.group, None).await {
             Ok(Some((group, _))) => group.settings.recording_quality,
             _ => RecordingQuality::default(),
@@ -114,4 +151,11 @@ impl Composer {
             }
         })
     }
+}
+
+/// Now, in milliseconds since the Unix epoch (the clock recordings' times are on).
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }

@@ -73,13 +73,12 @@ pub async fn compose(
     result
 }
 
-async fn compose_in(
+/// The manifests of `recording`'s tracks, by participant, source and take (unreadable ones
+/// skipped). A track whose manifest has no `end_ms` is still being written, or its node died.
+pub async fn read_manifests(
     store: &dyn ObjectStore,
     recording: &str,
-    preset: Preset,
-    work: &Path,
-    progress: &mut (impl FnMut(u8) + Send),
-) -> Result<Composition, ComposeError> {
+) -> Result<Vec<TrackManifest>, StorageError> {
     let mut manifests = Vec::new();
     for object in store.list(&tracks_prefix(recording)).await? {
         if !object.key.ends_with(".json") {
@@ -94,6 +93,17 @@ async fn compose_in(
         }
     }
     manifests.sort_by_key(|m| (m.participant, m.source.rank(), m.take));
+    Ok(manifests)
+}
+
+async fn compose_in(
+    store: &dyn ObjectStore,
+    recording: &str,
+    preset: Preset,
+    work: &Path,
+    progress: &mut (impl FnMut(u8) + Send),
+) -> Result<Composition, ComposeError> {
+    let manifests = read_manifests(store, recording).await?;
 
     let mut inputs: Vec<PathBuf> = Vec::new();
     let mut tracks = Vec::new();
