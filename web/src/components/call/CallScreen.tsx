@@ -51,20 +51,23 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
 
   return (
     <div className="flex h-dvh flex-col bg-surface-0">
-      <header className="flex items-center justify-between gap-3 px-4 pt-3 pb-2 sm:px-6">
-        <div className="flex min-w-0 items-center gap-4">
-          <h1 className="sr-only">Call {callId}</h1>
-          <span aria-hidden="true" className="hidden truncate font-mono text-sm text-ink-muted sm:inline">
-            {callId}
-          </span>
-          <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} mode={call.mode} switching={call.switching} />
+      <header className="px-4 pt-3 pb-2 sm:px-6">
+        <div className="flex items-center justify-between gap-3">
+          <div className="flex min-w-0 items-center gap-4">
+            <h1 className="sr-only">Call {callId}</h1>
+            <span aria-hidden="true" className="hidden truncate font-mono text-sm text-ink-muted sm:inline">
+              {callId}
+            </span>
+            <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} mode={call.mode} switching={call.switching} />
+          </div>
+          {ended ? null : (
+            <p className="flex shrink-0 items-center gap-2 text-sm font-medium">
+              <Users aria-hidden="true" className="size-4 text-ink-muted" />
+              {participantCountLabel(count)}
+            </p>
+          )}
         </div>
-        {ended ? null : (
-          <p className="flex shrink-0 items-center gap-2 text-sm font-medium">
-            <Users aria-hidden="true" className="size-4 text-ink-muted" />
-            {participantCountLabel(count)}
-          </p>
-        )}
+        {ended ? null : <CallRecording ui={recording} participants={call.participants} onAnswer={call.answerRecording} />}
       </header>
 
       {call.notice ? (
@@ -80,8 +83,6 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
           </button>
         </div>
       ) : null}
-
-      {ended ? null : <CallRecording ui={recording} participants={call.participants} onAnswer={call.answerRecording} />}
 
       {alone ? (
         <div className="mx-4 mb-2 flex flex-wrap items-center justify-center gap-x-4 gap-y-2 rounded-control bg-surface-1 px-4 py-2.5 text-sm sm:mx-6">

@@ -19,7 +19,7 @@ export function RecordingBar({ ui, promptDismissed, onAnswer, onReopenPrompt }: 
   if (ui.phase === "idle") return null;
   const recording = ui.phase === "recording" && ui.sinceMs !== null;
   return (
-    <div className="mx-4 mb-2 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-control bg-surface-1 px-4 py-2 text-sm sm:mx-6">
+    <div className="mt-2 flex flex-wrap items-center gap-x-4 gap-y-2 rounded-control bg-surface-1 px-4 py-2 text-sm">
       {recording ? <RecordingIndicator sinceMs={ui.sinceMs ?? 0} /> : <p className="font-medium text-warning">Waiting for everyone to agree…</p>}
       <MyConsent ui={ui} promptDismissed={promptDismissed} onAnswer={onAnswer} onReopenPrompt={onReopenPrompt} />
     </div>
