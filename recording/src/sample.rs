@@ -29,10 +29,16 @@ pub enum SampleError {
     Storage(#[from] StorageError),
 }
 
+/// ffmpeg's arguments for sample video: VP8 as a browser sends it (realtime, a keyframe every
+/// 2 s).
+pub const VP8: [&str; 10] =
+    ["-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime", "-cpu-used", "8", "-g", "60"];
+
 /// The size of sample video.
 pub const SAMPLE_SIZE: (u32, u32) = (320, 240);
 
-async fn encoded(
+/// `seconds` of ffmpeg's lavfi `source` encoded with `codec` arguments, as packets.
+pub async fn encoded(
     dir: &Path,
     name: &str,
     source: &str,
@@ -68,8 +74,7 @@ async fn encoded(
 pub async fn camera(dir: &Path, name: &str, pattern: &str, seconds: f64) -> Result<Vec<Packet>, SampleError> {
     let (w, h) = SAMPLE_SIZE;
     let source = format!("{pattern}=size={w}x{h}:rate=30");
-    let codec = ["-c:v", "libvpx", "-b:v", "300k", "-deadline", "realtime", "-cpu-used", "8", "-g", "60"];
-    encoded(dir, name, &source, &codec, seconds).await
+    encoded(dir, name, &source, &VP8, seconds).await
 }
 
 /// `seconds` of a stereo Opus tone at `hz`.

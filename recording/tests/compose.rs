@@ -77,6 +77,31 @@ async fn a_recording_whose_uploader_died_composes_from_what_it_saved() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_camera_that_changes_size_midway_keeps_moving() {
+    // The node records the simulcast layer it forwards: a layer switch changes the frame size
+    // within one track file. ffmpeg must not rebuild the filter graph then (its trims and
+    // timestamps would start over: the picture froze from the switch to the end).
+    let dir = folder("resize");
+    let store: Arc<dyn ObjectStore> = Arc::new(LocalStore::new(dir.join("store")).expect("a store"));
+    let recording = "r_g_compose_resize";
+    let small = sample::encoded(&dir, "small", "testsrc2=size=320x240:rate=30", &sample::VP8, 4.0)
+        .await
+        .expect("encodes");
+    let large = sample::encoded(&dir, "large", "testsrc=size=640x480:rate=30", &sample::VP8, 4.0)
+        .await
+        .expect("encodes");
+    let video: Vec<probe::Packet> =
+        small.into_iter().chain(large.into_iter().map(|p| probe::Packet { pts: p.pts + 4.0, ..p })).collect();
+    let audio = sample::microphone(&dir, "mic", 440, 8.0).await.expect("encodes");
+    sample::record(&store, recording, 1, TrackSource::Camera, &video, 0, None).await.expect("ships");
+    sample::record(&store, recording, 1, TrackSource::Audio, &audio, 0, None).await.expect("ships");
+    let composed =
+        compose(store.as_ref(), recording, Preset::LOW, &dir.join("work"), |_| {}).await.expect("composes");
+    assert_playable(&store, &composed.key, &dir, 8.0).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[tokio::test]
 async fn a_recording_with_no_media_fails_with_a_reason() {
     let dir = folder("empty");

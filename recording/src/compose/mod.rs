@@ -91,13 +91,12 @@ pub async fn compose(
     result
 }
 
-async fn compose_in(
+/// The manifests of `recording`'s tracks, by participant, source and take (unreadable ones
+/// skipped). A track whose manifest has no `end_ms` is still being written, or its node died.
+pub async fn read_manifests(
     store: &dyn ObjectStore,
     recording: &str,
-    preset: Preset,
-    work: &Path,
-    progress: &mut (impl FnMut(u8) + Send),
-) -> Result<Composition, ComposeError> {
+) -> Result<Vec<TrackManifest>, StorageError> {
     let mut manifests = Vec::new();
     for object in store.list(&tracks_prefix(recording)).await? {
         if !object.key.ends_with(".json") {
@@ -112,6 +111,17 @@ async fn compose_in(
         }
     }
     manifests.sort_by_key(|m| (m.participant, m.source.rank(), m.take));
+    Ok(manifests)
+}
+
+async fn compose_in(
+    store: &dyn ObjectStore,
+    recording: &str,
+    preset: Preset,
+    work: &Path,
+    progress: &mut (impl FnMut(u8) + Send),
+) -> Result<Composition, ComposeError> {
+    let manifests = read_manifests(store, recording).await?;
 
     let mut inputs: Vec<PathBuf> = Vec::new();
     let mut tracks = Vec::new();
@@ -172,7 +182,10 @@ async fn run_ffmpeg(
     command.args(["-n", "10", "ffmpeg", "-nostdin", "-y", "-hide_banner", "-loglevel", "error"]);
     command.args(["-progress", "pipe:1", "-nostats"]);
     for input in inputs {
-        command.arg("-i").arg(input);
+        // A track's frame size changes when the node switches simulcast layers. By default
+        // ffmpeg then rebuilds the whole filter graph, and every trim, timestamp and pad in it
+        // starts over: the picture stood still from the switch on. `scale` takes the new size.
+        command.args(["-reinit_filter", "0"]).arg("-i").arg(input);
     }
     // The graph grows with every span and take: from a file, never past an argument's limit.
     let script = out.with_extension("filter");

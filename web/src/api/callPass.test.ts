@@ -43,6 +43,26 @@ describe("CallPassSource", () => {
     expect(isFinalPassError(new TypeError("network"))).toBe(false);
   });
 
+  it("remembers the role the pass gives (none for guests, unknown roles ignored)", async () => {
+    const bodies = [
+      { token: "t1", expires_at: Date.now() + 600_000, role: "admin", group: "g_x" },
+      { token: "t2", expires_at: Date.now() + 600_000, group: "g_x" },
+      { token: "t3", expires_at: Date.now() + 600_000, role: "emperor", group: "g_x" },
+    ];
+    const fetchImpl = vi.fn(async () => reply(200, bodies[fetchImpl.mock.calls.length - 1]));
+    const source = new CallPassSource("g_x", async () => "access", fetchImpl as unknown as typeof fetch);
+    expect(source.role()).toBeNull();
+    await source.get("Ada");
+    expect(source.role()).toBe("admin");
+    source.forget();
+    expect(source.role()).toBeNull();
+    await source.get("Ada");
+    expect(source.role()).toBeNull();
+    source.forget();
+    await source.get("Ada");
+    expect(source.role()).toBeNull();
+  });
+
   it("waits for a fresh access token, and asks again after forget()", async () => {
     const fetchImpl = vi.fn(async () => reply(200, { token: `t${fetchImpl.mock.calls.length}`, expires_at: Date.now() + 600_000 }));
     const source = new CallPassSource("g_x", async () => "fresh", fetchImpl as unknown as typeof fetch);

@@ -1,11 +1,19 @@
 /** Call passes: short-lived tokens that open one call's WebSocket (`POST /api/groups/{id}/call-pass`). */
 
+import type { Role } from "../protocol/generated";
 import { ApiError, getJson } from "./http";
 
 /** The pass is renewed when it has less than this long to live. */
 const RENEW_BEFORE_MS = 60_000;
 
-export type CallPass = { token: string; expiresAt: number };
+export type CallPass = {
+  token: string;
+  expiresAt: number;
+  /** The holder's role in the group (null for guests and in link calls). */
+  role: Role | null;
+};
+
+const ROLES: readonly string[] = ["member", "admin", "owner"];
 
 /** Asks for a pass: members send their access token, guests their name. */
 export async function fetchCallPass(
@@ -20,11 +28,12 @@ export async function fetchCallPass(
     `/api/groups/${encodeURIComponent(groupId)}/call-pass`,
     { method: "POST", headers, body: JSON.stringify({ name: displayName }), cache: "no-store" },
     fetchImpl,
-  )) as { token?: unknown; expires_at?: unknown } | null;
+  )) as { token?: unknown; expires_at?: unknown; role?: unknown } | null;
   if (typeof body?.token !== "string" || typeof body.expires_at !== "number") {
     throw new Error("unexpected call pass from the server");
   }
-  return { token: body.token, expiresAt: body.expires_at };
+  const role = typeof body.role === "string" && ROLES.includes(body.role) ? (body.role as Role) : null;
+  return { token: body.token, expiresAt: body.expires_at, role };
 }
 
 /** Keeps the current pass of one call and renews it shortly before it expires. */
@@ -62,6 +71,11 @@ export class CallPassSource {
     } finally {
       if (this.pending === pending) this.pending = null;
     }
+  }
+
+  /** The role the latest pass gives its holder (null for guests, link calls, or no pass yet). */
+  role(): Role | null {
+    return this.current?.role ?? null;
   }
 
   /** Drops the cached pass (the socket refused it), so the next `get` asks for a new one. */

@@ -455,3 +455,96 @@ describe("CallSession on a media node", () => {
     expect(hook).toMatchObject({ nodeConnection: null, nodeTracks: {} });
   });
 });
+
+describe("CallSession recording", () => {
+  const asking = { phase: "asking" as const, started_by: 1, since_ms: 1_700_000_000_000, recorded: [1], waiting: [2], declined: [] };
+
+  function joined(extra: Partial<CallSessionDeps> = {}, recording: typeof asking | null = null) {
+    const { session } = setup(extra);
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    ws.serverSend({
+      type: "welcome",
+      version: 1,
+      you: 2,
+      participants: [peer(1, false, "Grace"), peer(3, true, "Bob")],
+      mode: "peer_to_peer",
+      capacity: 8,
+      heartbeat_interval_ms: 1000,
+      recording,
+    });
+    return { session, ws };
+  }
+
+  it("takes the role from the call pass and follows changes to it", () => {
+    const { session, ws } = joined({ passRole: () => "member" });
+    expect(session.getSnapshot().selfRole).toBe("member");
+    ws.serverSend({ type: "participant_role_changed", id: 2, role: "admin" });
+    expect(session.getSnapshot().selfRole).toBe("admin");
+    expect(session.getSnapshot().participants.map((p) => p.role)).toEqual([null, null]);
+  });
+
+  it("knows of a recording asked for before it joined (a newcomer is prompted), and follows every change", () => {
+    const { session, ws } = joined({}, asking);
+    expect(session.getSnapshot().recording).toEqual(asking);
+    const running = { ...asking, phase: "recording" as const, recorded: [1, 2], waiting: [] };
+    ws.serverSend({ type: "recording_changed", recording: running });
+    expect(session.getSnapshot().recording).toEqual(running);
+    ws.serverSend({ type: "recording_changed", recording: null });
+    expect(session.getSnapshot().recording).toBeNull();
+  });
+
+  it("sends start, stop and answers", () => {
+    const { session, ws } = joined();
+    session.startRecording();
+    session.answerRecording(true);
+    session.answerRecording(false);
+    session.stopRecording();
+    expect(ws.sent.filter((m) => m.type !== "join" && m.type !== "ping")).toEqual([
+      { type: "start_recording" },
+      { type: "recording_consent", allow: true },
+      { type: "recording_consent", allow: false },
+      { type: "stop_recording" },
+    ]);
+  });
+
+  it("tells the asker why the request ended, with names", () => {
+    const { session, ws } = joined();
+    ws.serverSend({ type: "recording_request_ended", reason: { kind: "declined", by: 3, display_name: "Bob" } });
+    expect(session.getSnapshot().notice).toBe("Bob declined recording. Nothing was recorded.");
+    ws.serverSend({ type: "recording_request_ended", reason: { kind: "timed_out", waiting: [1, 3] } });
+    expect(session.getSnapshot().notice).toBe("Not everyone answered in time (no answer from Grace and Bob). Nothing was recorded.");
+  });
+
+  it("shows refusals of recording commands, and a rate limit only right after one", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { session, ws } = joined();
+    ws.serverSend({ type: "error", code: "rate_limited", category: "overload", message: "slow down", fatal: false });
+    expect(session.getSnapshot().notice).toBeNull();
+    session.startRecording();
+    ws.serverSend({ type: "error", code: "rate_limited", category: "overload", message: "a request to record ended less than 10 s ago; ask again later", fatal: false });
+    expect(session.getSnapshot().notice).toBe("Please wait before asking again: a request to record ended less than 10 s ago; ask again later.");
+    ws.serverSend({
+      type: "error",
+      code: "recording_not_allowed",
+      category: "access",
+      message: "in this group, only admins and owners may start a recording",
+      fatal: false,
+    });
+    expect(session.getSnapshot()).toMatchObject({
+      status: "connected",
+      notice: "Recording isn't allowed: in this group, only admins and owners may start a recording.",
+    });
+    warn.mockRestore();
+  });
+
+  it("forgets the recording when leaving, and sends nothing while not connected", () => {
+    const { session, ws } = joined({}, asking);
+    session.leave();
+    expect(session.getSnapshot().recording).toBeNull();
+    const sent = ws.sent.length;
+    session.startRecording();
+    expect(ws.sent).toHaveLength(sent);
+  });
+});

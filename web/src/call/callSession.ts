@@ -8,14 +8,17 @@ import { backoffDelayMs } from "../lib/backoff";
 import { type CallErrorInfo, describeCallError, errorCodeFromCloseCode, isApplicationCloseCode } from "../lib/callErrors";
 import {
   type CallMode,
+  type ClientMessage,
   type ErrorCategory,
   type MediaNodeAccess,
   type MediaState,
   type Peer,
+  type RecordingView,
   type Role,
   PROTOCOL_VERSION,
   type ServerMessage,
 } from "../protocol/generated";
+import { RECORDING_ERRORS, recordingErrorMessage, requestEndedMessage } from "../lib/recording";
 import { MediaRoutes, type MediaPatches } from "./mediaRoutes";
 import type { PeerConnectionFactory } from "./peerLink";
 import { DEFAULT_HEARTBEAT_MS, SignalingSocket, type WebSocketFactory, callProtocols } from "./signalingSocket";
@@ -66,6 +69,10 @@ export type CallSnapshot = {
   mode: CallMode | null;
   /** The call is moving onto a media node; the old links carry media until it works. */
   switching: boolean;
+  /** This participant's role in the group, from their call pass (null for guests and in link calls). */
+  selfRole: Role | null;
+  /** The call's recording: a question being asked or a recording running (null: neither). */
+  recording: RecordingView | null;
 };
 
 export type JoinOptions = {
@@ -87,10 +94,15 @@ export type CallSessionDeps = {
   getPass?: (displayName: string) => Promise<string>;
   /** Called when a socket offered a pass closes without ever opening: the pass may be stale. */
   onPassRefused?: () => void;
+  /** The role the latest call pass gives (null for guests and link calls). */
+  passRole?: () => Role | null;
 };
 
 /** Failed attempts in a row after which people are told we can't reach the server. */
 const ATTEMPTS_BEFORE_NOTICE = 4;
+
+/** How long after a recording command a `rate_limited` error is taken as its answer. */
+const RECORDING_ANSWER_MS = 5_000;
 
 const IDLE: CallSnapshot = {
   status: "idle",
@@ -103,6 +115,8 @@ const IDLE: CallSnapshot = {
   capacity: null,
   mode: null,
   switching: false,
+  selfRole: null,
+  recording: null,
 };
 
 export class CallSession {
@@ -128,6 +142,8 @@ export class CallSession {
   private resumeKey = newResumeKey();
 
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** When this session last sent a recording command (`now()`), to read a `rate_limited` answer. */
+  private recordingCommandAt: number | null = null;
 
   private readonly random: () => number;
   private readonly now: () => number;
@@ -215,6 +231,27 @@ export class CallSession {
   /** Fresh ICE servers (TURN credentials): applied to every peer connection with an ICE restart. */
   updateIceConfiguration(config: RTCConfiguration): void {
     if (this.options) this.routes.updateIceConfiguration(config);
+  }
+
+  /** Asks everyone to agree to record the call (asking is this participant's own consent). */
+  startRecording(): void {
+    this.sendRecordingCommand({ type: "start_recording" });
+  }
+
+  /** Stops the recording, or withdraws the question (the starter, or an admin or owner). */
+  stopRecording(): void {
+    this.sendRecordingCommand({ type: "stop_recording" });
+  }
+
+  /** Answers the question to record, or changes the answer while recording (false: withdraw). */
+  answerRecording(allow: boolean): void {
+    this.sendRecordingCommand({ type: "recording_consent", allow });
+  }
+
+  private sendRecordingCommand(message: Extract<ClientMessage, { type: "start_recording" | "stop_recording" | "recording_consent" }>): void {
+    if (this.snapshot.status !== "connected") return;
+    this.recordingCommandAt = this.now();
+    this.socket?.send(message);
   }
 
   dismissNotice(): void {
@@ -339,7 +376,7 @@ export class CallSession {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.closeAllLinks();
-    this.update({ mode: null, switching: false, selfId: null });
+    this.update({ mode: null, switching: false, selfId: null, recording: null });
   }
 
   // ---- Messages ---------------------------------------------------------------------------
@@ -364,10 +401,15 @@ export class CallSession {
         return this.publishParticipants();
       }
       case "participant_role_changed": {
+        if (message.id === this.snapshot.selfId) return this.update({ selfRole: message.role });
         const p = this.participants.get(message.id);
         if (p) this.participants.set(p.id, { ...p, role: message.role });
         return this.publishParticipants();
       }
+      case "recording_changed":
+        return this.update({ recording: message.recording ?? null });
+      case "recording_request_ended":
+        return this.update({ notice: requestEndedMessage(message.reason, (id) => this.participants.get(id)?.displayName ?? null) });
       case "description":
         return this.routes.handleDescription(message.from, message.description);
       case "ice_candidate":
@@ -393,6 +435,8 @@ export class CallSession {
     this.update({
       status: "connected",
       selfId: message.you,
+      selfRole: this.deps.passRole?.() ?? null,
+      recording: message.recording ?? null,
       retryAttempt: 0,
       capacity: message.capacity,
       error: null,
@@ -430,11 +474,23 @@ export class CallSession {
       this.fail(problem);
       return;
     }
+    if (this.isRecordingAnswer(message.code)) {
+      this.recordingCommandAt = null;
+      this.update({ notice: recordingErrorMessage(message.code, message.message) });
+      return;
+    }
     if (info.action === "ignore") {
       console.warn(`call server: ${message.code}: ${message.message}`);
       return;
     }
     this.update({ notice: `${info.title}. ${info.suggestion}` });
+  }
+
+  /** Whether an error answers a recording command (`rate_limited` only just after one). */
+  private isRecordingAnswer(code: string): boolean {
+    if ((RECORDING_ERRORS as readonly string[]).includes(code)) return true;
+    const at = this.recordingCommandAt;
+    return code === "rate_limited" && at !== null && this.now() - at < RECORDING_ANSWER_MS;
   }
 
   // ---- Participants -----------------------------------------------------------------------

@@ -19,6 +19,10 @@ export type UseCall = CallSnapshot & {
   dismissNotice(): void;
   /** How large a participant's video is shown (device pixels; 0 when not shown). */
   setViewport(participantId: number, width: number, height: number): void;
+  startRecording(): void;
+  stopRecording(): void;
+  /** Answers the question to record, or changes the answer while recording (false: withdraw). */
+  answerRecording(allow: boolean): void;
 };
 
 export type LocalMediaForCall = { stream: MediaStream | null; media: MediaState };
@@ -47,6 +51,7 @@ export function useCall({ groupId, accessToken, localStream, media }: Options): 
       hook: testHook(),
       getPass: (name) => passes.get(name),
       onPassRefused: () => passes.forget(),
+      passRole: () => passes.role(),
     });
     return { session, iceSource, setJoinedAs };
   });
@@ -97,5 +102,9 @@ export function useCall({ groupId, accessToken, localStream, media }: Options): 
     [session],
   );
 
-  return { ...snapshot, preparing, join, leave, dismissNotice, setViewport };
+  const startRecording = useCallback(() => session.startRecording(), [session]);
+  const stopRecording = useCallback(() => session.stopRecording(), [session]);
+  const answerRecording = useCallback((allow: boolean) => session.answerRecording(allow), [session]);
+
+  return { ...snapshot, preparing, join, leave, dismissNotice, setViewport, startRecording, stopRecording, answerRecording };
 }

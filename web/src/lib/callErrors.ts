@@ -124,6 +124,25 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
     action: "home",
     actionLabel: "",
   },
+  // Answers to recording commands: the call shows the room's own explanation (lib/recording).
+  recording_not_allowed: {
+    title: "You can't do that with the recording",
+    suggestion: "Only some people may start or stop a recording in this group.",
+    action: "ignore",
+    actionLabel: "",
+  },
+  recording_unavailable: {
+    title: "This call can't be recorded",
+    suggestion: "Only a group's call can be recorded. Start the call from a group's page.",
+    action: "ignore",
+    actionLabel: "",
+  },
+  recording_conflict: {
+    title: "The recording changed meanwhile",
+    suggestion: "Someone else started or stopped it at the same time.",
+    action: "ignore",
+    actionLabel: "",
+  },
   slow_consumer: {
     title: "Your browser fell behind",
     suggestion: "It stopped taking in the call's messages for too long, perhaps because the device was busy or asleep. Reconnect to continue.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CALL_ID_ALPHABET, callIdFromPath, callPath, generateCallId, isValidCallId, parseCallInput } from "./callId";
+import { CALL_ID_ALPHABET, callIdFromPath, callPath, generateCallId, isGroupCall, isValidCallId, parseCallInput } from "./callId";
 
 describe("generateCallId", () => {
   it("has the readable 3-4-3 shape from the unambiguous alphabet", () => {
@@ -76,5 +76,14 @@ describe("parseCallInput", () => {
     const result = parseCallInput("a".repeat(65));
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/too long/);
+  });
+});
+
+describe("isGroupCall", () => {
+  it("tells a stored group's call from a link call by the id's prefix", () => {
+    expect(isGroupCall("g_team")).toBe(true);
+    expect(isGroupCall("kqz-4tmp-wrd")).toBe(false);
+    expect(isGroupCall("g-team")).toBe(false);
+    expect(isGroupCall(generateCallId())).toBe(false);
   });
 });

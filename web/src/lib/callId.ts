@@ -6,6 +6,9 @@ export const CALL_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
 /** Group sizes of a generated id, e.g. `kqz-4tmp-wrd`. */
 const GROUP_SIZES = [3, 4, 3] as const;
 
+/** Ids of stored groups start with this (core's STORED_GROUP_PREFIX); any other id is a link call's. */
+export const STORED_GROUP_PREFIX = "g_";
+
 /** What the server accepts as a group id. */
 const GROUP_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -40,6 +43,14 @@ export function generateCallId(randomBytes: RandomBytes = cryptoRandomBytes): st
 /** Whether `id` is a valid group id for the server (1–64 of `[A-Za-z0-9_-]`). */
 export function isValidCallId(id: string): boolean {
   return GROUP_ID_PATTERN.test(id);
+}
+
+/**
+ * Whether call `id` is a stored group's call (members, settings, history, recordings) rather
+ * than a link call that anyone with the link joins.
+ */
+export function isGroupCall(id: string): boolean {
+  return id.startsWith(STORED_GROUP_PREFIX);
 }
 
 /** The call id in a page path like `/c/<id>`, or null when the path is not a call page. */

@@ -2,8 +2,8 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Role } from "../protocol/generated";
-import { FakeAuthServer } from "../test/fakeAuthServer";
-import { group, invite, members } from "../test/groupFixtures";
+import { FakeAuthServer, json } from "../test/fakeAuthServer";
+import { group, invite, members, recording } from "../test/groupFixtures";
 import { renderWithAuth } from "../test/renderWithAuth";
 import { GroupPage } from "./GroupPage";
 
@@ -27,7 +27,8 @@ function serverFor(role: Role): FakeAuthServer {
         },
       ],
     })
-    .on("GET /api/groups/g_team/invites", 200, { invites: [invite(), invite({ id: "i_2", status: "expired" })] });
+    .on("GET /api/groups/g_team/invites", 200, { invites: [invite(), invite({ id: "i_2", status: "expired" })] })
+    .on("GET /api/groups/g_team/recordings", 200, { recordings: [], can_delete: role !== "member" });
 }
 
 async function renderGroup(server: FakeAuthServer) {
@@ -190,6 +191,89 @@ describe("GroupPage for an owner", () => {
     await userEvent.click(within(screen.getByRole("dialog", { name: "Delete Team?" })).getByRole("button", { name: "Delete group" }));
     await vi.waitFor(() => expect(window.location.pathname).toBe("/groups"));
     expect(server.sent("DELETE /api/groups/g_team")).toHaveLength(1);
+  });
+});
+
+describe("GroupPage recordings", () => {
+  const ready = recording({ id: "r1", participants: ["Ada", "Bob"], size_bytes: 2_400_000, duration_ms: 20_400 });
+  const failed = recording({ id: "r2", status: "failed", failure: "no media was recorded", download_url: null, download_expires_at: null, size_bytes: null, duration_ms: null });
+
+  it("lists recordings for members, with Download links for the ready ones and no Delete", async () => {
+    const server = serverFor("member").on("GET /api/groups/g_team/recordings", 200, { recordings: [ready, failed], can_delete: false });
+    await renderGroup(server);
+    const section = screen.getByRole("region", { name: "Recordings" });
+    const rows = await within(section).findAllByRole("listitem");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent("Ready");
+    expect(rows[0]).toHaveTextContent("0:20");
+    expect(rows[0]).toHaveTextContent("With Ada and Bob · 2.4 MB");
+    const download = within(rows[0] as HTMLElement).getByRole("link", { name: "Download" });
+    expect(download).toHaveAttribute("href", ready.download_url);
+    expect(download).toHaveAttribute("download");
+    expect(rows[1]).toHaveTextContent("Failed: no media was recorded");
+    expect(within(rows[1] as HTMLElement).queryByRole("link", { name: "Download" })).not.toBeInTheDocument();
+    expect(within(section).queryByRole("button", { name: "Delete" })).not.toBeInTheDocument();
+  });
+
+  it("says when there are none", async () => {
+    await renderGroup(serverFor("member"));
+    expect(await screen.findByText(/No recordings yet/)).toBeInTheDocument();
+  });
+
+  it("asks again every few seconds while a recording is processed, then stops", async () => {
+    const route = "GET /api/groups/g_team/recordings";
+    const answers = [
+      { recordings: [recording({ status: "processing", progress: 40, download_url: null, download_expires_at: null })], can_delete: false },
+      { recordings: [ready], can_delete: false },
+    ];
+    const server = serverFor("member");
+    server.routes.set(route, () => json(200, answers[Math.min(server.sent(route).length - 1, 1)]));
+    await renderGroup(server);
+    expect(await screen.findByText("Processing 40 %")).toBeInTheDocument();
+    expect(screen.getByRole("progressbar")).toHaveAttribute("value", "40");
+    expect(await screen.findByRole("link", { name: "Download" }, { timeout: 6000 })).toBeInTheDocument();
+    const asked = server.sent(route).length;
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(server.sent(route)).toHaveLength(asked);
+  }, 15_000);
+
+  it("lets admins delete a recording after confirming, and shows a refusal", async () => {
+    const server = serverFor("admin")
+      .on("GET /api/groups/g_team/recordings", 200, { recordings: [ready, failed], can_delete: true })
+      .on("DELETE /api/groups/g_team/recordings/r1", 204)
+      .on("DELETE /api/groups/g_team/recordings/r2", 409, { error: "recording_in_progress", message: "stop the recording in the call first" });
+    await renderGroup(server);
+    const section = screen.getByRole("region", { name: "Recordings" });
+    const [first, second] = await within(section).findAllByRole("listitem");
+    await userEvent.click(within(first as HTMLElement).getByRole("button", { name: "Delete" }));
+    const dialog = screen.getByRole("dialog", { name: "Delete this recording?" });
+    expect(within(dialog).getByRole("button", { name: "Cancel" })).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole("button", { name: "Delete recording" }));
+    expect(await within(section).findByText("Recording deleted.")).toBeInTheDocument();
+    expect(within(section).getAllByRole("listitem")).toHaveLength(1);
+    expect(server.sent("DELETE /api/groups/g_team/recordings/r1")).toHaveLength(1);
+    await userEvent.click(within(second as HTMLElement).getByRole("button", { name: "Delete" }));
+    await userEvent.click(within(screen.getByRole("dialog", { name: "Delete this recording?" })).getByRole("button", { name: "Delete recording" }));
+    expect(await within(section).findByText("Stop the recording in the call first.")).toBeInTheDocument();
+  });
+});
+
+describe("GroupPage recording quality", () => {
+  it("is one of the settings", async () => {
+    const saved = group("owner", { settings: { ...group("owner").settings, recording_quality: "high" } });
+    const server = serverFor("owner").on("PATCH /api/groups/g_team/settings", 200, saved);
+    await renderGroup(server);
+    const quality = screen.getByRole("combobox", { name: "Recording quality" });
+    expect(quality).toHaveValue("medium");
+    expect(within(quality).getAllByRole("option").map((o) => o.textContent)).toEqual([
+      "Low: 360p, small files",
+      "Medium: 720p",
+      "High: 720p, better quality, larger files",
+    ]);
+    await userEvent.selectOptions(quality, "high");
+    await userEvent.click(screen.getByRole("button", { name: "Save settings" }));
+    expect(await screen.findByText("Settings saved.")).toBeInTheDocument();
+    expect(server.sent("PATCH /api/groups/g_team/settings")).toEqual([{ recording_quality: "high" }]);
   });
 });
 

@@ -10,6 +10,7 @@ import { GroupDetails } from "../components/groups/GroupDetails";
 import { GroupSettingsForm } from "../components/groups/GroupSettingsForm";
 import { InvitesSection } from "../components/groups/InvitesSection";
 import { MembersSection } from "../components/groups/MembersSection";
+import { RecordingsSection } from "../components/groups/RecordingsSection";
 import { PageLayout } from "../components/layout/PageLayout";
 import { RequireSignIn } from "../components/layout/RequireSignIn";
 import { AppLink } from "../components/ui/AppLink";
@@ -20,7 +21,7 @@ import { useResource } from "../hooks/useResource";
 import { canManage } from "../lib/roles";
 import { navigate } from "../routing";
 
-/** `/groups/{id}`: one group, its call, members, invites, settings and history. */
+/** `/groups/{id}`: one group, its call, members, invites, recordings, settings and history. */
 export function GroupPage({ groupId }: { groupId: string }) {
   return (
     <PageLayout title="Group">
@@ -75,6 +76,7 @@ function GroupScreen({ groupId }: { groupId: string }) {
           <InvitesSection api={api} group={data} />
         </div>
         <div className="flex flex-col gap-6">
+          <RecordingsSection api={api} groupId={groupId} />
           <CallHistorySection api={api} groupId={groupId} />
           {canManage(data.role) ? (
             <Section title="Settings">

@@ -1,7 +1,8 @@
-import { render, screen } from "@testing-library/react";
+import { fireEvent, render, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { CallSnapshot } from "../../call/callSession";
+import type { RecordingView } from "../../protocol/generated";
 import type { UseCall } from "../../hooks/useCall";
 import { describeCallError } from "../../lib/callErrors";
 import { fakeLocalMedia } from "../../test/fakeLocalMedia";
@@ -21,18 +22,23 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     capacity: 8,
     mode: "peer_to_peer",
     switching: false,
+    selfRole: null,
+    recording: null,
     preparing: false,
     join: vi.fn(),
     leave: vi.fn(),
     dismissNotice: vi.fn(),
     setViewport: vi.fn(),
+    startRecording: vi.fn(),
+    stopRecording: vi.fn(),
+    answerRecording: vi.fn(),
     ...overrides,
   };
 }
 
-function renderScreen(call = fakeCall(), local = fakeLocalMedia({ hasVideo: false })) {
+function renderScreen(call = fakeCall(), local = fakeLocalMedia({ hasVideo: false }), callId = "kqz-4tmp-wrd") {
   const handlers = { onLeave: vi.fn(), onRejoin: vi.fn(), onHome: vi.fn() };
-  render(<CallScreen callId="kqz-4tmp-wrd" shareUrl="https://x/c/kqz-4tmp-wrd" name="Ada" call={call} local={local} {...handlers} />);
+  render(<CallScreen callId={callId} shareUrl={`https://x/c/${callId}`} name="Ada" call={call} local={local} {...handlers} />);
   return { ...handlers, local, call };
 }
 
@@ -40,7 +46,7 @@ describe("CallScreen", () => {
   it("shows everyone, the count and the connection state", () => {
     renderScreen();
     expect(screen.getByText("2 participants")).toBeInTheDocument();
-    expect(screen.getByRole("status")).toHaveTextContent("Connected");
+    expect(screen.getByText("Connected", { selector: '[role="status"]' })).toBeInTheDocument();
     const tiles = screen.getAllByRole("group");
     expect(tiles.map((t) => t.getAttribute("aria-label"))).toEqual(["Grace Hopper, microphone off", "Ada (you), camera off"]);
     expect(document.querySelector('video[data-participant-id="1"]')).not.toBeNull();
@@ -102,5 +108,111 @@ describe("CallScreen", () => {
     expect(local.controller.selectCamera).toHaveBeenCalledWith("cam-2");
     await userEvent.click(screen.getByRole("button", { name: "Done" }));
     expect(dialog).not.toHaveAttribute("open");
+  });
+});
+
+describe("CallScreen recording", () => {
+  HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+    this.setAttribute("open", "");
+  };
+  HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+    this.removeAttribute("open");
+  };
+
+  const view = (overrides: Partial<RecordingView> = {}): RecordingView => ({
+    phase: "recording",
+    started_by: 1,
+    since_ms: Date.now() - 65_000,
+    recorded: [1, 2],
+    waiting: [],
+    declined: [],
+    ...overrides,
+  });
+  const inGroup = (overrides: Partial<CallSnapshot> = {}) => renderScreen(fakeCall({ selfRole: "member", ...overrides }), undefined, "g_team");
+
+  it("explains in a link call that recording needs a group, and sends nothing", async () => {
+    const { call } = renderScreen();
+    const button = screen.getByRole("button", { name: "Start recording" });
+    expect(button).toHaveAttribute("aria-disabled", "true");
+    expect(button).toHaveAccessibleDescription(/Recording needs a group/);
+    await userEvent.click(button);
+    expect(call.startRecording).not.toHaveBeenCalled();
+    expect(screen.getByText(/Recording needs a group/)).toBeVisible();
+  });
+
+  it("starts recording in a group's call", async () => {
+    const { call } = inGroup();
+    await userEvent.click(screen.getByRole("button", { name: "Start recording" }));
+    expect(call.startRecording).toHaveBeenCalled();
+  });
+
+  it("shows the asker that everyone is being asked, and lets them call it off", async () => {
+    const { call } = inGroup({ recording: view({ phase: "asking", started_by: 2, recorded: [2], waiting: [1] }) });
+    expect(screen.getByText("Waiting for everyone to agree…")).toBeVisible();
+    expect(screen.getByText("1 of 2 agreed")).toBeVisible();
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: "Stop recording" }));
+    expect(call.stopRecording).toHaveBeenCalled();
+  });
+
+  it("asks someone who is waiting, in a dialog naming who wants to record", async () => {
+    const { call } = inGroup({ recording: view({ phase: "asking", recorded: [1], waiting: [2] }) });
+    const dialog = screen.getByRole("dialog", { name: "Record this call?" });
+    expect(dialog).toHaveAttribute("open");
+    expect(dialog).toHaveAccessibleDescription(/Grace Hopper wants to record this call/);
+    expect(dialog).toHaveFocus();
+    await userEvent.click(within(dialog).getByRole("button", { name: "Allow recording" }));
+    expect(call.answerRecording).toHaveBeenCalledWith(true);
+    await userEvent.click(within(dialog).getByRole("button", { name: "Decline" }));
+    expect(call.answerRecording).toHaveBeenCalledWith(false);
+  });
+
+  it("closes the dialog on Escape without answering, and opens it again on request", async () => {
+    const { call } = inGroup({ recording: view({ phase: "asking", recorded: [1], waiting: [2] }) });
+    const dialog = screen.getByRole("dialog", { name: "Record this call?" });
+    fireEvent(dialog, new Event("cancel", { cancelable: true }));
+    expect(dialog).not.toHaveAttribute("open");
+    expect(call.answerRecording).not.toHaveBeenCalled();
+    expect(screen.getByText("You haven't answered yet.")).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Answer" }));
+    expect(dialog).toHaveAttribute("open");
+  });
+
+  it("shows everyone the REC indicator; someone recorded may withdraw", async () => {
+    const { call } = inGroup({ recording: view() });
+    const indicator = screen.getByRole("timer", { name: "Recording" });
+    expect(indicator).toHaveTextContent(/REC\s*01:0[56]/);
+    expect(screen.getByText("You are being recorded.")).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Don't record me" }));
+    expect(call.answerRecording).toHaveBeenCalledWith(false);
+  });
+
+  it("tells someone not recorded so, and lets them allow it later", async () => {
+    const { call } = inGroup({ recording: view({ recorded: [1], declined: [2] }) });
+    expect(screen.getByRole("timer", { name: "Recording" })).toBeVisible();
+    expect(screen.getByText("You are not being recorded.")).toBeVisible();
+    await userEvent.click(screen.getByRole("button", { name: "Allow recording" }));
+    expect(call.answerRecording).toHaveBeenCalledWith(true);
+  });
+
+  it("prompts a newcomer to a running recording", () => {
+    inGroup({ recording: view({ recorded: [1], waiting: [2] }) });
+    const dialog = screen.getByRole("dialog", { name: "This call is being recorded" });
+    expect(dialog).toHaveAccessibleDescription(/You are not recorded unless you allow it/);
+  });
+
+  it("lets only the starter or an admin stop a recording", async () => {
+    const { call } = inGroup({ recording: view() });
+    const stop = screen.getByRole("button", { name: "Stop recording" });
+    expect(stop).toHaveAttribute("aria-disabled", "true");
+    expect(stop).toHaveAccessibleDescription(/Only whoever started the recording, or an admin or owner, can stop it/);
+    await userEvent.click(stop);
+    expect(call.stopRecording).not.toHaveBeenCalled();
+  });
+
+  it("lets an admin stop someone else's recording", async () => {
+    const { call } = inGroup({ selfRole: "admin", recording: view() });
+    await userEvent.click(screen.getByRole("button", { name: "Stop recording" }));
+    expect(call.stopRecording).toHaveBeenCalled();
   });
 });

@@ -2,13 +2,17 @@ import { Users, X } from "lucide-react";
 import { useEffect } from "react";
 import type { UseCall } from "../../hooks/useCall";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
+import { isGroupCall } from "../../lib/callId";
 import { participantCountLabel } from "../../lib/callStatus";
+import { recordingUi } from "../../lib/recording";
 import { effectiveMedia } from "../../media/localMedia";
 import { CopyLinkButton } from "../ui/CopyLinkButton";
 import { CallErrorPanel } from "./CallErrorPanel";
+import { CallRecording } from "./CallRecording";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { ControlsBar } from "./ControlsBar";
 import { DeviceSettings } from "./DeviceSettings";
+import { RecordButton } from "./RecordButton";
 import { VideoGrid } from "./VideoGrid";
 
 type Props = {
@@ -28,6 +32,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
   const alone = call.status === "connected" && call.participants.length === 0;
   const ended = call.status === "disconnected" && call.error !== null;
   const { controller, micOn, cameraOn } = local;
+  const recording = recordingUi(call.recording, { id: call.selfId, role: call.selfRole, groupCall: isGroupCall(callId) });
 
   // Ctrl/Cmd+D toggles the microphone and Ctrl/Cmd+E the camera, as in other call apps.
   useEffect(() => {
@@ -46,20 +51,23 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
 
   return (
     <div className="flex h-dvh flex-col bg-surface-0">
-      <header className="flex items-center justify-between gap-3 px-4 pt-3 pb-2 sm:px-6">
-        <div className="flex min-w-0 items-center gap-4">
-          <h1 className="sr-only">Call {callId}</h1>
-          <span aria-hidden="true" className="hidden truncate font-mono text-sm text-ink-muted sm:inline">
-            {callId}
-          </span>
-          <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} mode={call.mode} switching={call.switching} />
+      <header className="px-4 pt-3 pb-2 sm:px-6">
+        <div className="flex items-center justify-between gap-3">
+          <div className="flex min-w-0 items-center gap-4">
+            <h1 className="sr-only">Call {callId}</h1>
+            <span aria-hidden="true" className="hidden truncate font-mono text-sm text-ink-muted sm:inline">
+              {callId}
+            </span>
+            <ConnectionIndicator status={call.status} latencyMs={call.latencyMs} mode={call.mode} switching={call.switching} />
+          </div>
+          {ended ? null : (
+            <p className="flex shrink-0 items-center gap-2 text-sm font-medium">
+              <Users aria-hidden="true" className="size-4 text-ink-muted" />
+              {participantCountLabel(count)}
+            </p>
+          )}
         </div>
-        {ended ? null : (
-          <p className="flex shrink-0 items-center gap-2 text-sm font-medium">
-            <Users aria-hidden="true" className="size-4 text-ink-muted" />
-            {participantCountLabel(count)}
-          </p>
-        )}
+        {ended ? null : <CallRecording ui={recording} participants={call.participants} onAnswer={call.answerRecording} />}
       </header>
 
       {call.notice ? (
@@ -106,6 +114,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
             onCameraChange={(on) => local.controller.setCameraOn(on)}
             onLeave={onLeave}
           >
+            {call.status === "connected" ? <RecordButton control={recording.control} onStart={call.startRecording} onStop={call.stopRecording} /> : null}
             {local.supported ? <DeviceSettings local={local} /> : null}
           </ControlsBar>
         </footer>

@@ -2,7 +2,7 @@ import { type FormEvent, useId, useState } from "react";
 import type { GroupView } from "../../api/generated";
 import { useAction } from "../../hooks/useAction";
 import { atLeast, ROLES } from "../../lib/roles";
-import type { DefaultLayout, GroupSettings, Role, SettingsPatch } from "../../protocol/generated";
+import type { DefaultLayout, GroupSettings, RecordingQuality, Role, SettingsPatch } from "../../protocol/generated";
 import { Button } from "../ui/Button";
 import { LiveMessage } from "../ui/LiveMessage";
 import { SelectField } from "../ui/SelectField";
@@ -16,6 +16,11 @@ const WHO: Record<Role, string> = { member: "Everyone in the group", admin: "Adm
 const LAYOUTS: { value: DefaultLayout; label: string }[] = [
   { value: "grid", label: "Grid: everyone the same size" },
   { value: "speaker", label: "Speaker: the person talking large" },
+];
+const QUALITIES: { value: RecordingQuality; label: string }[] = [
+  { value: "low", label: "Low: 360p, small files" },
+  { value: "medium", label: "Medium: 720p" },
+  { value: "high", label: "High: 720p, better quality, larger files" },
 ];
 
 type Props = { group: GroupView; save(patch: SettingsPatch): Promise<GroupView>; onSaved(group: GroupView): void };
@@ -100,6 +105,13 @@ export function GroupSettingsForm({ group, save, onSaved }: Props) {
           value={draft.default_layout}
           onChange={(v) => setDraft({ ...draft, default_layout: v as DefaultLayout })}
         />
+        <SelectField
+          label="Recording quality"
+          hint="How recordings are encoded once a recorded call stops."
+          options={QUALITIES}
+          value={draft.recording_quality}
+          onChange={(v) => setDraft({ ...draft, recording_quality: v as RecordingQuality })}
+        />
       </div>
       <Button type="submit" aria-disabled={action.pending || undefined} className="self-start">
         Save settings
@@ -117,5 +129,6 @@ export function settingsPatch(current: GroupSettings, next: GroupSettings): Sett
   if (next.invite_role !== current.invite_role) patch.invite_role = next.invite_role;
   if (next.max_participants !== current.max_participants) patch.max_participants = next.max_participants;
   if (next.default_layout !== current.default_layout) patch.default_layout = next.default_layout;
+  if (next.recording_quality !== current.recording_quality) patch.recording_quality = next.recording_quality;
   return patch;
 }
