@@ -57,6 +57,45 @@ async function joinGroupCall(page: Page, name: string): Promise<void> {
 
 const indicator = (page: Page) => page.getByRole('timer', { name: 'Recording', exact: true });
 
+/**
+ * Notes in the page, on its own clock (the machine's, as the test's), when the Recording
+ * indicator first appears and when Stop recording is pressed: what the recording's length is
+ * measured by, without the latency of polling the page from the test.
+ */
+async function watchRecordingTimes(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const times: { shown?: number; stop?: number } = {};
+    (window as unknown as { __recordingTimes: typeof times }).__recordingTimes = times;
+    const seen = () => {
+      if (times.shown === undefined && document.querySelector('[role="timer"][aria-label="Recording"]')) times.shown = Date.now();
+    };
+    new MutationObserver(seen).observe(document.body, { subtree: true, childList: true });
+    seen();
+    document.addEventListener(
+      'click',
+      (event) => {
+        const button = (event.target as Element | null)?.closest('button');
+        if (times.stop === undefined && button?.textContent?.trim() === 'Stop recording') times.stop = Date.now();
+      },
+      true,
+    );
+  });
+}
+
+async function recordingTimes(page: Page): Promise<{ shown?: number; stop?: number }> {
+  return page.evaluate(() => (window as unknown as { __recordingTimes: { shown?: number; stop?: number } }).__recordingTimes);
+}
+
+/** The group's recordings as the group page last fetched them (the API's own start and stop). */
+function lastRecordingList(page: Page): () => { started_at: number; stopped_at: number | null; duration_ms: number | null }[] {
+  let latest: { started_at: number; stopped_at: number | null; duration_ms: number | null }[] = [];
+  page.on('response', (response) => {
+    if (!/\/api\/groups\/[^/]+\/recordings$/.test(new URL(response.url()).pathname) || !response.ok()) return;
+    response.json().then((body: { recordings: typeof latest }) => (latest = body.recordings), () => {});
+  });
+  return () => latest;
+}
+
 /** Waits on the group page until the newest recording can be downloaded; returns its link. */
 async function downloadLink(page: Page, groupPath: string, who: string): Promise<string> {
   await page.goto(`${site}${groupPath}`);
@@ -113,12 +152,12 @@ test('a group call of three is recorded with everyone\'s consent and its MP4 is 
   await bobPrompt.getByRole('button', { name: 'Allow recording', exact: true }).click();
   await expect(bobPrompt).toBeHidden();
   await expect(indicator(owner), 'nothing is recorded while Cy has not answered').toHaveCount(0);
-  // The last answer starts the recording: wait for the owner's indicator from just before it.
-  const appeared = indicator(owner)
-    .waitFor({ state: 'visible', timeout: 60_000 })
-    .then(() => Date.now());
+  // The last answer starts the recording; the owner's page notes when its indicator appears.
+  await watchRecordingTimes(owner);
   await cyPrompt.getByRole('button', { name: 'Allow recording', exact: true }).click();
-  const startedAt = await appeared;
+  await expect(indicator(owner)).toBeVisible();
+  const startedAt = (await recordingTimes(owner)).shown as number;
+  expect(startedAt, "the owner's page saw its indicator appear").toBeGreaterThan(0);
   for (const [page, name] of [[bob, 'Bob'], [cy, 'Cy']] as const) {
     await expect(indicator(page), `${name} sees the Recording indicator`).toBeVisible();
     await expect(page.getByText('You are being recorded.')).toBeVisible();
@@ -131,8 +170,9 @@ test('a group call of three is recorded with everyone\'s consent and its MP4 is 
   while (Date.now() - startedAt < RECORD_MS) {
     await owner.waitForTimeout(Math.min(1000, RECORD_MS - (Date.now() - startedAt)));
   }
-  const stoppedAt = Date.now();
   await owner.getByRole('button', { name: 'Stop recording', exact: true }).click();
+  const stoppedAt = (await recordingTimes(owner)).stop as number;
+  expect(stoppedAt, "the owner's page saw Stop recording pressed").toBeGreaterThan(startedAt);
   const recordedSeconds = (stoppedAt - startedAt) / 1000;
   for (const [page, name] of [[owner, 'Owner'], [bob, 'Bob'], [cy, 'Cy']] as const) {
     await expect(indicator(page), `${name}'s indicator goes once stopped`).toHaveCount(0);
@@ -143,6 +183,7 @@ test('a group call of three is recorded with everyone\'s consent and its MP4 is 
   for (const page of [owner, bob, cy]) await page.getByRole('button', { name: 'Leave call' }).click();
 
   // The owner waits on the group page for the composed file, then downloads it.
+  const listed = lastRecordingList(owner);
   const waitStarted = Date.now();
   const url = await downloadLink(owner, groupPath, 'Owner');
   console.log(`the Download link appeared ${((Date.now() - waitStarted) / 1000).toFixed(1)} s after the recording stopped`);
@@ -163,8 +204,11 @@ test('a group call of three is recorded with everyone\'s consent and its MP4 is 
   const duration = await durationSeconds(file);
   const frozen = await freezes(file, 2);
   const volume = await meanVolumeDb(file);
+  const stored = listed()[0];
+  const serverSeconds = stored?.stopped_at != null ? (stored.stopped_at - stored.started_at) / 1000 : null;
   console.log(
-    `recording.mp4: ${JSON.stringify(found)}, duration ${duration.toFixed(3)} s (measured ${recordedSeconds.toFixed(3)} s), ` +
+    `recording.mp4: ${JSON.stringify(found)}, duration ${duration.toFixed(3)} s (measured ${recordedSeconds.toFixed(3)} s; ` +
+      `the server's start to stop ${serverSeconds?.toFixed(3) ?? '?'} s), ` +
       `freezes ≥ 2 s: ${JSON.stringify(frozen)}, mean volume ${volume} dB`,
   );
   expect(found, 'exactly one H.264 video and one AAC audio stream').toEqual([
