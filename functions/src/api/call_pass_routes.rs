@@ -76,6 +76,7 @@ pub async fn issue(
         expires_at: claims.exp * 1000,
         group: group.as_str().to_owned(),
         role: claims.role,
+        record_role: claims.rec,
     }))
 }
 

@@ -275,6 +275,11 @@ pub struct CallPassView {
     /// The holder's role, for members (absent for guests).
     #[ts(optional = nullable)]
     pub role: Option<Role>,
+    /// The lowest role that may start a recording in this group (absent in a link call, which
+    /// cannot be recorded).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    pub record_role: Option<Role>,
 }
 
 /// `POST /api/auth/dev`.

@@ -45,7 +45,7 @@ describe("CallPassSource", () => {
 
   it("remembers the role the pass gives (none for guests, unknown roles ignored)", async () => {
     const bodies = [
-      { token: "t1", expires_at: Date.now() + 600_000, role: "admin", group: "g_x" },
+      { token: "t1", expires_at: Date.now() + 600_000, role: "admin", record_role: "owner", group: "g_x" },
       { token: "t2", expires_at: Date.now() + 600_000, group: "g_x" },
       { token: "t3", expires_at: Date.now() + 600_000, role: "emperor", group: "g_x" },
     ];
@@ -54,10 +54,12 @@ describe("CallPassSource", () => {
     expect(source.role()).toBeNull();
     await source.get("Ada");
     expect(source.role()).toBe("admin");
+    expect(source.recordRole()).toBe("owner");
     source.forget();
     expect(source.role()).toBeNull();
     await source.get("Ada");
     expect(source.role()).toBeNull();
+    expect(source.recordRole()).toBeNull();
     source.forget();
     await source.get("Ada");
     expect(source.role()).toBeNull();

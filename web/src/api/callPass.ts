@@ -11,6 +11,8 @@ export type CallPass = {
   expiresAt: number;
   /** The holder's role in the group (null for guests and in link calls). */
   role: Role | null;
+  /** The lowest role that may start a recording (null in link calls). */
+  recordRole: Role | null;
 };
 
 const ROLES: readonly string[] = ["member", "admin", "owner"];
@@ -28,12 +30,12 @@ export async function fetchCallPass(
     `/api/groups/${encodeURIComponent(groupId)}/call-pass`,
     { method: "POST", headers, body: JSON.stringify({ name: displayName }), cache: "no-store" },
     fetchImpl,
-  )) as { token?: unknown; expires_at?: unknown; role?: unknown } | null;
+  )) as { token?: unknown; expires_at?: unknown; role?: unknown; record_role?: unknown } | null;
   if (typeof body?.token !== "string" || typeof body.expires_at !== "number") {
     throw new Error("unexpected call pass from the server");
   }
-  const role = typeof body.role === "string" && ROLES.includes(body.role) ? (body.role as Role) : null;
-  return { token: body.token, expiresAt: body.expires_at, role };
+  const asRole = (v: unknown): Role | null => (typeof v === "string" && ROLES.includes(v) ? (v as Role) : null);
+  return { token: body.token, expiresAt: body.expires_at, role: asRole(body.role), recordRole: asRole(body.record_role) };
 }
 
 /** Keeps the current pass of one call and renews it shortly before it expires. */
@@ -76,6 +78,11 @@ export class CallPassSource {
   /** The role the latest pass gives its holder (null for guests, link calls, or no pass yet). */
   role(): Role | null {
     return this.current?.role ?? null;
+  }
+
+  /** Who may start a recording, as the latest pass says (null in link calls or without a pass). */
+  recordRole(): Role | null {
+    return this.current?.recordRole ?? null;
   }
 
   /** Drops the cached pass (the socket refused it), so the next `get` asks for a new one. */

@@ -368,4 +368,9 @@ group: string,
 /**
  * The holder's role, for members (absent for guests).
  */
-role?: Role | null, };
+role?: Role | null, 
+/**
+ * The lowest role that may start a recording in this group (absent in a link call, which
+ * cannot be recorded).
+ */
+record_role?: Role | null, };

@@ -71,6 +71,8 @@ export type CallSnapshot = {
   switching: boolean;
   /** This participant's role in the group, from their call pass (null for guests and in link calls). */
   selfRole: Role | null;
+  /** The lowest role that may start a recording in this group, as the call pass says. */
+  recordRole: Role | null;
   /** The call's recording: a question being asked or a recording running (null: neither). */
   recording: RecordingView | null;
 };
@@ -96,6 +98,8 @@ export type CallSessionDeps = {
   onPassRefused?: () => void;
   /** The role the latest call pass gives (null for guests and link calls). */
   passRole?: () => Role | null;
+  /** Who may start a recording, as the pass says. */
+  passRecordRole?: () => Role | null;
 };
 
 /** Failed attempts in a row after which people are told we can't reach the server. */
@@ -116,6 +120,7 @@ const IDLE: CallSnapshot = {
   mode: null,
   switching: false,
   selfRole: null,
+  recordRole: null,
   recording: null,
 };
 
@@ -436,6 +441,7 @@ export class CallSession {
       status: "connected",
       selfId: message.you,
       selfRole: this.deps.passRole?.() ?? null,
+      recordRole: this.deps.passRecordRole?.() ?? null,
       recording: message.recording ?? null,
       retryAttempt: 0,
       capacity: message.capacity,

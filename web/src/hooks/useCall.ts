@@ -52,6 +52,7 @@ export function useCall({ groupId, accessToken, localStream, media }: Options): 
       getPass: (name) => passes.get(name),
       onPassRefused: () => passes.forget(),
       passRole: () => passes.role(),
+      passRecordRole: () => passes.recordRole(),
     });
     return { session, iceSource, setJoinedAs };
   });

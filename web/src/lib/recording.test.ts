@@ -43,6 +43,13 @@ describe("recordingUi", () => {
     expect(recordingUi(null, { id: 2, role: null, groupCall: true }).control).toEqual({ action: "start", usable: false, reason: GUESTS_CANNOT_RECORD });
   });
 
+  it("explains that the group keeps recording to a higher role, as the pass says", () => {
+    const below = { id: 2, role: "member" as const, groupCall: true, recordRole: "admin" as const };
+    expect(recordingUi(null, below).control).toEqual({ action: "start", usable: false, reason: "In this group, only admins and owners may start a recording." });
+    expect(recordingUi(null, { ...below, role: "admin" }).control).toEqual({ action: "start", usable: true });
+    expect(recordingUi(null, { ...below, recordRole: "owner", role: "admin" }).control).toMatchObject({ usable: false, reason: expect.stringMatching(/only owners/) });
+  });
+
   it("lets the starter and admins or owners stop; others get an explanation", () => {
     expect(recordingUi(view(), member(1)).control).toEqual({ action: "stop", usable: true });
     expect(recordingUi(view(), { id: 2, role: "admin", groupCall: true }).control).toEqual({ action: "stop", usable: true });

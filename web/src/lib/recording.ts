@@ -15,12 +15,20 @@ export type RecordingViewer = {
   role: Role | null;
   /** Whether the call is a stored group's (only those can be recorded). */
   groupCall: boolean;
+  /** The lowest role that may start a recording (the group's setting, from the call pass). */
+  recordRole?: Role | null;
 };
 
 /** Why the start control cannot send. */
 export const NEEDS_GROUP = "Recording needs a group: only a group's call can be recorded. Start the call from a group's page.";
 export const GUESTS_CANNOT_RECORD = "Guests can't record. Only the group's members can start a recording.";
 export const ONLY_STARTER_STOPS = "Only whoever started the recording, or an admin or owner, can stop it.";
+
+/** Why a member whose role is below the group's "who may record" cannot start one. */
+export function roleTooLow(recordRole: Role): string {
+  const who = recordRole === "owner" ? "owners" : recordRole === "admin" ? "admins and owners" : "members";
+  return `In this group, only ${who} may start a recording.`;
+}
 
 /** The record button: what it does, and whether it may be used (and if not, why). */
 export type RecordingControl =
@@ -72,9 +80,11 @@ export function recordingUi(view: RecordingView | null | undefined, viewer: Reco
 
 function startControl(viewer: RecordingViewer): RecordingControl {
   if (!viewer.groupCall) return { action: "start", usable: false, reason: NEEDS_GROUP };
-  // Guests are the only people in a group's call without a role. Members whose role is below
-  // the group's "who may record" find out from the room's refusal.
+  // Guests are the only people in a group's call without a role.
   if (viewer.id !== null && viewer.role === null) return { action: "start", usable: false, reason: GUESTS_CANNOT_RECORD };
+  if (viewer.role && viewer.recordRole && !atLeast(viewer.role, viewer.recordRole)) {
+    return { action: "start", usable: false, reason: roleTooLow(viewer.recordRole) };
+  }
   return { action: "start", usable: true };
 }
 

@@ -23,6 +23,7 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     mode: "peer_to_peer",
     switching: false,
     selfRole: null,
+    recordRole: null,
     recording: null,
     preparing: false,
     join: vi.fn(),

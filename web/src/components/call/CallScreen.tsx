@@ -32,7 +32,12 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
   const alone = call.status === "connected" && call.participants.length === 0;
   const ended = call.status === "disconnected" && call.error !== null;
   const { controller, micOn, cameraOn } = local;
-  const recording = recordingUi(call.recording, { id: call.selfId, role: call.selfRole, groupCall: isGroupCall(callId) });
+  const recording = recordingUi(call.recording, {
+    id: call.selfId,
+    role: call.selfRole,
+    groupCall: isGroupCall(callId),
+    recordRole: call.recordRole,
+  });
 
   // Ctrl/Cmd+D toggles the microphone and Ctrl/Cmd+E the camera, as in other call apps.
   useEffect(() => {
