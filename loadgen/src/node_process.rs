@@ -33,7 +33,9 @@ impl NodeProcess {
         let mut child = Command::new(binary)
             .args(["--udp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0"])
             .args(["--node-id", node_id])
-            .args(["--public-key", public_key, "--capacity", &capacity.to_string()])
+            // `=`: a base64url key may start with `-`, which would read as a flag.
+            .arg(format!("--public-key={public_key}"))
+            .args(["--capacity", &capacity.to_string()])
             .args(extra)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())

@@ -294,6 +294,9 @@ pub struct Health {
     pub available: u64,
     /// Where browsers send media.
     pub media_addr: String,
+    /// Calls being recorded.
+    #[serde(default)]
+    pub recordings: u64,
 }
 
 async fn health(State(state): State<ControlState>) -> Response {
@@ -307,6 +310,7 @@ async fn health(State(state): State<ControlState>) -> Response {
         capacity: state.capacity as u64,
         available: (state.capacity as u64).saturating_sub(stats.participants),
         media_addr: state.node.media_addr().to_string(),
+        recordings: stats.recordings,
     };
     let status = if stopped { StatusCode::SERVICE_UNAVAILABLE } else { StatusCode::OK };
     (status, Json(body)).into_response()

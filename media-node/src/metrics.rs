@@ -32,6 +32,10 @@ pub fn publish(node: NodeHandle, node_id: String) {
             let id = node_id.clone();
             metrics::gauge!("media_node_calls", "node" => id.clone()).set(s.calls as f64);
             metrics::gauge!("media_node_participants", "node" => id.clone()).set(s.participants as f64);
+            metrics::gauge!("media_node_recordings", "node" => id.clone()).set(s.recordings as f64);
+            metrics::gauge!("media_node_recorded_tracks", "node" => id.clone()).set(s.recorded_tracks as f64);
+            metrics::counter!("media_node_recording_failures_total", "node" => id.clone())
+                .absolute(s.recording_failures);
             metrics::gauge!("media_node_published_tracks", "node" => id.clone())
                 .set(s.published_tracks as f64);
             metrics::gauge!("media_node_forwarded_tracks", "node" => id.clone())

@@ -34,7 +34,9 @@ async fn a_node_killed_mid_recording_leaves_every_track_up_to_its_last_checkpoin
     let keys = MediaTokenKeys::generate().expect("keys");
     let mut node = tokio::process::Command::new(env!("CARGO_BIN_EXE_peershare-media-node"))
         .args(["--udp", "127.0.0.1:0", "--http", "127.0.0.1:0", "--ops-listen", "127.0.0.1:0"])
-        .args(["--node-id", NODE_ID, "--public-key", &keys.public_key()])
+        .args(["--node-id", NODE_ID])
+        // `=`: a base64url key may start with `-`, which would read as a flag.
+        .arg(format!("--public-key={}", keys.public_key()))
         .arg("--recordings-dir")
         .arg(&dir)
         .stdout(Stdio::piped())

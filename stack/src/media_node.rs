@@ -45,7 +45,10 @@ impl MediaNode {
     /// Starts a node named `id` in this process.
     pub async fn in_process(id: &str) -> anyhow::Result<Self> {
         let keys = MediaTokenKeys::generate()?;
-        let node = udp_host::start("127.0.0.1:0".parse()?, None, IN_PROCESS_CAPACITY, None).await?;
+        let recordings: std::sync::Arc<dyn peershare_recording::storage::ObjectStore> =
+            std::sync::Arc::new(peershare_recording::storage::LocalStore::new(recordings_dir(id))?);
+        let node =
+            udp_host::start("127.0.0.1:0".parse()?, None, IN_PROCESS_CAPACITY, Some(recordings)).await?;
         let verifier = TokenVerifier::new(&keys.public_key(), id)?;
         let state = ControlState::new(node, verifier, id, IN_PROCESS_CAPACITY);
         let control = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -75,7 +78,10 @@ impl MediaNode {
         let any = "127.0.0.1:0";
         let mut child = Command::new(bin)
             .args(["--udp", any, "--http", any, "--ops-listen", any, "--node-id", id])
-            .args(["--public-key", &keys.public_key()])
+            // `=`: a base64url key may start with `-`, which would read as a flag.
+            .arg(format!("--public-key={}", keys.public_key()))
+            .arg("--recordings-dir")
+            .arg(recordings_dir(id))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .kill_on_drop(true)
@@ -96,6 +102,11 @@ impl MediaNode {
     fn running(id: &str, keys: &MediaTokenKeys, (url, ops_url): (String, String), running: Running) -> Self {
         Self { id: id.to_owned(), url, ops_url, signing_key: keys.private_key_base64(), _running: running }
     }
+}
+
+/// Where a test node named `id` keeps its recordings: a folder of this process's.
+fn recordings_dir(id: &str) -> std::path::PathBuf {
+    std::env::temp_dir().join(format!("peershare-stack-recordings-{id}-{}", std::process::id()))
 }
 
 /// The control API's and the operators' URLs in the node's first line: "media node … on UDP …

@@ -477,6 +477,95 @@ async fn skip_to(client: &mut crate::support::Client, ty: &str) -> Value {
     }
 }
 
+/// Recording through the host: nothing is written until everyone agreed; then the call moves onto
+/// a media node, the room's plan reaches the node (its `/health` counts the recording), the
+/// audit trail reaches the group's recordings (started by Ada, with Ada and Bob), a stop ends it
+/// on the node, and the composer on the API host finishes it (no media was sent, so it fails
+/// with a reason).
+pub async fn a_recording_needs_everyones_consent_and_reaches_the_node_and_the_groups_list(server: &Server) {
+    let http = reqwest::Client::new();
+    let ada = server.sign_in("Ada").await;
+    let group = server.post_ok("/api/groups", Some(&ada), json!({"name": "Recorded"})).await;
+    let group = group["id"].as_str().expect("id").to_owned();
+    let bob = server.sign_in("Bob").await;
+    server.add_members(&group, &ada, &[&bob]).await;
+    let mut ada_call = server.join_as_account(&group, &ada, "Ada").await;
+    skip_to(&mut ada_call, "welcome").await;
+    let mut bob_call = server.join_as_account(&group, &bob, "Bob").await;
+    let bob_id = skip_to(&mut bob_call, "welcome").await["you"].clone();
+
+    // A member may not start it (admins and owners may, by default); Ada asks, Bob is asked.
+    bob_call.send_json(json!({"type": "start_recording"})).await;
+    assert_eq!(skip_to(&mut bob_call, "error").await["code"], "recording_not_allowed");
+    ada_call.send_json(json!({"type": "start_recording"})).await;
+    let asked = skip_to(&mut bob_call, "recording_changed").await;
+    assert_eq!(asked["recording"]["phase"], "asking", "{asked}");
+    assert_eq!(asked["recording"]["waiting"], json!([bob_id]));
+    let ops = server.node_ops.clone().expect("the host's node has an operators' address");
+    assert_eq!(node_recordings(&http, &ops).await, 0, "nothing is recorded while Bob is asked");
+
+    bob_call.send_json(json!({"type": "recording_consent", "allow": true})).await;
+    for client in [&mut ada_call, &mut bob_call] {
+        let recording = loop {
+            let changed = skip_to(client, "recording_changed").await;
+            if changed["recording"]["phase"] == "recording" {
+                break changed;
+            }
+        };
+        assert_eq!(recording["recording"]["recorded"].as_array().map(Vec::len), Some(2));
+        skip_to(client, "move_to_media_node").await;
+    }
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while node_recordings(&http, &ops).await != 1 {
+        assert!(tokio::time::Instant::now() < deadline, "the node never heard the plan");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let listed = recordings_until(server, &group, &ada, |r| r["status"] == "recording").await;
+    assert_eq!((&listed["started_by"], &listed["participants"]), (&json!("Ada"), &json!(["Ada", "Bob"])));
+    let (status, _) =
+        server.api(reqwest::Method::GET, &format!("/api/groups/{group}/recordings"), None, None).await;
+    assert_eq!(status, 401, "the list is for members");
+
+    ada_call.send_json(json!({"type": "stop_recording"})).await;
+    for client in [&mut ada_call, &mut bob_call] {
+        loop {
+            let changed = skip_to(client, "recording_changed").await;
+            if changed["recording"].is_null() {
+                break;
+            }
+        }
+    }
+    while node_recordings(&http, &ops).await != 0 {
+        assert!(tokio::time::Instant::now() < deadline + DEADLINE, "the node never heard the stop");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let done = recordings_until(server, &group, &ada, |r| r["status"] == "failed").await;
+    assert_eq!(done["failure"], "nothing was recorded", "{done}");
+}
+
+/// Calls being recorded on the node whose operators' routes are at `ops`.
+async fn node_recordings(http: &reqwest::Client, ops: &str) -> u64 {
+    let health: Value =
+        http.get(format!("{ops}/health")).send().await.expect("health").json().await.expect("json");
+    health["recordings"].as_u64().expect("recordings")
+}
+
+/// The group's latest recording, once `done` says it is as wanted.
+async fn recordings_until(server: &Server, group: &str, token: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = tokio::time::Instant::now() + DEADLINE * 3;
+    loop {
+        let (status, list) = server
+            .api(reqwest::Method::GET, &format!("/api/groups/{group}/recordings"), Some(token), None)
+            .await;
+        assert_eq!(status, 200, "{list}");
+        if let Some(latest) = list["recordings"].get(0).filter(|r| done(r)) {
+            return latest.clone();
+        }
+        assert!(tokio::time::Instant::now() < deadline, "the group's recordings stayed {list}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
 /// Reads until the connection closes: its close code.
 async fn close_code(client: &mut crate::support::Client) -> Option<u16> {
     loop {
@@ -742,6 +831,7 @@ macro_rules! conformance_suite {
             guests_in_a_group_call_are_marked_and_members_carry_their_role,
             a_group_call_appears_in_the_groups_history_with_everyone_in_it,
             access_ends_when_a_member_is_removed_or_guests_are_switched_off,
+            a_recording_needs_everyones_consent_and_reaches_the_node_and_the_groups_list,
             a_connection_that_never_joins_is_closed_by_the_join_timeout,
             a_group_call_holds_its_limit_and_shows_its_status_to_those_who_may_join,
         );
