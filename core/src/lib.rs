@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod fleet;
 pub mod group_id;
 pub mod groups;
 pub mod http_error;

@@ -1,0 +1,7 @@
+//! The media-node fleet's rules, pure: which node takes a call ([`allocate`]). Hosts keep the
+//! registry (DynamoDB in the cloud, SQLite in `peershare dev`) and reserve what the policy picked
+//! with a conditional write; the policy itself never touches a store, a clock or a socket.
+
+mod allocation;
+
+pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
