@@ -1,7 +1,10 @@
-//! The media-node fleet's rules, pure: which node takes a call ([`allocate`]). Hosts keep the
+//! The media-node fleet's rules, pure: which node takes a call ([`allocate`]) and how big the
+//! fleet should be, and which idle nodes leave ([`scale`]). Hosts keep the
 //! registry (DynamoDB in the cloud, SQLite in `peershare dev`) and reserve what the policy picked
 //! with a conditional write; the policy itself never touches a store, a clock or a socket.
 
 mod allocation;
+mod scaling;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
+pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, scale};
