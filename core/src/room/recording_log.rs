@@ -40,6 +40,24 @@ pub enum StopReason {
     NodeUnavailable,
 }
 
+impl StopReason {
+    const ALL: [StopReason; 3] = [Self::Stopped, Self::CallEnded, Self::NodeUnavailable];
+
+    /// Its name as stores write it (the same as its JSON).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Stopped => "stopped",
+            Self::CallEnded => "call_ended",
+            Self::NodeUnavailable => "node_unavailable",
+        }
+    }
+
+    /// The reason a store wrote as `name`.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.as_str() == name)
+    }
+}
+
 /// Something for a recording's audit trail: write it, in order, with the recording.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -100,4 +118,18 @@ pub struct RecordingPlan {
     pub participants: Vec<ParticipantId>,
     /// The recording ended: write nothing more of it.
     pub stopped: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::StopReason;
+
+    #[test]
+    fn stop_reasons_are_named_as_in_json_and_read_back() {
+        for reason in StopReason::ALL {
+            assert_eq!(serde_json::to_value(reason).expect("json"), reason.as_str());
+            assert_eq!(StopReason::parse(reason.as_str()), Some(reason));
+        }
+        assert_eq!(StopReason::parse("exploded"), None);
+    }
 }

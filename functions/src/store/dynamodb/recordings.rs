@@ -115,7 +115,7 @@ pub(super) async fn stopped(
             "recording_status = :recording AND attribute_not_exists(stopped_at)",
             &[
                 (":at", ms(at)),
-                (":reason", s(reason_name(reason))),
+                (":reason", s(reason.as_str())),
                 (":queued", s(RecordingStatus::Queued.name())),
                 (":recording", s(RecordingStatus::Recording.name())),
                 (":queue", s(RECORDING_QUEUE)),
@@ -132,7 +132,7 @@ pub(super) async fn stopped(
 pub(super) async fn claim(store: &DynamoStore) -> Result<Option<RecordingRecord>, StoreError> {
     let mut start = None;
     loop {
-        let (candidates, next) = store.query_index_page(RECORDING_QUEUE, CLAIM_PAGE, start).await?;
+        let (candidates, next) = store.query_index_page(RECORDING_QUEUE, Some(CLAIM_PAGE), start).await?;
         for candidate in &candidates {
             let claimed = store
                 .update_if(
@@ -267,7 +267,9 @@ fn record(item: &Item) -> Result<RecordingRecord, StoreError> {
         Some(_) => return Err(corrupt(item, "consents", "not a list")),
     };
     let stop_reason = get_opt_s(item, "stop_reason")?
-        .map(|name| reason(name).ok_or_else(|| corrupt(item, "stop_reason", "unknown stop reason")))
+        .map(|name| {
+            StopReason::parse(name).ok_or_else(|| corrupt(item, "stop_reason", "unknown stop reason"))
+        })
         .transpose()?;
     let output = match get_opt_s(item, "output_key")? {
         None => None,
@@ -310,22 +312,6 @@ fn status(item: &Item) -> Result<RecordingStatus, StoreError> {
 /// What makes an answer the same answer: who, and when.
 fn consent_key(consent: &ConsentRecord) -> String {
     format!("{}@{}", consent.participant.0, consent.at.as_millis())
-}
-
-/// How a stop reason is written.
-fn reason_name(reason: StopReason) -> &'static str {
-    match reason {
-        StopReason::Stopped => "stopped",
-        StopReason::CallEnded => "call_ended",
-        StopReason::NodeUnavailable => "node_unavailable",
-    }
-}
-
-/// A written stop reason.
-fn reason(name: &str) -> Option<StopReason> {
-    [StopReason::Stopped, StopReason::CallEnded, StopReason::NodeUnavailable]
-        .into_iter()
-        .find(|r| reason_name(*r) == name)
 }
 
 /// A consent record as stored.

@@ -71,7 +71,7 @@ pub(super) fn stopped(
         params![
             id,
             millis(at),
-            reason_name(reason),
+            reason.as_str(),
             RecordingStatus::Queued.name(),
             RecordingStatus::Recording.name()
         ],
@@ -185,7 +185,9 @@ fn recording(row: &Row<'_>) -> rusqlite::Result<RecordingRecord> {
     let group: String = row.get(1)?;
     let stop_reason = match row.get_ref(6)?.as_str_or_null()? {
         None => None,
-        Some(name) => Some(reason(name).ok_or_else(|| corrupt(6, format!("unknown stop reason {name:?}")))?),
+        Some(name) => {
+            Some(StopReason::parse(name).ok_or_else(|| corrupt(6, format!("unknown stop reason {name:?}")))?)
+        }
     };
     let output = match row.get::<_, Option<String>>(10)? {
         None => None,
@@ -222,22 +224,6 @@ fn status(row: &Row<'_>, at: usize) -> rusqlite::Result<RecordingStatus> {
         }),
         other => Err(corrupt(at, format!("unknown status {other:?}"))),
     }
-}
-
-/// How a stop reason is written.
-fn reason_name(reason: StopReason) -> &'static str {
-    match reason {
-        StopReason::Stopped => "stopped",
-        StopReason::CallEnded => "call_ended",
-        StopReason::NodeUnavailable => "node_unavailable",
-    }
-}
-
-/// A written stop reason.
-fn reason(name: &str) -> Option<StopReason> {
-    [StopReason::Stopped, StopReason::CallEnded, StopReason::NodeUnavailable]
-        .into_iter()
-        .find(|r| reason_name(*r) == name)
 }
 
 /// A consent record as stored.
