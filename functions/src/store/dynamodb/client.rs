@@ -101,35 +101,27 @@ impl DynamoStore {
         }
     }
 
-    /// Every item of the user → groups index under `pk`.
+    /// Every item of the index under `pk` (the user → groups memberships), page by page.
     pub(super) async fn query_index(&self, pk: &str) -> Result<Vec<Item>, StoreError> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let out = self
-                .client
-                .query()
-                .table_name(&self.table)
-                .index_name(GSI1)
-                .key_condition_expression(format!("{GSI1_PK} = :pk"))
-                .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            items.extend(out.items.unwrap_or_default());
-            start = out.last_evaluated_key.filter(|k| !k.is_empty());
+            let (page, next) = self.query_index_page(pk, None, start).await?;
+            items.extend(page);
+            start = next;
             if start.is_none() {
                 return Ok(items);
             }
         }
     }
 
-    /// One page of at most `limit` items of the index under `pk`, in sort key order, from
-    /// `start`; with where the next page starts, if there is one.
+    /// One page of the index under `pk` (at most `limit` items, when given; DynamoDB's own page
+    /// size otherwise), in sort key order, from `start`; with where the next page starts, if
+    /// there is one.
     pub(super) async fn query_index_page(
         &self,
         pk: &str,
-        limit: i32,
+        limit: Option<i32>,
         start: Option<Item>,
     ) -> Result<(Vec<Item>, Option<Item>), StoreError> {
         let out = self
@@ -140,7 +132,7 @@ impl DynamoStore {
             .key_condition_expression(format!("{GSI1_PK} = :pk"))
             .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()))
             .scan_index_forward(true)
-            .limit(limit)
+            .set_limit(limit)
             .set_exclusive_start_key(start)
             .send()
             .await?;
