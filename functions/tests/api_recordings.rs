@@ -6,7 +6,6 @@
 mod api_support;
 
 use api_support::TestApi;
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use peershare_core::GroupId;
@@ -225,14 +224,7 @@ async fn deleting_the_group_deletes_its_recordings_files() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_the_cloud_links_are_presigned_s3_urls_that_stop_with_the_object() {
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(peershare_moto::endpoint())
-        .force_path_style(true)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .build();
-    let s3 = S3Store::new(aws_sdk_s3::Client::from_conf(config), "recordings-api");
+    let s3 = S3Store::new(peershare_moto::s3_client(), "recordings-api");
     s3.ensure_bucket().await.expect("a bucket");
     let store: Arc<dyn ObjectStore> = Arc::new(s3.clone());
     let api = TestApi::new().with_recordings(RecordingFiles::in_bucket(s3));

@@ -3,7 +3,6 @@
 //! tracks in S3, and the composer claims the stopped recording, composes it with the group's
 //! quality, stores the MP4 in S3 and marks it ready; a second claim finds nothing.
 
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use peershare_core::accounts::{DisplayName, Profile};
 use peershare_core::groups::{GroupDescription, GroupName, GroupSettings, RecordingQuality};
 use peershare_core::protocol::ParticipantId;
@@ -20,34 +19,12 @@ use peershare_recording::sample;
 use peershare_recording::storage::{ObjectStore, S3Store, Storage};
 use std::sync::Arc;
 
-fn credentials() -> Credentials {
-    Credentials::new("test", "test", None, None, "moto")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stopped_recording_is_composed_from_s3_into_s3_and_marked_ready_in_dynamodb() {
-    let dynamo = aws_sdk_dynamodb::Client::from_conf(
-        aws_sdk_dynamodb::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .endpoint_url(moto::endpoint())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(credentials())
-            .build(),
-    );
+    let dynamo = moto::dynamodb_client();
     DynamoStore::ensure_table(&dynamo, "peershare-composer").await.expect("a table");
     let store: Arc<dyn Store> = Arc::new(DynamoStore::new(dynamo, "peershare-composer"));
-    let s3 = S3Store::new(
-        aws_sdk_s3::Client::from_conf(
-            aws_sdk_s3::Config::builder()
-                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
-                .endpoint_url(moto::endpoint())
-                .force_path_style(true)
-                .region(aws_sdk_s3::config::Region::new("us-east-1"))
-                .credentials_provider(credentials())
-                .build(),
-        ),
-        "recordings-composer",
-    );
+    let s3 = S3Store::new(moto::s3_client(), "recordings-composer");
     s3.ensure_bucket().await.expect("a bucket");
     let objects: Arc<dyn ObjectStore> = Arc::new(s3.clone());
 

@@ -35,16 +35,7 @@ struct Deployment {
 
 impl Deployment {
     async fn new(table: &str) -> Self {
-        let client = aws_sdk_dynamodb::Client::from_conf(
-            aws_sdk_dynamodb::Config::builder()
-                .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
-                .endpoint_url(moto::endpoint())
-                .region(aws_sdk_dynamodb::config::Region::new("us-east-1"))
-                .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                    "test", "test", None, None, "moto",
-                ))
-                .build(),
-        );
+        let client = moto::dynamodb_client();
         DynamoStore::ensure_table(&client, table).await.expect("the stack's table exists");
         Self {
             table: table.into(),

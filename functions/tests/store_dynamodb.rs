@@ -5,19 +5,12 @@ use peershare_moto as moto;
 mod store_suite;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_dynamodb::types::{BillingMode, KeyType};
 use peershare_functions::store::dynamodb::DynamoStore;
 use std::sync::Arc;
 
 fn client() -> Client {
-    let config = aws_sdk_dynamodb::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(moto::endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .build();
-    Client::from_conf(config)
+    moto::dynamodb_client()
 }
 
 async fn dynamo(test: &str) -> store_suite::Shared {

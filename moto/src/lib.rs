@@ -64,6 +64,35 @@ fn start() -> Moto {
     Moto { endpoint: format!("http://127.0.0.1:{port}"), _process: process, _lifeline: lifeline }
 }
 
+/// A DynamoDB client of this binary's moto server (any credentials do).
+#[cfg(feature = "dynamodb")]
+pub fn dynamodb_client() -> aws_sdk_dynamodb::Client {
+    use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+    aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint())
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+            .build(),
+    )
+}
+
+/// An S3 client of this binary's moto server (path-style addressing, any credentials).
+#[cfg(feature = "s3")]
+pub fn s3_client() -> aws_sdk_s3::Client {
+    use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
+    aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint())
+            .force_path_style(true)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+            .build(),
+    )
+}
+
 /// `PEERSHARE_MOTO_SERVER`, else the project venv's `moto_server`; fails when it is missing.
 fn moto_server() -> PathBuf {
     let path = std::env::var_os("PEERSHARE_MOTO_SERVER").map(PathBuf::from).unwrap_or_else(|| {

@@ -2,7 +2,6 @@
 //! protocol): a growing track shipped in parts reads back whole, and a track whose shipper died
 //! reads back up to its last checkpoint.
 
-use aws_sdk_s3::config::{BehaviorVersion, Credentials, Region};
 use peershare_recording::layout::{TrackSource, tail_prefix, track_key, track_name};
 use peershare_recording::recover::fetch_track;
 use peershare_recording::storage::{LocalStore, ObjectStore, S3Store};
@@ -11,14 +10,7 @@ use std::sync::Arc;
 
 /// A fresh bucket in this binary's moto.
 async fn s3(bucket: &str) -> Arc<dyn ObjectStore> {
-    let config = aws_sdk_s3::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .endpoint_url(peershare_moto::endpoint())
-        .force_path_style(true)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
-        .build();
-    let store = S3Store::new(aws_sdk_s3::Client::from_conf(config), bucket);
+    let store = S3Store::new(peershare_moto::s3_client(), bucket);
     store.ensure_bucket().await.expect("moto makes the bucket");
     Arc::new(store)
 }
