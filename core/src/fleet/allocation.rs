@@ -107,27 +107,11 @@ pub fn allocate(
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{NOW, ask, node};
     use super::*;
-
-    const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
-
-    fn node(id: &str, region: &str, reserved: u32) -> NodeRecord {
-        NodeRecord {
-            id: id.into(),
-            region: region.into(),
-            capacity: 100,
-            reserved,
-            draining: false,
-            last_heartbeat: NOW,
-        }
-    }
 
     fn earlier(d: Duration) -> Timestamp {
         Timestamp::from_millis(NOW.as_millis() - d.as_millis() as u64)
-    }
-
-    fn ask(participants: u32, region: &str) -> AllocationRequest {
-        AllocationRequest { participants, region: region.into() }
     }
 
     fn picked(nodes: &[NodeRecord], request: &AllocationRequest) -> Allocation {

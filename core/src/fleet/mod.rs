@@ -4,6 +4,8 @@
 //! with a conditional write; the policy itself never touches a store, a clock or a socket.
 
 mod allocation;
+#[cfg(test)]
+mod fixtures;
 mod scaling;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};

@@ -80,20 +80,8 @@ pub fn scale(
 
 #[cfg(test)]
 mod tests {
+    use super::super::fixtures::{NOW, ask, node as record};
     use super::*;
-
-    const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
-
-    fn record(id: &str, region: &str, reserved: u32) -> NodeRecord {
-        NodeRecord {
-            id: id.into(),
-            region: region.into(),
-            capacity: 100,
-            reserved,
-            draining: false,
-            last_heartbeat: NOW,
-        }
-    }
 
     fn ago(secs: u64) -> Option<Timestamp> {
         Some(Timestamp::from_millis(NOW.as_millis() - secs * 1000))
@@ -105,10 +93,6 @@ mod tests {
             warm_minimum: warm.iter().map(|(r, n)| ((*r).to_owned(), *n)).collect(),
             quiet_period: Duration::from_secs(300),
         }
-    }
-
-    fn ask(participants: u32, region: &str) -> AllocationRequest {
-        AllocationRequest { participants, region: region.into() }
     }
 
     #[test]
