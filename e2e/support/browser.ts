@@ -217,3 +217,12 @@ export function startFreezeWatch(page: Page, participantId: number): { stop(): P
     },
   };
 }
+
+/** From a group page: the call button, then the pre-join screen with the profile's name. */
+export async function joinGroupCall(page: Page, name: string): Promise<void> {
+  await page.getByRole('link', { name: /^(Start|Join) call$/ }).click();
+  await expect(page).toHaveURL(/\/c\/g_[A-Za-z0-9_-]+$/);
+  await expect(page.getByLabel('Your name')).toHaveValue(name);
+  await page.getByRole('button', { name: 'Join call' }).click();
+  await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
+}

@@ -7,7 +7,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { expect, test } from '../support/test';
 import path from 'node:path';
-import { expectMediaFlowing } from '../support/browser';
+import { expectMediaFlowing, joinGroupCall } from '../support/browser';
 import { startOAuthProviders, type OAuthProviders } from '../support/oauthProviders';
 import { startPeershare, type Peershare } from '../support/peershare';
 import { captureAtAllSizes } from '../support/screenshots';
@@ -41,15 +41,6 @@ async function newPage(browser: Browser): Promise<Page> {
 /** Signs in on the sign-in page with `provider`, which signs its default person in at once. */
 async function signInWith(page: Page, provider: 'Google' | 'GitHub' | 'Microsoft'): Promise<void> {
   await page.getByRole('link', { name: `Continue with ${provider}` }).click();
-}
-
-/** From the group page: the call button, then the call page's pre-join with the profile's name. */
-async function joinGroupCall(page: Page, name: string): Promise<void> {
-  await page.getByRole('link', { name: /^(Start|Join) call$/ }).click();
-  await expect(page).toHaveURL(/\/c\/g_[A-Za-z0-9_-]+$/);
-  await expect(page.getByLabel('Your name')).toHaveValue(name);
-  await page.getByRole('button', { name: 'Join call' }).click();
-  await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
 }
 
 test('a group made by one person is joined through an invite and its call connects both', async ({ browser }) => {

@@ -9,7 +9,7 @@ import type { Browser, Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '../support/test';
-import { expectNodeMediaFlowing, joinCall, participantId } from '../support/browser';
+import { expectNodeMediaFlowing, joinCall, joinGroupCall, participantId } from '../support/browser';
 import { durationSeconds, freezes, meanVolumeDb, streams } from '../support/mediaFile';
 import { startPeershare, type Peershare } from '../support/peershare';
 
@@ -44,15 +44,6 @@ async function signIn(page: Page, name: string, returnTo: string): Promise<void>
   await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page).toHaveURL(`${site}${returnTo}`);
-}
-
-/** From the group page: the call button, then the pre-join screen with the profile's name. */
-async function joinGroupCall(page: Page, name: string): Promise<void> {
-  await page.getByRole('link', { name: /^(Start|Join) call$/ }).click();
-  await expect(page).toHaveURL(/\/c\/g_[A-Za-z0-9_-]+$/);
-  await expect(page.getByLabel('Your name')).toHaveValue(name);
-  await page.getByRole('button', { name: 'Join call' }).click();
-  await expect(page.getByRole('button', { name: 'Leave call' })).toBeVisible();
 }
 
 const indicator = (page: Page) => page.getByRole('timer', { name: 'Recording', exact: true });
