@@ -48,7 +48,7 @@ pub fn router(state: ControlState) -> Router {
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .allow_methods([Method::POST]);
     Router::new()
-        .route("/v1/calls/{call}", post(create_call).delete(end_call))
+        .route("/v1/calls/{call}", get(call_status).post(create_call).delete(end_call))
         .route("/v1/calls/{call}/participants", post(add_participant))
         .route("/v1/calls/{call}/participants/{participant}", delete(remove_participant))
         .route("/v1/calls/{call}/recording", put(set_recording))
@@ -192,6 +192,24 @@ async fn create_call(
     claims.require(&call, TokenScope::Room)?;
     state.node.create_call(&call).await?;
     Ok((StatusCode::CREATED, Json(CallCreated { call_id: call })))
+}
+
+/// `200` with a call session's figures: signaling hosts ask it to check that the session (and
+/// the node) is still there when a participant's link to the node failed.
+#[derive(Serialize)]
+struct CallStatus {
+    call_id: String,
+    participants: usize,
+}
+
+async fn call_status(
+    State(state): State<ControlState>,
+    Path(call): Path<String>,
+    claims: Claims,
+) -> Result<Json<CallStatus>, ControlError> {
+    claims.require(&call, TokenScope::Room)?;
+    let participants = state.node.call_participants(&call).await?;
+    Ok(Json(CallStatus { call_id: call, participants }))
 }
 
 async fn end_call(

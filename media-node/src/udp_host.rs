@@ -38,6 +38,7 @@ const RECORDING_DRAIN_INTERVAL: Duration = Duration::from_millis(250);
 enum Command {
     CreateCall(String, oneshot::Sender<Result<(), SfuError>>),
     EndCall(String, oneshot::Sender<Result<(), SfuError>>),
+    CallParticipants(String, oneshot::Sender<Result<usize, SfuError>>),
     AddParticipant {
         call: String,
         participant: ParticipantId,
@@ -80,6 +81,11 @@ impl NodeHandle {
     /// Ends a call session.
     pub async fn end_call(&self, call: &str) -> Result<(), NodeError> {
         self.ask(|reply| Command::EndCall(call.to_owned(), reply)).await
+    }
+
+    /// How many participants a call session has: whether it is open here.
+    pub async fn call_participants(&self, call: &str) -> Result<usize, NodeError> {
+        self.ask(|reply| Command::CallParticipants(call.to_owned(), reply)).await
     }
 
     /// Adds a participant with their SDP offer; returns the SDP answer.
@@ -268,6 +274,10 @@ fn execute(sfu: &mut Sfu, command: Command) {
         }
         Command::EndCall(id, reply) => {
             let _ = reply.send(sfu.end_call(&id));
+        }
+        Command::CallParticipants(id, reply) => {
+            let count = sfu.call_participants(&id).map(|p| p.len()).ok_or(SfuError::NoSuchCall(id));
+            let _ = reply.send(count);
         }
         Command::AddParticipant { call, participant, offer, reply } => {
             let _ = reply.send(sfu.add_participant(&call, participant, &offer, now));

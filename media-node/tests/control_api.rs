@@ -183,6 +183,24 @@ fn cases(node: &Node) -> Vec<Case> {
             "forbidden",
         ),
         case(
+            "a participant token checking the call",
+            Method::Get,
+            &format!("/v1/calls/{OPEN}"),
+            participant(OPEN, 1),
+            Body::None,
+            StatusCode::FORBIDDEN,
+            "forbidden",
+        ),
+        case(
+            "no token checking the call",
+            Method::Get,
+            &format!("/v1/calls/{OPEN}"),
+            None,
+            Body::None,
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+        ),
+        case(
             "a participant token ending the call",
             Method::Delete,
             &format!("/v1/calls/{OPEN}"),
@@ -311,7 +329,7 @@ fn cases(node: &Node) -> Vec<Case> {
         case(
             "a method the route does not take",
             Method::Get,
-            &format!("/v1/calls/{OPEN}"),
+            &join,
             room(OPEN),
             Body::None,
             StatusCode::METHOD_NOT_ALLOWED,
@@ -429,6 +447,10 @@ async fn calls_open_and_end_and_health_counts_them() {
     assert!(answer["sdp"].as_str().is_some_and(|s| s.starts_with("v=0")), "{answer}");
     let h = health(&node).await;
     assert_eq!((h.calls, h.participants, h.capacity, h.available), (1, 1, 7, 6));
+    let response = send(&node, Method::Get, "/v1/calls/c1", Some(&node.room_token("c1")), &Body::None).await;
+    assert_eq!(response.status(), StatusCode::OK, "a signaling host checks the session");
+    let status: Value = response.json().await.expect("JSON");
+    assert_eq!(status, json!({"call_id": "c1", "participants": 1}));
 
     let response =
         send(&node, Method::Delete, "/v1/calls/c1/participants/4", Some(&node.room_token("c1")), &Body::None)
@@ -447,6 +469,8 @@ async fn calls_open_and_end_and_health_counts_them() {
     expect_error(response, StatusCode::NOT_FOUND, "call_not_found", "ended twice").await;
     let h = health(&node).await;
     assert_eq!((h.calls, h.participants, h.available), (0, 0, 7));
+    let response = send(&node, Method::Get, "/v1/calls/c1", Some(&node.room_token("c1")), &Body::None).await;
+    expect_error(response, StatusCode::NOT_FOUND, "call_not_found", "checked after it ended").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

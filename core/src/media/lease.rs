@@ -11,4 +11,8 @@ pub struct MediaNodeLease {
     pub url: String,
     /// The call session's id on that node.
     pub call_id: String,
+    /// Base URL of the node's control API as signaling hosts reach it (empty when the host
+    /// knows its node without it, as `peershare dev` knows the node in its own process).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub control_url: String,
 }

@@ -61,6 +61,13 @@ pub enum ClientMessage {
         /// Whether the sender agrees to be recorded.
         allow: bool,
     },
+    /// My connection to the call's media node failed (it stopped answering, or refused
+    /// the join): the room checks the node and, if it is gone, moves the call to another.
+    MediaNodeFailed {
+        /// The call session on the node (from `MediaNodeAccess`), so a report about a node
+        /// the call already left changes nothing.
+        call_id: String,
+    },
     /// Any `type` this version does not know. Never sent; only produced by parsing.
     #[serde(other)]
     #[ts(skip)]

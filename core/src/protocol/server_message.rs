@@ -84,8 +84,16 @@ pub enum ServerMessage {
     /// The call is moving to a media node to make room for you; `welcome` follows (or an
     /// error if no node can be had).
     WaitingForMediaNode,
+    /// No media node had room, so one is starting (in the cloud this takes up to a minute or
+    /// two): those in the call stay connected as they are, and those waiting get `welcome`
+    /// once it is up (or an error if none starts in time).
+    MediaNodeStarting,
+    /// The media node carrying the call stopped: drop its connection and stay; a
+    /// `move_to_media_node` to another node follows (or an error if none can be had).
+    MediaNodeLost,
     /// The call moved to a media node: connect to it, keep the peer link until the node's
-    /// tracks play, then close the peer link.
+    /// tracks play, then close the peer link. On a node already (after `media_node_lost`),
+    /// replace the node connection.
     MoveToMediaNode {
         /// Where and how to connect.
         media_node: MediaNodeAccess,

@@ -18,6 +18,11 @@ pub struct RoomConfig {
     /// Messages a connection may send per second once its burst is spent; the excess is
     /// dropped (`rate_limited`).
     pub messages_per_second: u32,
+    /// Longest wait for a media node (one starting from zero included): after it, those
+    /// waiting are refused and a call whose node was lost stops asking.
+    pub media_node_wait: Duration,
+    /// Reports that a node link failed lead to at most one node check per this interval.
+    pub media_node_check_interval: Duration,
 }
 
 impl Default for RoomConfig {
@@ -32,6 +37,10 @@ impl Default for RoomConfig {
             // benchmark sends 20 a second per socket.
             message_burst: 200,
             messages_per_second: 50,
+            // An EC2 instance takes about a minute to boot and the node a second to register;
+            // three minutes leave room for a slow start without leaving anyone waiting forever.
+            media_node_wait: Duration::from_secs(180),
+            media_node_check_interval: Duration::from_secs(3),
         }
     }
 }

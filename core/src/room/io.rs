@@ -53,6 +53,18 @@ pub enum Input {
         /// Why, for the participants who were waiting for it.
         reason: String,
     },
+    /// No node has room yet, but one is starting (the allocator asked the fleet to grow): the
+    /// room tells the participants and asks again after `retry_after` (clamped to 1–30 s),
+    /// until [`super::RoomConfig::media_node_wait`] has passed since it first asked.
+    MediaNodePending {
+        /// When the allocator suggests asking again.
+        retry_after: std::time::Duration,
+    },
+    /// The node of this call session stopped (it missed its heartbeats, its process exited, or
+    /// the check asked with [`Output::CheckMediaNode`] found it gone): the room moves the call
+    /// to another node, with everyone keeping their seat. A lease the call no longer uses
+    /// changes nothing.
+    MediaNodeLost(MediaNodeLease),
 }
 
 /// How the room wants a connection closed.
@@ -80,7 +92,14 @@ pub enum Output {
     NeedsMediaNode {
         /// Participants the call would have on the node, including those waiting.
         participants: u32,
+        /// The lost call session this one replaces: allocate on another node than its own.
+        replacing: Option<MediaNodeLease>,
     },
+    /// A participant reported that their link to this call session's node failed: check
+    /// whether the node still has the session (a short request to its control API) and answer
+    /// [`Input::MediaNodeLost`] if not. Asked at most once per
+    /// [`super::RoomConfig::media_node_check_interval`].
+    CheckMediaNode(MediaNodeLease),
     /// A participant left a call that runs on a media node: remove them from the node.
     RemoveFromMediaNode {
         /// The call session they were in.

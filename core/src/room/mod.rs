@@ -9,6 +9,7 @@ mod access;
 mod config;
 mod history;
 mod io;
+mod node_request;
 mod participant;
 mod rate_limit;
 mod recording;
@@ -20,6 +21,7 @@ pub use access::{AccessChange, AccessLedger, AccessNotice, MAX_LEDGER_ENTRIES, R
 pub use config::RoomConfig;
 pub use history::{CallEvent, call_id};
 pub use io::{CloseFrame, ConnectionId, Input, Output};
+pub use node_request::NodeRequest;
 pub use recording::{CONSENT_TIMEOUT, REQUEST_COOLDOWN, RecordingDesk};
 pub use recording_log::{ConsentRecord, RecordingEvent, RecordingPlan, StopReason, recording_id};
 pub use snapshot::{ParticipantSnapshot, RoomSnapshot};

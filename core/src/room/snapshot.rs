@@ -16,6 +16,9 @@ pub struct RoomSnapshot {
     /// The media node carrying the call, once it moved to one.
     #[serde(default)]
     pub media_node: Option<MediaNodeLease>,
+    /// A media node asked for and not had yet (the room asks again after a rebuild).
+    #[serde(default)]
+    pub node_request: Option<super::NodeRequest>,
     /// When the call under way started (its history's id), if one is.
     #[serde(default)]
     pub call_started_at: Option<Timestamp>,

@@ -1,5 +1,6 @@
 //! The room's rules: admission, perfect-negotiation roles, peer-to-peer relay, liveness.
 
+use super::node_request::NodeRequest;
 use super::participant::{Member, Phase, Standing};
 use super::rate_limit::{RateBudget, Verdict};
 use super::recording::{Effect, Person, RecordingRefusal};
@@ -7,14 +8,16 @@ use super::{
     AccessChange, AccessLedger, AccessNotice, CallEvent, CloseFrame, ConnectionId, Input, Output,
     ParticipantSnapshot, RecordingDesk, Refusal, RoomConfig, RoomSnapshot,
 };
-use crate::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, SignError};
+use crate::media::{MediaNodeLease, MediaTokenSigner};
 use crate::protocol::{
-    CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaNodeAccess, MediaState,
-    PROTOCOL_VERSION, ParticipantId, Peer, ServerMessage,
+    CallMode, ClientMessage, ErrorCode, LeaveReason, MAX_DISPLAY_NAME_CHARS, MediaState, PROTOCOL_VERSION,
+    ParticipantId, Peer, ServerMessage,
 };
 use crate::time::Timestamp;
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
+
+mod media_node;
 
 /// Most participants a peer-to-peer call carries; one more needs a media node.
 const PEER_TO_PEER_LIMIT: usize = 2;
@@ -41,8 +44,11 @@ pub struct Room {
     /// What each open connection may still send (see [`super::RoomConfig::message_burst`]).
     budgets: BTreeMap<ConnectionId, RateBudget>,
     next_participant_id: u32,
-    node_requested: bool,
+    /// A media node asked for and not had yet.
+    node_request: Option<NodeRequest>,
     media_node: Option<MediaNodeLease>,
+    /// When the host was last asked to check the node (a participant's link to it failed).
+    node_checked_at: Option<Timestamp>,
     /// When the call under way started, if one is (see [`CallEvent`]).
     call_started_at: Option<Timestamp>,
     /// Access changes still enforced on earlier passes.
@@ -63,8 +69,9 @@ impl Room {
             connections: BTreeMap::new(),
             budgets: BTreeMap::new(),
             next_participant_id: 1,
-            node_requested: false,
+            node_request: None,
             media_node: None,
+            node_checked_at: None,
             call_started_at: None,
             access: AccessLedger::default(),
             recording: RecordingDesk::default(),
@@ -98,6 +105,10 @@ impl Room {
         let mut room = Self::new(config, signer);
         room.next_participant_id = snapshot.next_participant_id.max(1);
         room.media_node = snapshot.media_node;
+        room.node_request = snapshot.node_request.map(|mut request| {
+            request.restored(now);
+            request
+        });
         room.call_started_at = snapshot.call_started_at;
         room.access = snapshot.access;
         room.recording = snapshot.recording;
@@ -144,7 +155,9 @@ impl Room {
             Input::Disconnected(conn) => self.remove(conn, LeaveReason::ConnectionLost),
             Input::Timeout => self.expire(now),
             Input::MediaNodeAllocated(lease) => self.move_to_media_node(lease, now),
-            Input::MediaNodeUnavailable { reason } => self.refuse_waiting(&reason),
+            Input::MediaNodeUnavailable { reason } => self.media_node_unavailable(&reason),
+            Input::MediaNodePending { retry_after } => self.media_node_pending(retry_after),
+            Input::MediaNodeLost(lease) => self.media_node_lost(lease),
             Input::RecordingFailed { reason } => {
                 let effects = self.recording.node_unavailable(&reason, now);
                 self.apply_recording(effects);
@@ -177,6 +190,7 @@ impl Room {
             })
             .chain(self.access.next_expiry())
             .chain(self.recording.wakes_at())
+            .chain(self.node_request_wakes_at())
             .min()
     }
 
@@ -248,6 +262,7 @@ impl Room {
             next_participant_id: self.next_participant_id,
             participants,
             media_node: self.media_node.clone(),
+            node_request: self.node_request.clone(),
             call_started_at: self.call_started_at,
             access: self.access.clone(),
             recording: self.recording.clone(),
@@ -445,6 +460,9 @@ impl Room {
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantUpdated { id, media }));
                 self.persist();
             }
+            (Some(Phase::Joined(_)), ClientMessage::MediaNodeFailed { call_id }) => {
+                self.media_node_failed(&call_id)
+            }
             (Some(Phase::Joined(_)), ClientMessage::StartRecording) => {
                 let present = self.members().map(|(_, m)| person(m)).collect::<Vec<_>>();
                 self.on_recording(conn, |desk, me| desk.request(me, present, now));
@@ -548,11 +566,10 @@ impl Room {
         } else {
             self.connections.insert(conn, Standing::WaitingForNode(member));
             self.push(Output::Send(conn, ServerMessage::WaitingForMediaNode));
-            if !self.node_requested {
-                self.node_requested = true;
-                let participants = (self.participant_count() + self.waiting_count()) as u32;
-                self.push(Output::NeedsMediaNode { participants });
+            if self.node_request.as_ref().is_some_and(|r| r.starting_announced) {
+                self.push(Output::Send(conn, ServerMessage::MediaNodeStarting));
             }
+            self.request_media_node(None);
         }
     }
 
@@ -689,38 +706,6 @@ impl Room {
         }
     }
 
-    /// The host opened a call session for this room: everyone in the call moves to it
-    /// (make-before-break on their side) and those waiting are let in.
-    fn move_to_media_node(&mut self, lease: MediaNodeLease, now: Timestamp) {
-        self.node_requested = false;
-        if self.media_node.is_some() || (self.waiting_count() == 0 && !self.recording.needs_node()) {
-            // Already on a node, or whoever needed it left (or fit in peer-to-peer after all),
-            // and no recording needs it.
-            self.push(Output::ReleaseMediaNode(lease));
-            return;
-        }
-        let members: Vec<_> = self.members().map(|(c, m)| (c, m.id)).collect();
-        let mut moves = Vec::with_capacity(members.len());
-        for (conn, id) in members {
-            match self.sign_access(&lease, id, now) {
-                Ok(access) => moves.push((conn, access)),
-                Err(e) => {
-                    self.push(Output::ReleaseMediaNode(lease));
-                    self.refuse_waiting(&e.to_string());
-                    return;
-                }
-            }
-        }
-        self.media_node = Some(lease);
-        for (conn, media_node) in moves {
-            self.push(Output::Send(conn, ServerMessage::MoveToMediaNode { media_node }));
-        }
-        if let Some(plan) = self.recording.plan() {
-            self.apply_recording(vec![Effect::Plan(plan)]);
-        }
-        self.persist();
-    }
-
     /// Ends the call's history once nobody is in the call or waiting for it.
     fn end_call_if_over(&mut self) {
         if self.participant_count() + self.waiting_count() == 0 {
@@ -732,57 +717,6 @@ impl Room {
         {
             self.push(Output::History(CallEvent::Ended { started_at, at: self.now }));
             self.persist();
-        }
-    }
-
-    /// Ends the node's call session once nobody is in the call or waiting for it.
-    fn release_media_node_if_idle(&mut self) {
-        if self.participant_count() + self.waiting_count() == 0
-            && let Some(lease) = self.media_node.take()
-        {
-            self.push(Output::ReleaseMediaNode(lease));
-            self.persist();
-        }
-    }
-
-    /// Access to the media node for participant `id`, when the call runs on one.
-    fn media_node_access(
-        &self,
-        id: ParticipantId,
-        now: Timestamp,
-    ) -> Result<Option<MediaNodeAccess>, SignError> {
-        self.media_node.as_ref().map(|lease| self.sign_access(lease, id, now)).transpose()
-    }
-
-    fn sign_access(
-        &self,
-        lease: &MediaNodeLease,
-        id: ParticipantId,
-        now: Timestamp,
-    ) -> Result<MediaNodeAccess, SignError> {
-        let claims = MediaClaims::participant(&lease.node_id, &lease.call_id, id, now);
-        Ok(MediaNodeAccess {
-            url: lease.url.clone(),
-            call_id: lease.call_id.clone(),
-            token: self.signer.sign(&claims)?,
-        })
-    }
-
-    fn refuse_waiting(&mut self, reason: &str) {
-        let waiting: Vec<_> = self
-            .connections
-            .iter()
-            .filter(|(_, s)| matches!(s, Standing::WaitingForNode(_)))
-            .map(|(c, _)| *c)
-            .collect();
-        for conn in waiting {
-            let detail = format!("group calls are not available yet: {reason}");
-            self.fail(conn, ErrorCode::GroupCallsUnavailable, detail);
-        }
-        self.node_requested = false;
-        if self.media_node.is_none() {
-            let effects = self.recording.node_unavailable(reason, self.now);
-            self.apply_recording(effects);
         }
     }
 
@@ -816,6 +750,7 @@ impl Room {
     fn expire(&mut self, now: Timestamp) {
         let effects = self.recording.expire(now);
         self.apply_recording(effects);
+        self.expire_node_request();
         if !self.access.is_empty() {
             self.access.prune(now);
             if self.access.is_empty() {
@@ -941,13 +876,7 @@ impl Room {
                     let call_started_at = self.call_started_at.unwrap_or(self.now);
                     self.push(Output::History(CallEvent::Recording { call_started_at, event }));
                 }
-                Effect::NeedsNode => {
-                    if self.media_node.is_none() && !self.node_requested {
-                        self.node_requested = true;
-                        let participants = (self.participant_count() + self.waiting_count()) as u32;
-                        self.push(Output::NeedsMediaNode { participants });
-                    }
-                }
+                Effect::NeedsNode => self.request_media_node(None),
                 Effect::Plan(plan) => {
                     if let Some(lease) = self.media_node.clone() {
                         self.push(Output::RecordOnMediaNode { lease, plan });

@@ -6,16 +6,23 @@ use crate::config::{EdgeConfig, MediaNode};
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::RecordingPlan;
+use std::time::Duration;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
-/// Opens a call session on the first node that accepts one.
-pub async fn allocate(config: &EdgeConfig) -> Result<MediaNodeLease, String> {
-    if config.media_nodes.is_empty() {
+/// Longest wait for a node's answer when checking a call session on it.
+const CHECK_WITHIN: Duration = Duration::from_secs(2);
+
+/// Opens a call session on the first node that accepts one, other than `avoid` (a node the
+/// call just lost).
+pub async fn allocate(config: &EdgeConfig, avoid: Option<&str>) -> Result<MediaNodeLease, String> {
+    let candidates: Vec<&MediaNode> =
+        config.media_nodes.iter().filter(|n| Some(n.id.as_str()) != avoid).collect();
+    if candidates.is_empty() {
         return Err("no media node is configured for calls of three or more".into());
     }
     let call_id = crate::random_id("call");
     let mut refusals = Vec::new();
-    for node in &config.media_nodes {
+    for node in candidates {
         match send(
             node,
             config.media_signer.as_ref(),
@@ -31,12 +38,28 @@ pub async fn allocate(config: &EdgeConfig) -> Result<MediaNodeLease, String> {
                     node_id: node.id.clone(),
                     url: node.public_url.clone(),
                     call_id,
+                    control_url: node.control_url.clone(),
                 });
             }
             Err(why) => refusals.push(format!("{}: {why}", node.id)),
         }
     }
     Err(format!("no media node could take the call ({})", refusals.join("; ")))
+}
+
+/// Whether the call session is still open on its node: a participant's link to the node
+/// failed, and a node that does not answer within [`CHECK_WITHIN`], or no longer has the
+/// session, has lost the call.
+pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
+    let Some(node) = node_of(config, lease) else { return false };
+    let path = format!("/v1/calls/{}", lease.call_id);
+    let asked = send(node, config.media_signer.as_ref(), Method::Get, &path, &lease.call_id, None);
+    let timeout = worker::Delay::from(CHECK_WITHIN);
+    futures_util::pin_mut!(asked, timeout);
+    match futures_util::future::select(asked, timeout).await {
+        futures_util::future::Either::Left((answer, _)) => answer.is_ok(),
+        futures_util::future::Either::Right(_) => false,
+    }
 }
 
 /// Removes a participant from the call session (they may never have reached the node).

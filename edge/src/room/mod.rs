@@ -398,11 +398,18 @@ impl CallRoom {
                     }
                 }
                 Output::Persist(_) | Output::History(_) => {}
-                Output::NeedsMediaNode { .. } => {
-                    follow_up.push(match media::allocate(&config).await {
+                Output::NeedsMediaNode { replacing, .. } => {
+                    let avoid = replacing.as_ref().map(|lease| lease.node_id.as_str());
+                    follow_up.push(match media::allocate(&config, avoid).await {
                         Ok(lease) => Input::MediaNodeAllocated(lease),
                         Err(reason) => Input::MediaNodeUnavailable { reason },
                     });
+                }
+                Output::CheckMediaNode(lease) => {
+                    if !media::check(&config, &lease).await {
+                        worker::console_warn!("media node {} lost call {}", lease.node_id, lease.call_id);
+                        follow_up.push(Input::MediaNodeLost(lease));
+                    }
                 }
                 Output::RemoveFromMediaNode { lease, participant } => {
                     media::remove_participant(&config, &lease, participant).await;

@@ -3,7 +3,7 @@
 use super::history::HistoryWriter;
 use super::outbox::{Outbox, Outgoing};
 use super::{RoomEvent, RoomServices, RoomStatus, Vacate};
-use crate::media_nodes::MediaNodeAllocator;
+use crate::media_nodes::{Allocated, MediaNodeAllocator, NodeAsk};
 use peershare_core::GroupId;
 use peershare_core::media::MediaNodeLease;
 use peershare_core::protocol::ParticipantId;
@@ -49,8 +49,12 @@ pub(super) async fn run(
                     outboxes.remove(&conn);
                     Input::Disconnected(conn)
                 }
-                Some(RoomEvent::MediaNode(Ok(lease))) => Input::MediaNodeAllocated(lease),
+                Some(RoomEvent::MediaNode(Ok(Allocated::Lease(lease)))) => Input::MediaNodeAllocated(lease),
+                Some(RoomEvent::MediaNode(Ok(Allocated::Pending { retry_after }))) => {
+                    Input::MediaNodePending { retry_after }
+                }
                 Some(RoomEvent::MediaNode(Err(reason))) => Input::MediaNodeUnavailable { reason },
+                Some(RoomEvent::MediaNodeLost(lease)) => Input::MediaNodeLost(lease),
                 Some(RoomEvent::AccessChanged(notice)) => Input::AccessChanged(notice),
                 Some(RoomEvent::RecordingFailed(reason)) => Input::RecordingFailed { reason },
                 None => break,
@@ -77,10 +81,16 @@ pub(super) async fn run(
                     tracing::debug!(%group, participants = snapshot.participants.len(), "room state changed");
                 }
                 Output::History(event) => history.record(event),
-                Output::NeedsMediaNode { participants } => {
-                    tracing::info!(%group, participants, "moving the call to a media node");
-                    allocate(&services, participants, own_events.clone());
+                Output::NeedsMediaNode { participants, replacing } => {
+                    tracing::info!(%group, participants, replacing = ?replacing.as_ref().map(|l| &l.node_id), "asking for a media node");
+                    let ask = NodeAsk {
+                        room: group.as_str().to_owned(),
+                        participants,
+                        avoid: replacing.map(|lease| lease.node_id),
+                    };
+                    allocate(&services, ask, own_events.clone());
                 }
+                Output::CheckMediaNode(lease) => check(&services, lease, own_events.clone()),
                 Output::RemoveFromMediaNode { lease, participant } => {
                     let _ = media.send(MediaCommand::Remove(lease, participant));
                 }
@@ -163,14 +173,26 @@ fn now() -> Timestamp {
 
 /// Asks the allocator for a node in the background; the answer comes back as a room event. If
 /// the room closed meanwhile, the session is ended straight away so the node does not keep it.
-fn allocate(services: &RoomServices, participants: u32, room: mpsc::UnboundedSender<RoomEvent>) {
+fn allocate(services: &RoomServices, ask: NodeAsk, room: mpsc::UnboundedSender<RoomEvent>) {
     let media = services.media.clone();
     tokio::spawn(async move {
-        let result = media.allocate(participants).await.map_err(|e| e.to_string());
-        if let Err(mpsc::error::SendError(RoomEvent::MediaNode(Ok(lease)))) =
+        let result = media.allocate(ask).await.map_err(|e| e.to_string());
+        if let Err(mpsc::error::SendError(RoomEvent::MediaNode(Ok(Allocated::Lease(lease))))) =
             room.send(RoomEvent::MediaNode(result))
         {
             media.release(lease).await;
+        }
+    });
+}
+
+/// Checks a call session in the background (a participant's link to its node failed); a
+/// session that is gone comes back to the room as lost.
+fn check(services: &RoomServices, lease: MediaNodeLease, room: mpsc::UnboundedSender<RoomEvent>) {
+    let media = services.media.clone();
+    tokio::spawn(async move {
+        if !media.check(lease.clone()).await {
+            tracing::warn!(node = %lease.node_id, call = %lease.call_id, "the call's media node is gone");
+            let _ = room.send(RoomEvent::MediaNodeLost(lease));
         }
     });
 }

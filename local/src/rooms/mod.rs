@@ -10,7 +10,7 @@ mod registry;
 pub use outbox::{Outbox, OutboxReader, Outgoing, Overflow, outbox};
 pub use registry::{RoomHandle, RoomRegistry};
 
-use crate::media_nodes::MediaNodeAllocator;
+use crate::media_nodes::{Allocated, MediaNodeAllocator};
 use peershare_core::auth::Ticket;
 use peershare_core::media::{MediaNodeLease, MediaTokenSigner};
 use peershare_core::room::{AccessNotice, ConnectionId, RoomConfig};
@@ -36,7 +36,9 @@ pub enum RoomEvent {
     /// The socket closed.
     Disconnected(ConnectionId),
     /// The answer to the room's request for a media node.
-    MediaNode(Result<MediaNodeLease, String>),
+    MediaNode(Result<Allocated, String>),
+    /// The call session's node is gone (a check after a failed link, or the fleet saw it die).
+    MediaNodeLost(MediaNodeLease),
     /// The API changed who may be in the group's call.
     AccessChanged(AccessNotice),
     /// The media node refused the room's recording plan.

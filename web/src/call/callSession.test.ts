@@ -456,6 +456,81 @@ describe("CallSession on a media node", () => {
   });
 });
 
+describe("CallSession when its media node is lost", () => {
+  const answering = (async () => ({ ok: true, status: 200, text: async () => '{"type":"answer","sdp":"a"}' }) as Response) as typeof fetch;
+
+  function onNode() {
+    const { session, hook } = setup({ fetch: answering });
+    session.join(joinOptions());
+    const ws = FakeWebSocket.latest();
+    ws.serverOpen();
+    ws.serverSend({
+      type: "welcome",
+      version: 1,
+      you: 3,
+      participants: [peer(1, false), peer(2, false)],
+      mode: "media_node",
+      capacity: 8,
+      heartbeat_interval_ms: 10_000,
+      media_node: { url: "http://node-a.test/", call_id: "call-a", token: "t" },
+    });
+    const nodePc = hook.nodeConnection as unknown as FakePeerConnection;
+    return { session, hook, ws, nodePc };
+  }
+
+  it("reports a link disconnected for two seconds once, and moves to the next node in its own seat", async () => {
+    const { session, hook, ws, nodePc } = onNode();
+    nodePc.setConnectionState("connected");
+    nodePc.setConnectionState("disconnected");
+    await vi.advanceTimersByTimeAsync(1_900);
+    expect(ws.sentOfType("media_node_failed")).toEqual([]);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(ws.sentOfType("media_node_failed")).toEqual([{ type: "media_node_failed", call_id: "call-a" }]);
+    nodePc.setConnectionState("failed");
+    expect(ws.sentOfType("media_node_failed")).toHaveLength(1);
+
+    ws.serverSend({ type: "media_node_lost" });
+    expect(session.getSnapshot()).toMatchObject({ mediaNode: "moving", status: "connected" });
+    expect(nodePc.closed).toBe(true);
+    expect(session.getSnapshot().participants.map((p) => p.id)).toEqual([1, 2]);
+
+    ws.serverSend({ type: "move_to_media_node", media_node: { url: "http://node-b.test/", call_id: "call-b", token: "t2" } });
+    const next = hook.nodeConnection as unknown as FakePeerConnection;
+    expect(next).not.toBe(nodePc);
+    expect(session.getSnapshot()).toMatchObject({ mediaNode: null, mode: "media_node", switching: false });
+    expect(session.getSnapshot().participants.map((p) => p.id)).toEqual([1, 2]);
+    expect(ws.sentOfType("join")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(FakeWebSocket.latest()).toBe(ws);
+  });
+
+  it("a link that recovers within the grace is not reported", async () => {
+    const { ws, nodePc } = onNode();
+    nodePc.setConnectionState("connected");
+    nodePc.setConnectionState("disconnected");
+    await vi.advanceTimersByTimeAsync(1_000);
+    nodePc.setConnectionState("connected");
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(ws.sentOfType("media_node_failed")).toEqual([]);
+  });
+
+  it("rejoins when the room does not answer a report in time", async () => {
+    const { ws, nodePc } = onNode();
+    nodePc.setConnectionState("failed");
+    expect(ws.sentOfType("media_node_failed")).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(12_000);
+    expect(ws.closedWith).toEqual({ code: 4000, reason: "media node unreachable" });
+  });
+
+  it("shows that a node is starting until the call moves", () => {
+    const { session, ws } = onNode();
+    ws.serverSend({ type: "media_node_starting" });
+    expect(session.getSnapshot().mediaNode).toBe("starting");
+    ws.serverSend({ type: "move_to_media_node", media_node: { url: "http://node-b.test/", call_id: "call-b", token: "t2" } });
+    expect(session.getSnapshot().mediaNode).toBeNull();
+  });
+});
+
 describe("CallSession recording", () => {
   const asking = { phase: "asking" as const, started_by: 1, since_ms: 1_700_000_000_000, recorded: [1], waiting: [2], declined: [] };
 

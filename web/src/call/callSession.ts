@@ -75,6 +75,11 @@ export type CallSnapshot = {
   recordRole: Role | null;
   /** The call's recording: a question being asked or a recording running (null: neither). */
   recording: RecordingView | null;
+  /**
+   * The call's media node is on its way: "starting" (none had room; one is booting, the call
+   * goes on as it is meanwhile) or "moving" (the node stopped; the call moves to another).
+   */
+  mediaNode: "starting" | "moving" | null;
 };
 
 export type JoinOptions = {
@@ -122,7 +127,11 @@ const IDLE: CallSnapshot = {
   selfRole: null,
   recordRole: null,
   recording: null,
+  mediaNode: null,
 };
+
+/** How long a report that the node link failed waits for the room to move the call, before rejoining. */
+const NODE_REPORT_WAIT_MS = 12_000;
 
 export class CallSession {
   private snapshot: CallSnapshot = IDLE;
@@ -147,6 +156,10 @@ export class CallSession {
   private resumeKey = newResumeKey();
 
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The node session this participant is connected to (its call id names it in reports). */
+  private nodeAccess: MediaNodeAccess | null = null;
+  /** Set while a report that the node link failed waits for the room's answer. */
+  private nodeReportTimer: ReturnType<typeof setTimeout> | null = null;
   /** When this session last sent a recording command (`now()`), to read a `rate_limited` answer. */
   private recordingCommandAt: number | null = null;
 
@@ -381,7 +394,9 @@ export class CallSession {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.closeAllLinks();
-    this.update({ mode: null, switching: false, selfId: null, recording: null });
+    this.clearNodeReport();
+    this.nodeAccess = null;
+    this.update({ mode: null, switching: false, selfId: null, recording: null, mediaNode: null });
   }
 
   // ---- Messages ---------------------------------------------------------------------------
@@ -392,8 +407,14 @@ export class CallSession {
         return this.onWelcome(message);
       case "waiting_for_media_node":
         return this.update({ notice: null });
+      case "media_node_starting":
+        return this.update({ mediaNode: "starting" });
+      case "media_node_lost":
+        return this.onNodeLost();
       case "move_to_media_node":
-        return this.startNode(message.media_node, true);
+        // From peer-to-peer the peer links carry media until the node does; from a lost node
+        // there is nothing to keep.
+        return this.startNode(message.media_node, this.snapshot.mode !== "media_node");
       case "participant_joined":
         this.addParticipant(message.participant);
         return this.publishParticipants();
@@ -435,7 +456,9 @@ export class CallSession {
     this.socket?.startHeartbeat(message.heartbeat_interval_ms);
     // One ping right away, so the latency figure shows up without waiting a whole interval.
     this.socket?.ping();
-    this.update({ mode: message.mode, switching: false });
+    this.clearNodeReport();
+    this.nodeAccess = null;
+    this.update({ mode: message.mode, switching: false, mediaNode: null });
     for (const peer of message.participants) this.addParticipant(peer);
     this.update({
       status: "connected",
@@ -458,16 +481,48 @@ export class CallSession {
 
   /** Moves the call's media onto the node; when `switching`, the peer links carry it meanwhile. */
   private startNode(access: MediaNodeAccess, switching: boolean): void {
+    this.clearNodeReport();
+    this.nodeAccess = access;
     this.routes.useNode(access, switching);
-    this.update({ mode: "media_node", switching });
+    this.update({ mode: "media_node", switching, mediaNode: null });
   }
 
+  /**
+   * The node link failed (it stopped answering, or the node refused the join): the room hears
+   * it and checks the node; if the node is gone it moves everyone to another. If the room does
+   * not answer in time, a fresh join brings a fresh token (and possibly another node).
+   */
   private onNodeFailed(error: unknown): void {
-    console.warn("could not join the media node", error);
-    // A fresh join brings a fresh token (and, in the cloud, possibly another node).
+    console.warn("the media node link failed", error);
+    const access = this.nodeAccess;
+    if (access && this.socket && this.snapshot.status === "connected" && this.nodeReportTimer === null) {
+      this.socket.send({ type: "media_node_failed", call_id: access.call_id });
+      this.nodeReportTimer = setTimeout(() => {
+        this.nodeReportTimer = null;
+        this.rejoinForNode();
+      }, NODE_REPORT_WAIT_MS);
+      return;
+    }
+    if (this.nodeReportTimer === null) this.rejoinForNode();
+  }
+
+  private rejoinForNode(): void {
     this.update({ notice: "Couldn't reach the media server. Reconnecting…" });
     this.socket?.close(4000, "media node unreachable");
     this.onClose(1006, "media node unreachable");
+  }
+
+  /** The room says the call's node stopped: drop its link and wait for the next node. */
+  private onNodeLost(): void {
+    this.clearNodeReport();
+    this.nodeAccess = null;
+    this.routes.dropNode();
+    this.update({ mediaNode: "moving" });
+  }
+
+  private clearNodeReport(): void {
+    if (this.nodeReportTimer !== null) clearTimeout(this.nodeReportTimer);
+    this.nodeReportTimer = null;
   }
 
   private onServerError(message: Extract<ServerMessage, { type: "error" }>): void {

@@ -55,6 +55,9 @@ export type MediaRoutesDeps = {
 
 const NO_TRACKS: ReadonlyMap<string, ForwardedTrack> = new Map();
 
+/** How long a node link may stay disconnected before it is reported as failed. */
+export const NODE_DISCONNECT_GRACE_MS = 2_000;
+
 /** The peer links and the media node link of one call, and the switch between them. */
 export class MediaRoutes {
   private readonly links = new Map<number, PeerLink>();
@@ -62,6 +65,8 @@ export class MediaRoutes {
   /** When the switch onto the node began; null when not switching. */
   private switchStartedAt: number | null = null;
   private statsTimer: ReturnType<typeof setInterval> | null = null;
+  /** Set while the node link is disconnected, to report it if it stays so. */
+  private nodeTroubleTimer: ReturnType<typeof setTimeout> | null = null;
   private localStream: MediaStream | null = null;
   private iceConfiguration: RTCConfiguration = {};
   /** Notices a node link that is connected but silent. */
@@ -129,6 +134,7 @@ export class MediaRoutes {
    */
   useNode(access: MediaNodeAccess, switching: boolean): void {
     this.node?.close();
+    this.cancelNodeTrouble();
     const node: NodeLink = new NodeLink(
       access,
       this.iceConfiguration,
@@ -140,7 +146,9 @@ export class MediaRoutes {
           if (!this.isSwitching()) this.host.patch(new Map([[id, { stream }]]));
         },
         connectionState: (linkState) => {
-          if (this.node !== node || this.isSwitching()) return;
+          if (this.node !== node) return;
+          this.watchNodeLink(node, linkState);
+          if (this.isSwitching()) return;
           this.host.patch(new Map(Array.from(this.host.participants(), (p) => [p.id, { linkState }])));
         },
         failed: (error) => {
@@ -157,6 +165,14 @@ export class MediaRoutes {
     this.switchStartedAt = switching ? this.deps.now() : null;
     this.startStatsPolling();
     void node.connect();
+  }
+
+  /** Closes the node link (the node is gone); the participants' tiles keep their last frame. */
+  dropNode(): void {
+    this.node?.close();
+    this.node = null;
+    this.cancelNodeTrouble();
+    this.switchStartedAt = null;
   }
 
   /** The tracks to send: on new connections, and swapped in on open ones. */
@@ -185,6 +201,7 @@ export class MediaRoutes {
     this.links.clear();
     this.node?.close();
     this.node = null;
+    this.cancelNodeTrouble();
     this.switchStartedAt = null;
     this.stopStatsPolling();
   }
@@ -207,6 +224,32 @@ export class MediaRoutes {
   /** mid → what the node forwards on it (empty without a node). */
   nodeTracks(): ReadonlyMap<string, ForwardedTrack> {
     return this.node?.mids() ?? NO_TRACKS;
+  }
+
+  /**
+   * A node link that failed, or stayed disconnected (no answer to ICE consent checks) for
+   * NODE_DISCONNECT_GRACE_MS, is reported: the node may be gone.
+   */
+  private watchNodeLink(node: NodeLink, state: RTCPeerConnectionState): void {
+    if (state === "failed") {
+      this.cancelNodeTrouble();
+      this.host.nodeFailed(new Error("the media node link failed"));
+    } else if (state === "disconnected") {
+      if (this.nodeTroubleTimer !== null) return;
+      this.nodeTroubleTimer = setTimeout(() => {
+        this.nodeTroubleTimer = null;
+        if (this.node === node && node.pc.connectionState === "disconnected") {
+          this.host.nodeFailed(new Error(`the media node link was disconnected for ${NODE_DISCONNECT_GRACE_MS} ms`));
+        }
+      }, NODE_DISCONNECT_GRACE_MS);
+    } else {
+      this.cancelNodeTrouble();
+    }
+  }
+
+  private cancelNodeTrouble(): void {
+    if (this.nodeTroubleTimer !== null) clearTimeout(this.nodeTroubleTimer);
+    this.nodeTroubleTimer = null;
   }
 
   private isSwitching(): boolean {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeCallStatus, isCallFull, participantCountLabel } from "./callStatus";
+import { describeCallStatus, isCallFull, mediaNodeMessage, participantCountLabel } from "./callStatus";
 
 describe("describeCallStatus", () => {
   it.each([
@@ -26,5 +26,13 @@ describe("participantCountLabel", () => {
   it("is plural otherwise", () => {
     expect(participantCountLabel(2)).toBe("2 participants");
     expect(participantCountLabel(0)).toBe("0 participants");
+  });
+});
+
+describe("mediaNodeMessage", () => {
+  it("says a starting node takes a while and the call goes on, and a lost one is being replaced", () => {
+    expect(mediaNodeMessage("starting")).toMatch(/starting a media server.*stay connected/i);
+    expect(mediaNodeMessage("moving")).toMatch(/stopped.*another/i);
+    expect(mediaNodeMessage(null)).toBeNull();
   });
 });

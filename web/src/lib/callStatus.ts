@@ -26,3 +26,15 @@ export function describeCallStatus(status: CallStatus): string {
 export function participantCountLabel(count: number): string {
   return count === 1 ? "1 participant" : `${count} participants`;
 }
+
+/** The in-call line while the call's media node is on its way (null: nothing to say). */
+export function mediaNodeMessage(state: "starting" | "moving" | null): string | null {
+  switch (state) {
+    case "starting":
+      return "Starting a media server for this call. This can take up to a minute; you stay connected meanwhile.";
+    case "moving":
+      return "The media server stopped. Moving the call to another one…";
+    case null:
+      return null;
+  }
+}

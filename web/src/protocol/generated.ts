@@ -191,7 +191,12 @@ nonce: number, } | { "type": "leave" } | { "type": "start_recording" } | { "type
 /**
  * Whether the sender agrees to be recorded.
  */
-allow: boolean, };
+allow: boolean, } | { "type": "media_node_failed", 
+/**
+ * The call session on the node (from `MediaNodeAccess`), so a report about a node
+ * the call already left changes nothing.
+ */
+call_id: string, };
 
 export type ServerMessage = { "type": "welcome", 
 /**
@@ -226,7 +231,7 @@ media_node?: MediaNodeAccess | null,
  * The call's recording, when someone asked to record or it is being recorded: a
  * newcomer who is asked gets a prompt; nothing of theirs is written before they agree.
  */
-recording?: RecordingView | null, } | { "type": "waiting_for_media_node" } | { "type": "move_to_media_node", 
+recording?: RecordingView | null, } | { "type": "waiting_for_media_node" } | { "type": "media_node_starting" } | { "type": "media_node_lost" } | { "type": "move_to_media_node", 
 /**
  * Where and how to connect.
  */

@@ -101,7 +101,12 @@ fn moving_onto_a_media_node_is_not_history_and_waiting_is_not_a_stint() {
     s.join_identified(B, "u_bob", "Bob", None);
     let out = s.join_identified(C, "u_cy", "Cy", None);
     assert_eq!(history(&out), vec![], "Cy waits for the node: not in the call yet");
-    let lease = MediaNodeLease { node_id: "n".into(), url: "http://n.test".into(), call_id: "c".into() };
+    let lease = MediaNodeLease {
+        node_id: "n".into(),
+        url: "http://n.test".into(),
+        call_id: "c".into(),
+        control_url: String::new(),
+    };
     let out = s.input(Input::MediaNodeAllocated(lease));
     assert!(
         matches!(history(&out).as_slice(), [CallEvent::Joined { participant: ParticipantId(3), .. }]),

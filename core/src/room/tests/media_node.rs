@@ -5,7 +5,12 @@ use crate::media::{MEDIA_TOKEN_TTL, MediaNodeLease, TokenScope};
 use crate::protocol::MediaNodeAccess;
 
 fn lease() -> MediaNodeLease {
-    MediaNodeLease { node_id: "node-a".into(), url: "http://node-a.test".into(), call_id: "call-1".into() }
+    MediaNodeLease {
+        node_id: "node-a".into(),
+        url: "http://node-a.test".into(),
+        call_id: "call-1".into(),
+        control_url: String::new(),
+    }
 }
 
 /// A, B in peer-to-peer, C waiting for the node the room asked for.
@@ -14,7 +19,7 @@ fn three_waiting() -> Script {
     s.join(A, "Ada");
     s.join(B, "Bob");
     let out = s.join(C, "Cy");
-    assert!(out.contains(&Output::NeedsMediaNode { participants: 3 }));
+    assert!(out.contains(&Output::NeedsMediaNode { participants: 3, replacing: None }));
     s
 }
 
@@ -211,7 +216,10 @@ fn no_node_refuses_the_waiting_with_a_typed_error_and_keeps_the_peer_link() {
     assert_eq!(s.room.mode(), CallMode::PeerToPeer);
     let relayed = s.text(A, &offer(2));
     assert_eq!(sent_to(&relayed, B).len(), 1, "A and B still negotiate directly");
-    assert!(s.join(C, "Cy").contains(&Output::NeedsMediaNode { participants: 3 }), "a later try asks again");
+    assert!(
+        s.join(C, "Cy").contains(&Output::NeedsMediaNode { participants: 3, replacing: None }),
+        "a later try asks again"
+    );
 }
 
 #[test]

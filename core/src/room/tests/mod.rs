@@ -4,6 +4,7 @@ mod access;
 mod history;
 mod limits;
 mod media_node;
+mod node_loss;
 mod peer_to_peer;
 mod recording;
 mod resume;

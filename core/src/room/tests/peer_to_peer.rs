@@ -136,7 +136,7 @@ fn a_third_participant_needs_a_media_node_and_is_refused_when_none_is_available(
     s.join(A, "Ada");
     s.join(B, "Bob");
     let out = s.join(C, "Cy");
-    assert!(out.contains(&Output::NeedsMediaNode { participants: 3 }));
+    assert!(out.contains(&Output::NeedsMediaNode { participants: 3, replacing: None }));
     assert!(
         sent_to(&out, A).is_empty() && sent_to(&out, B).is_empty(),
         "nobody hears of a participant not yet in the call"
@@ -155,7 +155,7 @@ fn only_one_media_node_request_is_outstanding() {
     let mut s = Script::new();
     s.join(A, "Ada");
     s.join(B, "Bob");
-    assert!(s.join(C, "Cy").contains(&Output::NeedsMediaNode { participants: 3 }));
+    assert!(s.join(C, "Cy").contains(&Output::NeedsMediaNode { participants: 3, replacing: None }));
     let out = s.join(D, "Dee");
     assert!(!out.iter().any(|o| matches!(o, Output::NeedsMediaNode { .. })));
     let out = s.input(Input::MediaNodeUnavailable { reason: "none".into() });

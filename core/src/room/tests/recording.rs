@@ -18,7 +18,12 @@ fn member(identity: &str, name: &str, role: Role) -> Ticket {
 }
 
 fn lease() -> MediaNodeLease {
-    MediaNodeLease { node_id: "node-a".into(), url: "http://node-a.test".into(), call_id: "call-1".into() }
+    MediaNodeLease {
+        node_id: "node-a".into(),
+        url: "http://node-a.test".into(),
+        call_id: "call-1".into(),
+        control_url: String::new(),
+    }
 }
 
 impl Script {
@@ -51,7 +56,7 @@ fn two_members() -> Script {
 fn three_on_a_node() -> Script {
     let mut s = two_members();
     let out = s.join_with(C, member("u_cy", "Cy", Role::Member));
-    assert!(out.contains(&Output::NeedsMediaNode { participants: 3 }));
+    assert!(out.contains(&Output::NeedsMediaNode { participants: 3, replacing: None }));
     s.input(Input::MediaNodeAllocated(lease()));
     assert_eq!(s.room.mode(), CallMode::MediaNode);
     s
@@ -129,7 +134,10 @@ fn nothing_is_recorded_until_everyone_present_agreed_and_then_the_call_moves_to_
     assert_eq!(started_by.identity.as_deref(), Some("u_ada"));
     let agreed: Vec<_> = consents.iter().map(|c| (c.identity.as_deref(), c.allowed)).collect();
     assert_eq!(agreed, [(Some("u_ada"), true), (Some("u_bob"), true)]);
-    assert!(out.contains(&Output::NeedsMediaNode { participants: 2 }), "a recorded call runs on a node");
+    assert!(
+        out.contains(&Output::NeedsMediaNode { participants: 2, replacing: None }),
+        "a recorded call runs on a node"
+    );
     assert!(plans(&out).is_empty(), "no node yet, so nothing to tell one");
 
     let out = s.input(Input::MediaNodeAllocated(lease()));
@@ -494,4 +502,27 @@ fn junk_and_floods_of_recording_messages_get_typed_errors_and_change_nothing() {
         "asking",
         "the one question still stands"
     );
+}
+
+#[test]
+fn a_recording_goes_on_on_the_node_that_replaces_a_lost_one() {
+    let mut s = recording_three();
+    let out = s.input(Input::MediaNodeLost(lease()));
+    assert!(plans(&out).is_empty(), "no node to tell while the call moves");
+    assert!(audit(&out).is_empty(), "the recording did not stop");
+    let next = MediaNodeLease {
+        node_id: "node-b".into(),
+        url: "http://node-b.test".into(),
+        call_id: "call-2".into(),
+        control_url: String::new(),
+    };
+    let out = s.input(Input::MediaNodeAllocated(next.clone()));
+    let sent: Vec<_> = out
+        .iter()
+        .filter_map(|o| match o {
+            Output::RecordOnMediaNode { lease, plan } => Some((lease.clone(), plan.participants.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sent, vec![(next, vec![P1, P2, P3])], "the new node writes everyone who agreed");
 }

@@ -25,6 +25,7 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     selfRole: null,
     recordRole: null,
     recording: null,
+    mediaNode: null,
     preparing: false,
     join: vi.fn(),
     leave: vi.fn(),
@@ -92,6 +93,19 @@ describe("CallScreen", () => {
     expect(screen.queryByRole("button", { name: "Leave call" })).not.toBeInTheDocument();
     await userEvent.click(screen.getByRole("button", { name: "Reconnect" }));
     expect(onRejoin).toHaveBeenCalled();
+  });
+
+  it.each([
+    ["starting", /Starting a media server for this call/],
+    ["moving", /Moving the call to another one/],
+  ] as const)("says when the media node is %s", (mediaNode, text) => {
+    renderScreen(fakeCall({ mediaNode }));
+    expect(screen.getByText(text)).toBeVisible();
+  });
+
+  it("says nothing of media servers while the call's node is in place", () => {
+    renderScreen(fakeCall({ mediaNode: null }));
+    expect(screen.queryByText(/media server/)).not.toBeInTheDocument();
   });
 
   it("switches devices from the settings dialog", async () => {

@@ -1,9 +1,9 @@
-import { Users, X } from "lucide-react";
+import { LoaderCircle, Users, X } from "lucide-react";
 import { useEffect } from "react";
 import type { UseCall } from "../../hooks/useCall";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
 import { isGroupCall } from "../../lib/callId";
-import { participantCountLabel } from "../../lib/callStatus";
+import { mediaNodeMessage, participantCountLabel } from "../../lib/callStatus";
 import { recordingUi } from "../../lib/recording";
 import { effectiveMedia } from "../../media/localMedia";
 import { CopyLinkButton } from "../ui/CopyLinkButton";
@@ -88,6 +88,16 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
           </button>
         </div>
       ) : null}
+
+      {/* Always rendered, so screen readers announce the line when it appears. */}
+      <div aria-live="polite">
+        {mediaNodeMessage(call.mediaNode) && !ended ? (
+          <div className="mx-4 mb-2 flex items-center gap-3 rounded-control border border-line bg-surface-1 px-4 py-2.5 text-sm sm:mx-6">
+            <LoaderCircle aria-hidden="true" className="size-4 shrink-0 motion-safe:animate-spin" />
+            <p>{mediaNodeMessage(call.mediaNode)}</p>
+          </div>
+        ) : null}
+      </div>
 
       {alone ? (
         <div className="mx-4 mb-2 flex flex-wrap items-center justify-center gap-x-4 gap-y-2 rounded-control bg-surface-1 px-4 py-2.5 text-sm sm:mx-6">
