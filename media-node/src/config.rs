@@ -1,5 +1,7 @@
 //! `peershare-media-node` command line and environment: one typed struct.
 
+use crate::registration::RegistryArgs;
+use peershare_core::fleet::{NodeRegistration, RegistrationError};
 use std::net::{IpAddr, SocketAddr};
 
 /// A PeerShare media node (SFU).
@@ -47,6 +49,21 @@ pub struct NodeConfig {
     /// Where recordings go; a node without it refuses to record.
     #[command(flatten)]
     pub recordings: peershare_recording::storage::StorageArgs,
+
+    /// The fleet registry this node joins, if any.
+    #[command(flatten)]
+    pub registry: RegistryArgs,
+}
+
+/// How the node joins the fleet: the registry's URL, the fleet secret, and what it registers.
+#[derive(Debug, Clone)]
+pub struct FleetMembership {
+    /// The registry's base URL.
+    pub registry_url: String,
+    /// The fleet's shared secret.
+    pub secret: String,
+    /// What the node registers as.
+    pub registration: NodeRegistration,
 }
 
 /// A configuration that cannot work.
@@ -55,6 +72,12 @@ pub enum ConfigError {
     /// Browsers cannot send to 0.0.0.0.
     #[error("--udp binds {0}, which browsers cannot reach: give --public-ip")]
     NoPublicIp(IpAddr),
+    /// A registry without the secret to present to it.
+    #[error("--registry-url needs --fleet-secret (PEERSHARE_FLEET_SECRET)")]
+    NoFleetSecret,
+    /// What the node would register is not valid.
+    #[error("this node cannot register: {0}")]
+    Registration(#[from] RegistrationError),
 }
 
 impl NodeConfig {
@@ -64,6 +87,32 @@ impl NodeConfig {
             return Err(ConfigError::NoPublicIp(self.udp.ip()));
         }
         Ok(())
+    }
+
+    /// How this node joins the fleet, when a registry is configured; its control API listens
+    /// on `http` (the port of the default URLs).
+    pub fn fleet_membership(&self, http: SocketAddr) -> Result<Option<FleetMembership>, ConfigError> {
+        let Some(registry_url) = self.registry.url.clone() else { return Ok(None) };
+        let secret =
+            self.registry.secret.clone().filter(|s| !s.is_empty()).ok_or(ConfigError::NoFleetSecret)?;
+        let host = self.public_ip.unwrap_or_else(|| self.udp.ip());
+        let host = match host {
+            IpAddr::V6(v6) => format!("[{v6}]"),
+            IpAddr::V4(v4) => v4.to_string(),
+        };
+        let public_url =
+            self.registry.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", http.port()));
+        let control_url = self.registry.control_url.clone().unwrap_or_else(|| public_url.clone());
+        let registration = NodeRegistration {
+            id: self.node_id.clone(),
+            region: self.registry.region.clone(),
+            public_url,
+            control_url,
+            capacity: self.capacity,
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+        };
+        registration.check()?;
+        Ok(Some(FleetMembership { registry_url, secret, registration }))
     }
 }
 
@@ -81,5 +130,26 @@ mod tests {
             NodeConfig::try_parse_from(base.iter().chain(&["--public-ip", "203.0.113.7"])).expect("parses");
         assert_eq!(c.validate(), Ok(()));
         assert!(NodeConfig::try_parse_from(["node"]).is_err(), "node id and key are required");
+    }
+
+    #[test]
+    fn a_node_joins_a_fleet_only_with_a_registry_and_its_secret() {
+        let http: SocketAddr = "0.0.0.0:8090".parse().expect("addr");
+        let base = ["node", "--node-id", "n1", "--public-key", "k", "--public-ip", "203.0.113.7"];
+        let alone = NodeConfig::try_parse_from(base).expect("parses");
+        assert!(alone.fleet_membership(http).expect("valid").is_none());
+        let with = |extra: &[&str]| {
+            NodeConfig::try_parse_from(base.iter().chain(extra)).expect("parses").fleet_membership(http)
+        };
+        assert!(matches!(with(&["--registry-url", "http://api"]), Err(ConfigError::NoFleetSecret)));
+        let joined = with(&["--registry-url", "http://api", "--fleet-secret", "s", "--region", "eu-west-1"])
+            .expect("valid")
+            .expect("joins");
+        assert_eq!(joined.registration.public_url, "http://203.0.113.7:8090");
+        assert_eq!(joined.registration.control_url, "http://203.0.113.7:8090");
+        assert_eq!(joined.registration.region, "eu-west-1");
+        assert_eq!(joined.registration.capacity, 500);
+        let bad = with(&["--registry-url", "http://api", "--fleet-secret", "s", "--region", "eu west"]);
+        assert!(matches!(bad, Err(ConfigError::Registration(RegistrationError::Region))));
     }
 }

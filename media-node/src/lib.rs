@@ -11,6 +11,8 @@ pub mod control_api;
 pub mod metrics;
 #[cfg(feature = "server")]
 pub mod recording_shipper;
+#[cfg(feature = "server")]
+pub mod registration;
 pub mod sfu;
 #[cfg(feature = "server")]
 pub mod token;

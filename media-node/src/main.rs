@@ -4,12 +4,15 @@ use anyhow::Context;
 use clap::Parser;
 use peershare_media_node::config::NodeConfig;
 use peershare_media_node::control_api::{self, ControlState};
+use peershare_media_node::registration::{self, Registrar};
 use peershare_media_node::token::TokenVerifier;
 use peershare_media_node::{metrics, udp_host};
+use std::time::Instant;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let started = Instant::now();
     let config = NodeConfig::parse();
     config.validate()?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -48,9 +51,41 @@ async fn main() -> anyhow::Result<()> {
         limits,
         std::future::pending(),
     ));
-    peershare_listener::serve(listener, control_api::router(state), limits, async {
-        let _ = tokio::signal::ctrl_c().await;
+    let registrar = match config.fleet_membership(listener.local_addr()?)? {
+        Some(fleet) => Some(Registrar::new(&fleet.registry_url, &fleet.secret, fleet.registration)?),
+        None => None,
+    };
+    // In a fleet, the node also stops once it drained; on Ctrl-C or SIGTERM it leaves the registry first,
+    // so its calls move at once instead of when its heartbeats stop.
+    let membership = registrar.clone();
+    let drained = async move {
+        match membership {
+            Some(registrar) => registration::run(registrar, node, started).await,
+            None => std::future::pending().await,
+        }
+    };
+    peershare_listener::serve(listener, control_api::router(state), limits, async move {
+        tokio::select! {
+            () = stop_signal() => {
+                if let Some(registrar) = registrar
+                    && let Err(e) = registrar.leave().await
+                {
+                    tracing::warn!(error = %e, "could not leave the registry");
+                }
+            }
+            () = drained => {}
+        }
     })
     .await?;
     Ok(())
+}
+
+/// Ctrl-C, or SIGTERM (what systemd and process supervisors send to stop a service).
+async fn stop_signal() {
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .expect("a process can always listen for SIGTERM");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
+    }
 }

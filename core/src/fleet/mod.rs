@@ -6,7 +6,12 @@
 mod allocation;
 #[cfg(test)]
 mod fixtures;
+mod registration;
 mod scaling;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
+pub use registration::{
+    Heartbeat, HeartbeatAnswer, MAX_NODE_CAPACITY, NodeRegistration, RegistrationError,
+    valid_id as valid_node_id,
+};
 pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, scale};
