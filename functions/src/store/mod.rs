@@ -6,11 +6,13 @@
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 mod errors;
+mod media_nodes;
 mod model;
 mod recordings;
 pub mod sqlite;
 
 pub use errors::{MembershipChangeError, ProfileUpdateError, RedeemError, SettingsChangeError, StoreError};
+pub use media_nodes::{MediaNodeEntry, MediaNodeRegistry, NodeAllocation, NodeRegistration, Reservation};
 pub use model::{CallAttendance, CallRecord, Group, Identity, Invite, Member, NewInvite, User};
 pub use recordings::{RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore};
 
