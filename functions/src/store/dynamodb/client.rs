@@ -26,8 +26,8 @@ impl DynamoStore {
         Self { client, table: table.into() }
     }
 
-    /// Creates the table `table` from `migrations/dynamodb/table.json` unless it exists, and
-    /// waits until it is active.
+    /// Creates the table `table` from `migrations/dynamodb/table.json` unless it exists, waits
+    /// until it is active, and applies `migrations/dynamodb/time_to_live.json` to it.
     pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
         table::ensure_table(client, table).await
     }

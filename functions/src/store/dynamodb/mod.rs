@@ -1,4 +1,5 @@
-//! The DynamoDB store (Lambda): one table, defined as data in `migrations/dynamodb/table.json`.
+//! The DynamoDB store (Lambda): one table, defined as data in `migrations/dynamodb/table.json`,
+//! with its TTL in `migrations/dynamodb/time_to_live.json`.
 //!
 //! # Layout
 //! String keys `pk` / `sk`; one GSI, `gsi1` (`gsi1pk` / `gsi1sk`, projecting `member_role`).
@@ -54,4 +55,4 @@ mod table;
 mod transact;
 
 pub use client::DynamoStore;
-pub use table::{TABLE_JSON, TABLE_NAME_PLACEHOLDER, ensure_table};
+pub use table::{TABLE_JSON, TABLE_NAME_PLACEHOLDER, TIME_TO_LIVE_JSON, ensure_table};
