@@ -5,7 +5,7 @@ use peershare_moto as moto;
 mod store_suite;
 
 use aws_sdk_dynamodb::Client;
-use aws_sdk_dynamodb::types::{BillingMode, KeyType};
+use aws_sdk_dynamodb::types::{BillingMode, KeyType, TimeToLiveStatus};
 use peershare_functions::store::dynamodb::DynamoStore;
 use std::sync::Arc;
 
@@ -23,7 +23,7 @@ async fn dynamo(test: &str) -> store_suite::Shared {
 store_suite!(dynamo);
 
 #[tokio::test]
-async fn ensure_table_creates_the_table_from_its_json_once() {
+async fn ensure_table_creates_the_table_and_its_ttl_from_their_json_once() {
     let client = client();
     let table = "peershare-ensure-table";
     DynamoStore::ensure_table(&client, table).await.expect("creates");
@@ -38,4 +38,11 @@ async fn ensure_table_creates_the_table_from_its_json_once() {
     assert_eq!(indexes, vec!["gsi1"]);
     let billing = described.billing_mode_summary().and_then(|b| b.billing_mode());
     assert_eq!(billing, Some(&BillingMode::PayPerRequest));
+    let ttl = client.describe_time_to_live().table_name(table).send().await.expect("describes its TTL");
+    let ttl = ttl.time_to_live_description().expect("has a TTL description");
+    assert_eq!(
+        (ttl.attribute_name(), ttl.time_to_live_status()),
+        (Some("expires_ttl"), Some(&TimeToLiveStatus::Enabled)),
+        "items expire by `expires_ttl`"
+    );
 }

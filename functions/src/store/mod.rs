@@ -1,16 +1,18 @@
 //! The storage trait the API runs over, and its adapters: SQLite (embedded, `peershare dev`)
 //! and DynamoDB (Lambda). Every invariant that must hold under concurrent requests (invite use
-//! limits, a group keeping an owner, refresh rotation) is applied atomically inside the
-//! adapter: a transaction in SQLite, a conditional write in DynamoDB.
+//! limits, a group keeping an owner, refresh rotation, a media node's capacity) is applied
+//! atomically inside the adapter: a transaction in SQLite, a conditional write in DynamoDB.
 
 #[cfg(feature = "dynamodb")]
 pub mod dynamodb;
 mod errors;
+mod media_nodes;
 mod model;
 mod recordings;
 pub mod sqlite;
 
 pub use errors::{MembershipChangeError, ProfileUpdateError, RedeemError, SettingsChangeError, StoreError};
+pub use media_nodes::{MediaNodeEntry, MediaNodeRegistry, NodeAllocation, NodeRegistration, Reservation};
 pub use model::{CallAttendance, CallRecord, Group, Identity, Invite, Member, NewInvite, User};
 pub use recordings::{RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore};
 
@@ -32,9 +34,10 @@ pub enum Redeemed {
     AlreadyMember(GroupId),
 }
 
-/// Persistent state of accounts, sessions, groups, invites, call history and recordings.
+/// Persistent state of accounts, sessions, groups, invites, call history, recordings and the
+/// media-node registry.
 #[async_trait]
-pub trait Store: RecordingStore + Send + Sync + 'static {
+pub trait Store: RecordingStore + MediaNodeRegistry + Send + Sync + 'static {
     /// The account linked to `identity`; a new account with `new_id` and `profile` when the
     /// identity is new.
     async fn sign_in(

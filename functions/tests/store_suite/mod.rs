@@ -7,6 +7,7 @@ mod accounts;
 mod groups;
 mod history;
 mod invites;
+mod media_nodes;
 mod members;
 mod recordings;
 mod sessions;
@@ -21,6 +22,7 @@ pub use accounts::*;
 pub use groups::*;
 pub use history::*;
 pub use invites::*;
+pub use media_nodes::*;
 pub use members::*;
 pub use recordings::*;
 pub use sessions::*;
@@ -90,6 +92,17 @@ macro_rules! store_suite {
             recordings_are_listed_newest_first_per_group,
             deleting_a_recording_says_whether_it_existed,
             deleting_a_group_deletes_its_recordings,
+            media_nodes_register_and_list_by_id,
+            registering_again_drops_and_returns_the_old_allocations,
+            heartbeats_update_load_and_report_draining,
+            a_node_missing_two_heartbeats_is_dead,
+            reservations_add_up_to_capacity_and_count_once,
+            reservations_refuse_draining_and_unknown_nodes,
+            releases_give_back_once_and_mark_the_node_idle,
+            the_fleet_record_takes_the_larger_of_reserved_and_load,
+            removing_a_node_returns_its_allocations,
+            fifty_parallel_reservations_for_the_last_slot_let_exactly_one_in,
+            a_restart_during_reservations_keeps_reserved_equal_to_the_allocations,
         );
     };
     (@tests $make:path; $($name:ident),+ $(,)?) => {

@@ -26,8 +26,8 @@ impl DynamoStore {
         Self { client, table: table.into() }
     }
 
-    /// Creates the table `table` from `migrations/dynamodb/table.json` unless it exists, and
-    /// waits until it is active.
+    /// Creates the table `table` from `migrations/dynamodb/table.json` unless it exists, waits
+    /// until it is active, and applies `migrations/dynamodb/time_to_live.json` to it.
     pub async fn ensure_table(client: &Client, table: &str) -> Result<(), StoreError> {
         table::ensure_table(client, table).await
     }
@@ -168,17 +168,61 @@ impl DynamoStore {
         }
     }
 
+    /// Puts `item` if `condition` holds; whether it did.
+    pub(super) async fn put_if(
+        &self,
+        item: Item,
+        condition: &str,
+        values: Values<'_>,
+    ) -> Result<bool, StoreError> {
+        let put = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(non_empty(condition))
+            .set_expression_attribute_values(values_map(values))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(true),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Deletes the item with `key`; the item it was, if any.
     pub(super) async fn delete(&self, key: Item) -> Result<Option<Item>, StoreError> {
+        self.delete_if(key, "", &[]).await
+    }
+
+    /// Deletes the item with `key` if `condition` holds; the item it was, or `None` when there
+    /// was none or the condition failed.
+    pub(super) async fn delete_if(
+        &self,
+        key: Item,
+        condition: &str,
+        values: Values<'_>,
+    ) -> Result<Option<Item>, StoreError> {
         let deleted = self
             .client
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(key))
+            .set_condition_expression(non_empty(condition))
+            .set_expression_attribute_values(values_map(values))
             .return_values(ReturnValue::AllOld)
             .send()
-            .await?;
-        Ok(deleted.attributes.filter(|item| !item.is_empty()))
+            .await;
+        match deleted {
+            Ok(out) => Ok(out.attributes.filter(|item| !item.is_empty())),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_conditional_check_failed_exception()) => {
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 }
 

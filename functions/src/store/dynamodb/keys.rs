@@ -23,7 +23,7 @@ pub(super) const GROUP_SK: &str = "GROUP";
 pub(super) const MEMBER_PREFIX: &str = "MEMBER#";
 /// Sort key prefix of a group's invites.
 pub(super) const INVITE_PREFIX: &str = "INVITE#";
-/// Sort key prefix of a group's calls (by start time).
+/// Sort key prefix of a group's calls (by start time), and of a media node's call sessions.
 pub(super) const CALL_PREFIX: &str = "CALL#";
 /// Sort key prefix of a call's stints (by joining time).
 pub(super) const STINT_PREFIX: &str = "STINT#";
@@ -31,6 +31,11 @@ pub(super) const STINT_PREFIX: &str = "STINT#";
 pub(super) const RECORDING_PREFIX: &str = "RECORDING#";
 /// [`GSI1`]'s partition of the composition queue: queued recordings, by stopping time.
 pub(super) const RECORDING_QUEUE: &str = "RECORDING_QUEUE";
+/// The one partition of every media node's item, so that listing them is one strongly
+/// consistent query.
+pub(super) const MEDIA_NODES: &str = "MEDIA_NODES";
+/// Sort key prefix of the media nodes in [`MEDIA_NODES`].
+pub(super) const NODE_PREFIX: &str = "NODE#";
 
 /// A key from its two parts.
 pub(super) fn key(pk: String, sk: impl Into<String>) -> Item {
@@ -131,6 +136,21 @@ pub(super) fn recording(recording: &str) -> Item {
 /// never stopped sorts as stopped at 0).
 pub(super) fn queue_sk(stopped_at: Option<Timestamp>, recording: &str) -> String {
     format!("{:020}#{recording}", stopped_at.map_or(0, Timestamp::as_millis))
+}
+
+/// A media node: `MEDIA_NODES` / `NODE#{id}`.
+pub(super) fn media_node(id: &str) -> Item {
+    key(MEDIA_NODES.to_owned(), format!("{NODE_PREFIX}{id}"))
+}
+
+/// The partition of a media node's allocations.
+pub(super) fn node_allocations_pk(id: &str) -> String {
+    format!("MEDIA_NODE#{id}")
+}
+
+/// A call session reserved on a media node: `MEDIA_NODE#{id}` / `CALL#{call}`.
+pub(super) fn node_allocation(id: &str, call: &str) -> Item {
+    key(node_allocations_pk(id), format!("{CALL_PREFIX}{call}"))
 }
 
 /// Lower-case hex of a token hash.

@@ -1,10 +1,11 @@
-//! [`Store`] and [`RecordingStore`] for [`DynamoStore`]: each operation is its concern's module's function.
+//! [`Store`], [`RecordingStore`] and [`MediaNodeRegistry`] for [`DynamoStore`]: each operation is its concern's module's function.
 
-use super::{DynamoStore, accounts, groups, history, invites, members, recordings, sessions};
+use super::{DynamoStore, accounts, groups, history, invites, media_nodes, members, recordings, sessions};
 use crate::store::{
-    CallRecord, Group, Identity, Invite, Member, MembershipChangeError, NewInvite, ProfileUpdateError,
-    RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed,
-    SettingsChangeError, Store, StoreError, TokenHash, User,
+    CallRecord, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member, MembershipChangeError,
+    NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput, RecordingRecord,
+    RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation, SettingsChangeError, Store,
+    StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
@@ -211,5 +212,62 @@ impl RecordingStore for DynamoStore {
 
     async fn delete_recording(&self, id: &str) -> Result<bool, StoreError> {
         recordings::delete(self, id).await
+    }
+}
+
+#[async_trait]
+impl MediaNodeRegistry for DynamoStore {
+    async fn register_node(
+        &self,
+        node: &NodeRegistration,
+        now: Timestamp,
+    ) -> Result<Vec<NodeAllocation>, StoreError> {
+        media_nodes::register(self, node, now).await
+    }
+
+    async fn node_heartbeat(
+        &self,
+        id: &str,
+        load: u32,
+        now: Timestamp,
+    ) -> Result<Option<MediaNodeEntry>, StoreError> {
+        media_nodes::heartbeat(self, id, load, now).await
+    }
+
+    async fn media_nodes(&self) -> Result<Vec<MediaNodeEntry>, StoreError> {
+        media_nodes::list(self).await
+    }
+
+    async fn media_node(&self, id: &str) -> Result<Option<MediaNodeEntry>, StoreError> {
+        media_nodes::get(self, id).await
+    }
+
+    async fn reserve_on_node(
+        &self,
+        allocation: &NodeAllocation,
+        alive_since: Timestamp,
+    ) -> Result<Reservation, StoreError> {
+        media_nodes::reserve(self, allocation, alive_since).await
+    }
+
+    async fn release_on_node(
+        &self,
+        node_id: &str,
+        call_id: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        media_nodes::release(self, node_id, call_id, now).await
+    }
+
+    async fn node_allocations(&self, node_id: &str) -> Result<Vec<NodeAllocation>, StoreError> {
+        media_nodes::node_allocations(self, node_id).await
+    }
+
+    async fn set_node_draining(&self, id: &str, draining: bool) -> Result<bool, StoreError> {
+        media_nodes::set_draining(self, id, draining).await
+    }
+
+    async fn remove_node(&self, id: &str) -> Result<Vec<NodeAllocation>, StoreError> {
+        media_nodes::remove(self, id).await
     }
 }

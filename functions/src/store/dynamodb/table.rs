@@ -1,6 +1,8 @@
-//! The table's definition, kept as data in `migrations/dynamodb/table.json` (the CreateTable
-//! request, with `${TABLE_NAME}` for the name) so that `peershare migrate` and the CDK stack
-//! read the same file, and [`ensure_table`], which creates it when missing.
+//! The table's definition, kept as data so that `peershare migrate` and the CDK stack read the
+//! same files: `migrations/dynamodb/table.json` (the CreateTable request, with `${TABLE_NAME}`
+//! for the name) and `migrations/dynamodb/time_to_live.json` (the UpdateTimeToLive request's
+//! TimeToLiveSpecification); and [`ensure_table`], which creates the table when missing and
+//! applies its TTL when not applied.
 
 use crate::store::StoreError;
 use aws_sdk_dynamodb::Client;
@@ -8,13 +10,16 @@ use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::error::{DisplayErrorContext, SdkError};
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
-    ProjectionType, ScalarAttributeType,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification, TimeToLiveStatus,
 };
 use serde::Deserialize;
 use std::time::Duration;
 
 /// The table's CreateTable request, as JSON.
 pub const TABLE_JSON: &str = include_str!("../../../../migrations/dynamodb/table.json");
+
+/// The table's TTL: the TimeToLiveSpecification of an UpdateTimeToLive request, as JSON.
+pub const TIME_TO_LIVE_JSON: &str = include_str!("../../../../migrations/dynamodb/time_to_live.json");
 
 /// What `TableName` says in [`TABLE_JSON`], to be replaced by the real name.
 pub const TABLE_NAME_PLACEHOLDER: &str = "${TABLE_NAME}";
@@ -64,8 +69,17 @@ struct ProjectionSpec {
     non_key_attributes: Vec<String>,
 }
 
-/// Creates the table `table_name` from [`TABLE_JSON`] unless it exists, then waits until it
-/// is active. Running it again, or while another process creates the table, changes nothing.
+/// A TimeToLiveSpecification.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+struct TimeToLiveSpec {
+    attribute_name: String,
+    enabled: bool,
+}
+
+/// Creates the table `table_name` from [`TABLE_JSON`] unless it exists, waits until it is
+/// active, then applies [`TIME_TO_LIVE_JSON`] unless the table has it already. Running it
+/// again, or while another process creates the table, changes nothing.
 pub async fn ensure_table(client: &Client, table_name: &str) -> Result<(), StoreError> {
     match client.describe_table().table_name(table_name).send().await {
         Ok(_) => {}
@@ -77,7 +91,55 @@ pub async fn ensure_table(client: &Client, table_name: &str) -> Result<(), Store
     client.wait_until_table_exists().table_name(table_name).wait(ACTIVE_WITHIN).await.map_err(|e| {
         StoreError(format!("table {table_name} did not become active: {}", DisplayErrorContext(e)))
     })?;
-    Ok(())
+    ensure_time_to_live(client, table_name).await
+}
+
+/// Applies [`TIME_TO_LIVE_JSON`] to the table unless it has it already.
+async fn ensure_time_to_live(client: &Client, table_name: &str) -> Result<(), StoreError> {
+    let spec = time_to_live_spec()?;
+    if time_to_live_is(client, table_name, &spec).await? {
+        return Ok(());
+    }
+    let specification = TimeToLiveSpecification::builder()
+        .attribute_name(&spec.attribute_name)
+        .enabled(spec.enabled)
+        .build()?;
+    let updated = client
+        .update_time_to_live()
+        .table_name(table_name)
+        .time_to_live_specification(specification)
+        .send()
+        .await;
+    match updated {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            // DynamoDB refuses to enable it twice: someone else applied it meanwhile.
+            if time_to_live_is(client, table_name, &spec).await? { Ok(()) } else { Err(e.into()) }
+        }
+    }
+}
+
+/// Whether the table's TTL is as `spec` says (or on its way there).
+async fn time_to_live_is(
+    client: &Client,
+    table_name: &str,
+    spec: &TimeToLiveSpec,
+) -> Result<bool, StoreError> {
+    let described = client.describe_time_to_live().table_name(table_name).send().await?;
+    let described = described.time_to_live_description();
+    let status = described.and_then(|d| d.time_to_live_status());
+    Ok(if spec.enabled {
+        matches!(status, Some(TimeToLiveStatus::Enabled | TimeToLiveStatus::Enabling))
+            && described.and_then(|d| d.attribute_name()) == Some(spec.attribute_name.as_str())
+    } else {
+        matches!(status, None | Some(TimeToLiveStatus::Disabled | TimeToLiveStatus::Disabling))
+    })
+}
+
+/// The table's TTL specification.
+fn time_to_live_spec() -> Result<TimeToLiveSpec, StoreError> {
+    serde_json::from_str(TIME_TO_LIVE_JSON)
+        .map_err(|e| StoreError(format!("migrations/dynamodb/time_to_live.json: {e}")))
 }
 
 async fn create(client: &Client, table_name: &str) -> Result<(), StoreError> {
@@ -175,5 +237,11 @@ mod tests {
         let keys: Vec<_> =
             spec.key_schema.iter().map(|k| (k.attribute_name.as_str(), k.key_type.as_str())).collect();
         assert_eq!(keys, vec![("pk", "HASH"), ("sk", "RANGE")]);
+    }
+
+    #[test]
+    fn the_time_to_live_definition_reads() {
+        let spec = time_to_live_spec().expect("time_to_live.json is valid");
+        assert_eq!((spec.attribute_name.as_str(), spec.enabled), ("expires_ttl", true));
     }
 }

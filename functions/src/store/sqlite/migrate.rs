@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0003_recordings.sql",
         sql: include_str!("../../../../migrations/sqlite/0003_recordings.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_media_nodes.sql",
+        sql: include_str!("../../../../migrations/sqlite/0004_media_nodes.sql"),
+    },
 ];
 
 /// What a run did.
@@ -178,7 +183,9 @@ mod tests {
             "groups",
             "identities",
             "invites",
+            "media_nodes",
             "members",
+            "node_allocations",
             "recording_consents",
             "recordings",
             "refresh_tokens",

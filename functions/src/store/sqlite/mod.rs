@@ -5,6 +5,7 @@ mod connection;
 mod groups;
 mod history;
 mod invites;
+mod media_nodes;
 mod members;
 mod migrate;
 mod recordings;

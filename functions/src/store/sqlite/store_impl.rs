@@ -1,11 +1,12 @@
-//! [`Store`] and [`RecordingStore`] for [`SqliteStore`]: each operation runs on one connection of the pool, on tokio's
+//! [`Store`], [`RecordingStore`] and [`MediaNodeRegistry`] for [`SqliteStore`]: each operation runs on one connection of the pool, on tokio's
 //! blocking threads, with the SQL of its concern's module.
 
-use super::{SqliteStore, accounts, groups, history, invites, members, recordings, sessions};
+use super::{SqliteStore, accounts, groups, history, invites, media_nodes, members, recordings, sessions};
 use crate::store::{
-    CallRecord, Group, Identity, Invite, Member, MembershipChangeError, NewInvite, ProfileUpdateError,
-    RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed,
-    SettingsChangeError, Store, StoreError, TokenHash, User,
+    CallRecord, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member, MembershipChangeError,
+    NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput, RecordingRecord,
+    RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation, SettingsChangeError, Store,
+    StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
@@ -250,5 +251,70 @@ impl RecordingStore for SqliteStore {
     async fn delete_recording(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_owned();
         on_connection!(self, |c| recordings::delete(c, &id))
+    }
+}
+
+#[async_trait]
+impl MediaNodeRegistry for SqliteStore {
+    async fn register_node(
+        &self,
+        node: &NodeRegistration,
+        now: Timestamp,
+    ) -> Result<Vec<NodeAllocation>, StoreError> {
+        let node = node.clone();
+        on_connection!(self, |c| media_nodes::register(c, &node, now))
+    }
+
+    async fn node_heartbeat(
+        &self,
+        id: &str,
+        load: u32,
+        now: Timestamp,
+    ) -> Result<Option<MediaNodeEntry>, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| media_nodes::heartbeat(c, &id, load, now))
+    }
+
+    async fn media_nodes(&self) -> Result<Vec<MediaNodeEntry>, StoreError> {
+        on_connection!(self, |c| media_nodes::list(c))
+    }
+
+    async fn media_node(&self, id: &str) -> Result<Option<MediaNodeEntry>, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| media_nodes::get(c, &id))
+    }
+
+    async fn reserve_on_node(
+        &self,
+        allocation: &NodeAllocation,
+        alive_since: Timestamp,
+    ) -> Result<Reservation, StoreError> {
+        let allocation = allocation.clone();
+        on_connection!(self, |c| media_nodes::reserve(c, &allocation, alive_since))
+    }
+
+    async fn release_on_node(
+        &self,
+        node_id: &str,
+        call_id: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (node_id, call_id) = (node_id.to_owned(), call_id.to_owned());
+        on_connection!(self, |c| media_nodes::release(c, &node_id, &call_id, now))
+    }
+
+    async fn node_allocations(&self, node_id: &str) -> Result<Vec<NodeAllocation>, StoreError> {
+        let node_id = node_id.to_owned();
+        on_connection!(self, |c| media_nodes::node_allocations(c, &node_id))
+    }
+
+    async fn set_node_draining(&self, id: &str, draining: bool) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| media_nodes::set_draining(c, &id, draining))
+    }
+
+    async fn remove_node(&self, id: &str) -> Result<Vec<NodeAllocation>, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| media_nodes::remove(c, &id))
     }
 }
