@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod clock;
+pub mod fleet;
 pub mod history;
 #[cfg(feature = "lambda")]
 pub mod lambda;

@@ -64,6 +64,7 @@ pub fn open(
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
         rooms,
         recordings: None,
+        fleet: None,
     })
 }
 

@@ -116,12 +116,36 @@ pub enum ApiError {
     /// Recording storage failed.
     #[error("recording storage: {0}")]
     RecordingFiles(String),
+    /// This deployment keeps no media-node registry.
+    #[error("this deployment has no media-node fleet")]
+    FleetDisabled,
+    /// A fleet route asked without the fleet's secret.
+    #[error("this route is for the fleet's media nodes")]
+    FleetOnly,
+    /// The fleet refused or failed.
+    #[error(transparent)]
+    Fleet(#[from] crate::fleet::FleetError),
 }
 
 impl ApiError {
     /// Recording storage failed.
     pub fn recording_files(e: peershare_recording::storage::StorageError) -> Self {
         Self::RecordingFiles(e.to_string())
+    }
+}
+
+/// A fleet error's status and code.
+fn fleet_error(error: &crate::fleet::FleetError) -> (StatusCode, &'static str) {
+    use crate::fleet::FleetError::*;
+    match error {
+        InvalidAsk(_) => (StatusCode::BAD_REQUEST, "invalid_allocation"),
+        InvalidRegistration(_) => (StatusCode::BAD_REQUEST, "invalid_registration"),
+        IdMismatch => (StatusCode::BAD_REQUEST, "node_id_mismatch"),
+        UnknownNode(_) => (StatusCode::NOT_FOUND, "unknown_node"),
+        NoCapacity(_) => (StatusCode::SERVICE_UNAVAILABLE, "no_media_node"),
+        Contended => (StatusCode::SERVICE_UNAVAILABLE, "allocation_contended"),
+        Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
+        Scaler(_) => (StatusCode::BAD_GATEWAY, "scaler_failed"),
     }
 }
 
@@ -175,6 +199,9 @@ impl ApiError {
                 (StatusCode::FORBIDDEN, "link_invalid")
             }
             RecordingFiles(_) => (StatusCode::INTERNAL_SERVER_ERROR, "recording_storage_failed"),
+            FleetDisabled => (StatusCode::NOT_FOUND, "fleet_disabled"),
+            FleetOnly => (StatusCode::UNAUTHORIZED, "fleet_only"),
+            Fleet(e) => fleet_error(e),
         }
     }
 }

@@ -8,6 +8,7 @@ mod call_access_routes;
 mod call_pass_routes;
 mod caller;
 mod error;
+mod fleet_routes;
 mod group_routes;
 mod history_routes;
 mod internal_history_routes;
@@ -95,6 +96,16 @@ pub fn router(state: ApiState) -> Router {
     let (router, _) = routes().split_for_parts();
     router
         .route("/api/internal/groups/{id}/history", axum::routing::post(internal_history_routes::deliver))
+        .route("/api/internal/media-nodes/allocations", axum::routing::post(fleet_routes::allocate))
+        .route(
+            "/api/internal/media-nodes/{id}",
+            axum::routing::put(fleet_routes::register).delete(fleet_routes::leave),
+        )
+        .route("/api/internal/media-nodes/{id}/heartbeat", axum::routing::post(fleet_routes::heartbeat))
+        .route(
+            "/api/internal/media-nodes/{id}/allocations/{call}",
+            axum::routing::delete(fleet_routes::release),
+        )
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)

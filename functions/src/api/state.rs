@@ -39,6 +39,8 @@ pub struct ApiState {
     pub rooms: Arc<dyn crate::rooms::CallRooms>,
     /// Recording storage and its download links; `None` where recordings are not kept.
     pub recordings: Option<Arc<crate::recordings::RecordingFiles>>,
+    /// The media-node fleet (none: this deployment keeps no registry).
+    pub fleet: Option<Arc<crate::fleet::Fleet>>,
 }
 
 impl ApiState {

@@ -37,6 +37,7 @@ pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigErro
         oauth: Arc::new(OAuthClients::new(config.oauth.providers())?),
         rooms: Arc::new(EdgeRooms::new(config.rooms_url(), config.internal_secret.clone())),
         recordings: recordings.map(|storage| Arc::new(RecordingFiles::new(storage, Vec::new()))),
+        fleet: None,
     })
     .fallback(api::route_not_found))
 }

@@ -11,22 +11,8 @@ use peershare_core::Timestamp;
 use peershare_core::fleet::NodeRecord;
 use serde::{Deserialize, Serialize};
 
-/// A media node as it registers itself.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NodeRegistration {
-    /// Its id (the audience of its media tokens).
-    pub id: String,
-    /// Where it runs (`eu-west-1`, `local`, …).
-    pub region: String,
-    /// Base URL of its control API as browsers reach it.
-    pub public_url: String,
-    /// Base URL of its control API as signaling hosts reach it.
-    pub control_url: String,
-    /// Most participants it carries.
-    pub capacity: u32,
-    /// Its software version.
-    pub version: String,
-}
+/// A media node as it registers itself (core checks it before the registry stores it).
+pub use peershare_core::fleet::NodeRegistration;
 
 /// A registered node as the registry holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

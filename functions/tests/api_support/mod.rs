@@ -61,13 +61,21 @@ pub struct TestApi {
 /// Call rooms that keep what they are told, in order (the rooms themselves are tested in
 /// `local/tests`, on both hosts).
 #[derive(Debug, Default)]
-pub struct HeardRooms(std::sync::Mutex<Vec<(String, peershare_core::room::AccessNotice)>>);
+pub struct HeardRooms(
+    std::sync::Mutex<Vec<(String, peershare_core::room::AccessNotice)>>,
+    std::sync::Mutex<Vec<(String, peershare_core::media::MediaNodeLease)>>,
+);
 
 impl HeardRooms {
     /// Every notice so far, with its group, emptied.
     pub fn take(&self) -> Vec<(String, peershare_core::room::AccessChange)> {
         let mut heard = self.0.lock().expect("not poisoned");
         heard.drain(..).map(|(group, notice)| (group, notice.change)).collect()
+    }
+
+    /// Every lost media node told so far, with its room, emptied.
+    pub fn take_lost_nodes(&self) -> Vec<(String, peershare_core::media::MediaNodeLease)> {
+        self.1.lock().expect("not poisoned").drain(..).collect()
     }
 }
 
@@ -79,6 +87,14 @@ impl peershare_functions::rooms::CallRooms for HeardRooms {
         notice: peershare_core::room::AccessNotice,
     ) {
         self.0.lock().expect("not poisoned").push((group.as_str().to_owned(), notice));
+    }
+
+    async fn media_node_lost(
+        &self,
+        group: &peershare_core::GroupId,
+        lease: peershare_core::media::MediaNodeLease,
+    ) {
+        self.1.lock().expect("not poisoned").push((group.as_str().to_owned(), lease));
     }
 }
 
@@ -122,6 +138,7 @@ impl TestApi {
             oauth: Arc::new(OAuthClients::new(providers).expect("clients")),
             rooms: rooms.clone(),
             recordings: None,
+            fleet: None,
         };
         Self { app: api::router(state.clone()), state, clock, key, rooms }
     }

@@ -100,6 +100,10 @@ impl peershare_functions::rooms::CallRooms for RoomRegistry {
     async fn access_changed(&self, group: &GroupId, notice: AccessNotice) {
         RoomRegistry::access_changed(self, group, notice);
     }
+
+    async fn media_node_lost(&self, group: &GroupId, lease: peershare_core::media::MediaNodeLease) {
+        self.forward(group, RoomEvent::MediaNodeLost(lease));
+    }
 }
 
 /// A room task's place in the registry: all it may do to it is leave.

@@ -1,0 +1,12 @@
+//! The media-node fleet's service: the registry's routes call it (nodes register and
+//! heartbeat; signaling hosts allocate and release), and `peershare dev` calls it in-process.
+//! The decisions are core's ([`peershare_core::fleet`]); the store reserves with a conditional
+//! write; a [`Scaler`] starts nodes (an EC2 Auto Scaling group in the cloud, processes locally).
+
+mod scaler;
+mod service;
+
+pub use scaler::{FixedFleet, Scaler, ScalerError};
+pub use service::{
+    AllocationAnswer, AllocationAsk, Fleet, FleetError, FleetSettings, LostSession, TickReport,
+};

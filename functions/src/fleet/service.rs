@@ -1,0 +1,355 @@
+//! [`Fleet`]: registration and heartbeats, allocation with a conditional reservation, and the
+//! periodic look at the fleet's size (scale up through the [`Scaler`], drain idle nodes,
+//! forget dead ones).
+
+use super::{Scaler, ScalerError};
+use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
+use peershare_core::Timestamp;
+use peershare_core::fleet::{
+    AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeRecord, NodeRegistration,
+    RegistrationError, ScalePolicy, allocate, scale, valid_node_id,
+};
+use peershare_core::media::MediaNodeLease;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Most participants one allocation may reserve.
+const MAX_PARTICIPANTS: u32 = 1_000;
+/// Longest room key.
+const MAX_ROOM_CHARS: usize = 128;
+/// Reservations tried before giving up when other allocators keep taking the picked node.
+const ATTEMPTS: usize = 5;
+
+/// The fleet's settings.
+#[derive(Debug, Clone)]
+pub struct FleetSettings {
+    /// Allocation: target utilisation and heartbeat interval.
+    pub policy: FleetPolicy,
+    /// Size: node capacity, warm minimum per region, quiet period before an idle node drains.
+    pub scale: ScalePolicy,
+    /// The secret nodes present to register and heartbeat.
+    pub node_secret: String,
+    /// The region of callers who do not say theirs.
+    pub default_region: String,
+    /// How long a room waits before asking again while a node starts.
+    pub retry_after: Duration,
+    /// How often, at most, heartbeats lead to a look at the fleet's size.
+    pub tick_every: Duration,
+}
+
+/// A signaling host's request for a call session.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocationAsk {
+    /// The room asking (a group id or a link-call key).
+    pub room: String,
+    /// Participants to reserve room for.
+    pub participants: u32,
+    /// The callers' region (the fleet's default when absent).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// A node not to use (the call just lost its session there).
+    #[serde(default)]
+    pub avoid: Option<String>,
+}
+
+impl AllocationAsk {
+    fn check(&self) -> Result<(), FleetError> {
+        let room_ok = (1..=MAX_ROOM_CHARS).contains(&self.room.len())
+            && self.room.bytes().all(|b| b.is_ascii_graphic());
+        if !room_ok {
+            return Err(FleetError::InvalidAsk(format!(
+                "room must be 1 to {MAX_ROOM_CHARS} printable characters"
+            )));
+        }
+        if !(1..=MAX_PARTICIPANTS).contains(&self.participants) {
+            return Err(FleetError::InvalidAsk(format!("participants must be 1 to {MAX_PARTICIPANTS}")));
+        }
+        if let Some(region) = &self.region {
+            let ok = (1..=32).contains(&region.len())
+                && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !ok {
+                return Err(FleetError::InvalidAsk("region must be 1 to 32 letters, digits or '-'".into()));
+            }
+        }
+        if self.avoid.as_deref().is_some_and(|id| !valid_node_id(id)) {
+            return Err(FleetError::InvalidAsk("avoid must be a node id".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The answer to an allocation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AllocationAnswer {
+    /// A call session is reserved on a node (the host opens it there).
+    Lease(MediaNodeLease),
+    /// No node has room; one is starting: ask again after this long.
+    Pending {
+        /// When to ask again.
+        retry_after: Duration,
+    },
+}
+
+/// What a look at the fleet's size did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TickReport {
+    /// Nodes each region should run, as asked of the scaler.
+    pub desired: BTreeMap<String, u32>,
+    /// Nodes now draining.
+    pub drained: Vec<String>,
+    /// Nodes whose heartbeats stopped, forgotten.
+    pub forgotten: Vec<String>,
+    /// The call sessions those nodes carried: their calls must move.
+    pub lost: Vec<LostSession>,
+}
+
+/// A call session whose node is gone: its room must move the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LostSession {
+    /// The room (a group id or a link-call key).
+    pub room: String,
+    /// The session as the room knows it.
+    pub lease: MediaNodeLease,
+}
+
+fn lost(node: &NodeRegistration, sessions: Vec<NodeAllocation>) -> Vec<LostSession> {
+    sessions
+        .into_iter()
+        .map(|s| LostSession { lease: Fleet::lease_of(node, &s.call_id), room: s.room })
+        .collect()
+}
+
+/// Why the fleet could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum FleetError {
+    /// An allocation request that is not valid.
+    #[error("invalid allocation request: {0}")]
+    InvalidAsk(String),
+    /// A registration that is not valid.
+    #[error("invalid registration: {0}")]
+    InvalidRegistration(#[from] RegistrationError),
+    /// The node's id in the path is not the one in the body.
+    #[error("the node id in the path is not the registration's")]
+    IdMismatch,
+    /// The registry does not know this node (it was forgotten): register again.
+    #[error("no media node {0} is registered")]
+    UnknownNode(String),
+    /// No node has room and none can be started.
+    #[error("no media node has room for this call ({0})")]
+    NoCapacity(String),
+    /// Other allocators kept taking the room this one picked.
+    #[error("the media nodes are busy with other allocations; try again")]
+    Contended,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The scaler failed.
+    #[error("could not change the fleet's size: {0}")]
+    Scaler(#[from] ScalerError),
+}
+
+/// The fleet: its registry (in the store), its scaler and its rules.
+#[derive(Debug)]
+pub struct Fleet {
+    store: Arc<dyn Store>,
+    scaler: Arc<dyn Scaler>,
+    settings: FleetSettings,
+    last_tick: Mutex<Option<Timestamp>>,
+}
+
+impl Fleet {
+    /// A fleet over `store`'s registry, grown by `scaler`.
+    pub fn new(store: Arc<dyn Store>, scaler: Arc<dyn Scaler>, settings: FleetSettings) -> Self {
+        Self { store, scaler, settings, last_tick: Mutex::new(None) }
+    }
+
+    /// Its settings.
+    pub fn settings(&self) -> &FleetSettings {
+        &self.settings
+    }
+
+    /// The lease of call session `call_id` on `node`.
+    pub fn lease_of(node: &NodeRegistration, call_id: &str) -> MediaNodeLease {
+        MediaNodeLease {
+            node_id: node.id.clone(),
+            url: node.public_url.clone(),
+            call_id: call_id.to_owned(),
+            control_url: node.control_url.clone(),
+        }
+    }
+
+    fn answer(&self, draining: bool) -> HeartbeatAnswer {
+        HeartbeatAnswer {
+            draining,
+            heartbeat_interval_ms: self.settings.policy.heartbeat_interval.as_millis() as u64,
+        }
+    }
+
+    /// Registers (or restarts) `node` under `path_id`; the sessions a restarted node dropped.
+    pub async fn register(
+        &self,
+        path_id: &str,
+        node: &NodeRegistration,
+        now: Timestamp,
+    ) -> Result<(HeartbeatAnswer, Vec<LostSession>), FleetError> {
+        node.check()?;
+        if node.id != path_id {
+            return Err(FleetError::IdMismatch);
+        }
+        let before = self.store.media_node(&node.id).await?;
+        let dropped = self.store.register_node(node, now).await?;
+        tracing::info!(node = %node.id, region = %node.region, capacity = node.capacity, dropped = dropped.len(), "media node registered");
+        let dropped = before.map_or_else(Vec::new, |old| lost(&old.registration, dropped));
+        Ok((self.answer(false), dropped))
+    }
+
+    /// A heartbeat of node `id` carrying `load` participants.
+    pub async fn heartbeat(
+        &self,
+        id: &str,
+        load: u32,
+        now: Timestamp,
+    ) -> Result<HeartbeatAnswer, FleetError> {
+        let entry = self.store.node_heartbeat(id, load, now).await?;
+        let entry = entry.ok_or_else(|| FleetError::UnknownNode(id.to_owned()))?;
+        Ok(self.answer(entry.draining))
+    }
+
+    /// Node `id` leaves the fleet (drained, or stopping): forgotten, and what ran it retired.
+    /// The sessions it still carried.
+    pub async fn leave(&self, id: &str) -> Result<Vec<LostSession>, FleetError> {
+        let Some(entry) = self.store.media_node(id).await? else {
+            return Err(FleetError::UnknownNode(id.to_owned()));
+        };
+        let sessions = self.store.remove_node(id).await?;
+        tracing::info!(node = %id, sessions = sessions.len(), "media node left the fleet");
+        self.scaler.retire(id).await?;
+        Ok(lost(&entry.registration, sessions))
+    }
+
+    /// Finds a node for `ask`: a lease reserved on it, or `Pending` while the scaler starts one.
+    pub async fn allocate(
+        &self,
+        ask: &AllocationAsk,
+        now: Timestamp,
+    ) -> Result<AllocationAnswer, FleetError> {
+        ask.check()?;
+        let region = ask.region.clone().unwrap_or_else(|| self.settings.default_region.clone());
+        let request = AllocationRequest { participants: ask.participants, region };
+        let alive_since = Timestamp::from_millis(
+            now.as_millis().saturating_sub(self.settings.policy.heartbeat_interval.as_millis() as u64 * 2),
+        );
+        for _ in 0..ATTEMPTS {
+            let entries: Vec<MediaNodeEntry> = self
+                .store
+                .media_nodes()
+                .await?
+                .into_iter()
+                .filter(|e| Some(e.registration.id.as_str()) != ask.avoid.as_deref())
+                .collect();
+            let records: Vec<NodeRecord> = entries.iter().map(MediaNodeEntry::record).collect();
+            let picked = allocate(&records, &request, &self.settings.policy, now);
+            if picked.scale_up.is_some() {
+                self.grow(&entries, &records, &request, now).await?;
+            }
+            let Some(node_id) = picked.node else {
+                if self.scaler.can_grow() {
+                    return Ok(AllocationAnswer::Pending { retry_after: self.settings.retry_after });
+                }
+                return Err(FleetError::NoCapacity(format!("{} live nodes, none can start", records.len())));
+            };
+            let Some(node) = entries.iter().find(|e| e.registration.id == node_id) else { continue };
+            let call_id = format!("call-{:016x}", rand::random::<u64>());
+            let allocation = NodeAllocation {
+                node_id: node_id.clone(),
+                call_id: call_id.clone(),
+                participants: ask.participants,
+                room: ask.room.clone(),
+                created_at: now,
+            };
+            match self.store.reserve_on_node(&allocation, alive_since).await? {
+                Reservation::Reserved | Reservation::AlreadyReserved => {
+                    return Ok(AllocationAnswer::Lease(Self::lease_of(&node.registration, &call_id)));
+                }
+                refused => tracing::debug!(node = %node_id, ?refused, "the picked node was taken meanwhile"),
+            }
+        }
+        Err(FleetError::Contended)
+    }
+
+    /// Asks the scaler for what the fleet needs with `request` waiting.
+    async fn grow(
+        &self,
+        entries: &[MediaNodeEntry],
+        records: &[NodeRecord],
+        request: &AllocationRequest,
+        now: Timestamp,
+    ) -> Result<(), FleetError> {
+        let loads: Vec<NodeLoad<'_>> = records
+            .iter()
+            .zip(entries)
+            .map(|(node, e)| NodeLoad { node, idle_since: e.idle_since })
+            .collect();
+        let decision =
+            scale(&loads, std::slice::from_ref(request), &self.settings.policy, &self.settings.scale, now);
+        if let Some(nodes) = decision.desired.get(&request.region) {
+            self.scaler.grow_to(&request.region, *nodes).await?;
+        }
+        Ok(())
+    }
+
+    /// Frees a call session's reservation; whether it was there.
+    pub async fn release(&self, node: &str, call: &str, now: Timestamp) -> Result<bool, FleetError> {
+        Ok(self.store.release_on_node(node, call, now).await?)
+    }
+
+    /// Looks at the fleet's size when [`FleetSettings::tick_every`] has passed since the last
+    /// look from this process.
+    pub async fn tick_if_due(&self, now: Timestamp) -> Result<Option<TickReport>, FleetError> {
+        {
+            let Ok(mut last) = self.last_tick.lock() else { return Ok(None) };
+            if last.is_some_and(|at| now.since(at) < self.settings.tick_every) {
+                return Ok(None);
+            }
+            *last = Some(now);
+        }
+        self.tick(now).await.map(Some)
+    }
+
+    /// Looks at the fleet's size: forgets nodes whose heartbeats stopped (their sessions must
+    /// move), asks the scaler for what each region needs (the warm minimum included), and
+    /// marks idle nodes beyond that draining.
+    pub async fn tick(&self, now: Timestamp) -> Result<TickReport, FleetError> {
+        let entries = self.store.media_nodes().await?;
+        let mut report = TickReport::default();
+        let (live, dead): (Vec<MediaNodeEntry>, Vec<MediaNodeEntry>) =
+            entries.into_iter().partition(|e| self.settings.policy.alive(&e.record(), now));
+        for entry in dead {
+            let sessions = self.store.remove_node(&entry.registration.id).await?;
+            tracing::warn!(node = %entry.registration.id, sessions = sessions.len(), "media node stopped heartbeating: forgotten");
+            if let Err(e) = self.scaler.retire(&entry.registration.id).await {
+                tracing::warn!(node = %entry.registration.id, error = %e, "could not retire a dead node");
+            }
+            report.forgotten.push(entry.registration.id.clone());
+            report.lost.extend(lost(&entry.registration, sessions));
+        }
+        let records: Vec<NodeRecord> = live.iter().map(MediaNodeEntry::record).collect();
+        let loads: Vec<NodeLoad<'_>> =
+            records.iter().zip(&live).map(|(node, e)| NodeLoad { node, idle_since: e.idle_since }).collect();
+        let decision = scale(&loads, &[], &self.settings.policy, &self.settings.scale, now);
+        for (region, nodes) in &decision.desired {
+            self.scaler.grow_to(region, *nodes).await?;
+        }
+        for id in &decision.drain {
+            if self.store.set_node_draining(id, true).await? {
+                tracing::info!(node = %id, "idle beyond the quiet period: draining");
+                report.drained.push(id.clone());
+            }
+        }
+        report.desired = decision.desired;
+        Ok(report)
+    }
+}
