@@ -4,10 +4,20 @@
 //! wait. The policy is core's; this crate only plays the hosts (registry, scaler, nodes) and
 //! the callers.
 
+pub mod assumptions;
 pub mod call_mix;
+pub mod config;
 pub mod diurnal;
 pub mod error;
+pub mod events;
+pub mod fleet_state;
+pub mod metrics;
 pub mod population;
+pub mod report;
+pub mod simulation;
 
+pub use config::{Setting, SimConfig};
 pub use error::SimError;
 pub use population::{Population, PopulationConfig};
+pub use report::RowReport;
+pub use simulation::{Progress, simulate};
