@@ -6,6 +6,7 @@ mod commands;
 mod deps;
 mod edge;
 mod prune;
+mod simulate;
 mod steps;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,16 @@ enum Task {
         #[arg(long, value_enum)]
         only: Option<bench::Which>,
     },
+    /// Simulate a day of calls through the media-node fleet policy (core's allocation and
+    /// scaling) under each compared setting; write bench/results/fleet.json and the README table.
+    Simulate {
+        /// Participants in calls at the global peak.
+        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(10..))]
+        peak_participants: u32,
+        /// Seed of the calls and of node failures.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Regenerate the TypeScript types in web/src/protocol/generated.ts and web/src/api/generated.ts.
     Gen,
     /// Check the API against its OpenAPI description with schemathesis (part of `test`).
@@ -69,6 +80,7 @@ fn main() -> anyhow::Result<()> {
         Task::Test => commands::test(),
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
+        Task::Simulate { peak_participants, seed } => simulate::run(peak_participants, seed),
         Task::Gen => commands::gen_types(),
         Task::Edge => commands::edge(),
     }

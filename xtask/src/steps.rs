@@ -1,8 +1,9 @@
 //! Running steps loudly: a banner per step, its duration, and a summary at the end.
 
 use anyhow::{Context, bail};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// The workspace root (the parent of this crate's folder).
@@ -38,7 +39,33 @@ impl Steps {
         eprintln!("\n==> {name}\n    $ {}", describe(&command));
         let started = Instant::now();
         let status = command.status().with_context(|| format!("cannot start `{}`", describe(&command)))?;
-        let took = started.elapsed();
+        self.finish(name, status, started.elapsed())
+    }
+
+    /// Runs `command` as step `name` like [`Steps::run`], handing each line it writes to
+    /// stderr to `on_line` (to show it as progress) instead of passing it through.
+    pub fn run_reading_stderr(
+        &mut self,
+        name: &str,
+        mut command: Command,
+        mut on_line: impl FnMut(&str),
+    ) -> anyhow::Result<()> {
+        eprintln!("\n==> {name}\n    $ {}", describe(&command));
+        let started = Instant::now();
+        let mut child = command
+            .stderr(Stdio::piped())
+            .spawn()
+            .with_context(|| format!("cannot start `{}`", describe(&command)))?;
+        if let Some(stderr) = child.stderr.take() {
+            for line in BufReader::new(stderr).lines() {
+                on_line(&line?);
+            }
+        }
+        let status = child.wait()?;
+        self.finish(name, status, started.elapsed())
+    }
+
+    fn finish(&mut self, name: &str, status: ExitStatus, took: Duration) -> anyhow::Result<()> {
         if !status.success() {
             self.summary();
             eprintln!("\n!!! FAILED: {name} ({status}) after {:.1}s", took.as_secs_f64());
