@@ -41,6 +41,10 @@ impl SimProgress {
                 report["wait_p99_s"].as_f64().unwrap_or(f64::NAN),
                 report["wall_seconds"].as_f64().unwrap_or(f64::NAN),
             ));
+            if row == rows {
+                // Cleared before the step's closing line is printed.
+                self.finish();
+            }
             return;
         }
         let (hour, hours) =
@@ -56,9 +60,9 @@ impl SimProgress {
         }
     }
 
-    /// Removes the bar.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.bar {
+    /// Removes the bar; later lines are printed plainly.
+    pub fn finish(&mut self) {
+        if let Some(bar) = self.bar.take() {
             bar.finish_and_clear();
         }
     }
