@@ -16,8 +16,8 @@ use std::collections::HashMap;
 struct Node {
     number: u32,
     region: u8,
-    /// Calls placed on it (indices into the population).
-    calls: Vec<u32>,
+    /// Calls placed on it (indices into the population), with the participants reserved for each.
+    calls: Vec<(u32, u32)>,
     /// Since when nothing is reserved on it.
     idle_since: Option<Timestamp>,
     /// It died: no heartbeat, no media; the registry still lists it until found dead.
@@ -53,13 +53,17 @@ pub struct Departure {
     pub calls: Vec<u32>,
 }
 
-/// What the policy's decisions would have broken had core got them wrong: counted, not assumed.
+/// What the policy's decisions would have broken had core got them wrong, and what the host's
+/// own books would show had they gone wrong: counted, not assumed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Violations {
     /// Placements that took a node past its capacity.
     pub over_capacity: u32,
     /// Placements on a node marked draining.
     pub on_draining: u32,
+    /// Releases that did not match a reservation: the call was not on the node, or its
+    /// participants were more than the node had reserved (a release skipped or done twice).
+    pub unmatched_releases: u32,
 }
 
 /// The registry and the nodes behind it.
@@ -100,7 +104,8 @@ impl Fleet {
         &self.records
     }
 
-    /// Nodes paid for: booting, registered and alive (a dead node stops being billed).
+    /// Nodes paid for: booting or registered. A dead node is paid for until the registry drops
+    /// it (it is terminated then; until then the instance runs).
     pub fn billed(&self) -> u32 {
         self.billed
     }
@@ -159,9 +164,8 @@ impl Fleet {
             return None;
         }
         node.failed = true;
-        self.billed -= 1;
         self.failed_unnoticed.push(number);
-        Some(node.calls.clone())
+        Some(node.calls.iter().map(|(call, _)| *call).collect())
     }
 
     /// Dead nodes the registry now sees as dead (two heartbeats missed under `policy`) leave it,
@@ -193,7 +197,8 @@ impl Fleet {
         let number = *self.numbers.get(&node?)?;
         let index = self.index(number)?;
         let record = &mut self.records[index];
-        record.reserved += request.participants.max(1);
+        let reserved = request.participants.max(1);
+        record.reserved += reserved;
         if record.reserved > record.capacity {
             self.violations.over_capacity += 1;
         }
@@ -201,13 +206,15 @@ impl Fleet {
             self.violations.on_draining += 1;
         }
         let node = &mut self.nodes[index];
-        node.calls.push(call);
+        node.calls.push((call, reserved));
         node.idle_since = None;
         Some(Placement { node: number, region: node.region, on_dead_node: node.failed })
     }
 
     /// Call `call` of `participants` left node `number` at `now`. Returns the node if that
-    /// emptied a draining node, which then leaves.
+    /// emptied a draining node, which then leaves. A release that matches no reservation (the
+    /// call is not on the node, or the node has fewer participants reserved) is counted in
+    /// [`Violations::unmatched_releases`] and changes nothing.
     pub fn release(
         &mut self,
         number: u32,
@@ -217,11 +224,15 @@ impl Fleet {
     ) -> Option<Departure> {
         let index = self.index(number)?;
         let record = &mut self.records[index];
-        record.reserved = record.reserved.saturating_sub(participants.max(1));
         let node = &mut self.nodes[index];
-        if let Some(at) = node.calls.iter().position(|c| *c == call) {
-            node.calls.swap_remove(at);
-        }
+        let released = participants.max(1);
+        let at = node.calls.iter().position(|c| *c == (call, released));
+        let (Some(at), Some(left)) = (at, record.reserved.checked_sub(released)) else {
+            self.violations.unmatched_releases += 1;
+            return None;
+        };
+        node.calls.swap_remove(at);
+        record.reserved = left;
         if record.reserved == 0 {
             node.idle_since = Some(now);
         }
@@ -260,6 +271,15 @@ impl Fleet {
         left
     }
 
+    /// Registered nodes' books: each node's number, what its record says is reserved, and the
+    /// calls placed on it with the participants reserved for each.
+    pub fn books(&self) -> impl Iterator<Item = (u32, u32, &[(u32, u32)])> {
+        self.records
+            .iter()
+            .zip(&self.nodes)
+            .map(|(record, node)| (node.number, record.reserved, &node.calls[..]))
+    }
+
     /// Nodes per region that take calls at `now`: registered, alive by `policy` (as the
     /// registry sees it), not draining; plus, separately, those booting.
     pub fn running_and_booting(&self, policy: &FleetPolicy, now: Timestamp) -> (Vec<u32>, &[u32]) {
@@ -289,10 +309,8 @@ impl Fleet {
         }
         self.slots[number as usize].1 = Slot::Gone;
         self.numbers.remove(&record.id);
-        if !node.failed {
-            self.billed -= 1;
-        }
-        Some(Departure { node: number, calls: node.calls })
+        self.billed -= 1;
+        Some(Departure { node: number, calls: node.calls.into_iter().map(|(call, _)| call).collect() })
     }
 }
 
@@ -367,7 +385,7 @@ mod tests {
         let policy = FleetPolicy::default(); // heartbeats every 5 s
         let node = fleet.place(1, &eu(4), &policy, T0).expect("room").node;
         assert_eq!(fleet.fail(node), Some(vec![1]));
-        assert_eq!(fleet.billed(), 1, "a dead node is no longer paid for");
+        assert_eq!(fleet.billed(), 2, "a dead node runs, and is paid for, until it is dropped");
         // Until the registry notices, core may still pick it.
         let again = fleet.place(2, &eu(4), &policy, at(1)).expect("room");
         assert_eq!(again, Placement { node, region: 0, on_dead_node: true });
@@ -379,6 +397,7 @@ mod tests {
         assert_eq!(gone[0].node, node);
         assert_eq!(gone[0].calls.len(), 2);
         assert_eq!(fleet.records().len(), 1);
+        assert_eq!(fleet.billed(), 1, "dropped, and terminated");
         assert!(fleet.place(3, &eu(4), &policy, at(10)).is_some_and(|p| p.node != node && !p.on_dead_node));
     }
 
@@ -406,5 +425,20 @@ mod tests {
         assert_eq!(decision.drain.len(), 2, "{decision:?}");
         assert_eq!(fleet.drain(&decision.drain).len(), 2);
         assert_eq!(fleet.running_and_booting(&policy, at(301)).0, [1, 0]);
+    }
+
+    #[test]
+    fn a_release_that_matches_no_reservation_is_counted_and_changes_nothing() {
+        let mut fleet = fleet_of(1);
+        let policy = FleetPolicy::default();
+        let node = fleet.place(1, &eu(4), &policy, T0).expect("room").node;
+        fleet.place(2, &eu(3), &policy, T0).expect("room");
+        assert!(fleet.release(node, 1, 4, at(1)).is_none());
+        assert_eq!(fleet.violations(), Violations::default());
+        fleet.release(node, 1, 4, at(2)); // twice
+        fleet.release(node, 9, 3, at(2)); // a call never placed here
+        assert_eq!(fleet.violations().unmatched_releases, 2);
+        let books: Vec<_> = fleet.books().map(|(n, reserved, calls)| (n, reserved, calls.to_vec())).collect();
+        assert_eq!(books, [(node, 3, vec![(2, 3)])], "the second call's reservation stands");
     }
 }
