@@ -4,7 +4,7 @@
 /// The levels that hold between two events.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Levels {
-    /// Nodes paid for (booting or alive).
+    /// Nodes paid for: booting, or registered (a dead node until the registry drops it).
     pub billed_nodes: u32,
     /// Participants in calls: talking, or waiting for a node.
     pub in_calls: u32,
@@ -14,31 +14,39 @@ pub struct Levels {
     pub talking_on_nodes: u32,
 }
 
-/// Counts of what happened, for calls and events inside the window.
+/// Counts of what happened. Counts of calls ("calls that …") are over the calls that arrived
+/// inside the window, each counted once; counts of events ("cuts", "placements", nodes) are
+/// over the events inside the window.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Calls that arrived.
     pub calls: u32,
     /// Of those, two-person calls (peer to peer, no node).
     pub peer_to_peer: u32,
-    /// Of those, calls that needed a node.
+    /// Of those, calls of three or more, which need a node.
     pub node_calls: u32,
-    /// Node calls that got a node (at once or after waiting).
+    /// Node calls that talked through a live node at least once.
     pub placed: u32,
-    /// Node calls whose first node was in another region than theirs.
+    /// Of `placed`, calls whose first live node was in another region than theirs.
     pub placed_elsewhere: u32,
-    /// Node calls that waited at all for their first node.
-    pub waited: u32,
+    /// Node calls that found no node with room at least once (on arrival, or when placed again
+    /// after a cut) and waited in the queue for capacity: for a node to boot, or a call to end.
+    pub waited_for_capacity: u32,
     /// Nodes launched.
     pub launched: u32,
-    /// Nodes that failed.
+    /// Nodes that died.
     pub node_failures: u32,
-    /// Calls cut off by a node failure (one count per cut).
+    /// Cuts by a failure: a call talking through a node when it died (a call cut twice counts
+    /// twice). A call placed on a node already dead is not cut: see `placed_on_dead_nodes`.
     pub disrupted_by_failures: u32,
-    /// Calls cut off by a node that left while draining.
+    /// Cuts by a drain: a call talking through a node when it left after draining (core's
+    /// policy drains only empty nodes, so this counts books that disagree).
     pub disrupted_by_drains: u32,
-    /// Cut-off calls given a node again.
+    /// Of the cuts counted above, those whose call talked through a live node again.
     pub replaced: u32,
+    /// Placements on a node that had died but that the registry still listed: the call, with
+    /// no media, waits on until the registry drops the node, then is placed again.
+    pub placed_on_dead_nodes: u32,
     /// Nodes that left after draining.
     pub drained_nodes: u32,
 }

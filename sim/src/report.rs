@@ -45,7 +45,9 @@ pub struct RowReport {
     pub node_hours: f64,
     /// Participant-seconds on nodes ÷ capacity-seconds of the nodes paid for.
     pub mean_utilisation: f64,
-    /// Median wait for a node over calls of three or more, seconds (0 for most).
+    /// Median over node calls (calls of three or more that arrived in the window) of the time
+    /// each spent without media for want of a node: waiting for capacity, stranded on a dead
+    /// node, or cut off until placed again; seconds (0 for most).
     pub wait_p50_s: f64,
     /// 99th percentile of that wait.
     pub wait_p99_s: f64,
@@ -57,33 +59,45 @@ pub struct RowReport {
     pub peer_to_peer_calls: u32,
     /// Calls of three or more.
     pub node_calls: u32,
-    /// Node calls that got a node.
+    /// Node calls that talked through a live node at least once.
     pub placed_calls: u32,
-    /// Node calls whose first node was in another region (core's allocation lends capacity
-    /// across regions while the callers' region is full).
+    /// Of those, calls whose first live node was in another region (core's allocation lends
+    /// capacity across regions while the callers' region is full).
     pub calls_placed_in_another_region: u32,
-    /// Node calls that waited at all for their first node.
-    pub calls_that_waited: u32,
-    /// Node calls still without a node at the end of the day (their wait so far is counted).
+    /// Node calls that found no node with room at least once and waited in the queue for
+    /// capacity (a node's boot, or a call's end).
+    pub calls_that_waited_for_capacity: u32,
+    /// Node calls that never talked through a live node by the end of the day (their wait so
+    /// far is counted).
     pub calls_waiting_at_end: u32,
-    /// Nodes launched.
+    /// Nodes launched in the day.
     pub nodes_launched: u32,
-    /// Node failures.
+    /// Nodes that died in the day.
     pub node_failures: u32,
-    /// Calls cut off by failures.
+    /// Cuts by failures in the day: a call talking through a node when it died.
     pub calls_disrupted_by_failures: u32,
-    /// Cut-off calls given a node again.
+    /// Of the cuts (by failures and drains), those whose call talked through a live node again.
     pub calls_replaced: u32,
-    /// Calls cut off (by a failure or a drain) still waiting for a node at the end of the day.
+    /// Of the cuts, those whose call had not talked through a live node again at the end of the
+    /// day: with `calls_replaced`, every cut.
     pub cut_off_calls_waiting_at_end: u32,
-    /// Nodes that drained and left.
+    /// Placements on a dead node the registry still listed (not cuts: the call never had media
+    /// there; it waits on until the node is dropped).
+    pub placements_on_dead_nodes: u32,
+    /// Nodes that drained and left in the day.
     pub drained_nodes: u32,
-    /// Calls on a node when it left after draining (cut off).
+    /// Cuts by drains: a call talking through a node when it left after draining.
     pub calls_disrupted_by_drains: u32,
     /// Placements that passed a node's capacity.
     pub placements_over_capacity: u32,
     /// Placements on a draining node.
     pub placements_on_draining_nodes: u32,
+    /// Releases that matched no reservation (a release skipped or done twice); 0 unless the
+    /// host's bookkeeping is wrong.
+    pub unmatched_releases: u32,
+    /// Nodes whose reservations or call lists disagreed with the calls on them at the end of
+    /// the day; 0 unless the host's bookkeeping is wrong.
+    pub unbalanced_nodes_at_end: u32,
     /// Fewest nodes taking calls in each region at any scaler run.
     pub fewest_nodes_by_region: BTreeMap<String, u32>,
     /// Most participants in calls at once.
@@ -144,17 +158,20 @@ impl RowReport {
             node_calls: c.node_calls,
             placed_calls: c.placed,
             calls_placed_in_another_region: c.placed_elsewhere,
-            calls_that_waited: c.waited,
+            calls_that_waited_for_capacity: c.waited_for_capacity,
             calls_waiting_at_end: end.never_placed,
             nodes_launched: c.launched,
             node_failures: c.node_failures,
             calls_disrupted_by_failures: c.disrupted_by_failures,
             calls_replaced: c.replaced,
             cut_off_calls_waiting_at_end: end.cut_off_waiting,
+            placements_on_dead_nodes: c.placed_on_dead_nodes,
             drained_nodes: c.drained_nodes,
             calls_disrupted_by_drains: c.disrupted_by_drains,
             placements_over_capacity: violations.over_capacity,
             placements_on_draining_nodes: violations.on_draining,
+            unmatched_releases: violations.unmatched_releases,
+            unbalanced_nodes_at_end: end.unbalanced_nodes,
             fewest_nodes_by_region: regions
                 .iter()
                 .cloned()
