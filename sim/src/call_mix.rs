@@ -1,8 +1,10 @@
 //! What a call looks like: how many take part (2–50, most 2–4) and how long it lasts (a
 //! log-normal: a median of minutes and a long tail of hours, capped).
 
+use crate::model::flag_value;
 use rand::Rng;
 use std::f64::consts::TAU;
+use std::str::FromStr;
 
 /// Call sizes from `min` to `max` participants (uniform within), drawn with probability `share`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -13,6 +15,24 @@ pub struct SizeBucket {
     pub max: u32,
     /// Probability of the bucket (the buckets' shares sum to 1).
     pub share: f64,
+}
+
+impl FromStr for SizeBucket {
+    type Err = String;
+
+    /// `SIZE:SHARE` or `MIN-MAX:SHARE`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        flag_value(
+            text,
+            "SIZE:SHARE or MIN-MAX:SHARE (sizes from 2, a share from 0 to 1)",
+            |[sizes, share]| {
+                let (min, max) = sizes.split_once('-').unwrap_or((sizes, sizes));
+                let (min, max) = (min.trim().parse().ok()?, max.trim().parse().ok()?);
+                let share: f64 = share.parse().ok()?;
+                (min >= 2 && max >= min && (0.0..=1.0).contains(&share)).then_some(Self { min, max, share })
+            },
+        )
+    }
 }
 
 /// The distributions calls are drawn from.
@@ -26,25 +46,6 @@ pub struct CallMix {
     pub duration_sigma: f64,
     /// Longest call, in seconds.
     pub max_duration_s: f64,
-}
-
-impl Default for CallMix {
-    fn default() -> Self {
-        let bucket = |min, max, share| SizeBucket { min, max, share };
-        Self {
-            sizes: vec![
-                bucket(2, 2, 0.55),
-                bucket(3, 3, 0.18),
-                bucket(4, 4, 0.10),
-                bucket(5, 8, 0.10),
-                bucket(9, 20, 0.05),
-                bucket(21, 50, 0.02),
-            ],
-            median_duration_s: 20.0 * 60.0,
-            duration_sigma: 1.0,
-            max_duration_s: 8.0 * 3600.0,
-        }
-    }
 }
 
 impl CallMix {
@@ -103,13 +104,13 @@ fn standard_normal(rng: &mut impl Rng) -> f64 {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::model::Model;
     use rand::SeedableRng;
     use rand::rngs::StdRng;
 
     #[test]
     fn sizes_stay_in_range_and_most_calls_are_small() {
-        let mix = CallMix::default();
+        let mix = Model::default().call_mix();
         let mut rng = StdRng::seed_from_u64(7);
         let sizes: Vec<u32> = (0..20_000).map(|_| mix.size(&mut rng)).collect();
         assert!(sizes.iter().all(|s| (2..=50).contains(s)));
@@ -121,7 +122,7 @@ mod tests {
 
     #[test]
     fn durations_have_the_median_the_cap_and_the_mean_the_integral_predicts() {
-        let mix = CallMix::default();
+        let mix = Model::default().call_mix();
         let mut rng = StdRng::seed_from_u64(9);
         let mut ms: Vec<u64> = (0..40_000).map(|_| mix.duration_ms(&mut rng)).collect();
         ms.sort_unstable();

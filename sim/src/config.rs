@@ -3,8 +3,10 @@
 //! here decides anything itself.
 
 use crate::error::SimError;
+use crate::model::flag_value;
 use peershare_core::fleet::{FleetPolicy, ScalePolicy};
 use serde::Serialize;
+use std::str::FromStr;
 use std::time::Duration;
 
 /// The node model and the host's rhythm, shared by every setting of a run.
@@ -19,28 +21,17 @@ pub struct SimConfig {
     pub mtbf_hours: Option<f64>,
     /// What a node costs per hour, in US dollars.
     pub price_per_node_hour_usd: f64,
+    /// What that price is of.
+    pub instance: String,
     /// Seconds between the scaler's periodic runs.
     pub scaler_tick_s: u32,
     /// Seconds between heartbeats (a node missing two is dead).
     pub heartbeat_interval_s: u32,
 }
 
-impl Default for SimConfig {
-    fn default() -> Self {
-        Self {
-            node_capacity: 200,
-            boot_delay_s: 60,
-            mtbf_hours: Some(2_000.0),
-            price_per_node_hour_usd: 0.1445,
-            scaler_tick_s: 15,
-            heartbeat_interval_s: 5,
-        }
-    }
-}
-
 impl SimConfig {
     /// Refuses what cannot be simulated: a node too small for the largest call (it would wait
-    /// for ever), or a non-positive rhythm.
+    /// for ever), no boot delay, a non-positive rhythm, failure rate or price.
     pub fn validate(&self, largest_call: u32) -> Result<(), SimError> {
         if self.node_capacity < largest_call {
             return Err(SimError::Config(format!(
@@ -48,14 +39,17 @@ impl SimConfig {
                 self.node_capacity
             )));
         }
+        if self.node_capacity == 0 || self.boot_delay_s == 0 {
+            return Err(SimError::Config("the node capacity and the boot delay must be above 0".into()));
+        }
         if self.scaler_tick_s == 0 || self.heartbeat_interval_s == 0 {
             return Err(SimError::Config("the scaler tick and heartbeat interval must be positive".into()));
         }
         if self.mtbf_hours.is_some_and(|h| h.is_nan() || h <= 0.0) {
             return Err(SimError::Config("the mean time between failures must be positive".into()));
         }
-        if !self.price_per_node_hour_usd.is_finite() || self.price_per_node_hour_usd < 0.0 {
-            return Err(SimError::Config("the price per node-hour must be a non-negative number".into()));
+        if !self.price_per_node_hour_usd.is_finite() || self.price_per_node_hour_usd <= 0.0 {
+            return Err(SimError::Config("the price per node-hour must be a number above 0".into()));
         }
         Ok(())
     }
@@ -82,18 +76,6 @@ impl Setting {
             quiet_period_s / 60
         );
         Self { label, target_utilisation, warm_per_region, quiet_period_s }
-    }
-
-    /// The settings `peershare-fleet-sim` compares: the target utilisation at 0.6 / 0.8 / 0.9,
-    /// then, at 0.8, a warm node per region and a longer quiet period.
-    pub fn compared() -> Vec<Self> {
-        vec![
-            Self::new(0.6, 0, 300),
-            Self::new(0.8, 0, 300),
-            Self::new(0.9, 0, 300),
-            Self::new(0.8, 1, 300),
-            Self::new(0.8, 0, 1200),
-        ]
     }
 
     /// Refuses a target outside (0, 1].
@@ -130,14 +112,28 @@ impl Setting {
     }
 }
 
+impl FromStr for Setting {
+    type Err = String;
+
+    /// `TARGET:WARM_PER_REGION:QUIET_SECONDS`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let form = "TARGET:WARM_PER_REGION:QUIET_SECONDS (a target above 0 up to 1, whole numbers)";
+        flag_value(text, form, |[target, warm, quiet]| {
+            let setting = Self::new(target.parse().ok()?, warm.parse().ok()?, quiet.parse().ok()?);
+            setting.validate().is_ok().then_some(setting)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Model;
 
     #[test]
     fn settings_become_cores_policies() {
         let setting = Setting::new(0.9, 1, 1200);
-        let config = SimConfig::default();
+        let config = Model::default().sim_config();
         assert_eq!(setting.fleet_policy(&config).target_utilisation, 0.9);
         let scale = setting.scale_policy(&config, &["eu".into(), "us".into()]);
         assert_eq!(scale.warm_minimum.get("us"), Some(&1));
@@ -149,8 +145,11 @@ mod tests {
     fn what_cannot_run_is_refused() {
         assert!(Setting::new(1.2, 0, 300).validate().is_err());
         assert!(Setting::new(0.0, 0, 300).validate().is_err());
-        assert!(SimConfig { node_capacity: 40, ..SimConfig::default() }.validate(50).is_err());
-        assert!(SimConfig { mtbf_hours: Some(0.0), ..SimConfig::default() }.validate(50).is_err());
-        assert!(SimConfig::default().validate(50).is_ok());
+        let config = Model::default().sim_config();
+        assert!(SimConfig { node_capacity: 40, ..config.clone() }.validate(50).is_err());
+        assert!(SimConfig { mtbf_hours: Some(0.0), ..config.clone() }.validate(50).is_err());
+        assert!(SimConfig { price_per_node_hour_usd: 0.0, ..config.clone() }.validate(50).is_err());
+        assert!(SimConfig { boot_delay_s: 0, ..config.clone() }.validate(50).is_err());
+        assert!(config.validate(50).is_ok());
     }
 }

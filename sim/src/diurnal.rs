@@ -2,7 +2,9 @@
 //! early afternoon and falling to a night floor. The regions' peaks are eight hours apart, so
 //! the fleet's load moves around the globe and the regions' weights set the global peak.
 
+use crate::model::flag_value;
 use std::f64::consts::TAU;
+use std::str::FromStr;
 
 /// Seconds in a day.
 pub const DAY_SECONDS: f64 = 86_400.0;
@@ -23,11 +25,20 @@ impl RegionDemand {
     pub fn new(name: &str, weight: f64, peak_hour_utc: f64) -> Self {
         Self { name: name.to_owned(), weight, peak_hour_utc }
     }
+}
 
-    /// The three regions of the simulation: Europe, the Americas and Asia-Pacific, each peaking
-    /// at about 14:00 local time, eight hours apart.
-    pub fn three_regions() -> Vec<Self> {
-        vec![Self::new("eu", 0.4, 13.0), Self::new("us", 0.4, 21.0), Self::new("ap", 0.2, 5.0)]
+impl FromStr for RegionDemand {
+    type Err = String;
+
+    /// `NAME:WEIGHT:PEAK_HOUR_UTC`.
+    fn from_str(text: &str) -> Result<Self, String> {
+        let form = "NAME:WEIGHT:PEAK_HOUR_UTC (a weight above 0, an hour from 0 to 24)";
+        flag_value(text, form, |[name, weight, hour]| {
+            let (weight, hour): (f64, f64) = (weight.parse().ok()?, hour.parse().ok()?);
+            let valid =
+                !name.is_empty() && weight.is_finite() && weight > 0.0 && (0.0..=24.0).contains(&hour);
+            valid.then(|| Self::new(name, weight, hour))
+        })
     }
 }
 
@@ -37,12 +48,6 @@ impl RegionDemand {
 pub struct DiurnalCurve {
     /// The night's rate as a fraction of the peak's (0–1).
     pub night_floor: f64,
-}
-
-impl Default for DiurnalCurve {
-    fn default() -> Self {
-        Self { night_floor: 0.05 }
-    }
 }
 
 impl DiurnalCurve {
@@ -69,6 +74,7 @@ impl DiurnalCurve {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Model;
 
     #[test]
     fn a_region_peaks_at_its_hour_and_bottoms_out_at_the_floor_twelve_hours_later() {
@@ -80,8 +86,8 @@ mod tests {
 
     #[test]
     fn the_global_peak_is_below_the_sum_of_the_regions_peaks_because_they_are_hours_apart() {
-        let curve = DiurnalCurve::default();
-        let regions = RegionDemand::three_regions();
+        let model = Model::default();
+        let (curve, regions) = (model.curve(), model.regions);
         let peak = curve.global_peak(&regions);
         let sum: f64 = regions.iter().map(|r| r.weight).sum();
         assert!(peak < sum * 0.8, "{peak} vs {sum}");

@@ -12,12 +12,14 @@ pub mod error;
 pub mod events;
 pub mod fleet_state;
 pub mod metrics;
+pub mod model;
 pub mod population;
 pub mod report;
 pub mod simulation;
 
 pub use config::{Setting, SimConfig};
 pub use error::SimError;
+pub use model::Model;
 pub use population::{Population, PopulationConfig};
 pub use report::RowReport;
 pub use simulation::{Progress, simulate};

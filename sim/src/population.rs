@@ -3,7 +3,7 @@
 //! setting, so the settings are compared on the same calls.
 
 use crate::call_mix::CallMix;
-use crate::diurnal::{DAY_SECONDS, DiurnalCurve, RegionDemand};
+use crate::diurnal::{DiurnalCurve, RegionDemand};
 use crate::error::SimError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -26,16 +26,40 @@ pub struct PopulationConfig {
 }
 
 impl PopulationConfig {
-    /// A day at `peak_participants` with the default regions, curve and mix, after 6 h of warm-up.
-    pub fn day(peak_participants: u32) -> Self {
-        Self {
-            peak_participants,
-            warm_up_s: 6 * 3600,
-            day_s: DAY_SECONDS as u32,
-            regions: RegionDemand::three_regions(),
-            curve: DiurnalCurve::default(),
-            mix: CallMix::default(),
+    /// Refuses what cannot be drawn: no region or more than 255, a region named twice, weights
+    /// that sum to nothing, call sizes below 2 or shares that do not sum to 1, lengths that are
+    /// not positive, no participants at the peak, no measured time.
+    pub fn validate(&self) -> Result<(), SimError> {
+        let refuse = |why: &str| Err(SimError::Config(why.to_owned()));
+        if self.regions.is_empty() || self.regions.len() > usize::from(u8::MAX) {
+            return refuse("between 1 and 255 regions");
         }
+        let names: std::collections::BTreeSet<&str> = self.regions.iter().map(|r| r.name.as_str()).collect();
+        if names.len() != self.regions.len() {
+            return refuse("a region is named twice");
+        }
+        if self.regions.iter().any(|r| !(r.weight.is_finite() && r.weight >= 0.0))
+            || self.regions.iter().map(|r| r.weight).sum::<f64>() <= 0.0
+        {
+            return refuse("region weights must be numbers from 0, not all 0");
+        }
+        if !(0.0..=1.0).contains(&self.curve.night_floor) {
+            return refuse("the night floor must be from 0 to 1");
+        }
+        let share_sum: f64 = self.mix.sizes.iter().map(|b| b.share).sum();
+        if (share_sum - 1.0).abs() > 1e-6 || self.mix.sizes.iter().any(|b| b.min < 2 || b.max < b.min) {
+            return refuse("call size shares must sum to 1, sizes from 2");
+        }
+        let mix = &self.mix;
+        let positive = |v: f64| v.is_finite() && v > 0.0;
+        let spread = mix.duration_sigma.is_finite() && mix.duration_sigma >= 0.0;
+        if !(positive(mix.median_duration_s) && positive(mix.max_duration_s) && spread) {
+            return refuse("call lengths: a median and a longest above 0, a spread from 0");
+        }
+        if self.peak_participants == 0 || self.day_s == 0 {
+            return refuse("participants at the peak and a measured day above 0");
+        }
+        Ok(())
     }
 }
 
@@ -71,13 +95,7 @@ impl Population {
     /// participants in calls at the global peak, rate × mean size × mean length, equal
     /// `peak_participants`.
     pub fn generate(config: &PopulationConfig, seed: u64) -> Result<Self, SimError> {
-        if config.regions.is_empty() || config.regions.len() > usize::from(u8::MAX) {
-            return Err(SimError::Config("between 1 and 255 regions".into()));
-        }
-        let share_sum: f64 = config.mix.sizes.iter().map(|b| b.share).sum();
-        if (share_sum - 1.0).abs() > 1e-6 || config.mix.sizes.iter().any(|b| b.min < 2 || b.max < b.min) {
-            return Err(SimError::Config("call size shares must sum to 1, sizes from 2".into()));
-        }
+        config.validate()?;
         let per_call = config.mix.mean_size() * config.mix.mean_duration_s();
         let peak_shape = config.curve.global_peak(&config.regions);
         // Calls per second at a region's own peak, per unit of weight.
@@ -121,10 +139,15 @@ impl Population {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Model;
+
+    fn day(peak_participants: u32) -> PopulationConfig {
+        Model { peak_participants, ..Model::default() }.population_config()
+    }
 
     #[test]
     fn the_same_seed_draws_the_same_calls_in_arrival_order() {
-        let config = PopulationConfig { day_s: 6 * 3600, ..PopulationConfig::day(2_000) };
+        let config = PopulationConfig { day_s: 6 * 3600, ..day(2_000) };
         let a = Population::generate(&config, 3).expect("valid config");
         assert_eq!(a, Population::generate(&config, 3).expect("valid config"));
         assert_ne!(a.calls, Population::generate(&config, 4).expect("valid config").calls);
@@ -134,7 +157,7 @@ mod tests {
 
     #[test]
     fn arrivals_follow_each_regions_day() {
-        let config = PopulationConfig { warm_up_s: 0, ..PopulationConfig::day(5_000) };
+        let config = PopulationConfig { warm_up_s: 0, ..day(5_000) };
         let population = Population::generate(&config, 1).expect("valid config");
         let eu = population.regions.iter().position(|r| r == "eu").expect("eu") as u8;
         let in_hour = |hour: u64| {
@@ -147,7 +170,7 @@ mod tests {
 
     #[test]
     fn a_mix_whose_shares_do_not_sum_to_one_is_refused() {
-        let mut config = PopulationConfig::day(100);
+        let mut config = day(100);
         config.mix.sizes[0].share = 0.9;
         assert!(matches!(Population::generate(&config, 1), Err(SimError::Config(_))));
     }

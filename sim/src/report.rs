@@ -9,15 +9,10 @@ use crate::simulation::AtEnd;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// A whole run: where and when it ran, what it assumed, and a row per setting.
+/// A whole run: what it assumed, and a row per setting. (`cargo xtask simulate` adds the date
+/// and the machine it ran on.)
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FleetReport {
-    /// The day it ran (UTC).
-    pub date: String,
-    /// CPUs of the machine it ran on.
-    pub machine_cpus: usize,
-    /// That machine's CPU model.
-    pub machine: String,
     /// Seed of the population and the failures.
     pub seed: u64,
     /// The model's assumptions.

@@ -539,7 +539,8 @@ mod tests {
     fn hour(calls: Vec<CallSpec>) -> (Population, SimConfig) {
         let population =
             Population { calls, regions: vec!["eu".into()], window_ms: (0, 3_600_000), peak_call_rate: 0.0 };
-        let config = SimConfig { mtbf_hours: None, scaler_tick_s: 600, ..SimConfig::default() };
+        let config =
+            SimConfig { mtbf_hours: None, scaler_tick_s: 600, ..crate::Model::default().sim_config() };
         (population, config)
     }
 

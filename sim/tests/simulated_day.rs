@@ -3,13 +3,13 @@
 
 use peershare_fleet_sim::call_mix::SizeBucket;
 use peershare_fleet_sim::diurnal::DiurnalCurve;
-use peershare_fleet_sim::{Population, PopulationConfig, RowReport, Setting, SimConfig, simulate};
+use peershare_fleet_sim::{Model, Population, PopulationConfig, RowReport, Setting, SimConfig, simulate};
 
 const SEED: u64 = 11;
 
 /// A day at 1,500 participants at the peak, after two hours of warm-up.
 fn small_day() -> PopulationConfig {
-    PopulationConfig { warm_up_s: 2 * 3600, ..PopulationConfig::day(1_500) }
+    Model { peak_participants: 1_500, warm_up_hours: 2, ..Model::default() }.population_config()
 }
 
 /// A day of `setting`, whose books must balance: every release matched a reservation, and at
@@ -24,7 +24,7 @@ fn run(population: &PopulationConfig, config: &SimConfig, setting: &Setting) -> 
 }
 
 fn no_failures() -> SimConfig {
-    SimConfig { mtbf_hours: None, ..SimConfig::default() }
+    SimConfig { mtbf_hours: None, ..Model::default().sim_config() }
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn drained_nodes_take_no_call_and_cut_none_off() {
 
 #[test]
 fn failures_cut_calls_off_and_every_cut_call_is_placed_again_after_waiting() {
-    let fragile = SimConfig { mtbf_hours: Some(3.0), ..SimConfig::default() };
+    let fragile = SimConfig { mtbf_hours: Some(3.0), ..Model::default().sim_config() };
     let day = run(&small_day(), &fragile, &Setting::new(0.8, 0, 300));
     assert!(day.node_failures > 0 && day.calls_disrupted_by_failures > 0, "{day:?}");
     assert_eq!(
@@ -121,7 +121,7 @@ fn participants_in_calls_average_what_littles_law_predicts_and_two_person_calls_
 
 #[test]
 fn the_same_seed_simulates_the_same_day() {
-    let config = SimConfig { mtbf_hours: Some(10.0), ..SimConfig::default() };
+    let config = SimConfig { mtbf_hours: Some(10.0), ..Model::default().sim_config() };
     let setting = Setting::new(0.8, 1, 600);
     assert_eq!(run(&small_day(), &config, &setting), run(&small_day(), &config, &setting));
 }
