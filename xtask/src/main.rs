@@ -53,12 +53,10 @@ enum Task {
     /// Simulate a day of calls through the media-node fleet policy (core's allocation and
     /// scaling) under each compared setting; write bench/results/fleet.json and the README table.
     Simulate {
-        /// Participants in calls at the global peak.
-        #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u32).range(10..))]
-        peak_participants: u32,
-        /// Seed of the calls and of node failures.
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        /// Flags for peershare-fleet-sim, after `--` (e.g. `-- --seed 2 --node-capacity 300`;
+        /// `cargo run -p peershare-fleet-sim -- --help` lists them).
+        #[arg(last = true)]
+        simulator_flags: Vec<String>,
     },
     /// Regenerate the TypeScript types in web/src/protocol/generated.ts and web/src/api/generated.ts.
     Gen,
@@ -80,7 +78,7 @@ fn main() -> anyhow::Result<()> {
         Task::Test => commands::test(),
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
-        Task::Simulate { peak_participants, seed } => simulate::run(peak_participants, seed),
+        Task::Simulate { simulator_flags } => simulate::run(&simulator_flags),
         Task::Gen => commands::gen_types(),
         Task::Edge => commands::edge(),
     }

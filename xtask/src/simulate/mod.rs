@@ -5,12 +5,15 @@
 mod progress;
 mod readme_table;
 
+use crate::bench::readme_table::machine_description;
 use crate::steps::{Steps, cmd, target_dir};
+use anyhow::Context;
 use progress::SimProgress;
 use std::path::Path;
 
-/// Builds and runs the simulator at `peak_participants` with `seed`, then updates the README.
-pub fn run(peak_participants: u32, seed: u64) -> anyhow::Result<()> {
+/// Builds and runs the simulator with `simulator_flags` (its defaults where none), records the
+/// date and the machine in its JSON, then updates the README.
+pub fn run(simulator_flags: &[String]) -> anyhow::Result<()> {
     let mut steps = Steps::default();
     steps.run(
         "build the fleet simulator (release)",
@@ -19,20 +22,44 @@ pub fn run(peak_participants: u32, seed: u64) -> anyhow::Result<()> {
     let out = Path::new("bench/results/fleet.json");
     std::fs::create_dir_all("bench/results")?;
     let mut simulator = std::process::Command::new(target_dir().join("release/peershare-fleet-sim"));
-    simulator
-        .args(["--peak-participants", &peak_participants.to_string(), "--seed", &seed.to_string()])
-        .args(["--progress", "json", "--out"])
-        .arg(std::path::absolute(out)?);
+    simulator.args(simulator_flags).args(["--progress", "json", "--out"]).arg(std::path::absolute(out)?);
     let mut progress = SimProgress::new()?;
-    let simulated = steps.run_reading_stderr(
-        &format!("simulate a day of calls at {peak_participants} peak participants, per setting"),
-        simulator,
-        |line| progress.line(line),
-    );
+    let simulated = steps
+        .run_reading_stderr("simulate a day of calls per setting", simulator, |line| progress.line(line));
     progress.finish();
     simulated?;
+    let report = std::fs::read_to_string(out).with_context(|| format!("cannot read {}", out.display()))?;
+    std::fs::write(out, dated(&report, &crate::bench::today()?, &machine_description())?)?;
     readme_table::update(Path::new("README.md"), out)?;
     eprintln!("wrote {} and the README's fleet table", out.display());
     steps.summary();
     Ok(())
+}
+
+/// The simulator's JSON `report` with `date` and `machine` put first, its own order kept.
+fn dated(report: &str, date: &str, machine: &str) -> anyhow::Result<String> {
+    let fields = report.strip_prefix("{\n").context("the simulator's report is not a JSON object")?;
+    let dated = format!(
+        "{{\n  \"date\": {},\n  \"machine\": {},\n{fields}",
+        serde_json::json!(date),
+        serde_json::json!(machine)
+    );
+    serde_json::from_str::<serde_json::Value>(&dated).context("the dated report is not JSON")?;
+    Ok(dated)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_date_and_machine_come_first_and_the_report_stays_as_it_was() {
+        let report = "{\n  \"seed\": 1,\n  \"rows\": []\n}\n";
+        let written = dated(report, "2026-12-08", "2 cores (\"EPYC\")").expect("a JSON object");
+        assert_eq!(
+            written,
+            "{\n  \"date\": \"2026-12-08\",\n  \"machine\": \"2 cores (\\\"EPYC\\\")\",\n  \"seed\": 1,\n  \"rows\": []\n}\n"
+        );
+        assert!(dated("[]", "d", "m").is_err());
+    }
 }
