@@ -21,14 +21,18 @@ pub fn run(simulator_flags: &[String]) -> anyhow::Result<()> {
     )?;
     let out = Path::new("bench/results/fleet.json");
     std::fs::create_dir_all("bench/results")?;
+    // The simulator writes beside its binary; fleet.json is replaced only by a report it wrote.
+    let written = target_dir().join("release/fleet-sim-report.json");
+    let _ = std::fs::remove_file(&written);
     let mut simulator = std::process::Command::new(target_dir().join("release/peershare-fleet-sim"));
-    simulator.args(simulator_flags).args(["--progress", "json", "--out"]).arg(std::path::absolute(out)?);
+    simulator.args(simulator_flags).args(["--progress", "json", "--out"]).arg(&written);
     let mut progress = SimProgress::new()?;
     let simulated = steps
         .run_reading_stderr("simulate a day of calls per setting", simulator, |line| progress.line(line));
     progress.finish();
     simulated?;
-    let report = std::fs::read_to_string(out).with_context(|| format!("cannot read {}", out.display()))?;
+    let report = std::fs::read_to_string(&written)
+        .with_context(|| format!("the simulator wrote no report to {}", written.display()))?;
     std::fs::write(out, dated(&report, &crate::bench::today()?, &machine_description())?)?;
     readme_table::update(Path::new("README.md"), out)?;
     eprintln!("wrote {} and the README's fleet table", out.display());
