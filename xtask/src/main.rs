@@ -6,6 +6,7 @@ mod commands;
 mod deps;
 mod edge;
 mod prune;
+mod simulate;
 mod steps;
 
 use clap::{Parser, Subcommand};
@@ -49,6 +50,14 @@ enum Task {
         #[arg(long, value_enum)]
         only: Option<bench::Which>,
     },
+    /// Simulate a day of calls through the media-node fleet policy (core's allocation and
+    /// scaling) under each compared setting; write bench/results/fleet.json and the README table.
+    Simulate {
+        /// Flags for peershare-fleet-sim, after `--` (e.g. `-- --seed 2 --node-capacity 300`;
+        /// `cargo run -p peershare-fleet-sim -- --help` lists them).
+        #[arg(last = true)]
+        simulator_flags: Vec<String>,
+    },
     /// Regenerate the TypeScript types in web/src/protocol/generated.ts and web/src/api/generated.ts.
     Gen,
     /// Check the API against its OpenAPI description with schemathesis (part of `test`).
@@ -69,6 +78,7 @@ fn main() -> anyhow::Result<()> {
         Task::Test => commands::test(),
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
+        Task::Simulate { simulator_flags } => simulate::run(&simulator_flags),
         Task::Gen => commands::gen_types(),
         Task::Edge => commands::edge(),
     }

@@ -6,7 +6,7 @@
 mod api;
 mod browser;
 mod edge;
-mod readme_table;
+pub(crate) mod readme_table;
 pub(crate) mod server_process;
 mod sfu;
 mod signaling;
@@ -84,7 +84,7 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
 }
 
 /// Today's date (UTC), as the results record it.
-fn today() -> anyhow::Result<String> {
+pub(crate) fn today() -> anyhow::Result<String> {
     let out = cmd("date", &["-u", "+%Y-%m-%d"]).output()?;
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }

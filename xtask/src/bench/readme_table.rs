@@ -1,23 +1,17 @@
 //! Writes the latest benchmark figures into the README between markers, from whatever
-//! bench/results/*.json files exist.
+//! bench/results/*.json files exist; and the helpers the other README tables use.
 
 use anyhow::Context;
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::Path;
 
-const START: &str = "<!-- bench:start -->";
-const END: &str = "<!-- bench:end -->";
-
 /// Replaces the tables between the markers in `readme` with the figures in `results`.
 pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
     let read = |name: &str| -> Option<Value> {
         serde_json::from_str(&std::fs::read_to_string(results.join(name)).ok()?).ok()
     };
-    let text = std::fs::read_to_string(readme)?;
-    let (head, rest) = text.split_once(START).context("README has no bench:start marker")?;
-    let (_, tail) = rest.split_once(END).context("README has no bench:end marker")?;
-    let mut table = format!("{START}\n_Machine: {}._\n\n", machine_description());
+    let mut table = format!("_Machine: {}._\n\n", machine_description());
     table.push_str("| benchmark | figure |\n|---|---|\n");
     if let Some(f) = read("first-frame.json") {
         writeln!(
@@ -163,9 +157,19 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
         recording_table(&mut table, &r)?;
     }
     table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api|edge|recording`).\n");
-    table.push_str(END);
-    std::fs::write(readme, format!("{head}{table}{tail}"))?;
+    let text = std::fs::read_to_string(readme)?;
+    std::fs::write(readme, between_markers(&text, "bench", &table)?)?;
     Ok(())
+}
+
+/// `text` with what stands between its `<!-- {name}:start -->` and `<!-- {name}:end -->`
+/// lines replaced by `body` (which ends with a newline).
+pub(crate) fn between_markers(text: &str, name: &str, body: &str) -> anyhow::Result<String> {
+    let (start, end) = (format!("<!-- {name}:start -->"), format!("<!-- {name}:end -->"));
+    let (head, rest) =
+        text.split_once(&start).with_context(|| format!("README has no {name}:start marker"))?;
+    let (_, tail) = rest.split_once(&end).with_context(|| format!("README has no {name}:end marker"))?;
+    Ok(format!("{head}{start}\n{body}{end}{tail}"))
 }
 
 /// The recording figures: what the node pays, what is stored, what a crash loses, and what
@@ -221,15 +225,18 @@ fn recording_table(table: &mut String, r: &Value) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn num(v: &Value) -> f64 {
+/// A JSON number, or NaN.
+pub(crate) fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
 }
 
-fn date(v: &Value) -> &str {
+/// A result's `date`.
+pub(crate) fn date(v: &Value) -> &str {
     v["date"].as_str().unwrap_or("date unknown")
 }
 
-fn machine_description() -> String {
+/// This machine's cores and CPU model.
+pub(crate) fn machine_description() -> String {
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
     let model = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -240,4 +247,19 @@ fn machine_description() -> String {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     format!("{cpus} cores ({model}), Debian 12")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_what_stands_between_the_markers_is_replaced() {
+        let text = "intro\n<!-- fleet:start -->\nold\n<!-- fleet:end -->\nrest\n<!-- bench:start -->\nx\n<!-- bench:end -->\n";
+        assert_eq!(
+            between_markers(text, "fleet", "new\n").expect("markers"),
+            "intro\n<!-- fleet:start -->\nnew\n<!-- fleet:end -->\nrest\n<!-- bench:start -->\nx\n<!-- bench:end -->\n"
+        );
+        assert!(between_markers("no markers", "fleet", "new\n").is_err());
+    }
 }
