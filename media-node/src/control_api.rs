@@ -268,6 +268,9 @@ struct RecordingPlanBody {
     /// The recording ended.
     #[serde(default)]
     stopped: bool,
+    /// Which of the call's node sessions this is (0 first; one more after each lost node).
+    #[serde(default)]
+    part: u32,
 }
 
 async fn set_recording(
@@ -290,6 +293,7 @@ async fn set_recording(
         revision: plan.revision,
         participants,
         stopped: plan.stopped,
+        part: plan.part,
     };
     state.node.set_recording(&call, spec).await?;
     Ok(StatusCode::NO_CONTENT)

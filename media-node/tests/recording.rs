@@ -17,8 +17,14 @@ use support::Node;
 const RECORDING: &str = "r_g_rec_1800000000000";
 
 async fn plan(node: &Node, call: &str, revision: u32, participants: &[u32], stopped: bool) {
+    plan_part(node, call, revision, participants, stopped, 0).await;
+}
+
+/// A plan for the call's node session `part` (one more after each lost node).
+async fn plan_part(node: &Node, call: &str, revision: u32, participants: &[u32], stopped: bool, part: u32) {
     let body = serde_json::json!({
         "recording": RECORDING, "revision": revision, "participants": participants, "stopped": stopped,
+        "part": part,
     });
     let response = node
         .http
@@ -205,4 +211,29 @@ async fn recording_requests_are_checked_like_every_control_request() {
     assert_eq!(refused.status().as_u16(), 503, "a node without storage cannot record");
     let body: serde_json::Value = refused.json().await.expect("a JSON error");
     assert_eq!(body["error"], "recording_unavailable");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_moved_to_another_node_session_goes_on_in_a_new_part_beside_the_first() {
+    let dir = std::env::temp_dir().join(format!("peershare-node-recording-parts-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let store: Arc<dyn ObjectStore> = Arc::new(LocalStore::new(&dir).expect("a folder"));
+    let node = Node::start_with(50, Some(store.clone())).await;
+    // The first session, then the call's next one (as on the node that replaced a lost one).
+    for (part, call) in [(0, "call-part-0"), (1, "call-part-1")] {
+        node.create_call(call).await;
+        let (one, two) = (node.join(call, 1).await, node.join(call, 2).await);
+        two.wait_frames_from(&[1], 10, 10).await;
+        plan_part(&node, call, 1, &[1], false, part).await;
+        let frames = two.received(1, TrackKind::Video).frames;
+        two.wait("30 more of Ada's video frames", |s| s.from(1, TrackKind::Video).frames >= frames + 30)
+            .await;
+        plan_part(&node, call, 2, &[], true, part).await;
+        drop((one, two));
+    }
+    let manifests = ended_manifests(&store).await;
+    let keys: std::collections::BTreeSet<_> = manifests.iter().map(|m| m.key.clone()).collect();
+    assert_eq!(keys.len(), 4, "audio and camera of each part, none overwritten: {keys:?}");
+    assert!(keys.iter().any(|k| k.ends_with("p1-camera-0.webm")), "{keys:?}");
+    assert!(keys.iter().any(|k| k.ends_with("p1-camera-1000.webm")), "{keys:?}");
 }

@@ -220,6 +220,7 @@ impl RecordingDesk {
                     .filter(|s| matches!(s.answer, Answer::Allowed(_)))
                     .map(|s| s.person.id)
                     .collect(),
+                part: 0,
                 stopped: false,
             }),
             _ => None,
@@ -451,6 +452,7 @@ impl RecordingDesk {
                     revision: revision + 1,
                     participants: Vec::new(),
                     stopped: true,
+                    part: 0,
                 };
                 vec![
                     Effect::Changed,

@@ -118,6 +118,10 @@ pub struct RecordingPlan {
     pub participants: Vec<ParticipantId>,
     /// The recording ended: write nothing more of it.
     pub stopped: bool,
+    /// Which of the call's node sessions writes it: 0 on the first node, one more after each
+    /// lost node, so a new node's tracks never take the names of an earlier one's.
+    #[serde(default)]
+    pub part: u32,
 }
 
 #[cfg(test)]

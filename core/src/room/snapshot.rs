@@ -19,6 +19,9 @@ pub struct RoomSnapshot {
     /// A media node asked for and not had yet (the room asks again after a rebuild).
     #[serde(default)]
     pub node_request: Option<super::NodeRequest>,
+    /// Node sessions the call lost (a recording's part on the next node).
+    #[serde(default)]
+    pub node_part: u32,
     /// When the call under way started (its history's id), if one is.
     #[serde(default)]
     pub call_started_at: Option<Timestamp>,

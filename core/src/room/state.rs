@@ -6,7 +6,7 @@ use super::rate_limit::{RateBudget, Verdict};
 use super::recording::{Effect, Person, RecordingRefusal};
 use super::{
     AccessChange, AccessLedger, AccessNotice, CallEvent, CloseFrame, ConnectionId, Input, Output,
-    ParticipantSnapshot, RecordingDesk, Refusal, RoomConfig, RoomSnapshot,
+    ParticipantSnapshot, RecordingDesk, RecordingPlan, Refusal, RoomConfig, RoomSnapshot,
 };
 use crate::media::{MediaNodeLease, MediaTokenSigner};
 use crate::protocol::{
@@ -49,6 +49,8 @@ pub struct Room {
     media_node: Option<MediaNodeLease>,
     /// When the host was last asked to check the node (a participant's link to it failed).
     node_checked_at: Option<Timestamp>,
+    /// Node sessions this call lost: a recording's part on the next node.
+    node_part: u32,
     /// When the call under way started, if one is (see [`CallEvent`]).
     call_started_at: Option<Timestamp>,
     /// Access changes still enforced on earlier passes.
@@ -72,6 +74,7 @@ impl Room {
             node_request: None,
             media_node: None,
             node_checked_at: None,
+            node_part: 0,
             call_started_at: None,
             access: AccessLedger::default(),
             recording: RecordingDesk::default(),
@@ -105,6 +108,7 @@ impl Room {
         let mut room = Self::new(config, signer);
         room.next_participant_id = snapshot.next_participant_id.max(1);
         room.media_node = snapshot.media_node;
+        room.node_part = snapshot.node_part;
         room.node_request = snapshot.node_request.map(|mut request| {
             request.restored(now);
             request
@@ -263,6 +267,7 @@ impl Room {
             participants,
             media_node: self.media_node.clone(),
             node_request: self.node_request.clone(),
+            node_part: self.node_part,
             call_started_at: self.call_started_at,
             access: self.access.clone(),
             recording: self.recording.clone(),
@@ -879,6 +884,7 @@ impl Room {
                 Effect::NeedsNode => self.request_media_node(None),
                 Effect::Plan(plan) => {
                     if let Some(lease) = self.media_node.clone() {
+                        let plan = RecordingPlan { part: self.node_part, ..plan };
                         self.push(Output::RecordOnMediaNode { lease, plan });
                     }
                 }

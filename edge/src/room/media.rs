@@ -98,6 +98,7 @@ pub async fn record(
         "revision": plan.revision,
         "participants": ids,
         "stopped": plan.stopped,
+        "part": plan.part,
     })
     .to_string();
     let mut outcome = Err(String::new());

@@ -163,6 +163,7 @@ fn recording_spec(group: &GroupId, plan: RecordingPlan) -> RecordingSpec {
         revision: plan.revision,
         participants: plan.participants,
         stopped: plan.stopped,
+        part: plan.part,
     }
 }
 

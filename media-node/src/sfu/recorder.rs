@@ -17,6 +17,9 @@ use str0m::media::{MediaData, MediaKind, MediaTime, Mid};
 /// AV1): players take the real size from the frames.
 const DEFAULT_SIZE: (u32, u32) = (640, 480);
 
+/// Takes of one participant's source a node session numbers before the next session's range.
+const TAKES_PER_PART: u32 = 1000;
+
 /// What the room asked the node to record.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordingSpec {
@@ -28,6 +31,9 @@ pub struct RecordingSpec {
     pub participants: Vec<ParticipantId>,
     /// The recording ended: write nothing more of it, ever.
     pub stopped: bool,
+    /// Which of the call's node sessions this is (0 first, one more after each lost node):
+    /// takes are numbered from `part × 1000`, so no track overwrites an earlier node's.
+    pub part: u32,
 }
 
 /// Something for the host to ship to recording storage, in order.
@@ -217,7 +223,8 @@ impl CallRecorder {
         let index = match self.tracks.iter().position(|t| t.participant == participant && t.mid == info.mid) {
             Some(i) => i,
             None => {
-                let take = self.takes.entry((participant, source)).or_insert(0);
+                let first = self.spec.part.saturating_mul(TAKES_PER_PART);
+                let take = self.takes.entry((participant, source)).or_insert(first);
                 let name = track_name(participant.0, source, *take);
                 *take += 1;
 

@@ -147,6 +147,7 @@ impl Room {
         }
         self.media_node = None;
         self.node_checked_at = None;
+        self.node_part = self.node_part.saturating_add(1);
         self.push(Output::ReleaseMediaNode(lease.clone()));
         let members: Vec<ConnectionId> = self.members().map(|(c, _)| c).collect();
         if !members.is_empty() {

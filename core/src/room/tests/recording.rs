@@ -520,9 +520,16 @@ fn a_recording_goes_on_on_the_node_that_replaces_a_lost_one() {
     let sent: Vec<_> = out
         .iter()
         .filter_map(|o| match o {
-            Output::RecordOnMediaNode { lease, plan } => Some((lease.clone(), plan.participants.clone())),
+            Output::RecordOnMediaNode { lease, plan } => {
+                Some((lease.clone(), plan.participants.clone(), plan.part))
+            }
             _ => None,
         })
         .collect();
-    assert_eq!(sent, vec![(next, vec![P1, P2, P3])], "the new node writes everyone who agreed");
+    assert_eq!(sent, vec![(next, vec![P1, P2, P3], 1)], "the new node writes everyone who agreed, as part 1");
+    let stop = s.stop_recording(A);
+    assert!(
+        stop.iter()
+            .any(|o| matches!(o, Output::RecordOnMediaNode { plan, .. } if plan.stopped && plan.part == 1))
+    );
 }
