@@ -113,6 +113,36 @@ pub struct DevConfig {
     /// served; never on the public listener).
     #[arg(long, env = "PEERSHARE_OPS_LISTEN")]
     pub ops_listen: Option<SocketAddr>,
+
+    /// Media nodes as a fleet of processes instead of the one in this process.
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+}
+
+/// `peershare dev`'s media-node fleet: by default none (one node runs in this process); with
+/// `--media-fleet N`, up to N `peershare-media-node` processes, started when group calls need
+/// them, registered with this server's registry, drained and stopped when idle.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FleetArgs {
+    /// Most node processes to run (0: the node runs in this process).
+    #[arg(long = "media-fleet", env = "PEERSHARE_MEDIA_FLEET", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=64))]
+    pub max_nodes: u32,
+
+    /// The `peershare-media-node` binary to start (default: next to this one).
+    #[arg(long = "media-node-bin", env = "PEERSHARE_MEDIA_NODE_BIN")]
+    pub node_binary: Option<PathBuf>,
+
+    /// Nodes kept running even when idle, for instant group calls.
+    #[arg(long = "warm-nodes", env = "PEERSHARE_WARM_NODES", default_value_t = 0, value_parser = clap::value_parser!(u32).range(0..=64))]
+    pub warm_nodes: u32,
+
+    /// Seconds a node stays idle before it drains and stops.
+    #[arg(long = "node-quiet-secs", env = "PEERSHARE_NODE_QUIET_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub quiet_secs: u64,
+
+    /// How often nodes heartbeat (milliseconds); a node missing two is dead.
+    #[arg(long = "node-heartbeat-ms", env = "PEERSHARE_NODE_HEARTBEAT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(200..=60_000))]
+    pub heartbeat_ms: u64,
 }
 
 /// The data directory: the given one, or the user's XDG data folder.

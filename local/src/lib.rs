@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod api_error;
 pub mod call_socket;
 pub mod config;
+pub mod fleet;
 pub mod media_nodes;
 pub mod openapi;
 pub mod rooms;
@@ -19,8 +20,14 @@ pub mod web_client;
 use axum::Router;
 use axum::routing::get;
 use config::DevConfig;
-use media_nodes::{IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode};
+use fleet::{NodeLaunch, ProcessFleet};
+use media_nodes::{
+    FleetNodes, IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode, MediaNodeAllocator, NodeControl,
+};
+use peershare_core::fleet::{FleetPolicy, ScalePolicy};
+use peershare_core::media::MediaTokenSigner;
 use peershare_core::room::RoomConfig;
+use peershare_functions::fleet::{Fleet, FleetSettings};
 use peershare_functions::recordings::RecordingFiles;
 use peershare_functions::recordings::composer::Composer;
 use peershare_functions::rooms::{CallRooms, EdgeRooms};
@@ -51,8 +58,14 @@ pub fn app(state: AppState, media_node: Router) -> Router {
         .merge(peershare_functions::api::router(state.api.clone()))
         .merge(calls)
         .nest_service(IN_PROCESS_NODE_PATH, media_node)
-        .merge(web_client::router(&state.config.web_dir))
+        .merge(web_client::router(&state.config.web_dir, &media_origins(&state.config)))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Where the pages' media nodes are besides the page's own origin: a local fleet's nodes listen
+/// on loopback ports of their own.
+fn media_origins(config: &DevConfig) -> Vec<String> {
+    if config.fleet.max_nodes > 0 { vec!["http://127.0.0.1:*".to_owned()] } else { Vec::new() }
 }
 
 /// Why the platform could not start.
@@ -73,6 +86,9 @@ pub enum StartError {
     /// Serving HTTP failed.
     #[error("serving HTTP failed: {0}")]
     Serve(std::io::Error),
+    /// The media-node binary for `--media-fleet` cannot be found.
+    #[error("--media-fleet needs the peershare-media-node binary: give --media-node-bin ({0})")]
+    NodeBinary(String),
 }
 
 /// The whole application: its public routes, and the operators' routes (the in-process media
@@ -103,25 +119,100 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
     let node_state = ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity);
     let node_api = control_api::router(node_state.clone());
     let store = accounts::open_store(&config)?;
+    let signer: Arc<dyn MediaTokenSigner> = Arc::new(keys.signer());
+    // With `--media-fleet`, calls go to node processes this server starts; else to its own node.
+    let fleet = match config.fleet.max_nodes {
+        0 => None,
+        _ => Some(local_fleet(&config, bound, &keys, store.clone())?),
+    };
+    let media: Arc<dyn MediaNodeAllocator> = match &fleet {
+        Some((fleet, _)) => Arc::new(FleetNodes::new(fleet.clone(), NodeControl::new(signer.clone()))),
+        None => Arc::new(InProcessNode::new(node)),
+    };
     let services = RoomServices {
         config: RoomConfig { capacity: config.room_capacity, ..RoomConfig::default() },
-        signer: Arc::new(keys.signer()),
-        media: Arc::new(InProcessNode::new(node)),
+        signer,
+        media,
         history: Some(store.clone()),
     };
     let rooms = RoomRegistry::new(services);
-    // Access changes reach the rooms of this process, or a Worker's in front of it.
+    // Access changes (and lost media nodes) reach the rooms of this process, or a Worker's in
+    // front of it.
     let told: Arc<dyn CallRooms> = match &config.rooms_url {
         Some(origin) => Arc::new(EdgeRooms::new(origin, config.internal_secret.clone())),
         None => Arc::new(rooms.clone()),
     };
-    let mut api = accounts::open(&config, bound, store.clone(), told)?;
+    let mut api = accounts::open(&config, bound, store.clone(), told.clone())?;
+    if let Some((fleet, processes)) = fleet {
+        api.fleet = Some(fleet.clone());
+        fleet::watch::spawn(fleet, processes, told);
+    }
     // Recordings: downloads through links this server signs (or S3's), composed in-process.
     let files = Arc::new(RecordingFiles::new(recordings, accounts::link_secret(&config.data_dir())?));
     api.recordings = Some(files.clone());
     Composer::new(store, files, config.data_dir().join("composing")).spawn();
     let state = AppState { rooms, config: Arc::new(config), api, turn_quota: Arc::default() };
     Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
+}
+
+/// The local fleet: node processes (the scaler) and the fleet over the store's registry.
+fn local_fleet(
+    config: &DevConfig,
+    bound: std::net::SocketAddr,
+    keys: &MediaTokenKeys,
+    store: Arc<dyn peershare_functions::store::Store>,
+) -> Result<(Arc<Fleet>, Arc<ProcessFleet>), StartError> {
+    let binary = match &config.fleet.node_binary {
+        Some(path) => path.clone(),
+        None => std::env::current_exe()
+            .map(|exe| exe.with_file_name("peershare-media-node"))
+            .map_err(|e| StartError::NodeBinary(e.to_string()))?,
+    };
+    if !binary.is_file() {
+        return Err(StartError::NodeBinary(format!("{} does not exist", binary.display())));
+    }
+    let host = if bound.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bound.ip().to_string() };
+    let recording_args = match &config.recordings.recordings_bucket {
+        Some(bucket) => {
+            let mut args = vec!["--recordings-bucket".to_owned(), bucket.clone()];
+            if let Some(endpoint) = &config.recordings.s3_endpoint {
+                args.extend(["--s3-endpoint".to_owned(), endpoint.clone()]);
+            }
+            args
+        }
+        None => {
+            let dir = config
+                .recordings
+                .recordings_dir
+                .clone()
+                .unwrap_or_else(|| config.data_dir().join("recordings"));
+            vec!["--recordings-dir".to_owned(), dir.display().to_string()]
+        }
+    };
+    let launch = NodeLaunch {
+        binary,
+        registry_url: format!("http://{host}:{}", bound.port()),
+        secret: format!("{:032x}", rand::random::<u128>()),
+        public_key: keys.public_key(),
+        capacity: config.media_capacity,
+        recording_args,
+    };
+    let heartbeat = std::time::Duration::from_millis(config.fleet.heartbeat_ms);
+    let settings = FleetSettings {
+        policy: FleetPolicy { heartbeat_interval: heartbeat, ..FleetPolicy::default() },
+        scale: ScalePolicy {
+            node_capacity: config.media_capacity,
+            warm_minimum: [("local".to_owned(), config.fleet.warm_nodes)].into(),
+            quiet_period: std::time::Duration::from_secs(config.fleet.quiet_secs),
+        },
+        node_secret: launch.secret.clone(),
+        default_region: "local".to_owned(),
+        retry_after: std::time::Duration::from_secs(1),
+        tick_every: heartbeat,
+    };
+    let processes = Arc::new(ProcessFleet::new(launch, config.fleet.max_nodes));
+    let fleet = Arc::new(Fleet::new(store, processes.clone(), settings));
+    Ok((fleet, processes))
 }
 
 /// Serves the platform on `listener` (and the operators' routes on `--ops-listen`) until

@@ -17,12 +17,19 @@ pub struct Health {
     version: &'static str,
     rooms: usize,
     connections: u32,
+    /// Media nodes registered with this server's fleet (absent without `--media-fleet`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_nodes: Option<usize>,
 }
 
 /// Liveness plus a little load information.
 pub async fn healthz(State(state): State<AppState>) -> Json<Health> {
     let (rooms, connections) = state.rooms.totals();
-    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), rooms, connections })
+    let media_nodes = match &state.api.fleet {
+        Some(_) => state.api.store.media_nodes().await.ok().map(|nodes| nodes.len()),
+        None => None,
+    };
+    Json(Health { status: "ok", version: env!("CARGO_PKG_VERSION"), rooms, connections, media_nodes })
 }
 
 /// How many people are in a call, for the pre-join screen. Anyone with a link call's id may

@@ -12,8 +12,9 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// A router serving `dir`, or explaining how to build it when it is missing.
-pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
+/// A router serving `dir`, or explaining how to build it when it is missing; its pages may
+/// reach media nodes at `media_origins` besides their own origin.
+pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path, media_origins: &[String]) -> Router<S> {
     let index = dir.join("index.html");
     let router = if index.is_file() {
         let app_pages = Router::new().fallback(app_page).with_state(index);
@@ -22,8 +23,10 @@ pub fn router<S: Clone + Send + Sync + 'static>(dir: &Path) -> Router<S> {
         tracing::warn!(dir = %dir.display(), "web client not built; `cargo xtask dev` builds it");
         Router::new().fallback(|| async { ApiError::WebClientMissing.into_response() })
     };
-    // The in-process media node is on the page's own origin (`/media`).
-    page_headers(&[]).into_iter().fold(router, |router, (name, value)| match HeaderValue::from_str(&value) {
+    // The in-process media node is on the page's own origin (`/media`); fleet nodes are not.
+    page_headers(media_origins).into_iter().fold(router, |router, (name, value)| match HeaderValue::from_str(
+        &value,
+    ) {
         Ok(value) => router.layer(SetResponseHeaderLayer::overriding(HeaderName::from_static(name), value)),
         Err(_) => router,
     })

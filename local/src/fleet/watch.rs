@@ -1,0 +1,54 @@
+//! Keeps the local fleet true to its nodes: a node process that exited is forgotten at once,
+//! and every heartbeat interval the fleet's size is looked at (dead nodes forgotten, idle ones
+//! drained, the warm minimum kept). Rooms whose sessions were on a forgotten node move.
+
+use super::ProcessFleet;
+use peershare_core::GroupId;
+use peershare_core::time::Timestamp;
+use peershare_functions::fleet::{Fleet, FleetError, LostSession};
+use peershare_functions::rooms::CallRooms;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How often exited node processes are looked for.
+const REAP_EVERY: Duration = Duration::from_millis(200);
+
+/// Watches `processes` and `fleet` for as long as the server runs.
+pub fn spawn(fleet: Arc<Fleet>, processes: Arc<ProcessFleet>, rooms: Arc<dyn CallRooms>) {
+    let tick_every = fleet.settings().policy.heartbeat_interval;
+    tokio::spawn(async move {
+        let mut reap = tokio::time::interval(REAP_EVERY);
+        let mut tick = tokio::time::interval(tick_every);
+        loop {
+            tokio::select! {
+                _ = reap.tick() => {
+                    for id in processes.reap_exited() {
+                        match fleet.leave(&id).await {
+                            Ok(lost) => tell(rooms.as_ref(), lost).await,
+                            // It left the registry before it exited (drained): nothing to move.
+                            Err(FleetError::UnknownNode(_)) => {}
+                            Err(e) => tracing::warn!(node = %id, error = %e, "could not forget an exited media node"),
+                        }
+                    }
+                }
+                _ = tick.tick() => match fleet.tick(now()).await {
+                    Ok(report) => tell(rooms.as_ref(), report.lost).await,
+                    Err(e) => tracing::warn!(error = %e, "could not look at the fleet's size"),
+                },
+            }
+        }
+    });
+}
+
+async fn tell(rooms: &dyn CallRooms, sessions: Vec<LostSession>) {
+    for session in sessions {
+        if let Ok(group) = GroupId::parse(&session.room) {
+            tracing::warn!(room = %session.room, node = %session.lease.node_id, "the call's media node is gone: moving it");
+            rooms.media_node_lost(&group, session.lease).await;
+        }
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp::from_millis(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+}

@@ -1,0 +1,97 @@
+//! A signaling host's side of a media node's control API (`/v1/calls/…`), with room tokens
+//! this process signs: open, check and end call sessions, remove participants, send recording
+//! plans. Every request has a deadline.
+
+use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
+use peershare_core::protocol::ParticipantId;
+use peershare_core::time::Timestamp;
+use peershare_media_node::sfu::RecordingSpec;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Longest wait for a node's answer to a control request.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
+/// Longest wait for a node's answer when checking that a session is still there.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Talks to media nodes' control APIs.
+#[derive(Debug, Clone)]
+pub struct NodeControl {
+    http: reqwest::Client,
+    signer: Arc<dyn MediaTokenSigner>,
+}
+
+impl NodeControl {
+    /// A client signing room tokens with `signer`.
+    pub fn new(signer: Arc<dyn MediaTokenSigner>) -> Self {
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_default();
+        Self { http, signer }
+    }
+
+    fn request(
+        &self,
+        method: reqwest::Method,
+        lease: &MediaNodeLease,
+        tail: &str,
+    ) -> Result<reqwest::RequestBuilder, String> {
+        let now = Timestamp::from_millis(
+            SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
+        );
+        let token = self
+            .signer
+            .sign(&MediaClaims::room(&lease.node_id, &lease.call_id, now))
+            .map_err(|e| e.to_string())?;
+        let url = format!("{}/v1/calls/{}{tail}", lease.control_url.trim_end_matches('/'), lease.call_id);
+        Ok(self.http.request(method, url).bearer_auth(token))
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(), String> {
+        let response = request.send().await.map_err(|e| e.to_string())?;
+        if response.status().is_success() {
+            return Ok(());
+        }
+        let status = response.status();
+        Err(format!("{status} {}", response.text().await.unwrap_or_default()))
+    }
+
+    /// Opens the lease's call session on its node.
+    pub async fn open(&self, lease: &MediaNodeLease) -> Result<(), String> {
+        self.send(self.request(reqwest::Method::POST, lease, "")?).await
+    }
+
+    /// Whether the session is still open on its node (it answers within the check deadline).
+    pub async fn check(&self, lease: &MediaNodeLease) -> bool {
+        match self.request(reqwest::Method::GET, lease, "") {
+            Ok(request) => self.send(request.timeout(CHECK_TIMEOUT)).await.is_ok(),
+            Err(_) => false,
+        }
+    }
+
+    /// Ends the session.
+    pub async fn end(&self, lease: &MediaNodeLease) -> Result<(), String> {
+        self.send(self.request(reqwest::Method::DELETE, lease, "")?).await
+    }
+
+    /// Removes a participant from the session.
+    pub async fn remove(&self, lease: &MediaNodeLease, participant: ParticipantId) -> Result<(), String> {
+        let tail = format!("/participants/{}", participant.0);
+        self.send(self.request(reqwest::Method::DELETE, lease, &tail)?).await
+    }
+
+    /// Sends a recording plan.
+    pub async fn record(&self, lease: &MediaNodeLease, spec: &RecordingSpec) -> Result<(), String> {
+        let ids: Vec<u32> = spec.participants.iter().map(|p| p.0).collect();
+        let body = serde_json::json!({
+            "recording": spec.id,
+            "revision": spec.revision,
+            "participants": ids,
+            "stopped": spec.stopped,
+            "part": spec.part,
+        });
+        self.send(self.request(reqwest::Method::PUT, lease, "/recording")?.json(&body)).await
+    }
+}
