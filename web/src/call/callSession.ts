@@ -620,6 +620,7 @@ export class CallSession {
     hook.welcomes = this.welcomes;
     hook.silentLinkRepairs = this.routes.silentLinkRepairs();
     hook.nodeConnection = this.routes.nodeConnection();
+    hook.nodeUrl = this.nodeAccess?.url ?? null;
     hook.nodeTracks = Object.fromEntries([...this.routes.nodeTracks()].map(([mid, t]) => [mid, t.participant]));
     // The same map, refilled: tests hold on to it.
     hook.peerConnections.clear();

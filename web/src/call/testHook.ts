@@ -14,6 +14,8 @@ export type PeershareTestHook = {
   callMode: string | null;
   /** The connection to the media node, when the call runs on one. */
   nodeConnection: RTCPeerConnection | null;
+  /** The media node's control API URL (as the room gave it), when the call runs on one. */
+  nodeUrl: string | null;
   /** mid → participant id of the tracks the media node forwards to us. */
   nodeTracks: Record<string, number>;
   /** How many times the server has welcomed this tab into a call (1, then +1 per reconnect). */
@@ -43,6 +45,7 @@ export function createTestHook(): PeershareTestHook {
     connectionState: "idle",
     callMode: null,
     nodeConnection: null,
+    nodeUrl: null,
     nodeTracks: {},
     welcomes: 0,
     silentLinkRepairs: 0,
