@@ -547,3 +547,46 @@ async fn allocations_at_once_never_oversubscribe_a_node() {
     assert_eq!(stored.reserved, 10);
     assert_eq!(api.state.store.node_allocations("node-1").await.expect("reads").len(), 10);
 }
+
+// --- A scaler that fails --------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_failing_scaler_costs_no_call_a_node_has_room_for() {
+    let scaler = WatchedScaler::new(true);
+    let api = TestApi::with_fleet(scaler.clone());
+    register(&api, "node-1").await;
+    lease(&api, ask(8)).await;
+    scaler.fail(true);
+    let granted = lease(&api, ask(2)).await;
+    assert_eq!(granted.node_id, "node-1", "past the target, within the capacity");
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 2)], "more was asked for");
+    let reply = allocate(&api, ask(1)).await;
+    assert_eq!(
+        (reply.status, reply.code()),
+        (StatusCode::BAD_GATEWAY, "scaler_failed"),
+        "no room, none starting"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_scaler_keeps_no_room_from_hearing_of_its_lost_session() {
+    let scaler = WatchedScaler::new(true);
+    let api = TestApi::with_fleet(scaler.clone());
+    for id in ["node-a", "node-b", "node-c"] {
+        register(&api, id).await;
+    }
+    let (left, died) = (new_room(), new_room());
+    let on_a = lease(&api, json!({ "room": left, "participants": 1, "avoid": "node-b" })).await;
+    let on_b = lease(&api, json!({ "room": died, "participants": 1, "avoid": "node-a" })).await;
+    assert_eq!((on_a.node_id.as_str(), on_b.node_id.as_str()), ("node-a", "node-b"));
+    scaler.fail(true);
+
+    let reply = api.call(Method::DELETE, &format!("{NODES}/node-a"), Some(FLEET_SECRET), None).await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "it left the registry: {reply:?}");
+    assert_eq!(api.rooms.take_lost_nodes(), [(left, on_a)]);
+
+    api.clock.advance(HEARTBEAT * 2);
+    assert!(!told_to_drain(&api, "node-c", 0).await);
+    assert!(entry(&api, "node-b").await.is_none(), "forgotten");
+    assert_eq!(api.rooms.take_lost_nodes(), [(died, on_b)]);
+}

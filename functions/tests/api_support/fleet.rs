@@ -5,6 +5,7 @@ use super::TestApi;
 use peershare_core::fleet::{FleetPolicy, ScalePolicy};
 use peershare_functions::api;
 use peershare_functions::fleet::{Fleet, FleetSettings, Scaler, ScalerError};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,10 +21,11 @@ pub enum ScalerCall {
     Retire(String),
 }
 
-/// A scaler that starts nothing and keeps every call, in order.
+/// A scaler that starts nothing and keeps every call, in order; it fails them while told to.
 #[derive(Debug, Default)]
 pub struct WatchedScaler {
     can_grow: bool,
+    failing: AtomicBool,
     calls: Mutex<Vec<ScalerCall>>,
 }
 
@@ -33,6 +35,11 @@ impl WatchedScaler {
         Arc::new(Self { can_grow, ..Self::default() })
     }
 
+    /// From now on every call fails (as a cloud API that is down), or succeeds again.
+    pub fn fail(&self, failing: bool) {
+        self.failing.store(failing, Ordering::SeqCst);
+    }
+
     /// Every call so far, emptied.
     pub fn take(&self) -> Vec<ScalerCall> {
         self.calls.lock().expect("not poisoned").drain(..).collect()
@@ -40,6 +47,9 @@ impl WatchedScaler {
 
     fn record(&self, call: ScalerCall) -> Result<(), ScalerError> {
         self.calls.lock().expect("not poisoned").push(call);
+        if self.failing.load(Ordering::SeqCst) {
+            return Err(ScalerError("the cloud is down".into()));
+        }
         Ok(())
     }
 }
