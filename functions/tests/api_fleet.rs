@@ -383,6 +383,9 @@ async fn invalid_allocation_asks_are_refused_and_nothing_is_reserved() {
         (json!({ "room": "g_a\u{7}b", "participants": 2 }), 400, "invalid_allocation"),
         (json!({ "room": "g_a\nb", "participants": 2 }), 400, "invalid_allocation"),
         (json!({ "room": "r".repeat(129), "participants": 2 }), 400, "invalid_allocation"),
+        // Printable, but no room could be told of its session's loss under these keys.
+        (json!({ "room": "g_team/../g_other", "participants": 2 }), 400, "invalid_allocation"),
+        (json!({ "room": format!("g_{}", "a".repeat(63)), "participants": 2 }), 400, "invalid_allocation"),
         (json!({ "room": room, "participants": 2, "region": "eu west" }), 400, "invalid_allocation"),
         (json!({ "room": room, "participants": 2, "region": "" }), 400, "invalid_allocation"),
         (json!({ "room": room, "participants": 2, "avoid": "node-1/../x" }), 400, "invalid_allocation"),

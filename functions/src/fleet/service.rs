@@ -4,12 +4,12 @@
 
 use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
-use peershare_core::Timestamp;
 use peershare_core::fleet::{
     AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeRecord, NodeRegistration,
     RegistrationError, ScalePolicy, allocate, scale, valid_node_id,
 };
 use peershare_core::media::MediaNodeLease;
+use peershare_core::{GroupId, Timestamp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -17,8 +17,6 @@ use std::time::Duration;
 
 /// Most participants one allocation may reserve.
 const MAX_PARTICIPANTS: u32 = 1_000;
-/// Longest room key.
-const MAX_ROOM_CHARS: usize = 128;
 /// Reservations tried before giving up when other allocators keep taking the picked node.
 const ATTEMPTS: usize = 5;
 
@@ -43,7 +41,7 @@ pub struct FleetSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationAsk {
-    /// The room asking (a group id or a link-call key).
+    /// The room asking: its group id (a stored group's or a link call's).
     pub room: String,
     /// Participants to reserve room for.
     pub participants: u32,
@@ -57,12 +55,9 @@ pub struct AllocationAsk {
 
 impl AllocationAsk {
     fn check(&self) -> Result<(), FleetError> {
-        let room_ok = (1..=MAX_ROOM_CHARS).contains(&self.room.len())
-            && self.room.bytes().all(|b| b.is_ascii_graphic());
-        if !room_ok {
-            return Err(FleetError::InvalidAsk(format!(
-                "room must be 1 to {MAX_ROOM_CHARS} printable characters"
-            )));
+        // The room is told under this key when the session is lost: it must name one.
+        if let Err(e) = GroupId::parse(&self.room) {
+            return Err(FleetError::InvalidAsk(format!("room: {e}")));
         }
         if !(1..=MAX_PARTICIPANTS).contains(&self.participants) {
             return Err(FleetError::InvalidAsk(format!("participants must be 1 to {MAX_PARTICIPANTS}")));
