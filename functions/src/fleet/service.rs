@@ -4,12 +4,12 @@
 
 use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
-use peershare_core::Timestamp;
 use peershare_core::fleet::{
     AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeRecord, NodeRegistration,
     RegistrationError, ScalePolicy, allocate, scale, valid_node_id,
 };
 use peershare_core::media::MediaNodeLease;
+use peershare_core::{GroupId, Timestamp};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -17,8 +17,6 @@ use std::time::Duration;
 
 /// Most participants one allocation may reserve.
 const MAX_PARTICIPANTS: u32 = 1_000;
-/// Longest room key.
-const MAX_ROOM_CHARS: usize = 128;
 /// Reservations tried before giving up when other allocators keep taking the picked node.
 const ATTEMPTS: usize = 5;
 
@@ -43,7 +41,7 @@ pub struct FleetSettings {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AllocationAsk {
-    /// The room asking (a group id or a link-call key).
+    /// The room asking: its group id (a stored group's or a link call's).
     pub room: String,
     /// Participants to reserve room for.
     pub participants: u32,
@@ -57,12 +55,9 @@ pub struct AllocationAsk {
 
 impl AllocationAsk {
     fn check(&self) -> Result<(), FleetError> {
-        let room_ok = (1..=MAX_ROOM_CHARS).contains(&self.room.len())
-            && self.room.bytes().all(|b| b.is_ascii_graphic());
-        if !room_ok {
-            return Err(FleetError::InvalidAsk(format!(
-                "room must be 1 to {MAX_ROOM_CHARS} printable characters"
-            )));
+        // The room is told under this key when the session is lost: it must name one.
+        if let Err(e) = GroupId::parse(&self.room) {
+            return Err(FleetError::InvalidAsk(format!("room: {e}")));
         }
         if !(1..=MAX_PARTICIPANTS).contains(&self.participants) {
             return Err(FleetError::InvalidAsk(format!("participants must be 1 to {MAX_PARTICIPANTS}")));
@@ -219,14 +214,16 @@ impl Fleet {
     }
 
     /// Node `id` leaves the fleet (drained, or stopping): forgotten, and what ran it retired.
-    /// The sessions it still carried.
+    /// The sessions it still carried, even when retiring it failed (their rooms must hear).
     pub async fn leave(&self, id: &str) -> Result<Vec<LostSession>, FleetError> {
         let Some(entry) = self.store.media_node(id).await? else {
             return Err(FleetError::UnknownNode(id.to_owned()));
         };
         let sessions = self.store.remove_node(id).await?;
         tracing::info!(node = %id, sessions = sessions.len(), "media node left the fleet");
-        self.scaler.retire(id).await?;
+        if let Err(e) = self.scaler.retire(id).await {
+            tracing::warn!(node = %id, error = %e, "could not retire a node that left");
+        }
         Ok(lost(&entry.registration, sessions))
     }
 
@@ -252,8 +249,14 @@ impl Fleet {
                 .collect();
             let records: Vec<NodeRecord> = entries.iter().map(MediaNodeEntry::record).collect();
             let picked = allocate(&records, &request, &self.settings.policy, now);
-            if picked.scale_up.is_some() {
-                self.grow(&entries, &records, &request, now).await?;
+            if picked.scale_up.is_some()
+                && let Err(e) = self.grow(&entries, &records, &request, now).await
+            {
+                // A node with room still takes the call; without one, nothing is starting.
+                if picked.node.is_none() {
+                    return Err(e);
+                }
+                tracing::warn!(error = %e, "could not ask for more media nodes");
             }
             let Some(node_id) = picked.node else {
                 if self.scaler.can_grow() {
@@ -321,14 +324,22 @@ impl Fleet {
 
     /// Looks at the fleet's size: forgets nodes whose heartbeats stopped (their sessions must
     /// move), asks the scaler for what each region needs (the warm minimum included), and
-    /// marks idle nodes beyond that draining.
+    /// marks idle nodes beyond that draining. Only reading the registry fails it: a step that
+    /// fails later is logged and tried again at the next look, so the sessions of the nodes
+    /// already forgotten are always reported.
     pub async fn tick(&self, now: Timestamp) -> Result<TickReport, FleetError> {
         let entries = self.store.media_nodes().await?;
         let mut report = TickReport::default();
         let (live, dead): (Vec<MediaNodeEntry>, Vec<MediaNodeEntry>) =
             entries.into_iter().partition(|e| self.settings.policy.alive(&e.record(), now));
         for entry in dead {
-            let sessions = self.store.remove_node(&entry.registration.id).await?;
+            let sessions = match self.store.remove_node(&entry.registration.id).await {
+                Ok(sessions) => sessions,
+                Err(e) => {
+                    tracing::warn!(node = %entry.registration.id, error = %e, "could not forget a dead node");
+                    continue;
+                }
+            };
             tracing::warn!(node = %entry.registration.id, sessions = sessions.len(), "media node stopped heartbeating: forgotten");
             if let Err(e) = self.scaler.retire(&entry.registration.id).await {
                 tracing::warn!(node = %entry.registration.id, error = %e, "could not retire a dead node");
@@ -341,12 +352,18 @@ impl Fleet {
             records.iter().zip(&live).map(|(node, e)| NodeLoad { node, idle_since: e.idle_since }).collect();
         let decision = scale(&loads, &[], &self.settings.policy, &self.settings.scale, now);
         for (region, nodes) in &decision.desired {
-            self.scaler.grow_to(region, *nodes).await?;
+            if let Err(e) = self.scaler.grow_to(region, *nodes).await {
+                tracing::warn!(%region, nodes, error = %e, "could not change the fleet's size");
+            }
         }
         for id in &decision.drain {
-            if self.store.set_node_draining(id, true).await? {
-                tracing::info!(node = %id, "idle beyond the quiet period: draining");
-                report.drained.push(id.clone());
+            match self.store.set_node_draining(id, true).await {
+                Ok(true) => {
+                    tracing::info!(node = %id, "idle beyond the quiet period: draining");
+                    report.drained.push(id.clone());
+                }
+                Ok(false) => {}
+                Err(e) => tracing::warn!(node = %id, error = %e, "could not mark an idle node draining"),
             }
         }
         report.desired = decision.desired;

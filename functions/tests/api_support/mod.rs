@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod fleet;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
