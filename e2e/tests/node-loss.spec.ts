@@ -32,8 +32,8 @@ test('when the call\'s media node is killed, every tab decodes every other again
   for (const [i, tab] of tabs.entries()) await expectNodeMediaFlowing(tab, ids.filter((_, j) => j !== i), `tab ${i + 1} on node A`);
 
   const first = await killNodeAndRecover(tabs);
-  console.log(`node loss: kill → every tab decoding every other through another node in ${first} ms`);
+  console.log(`node loss: kill → each tab decoding every other through another node in ${first.join(', ')} ms`);
   await expect.poll(() => mediaNodes(server.url), { message: 'the fleet is back to its warm minimum', timeout: 60_000 }).toBe(2);
   const second = await killNodeAndRecover(tabs);
-  console.log(`second node loss: ${second} ms`);
+  console.log(`second node loss: ${second.join(', ')} ms`);
 });

@@ -15,6 +15,7 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use metrics_exporter_prometheus::PrometheusHandle;
 use peershare_core::http_error::ErrorBody;
+use peershare_core::media::RecordingOrder;
 use peershare_core::media::{MediaClaims, TokenScope};
 use peershare_core::protocol::{ParticipantId, SdpType, SessionDescription};
 use serde::Serialize;
@@ -255,29 +256,11 @@ async fn remove_participant(
 /// Most participants one recording names (the room's capacity is far below).
 const MAX_RECORDED_PARTICIPANTS: usize = 256;
 
-/// `PUT /v1/calls/{call}/recording`: what to record, the room's whole plan, numbered.
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RecordingPlanBody {
-    /// The recording's id (its storage folder).
-    recording: String,
-    /// The plan's revision (a node keeps the newest).
-    revision: u32,
-    /// Whose tracks to write.
-    participants: Vec<u32>,
-    /// The recording ended.
-    #[serde(default)]
-    stopped: bool,
-    /// Which of the call's node sessions this is (0 first; one more after each lost node).
-    #[serde(default)]
-    part: u32,
-}
-
 async fn set_recording(
     State(state): State<ControlState>,
     Path(call): Path<String>,
     claims: Claims,
-    body: Result<Json<RecordingPlanBody>, JsonRejection>,
+    body: Result<Json<RecordingOrder>, JsonRejection>,
 ) -> Result<StatusCode, ControlError> {
     claims.require(&call, TokenScope::Room)?;
     let Json(plan) = body.map_err(|e| ControlError::Body(e.body_text()))?;

@@ -138,8 +138,9 @@ pub async fn run(registrar: Registrar, node: NodeHandle, started: Instant) {
         "registered with the fleet"
     );
     loop {
-        let stats = node.stats();
-        if answer.draining && stats.calls == 0 {
+        // A draining node takes no new calls: once nobody is connected, what sessions remain
+        // are ones nobody will join again.
+        if answer.draining && node.stats().participants == 0 {
             match registrar.leave().await {
                 Ok(()) => tracing::info!("drained: left the fleet"),
                 Err(e) => {

@@ -12,6 +12,6 @@ mod scaling;
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
 pub use registration::{
     Heartbeat, HeartbeatAnswer, MAX_NODE_CAPACITY, NodeRegistration, RegistrationError,
-    valid_id as valid_node_id,
+    valid_id as valid_node_id, valid_region,
 };
 pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, scale};

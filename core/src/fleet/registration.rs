@@ -57,9 +57,7 @@ impl NodeRegistration {
         if !valid_id(&self.id) {
             return Err(RegistrationError::Id);
         }
-        let region_ok = (1..=MAX_REGION_CHARS).contains(&self.region.len())
-            && self.region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !region_ok {
+        if !valid_region(&self.region) {
             return Err(RegistrationError::Region);
         }
         if !valid_url(&self.public_url) {
@@ -78,6 +76,12 @@ impl NodeRegistration {
         }
         Ok(())
     }
+}
+
+/// Whether `region` may name a region: 1 to 32 letters, digits or `-`.
+pub fn valid_region(region: &str) -> bool {
+    (1..=MAX_REGION_CHARS).contains(&region.len())
+        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
 /// Whether `id` may name a media node.

@@ -169,6 +169,7 @@ impl Room {
             Input::AccessChanged(notice) => self.change_access(notice),
         }
         self.admit_waiting(now);
+        self.drop_unneeded_node_request();
         self.end_call_if_over();
         self.release_media_node_if_idle();
         let connections = &self.connections;

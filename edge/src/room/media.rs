@@ -3,7 +3,7 @@
 
 use crate::clock::now;
 use crate::config::{EdgeConfig, MediaNode};
-use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
+use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, RecordingOrder};
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::RecordingPlan;
 use std::time::Duration;
@@ -15,8 +15,12 @@ const CHECK_WITHIN: Duration = Duration::from_secs(2);
 /// Opens a call session on the first node that accepts one, other than `avoid` (a node the
 /// call just lost).
 pub async fn allocate(config: &EdgeConfig, avoid: Option<&str>) -> Result<MediaNodeLease, String> {
-    let candidates: Vec<&MediaNode> =
+    let mut candidates: Vec<&MediaNode> =
         config.media_nodes.iter().filter(|n| Some(n.id.as_str()) != avoid).collect();
+    if candidates.is_empty() {
+        // The lost node is the only one configured: it may be back (restarted) by now.
+        candidates = config.media_nodes.iter().collect();
+    }
     if candidates.is_empty() {
         return Err("no media node is configured for calls of three or more".into());
     }
@@ -54,12 +58,7 @@ pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
     let Some(node) = node_of(config, lease) else { return false };
     let path = format!("/v1/calls/{}", lease.call_id);
     let asked = send(node, config.media_signer.as_ref(), Method::Get, &path, &lease.call_id, None);
-    let timeout = worker::Delay::from(CHECK_WITHIN);
-    futures_util::pin_mut!(asked, timeout);
-    match futures_util::future::select(asked, timeout).await {
-        futures_util::future::Either::Left((answer, _)) => answer.is_ok(),
-        futures_util::future::Either::Right(_) => false,
-    }
+    within(CHECK_WITHIN, asked).await.is_ok()
 }
 
 /// Removes a participant from the call session (they may never have reached the node).
@@ -70,15 +69,28 @@ pub async fn remove_participant(config: &EdgeConfig, lease: &MediaNodeLease, who
     }
 }
 
-/// Ends the call session.
+/// Ends the call session; a node that does not answer within [`CHECK_WITHIN`] (it may be the
+/// one the call just lost) is not waited for.
 pub async fn release(config: &EdgeConfig, lease: &MediaNodeLease) {
     if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}", lease.call_id);
-        if let Err(why) =
-            send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await
-        {
+        let ended = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None);
+        if let Err(why) = within(CHECK_WITHIN, ended).await {
             worker::console_warn!("could not end call session {} on {}: {why}", lease.call_id, node.id);
         }
+    }
+}
+
+/// `work`'s outcome, or an error once `limit` has passed.
+async fn within(
+    limit: Duration,
+    work: impl std::future::Future<Output = Result<(), String>>,
+) -> Result<(), String> {
+    let timeout = worker::Delay::from(limit);
+    futures_util::pin_mut!(work, timeout);
+    match futures_util::future::select(work, timeout).await {
+        futures_util::future::Either::Left((answer, _)) => answer,
+        futures_util::future::Either::Right(_) => Err(format!("no answer within {} s", limit.as_secs())),
     }
 }
 
@@ -92,15 +104,7 @@ pub async fn record(
 ) -> Result<(), String> {
     let Some(node) = node_of(config, lease) else { return Err(format!("no media node {}", lease.node_id)) };
     let path = format!("/v1/calls/{}/recording", lease.call_id);
-    let ids: Vec<u32> = plan.participants.iter().map(|p| p.0).collect();
-    let body = serde_json::json!({
-        "recording": recording,
-        "revision": plan.revision,
-        "participants": ids,
-        "stopped": plan.stopped,
-        "part": plan.part,
-    })
-    .to_string();
+    let body = serde_json::to_string(&RecordingOrder::new(recording, plan)).map_err(|e| e.to_string())?;
     let mut outcome = Err(String::new());
     for _ in 0..2 {
         outcome =

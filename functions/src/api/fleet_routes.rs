@@ -12,7 +12,6 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use peershare_core::GroupId;
 use peershare_core::auth::is_internal_caller;
 use peershare_core::fleet::{Heartbeat, HeartbeatAnswer, NodeRegistration};
 use std::sync::Arc;
@@ -40,12 +39,7 @@ fn fleet_for_host(state: &ApiState, headers: &HeaderMap) -> Result<Arc<Fleet>, A
 
 /// Tells the rooms of `sessions` that their node is gone.
 async fn tell_rooms(state: &ApiState, sessions: Vec<LostSession>) {
-    for session in sessions {
-        match GroupId::parse(&session.room) {
-            Ok(group) => state.rooms.media_node_lost(&group, session.lease).await,
-            Err(e) => tracing::warn!(room = %session.room, error = %e, "a lost session names no room"),
-        }
-    }
+    LostSession::tell(state.rooms.as_ref(), sessions).await;
 }
 
 /// Registers a node (or restarts it).

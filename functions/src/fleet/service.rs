@@ -6,7 +6,7 @@ use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
 use peershare_core::fleet::{
     AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeRecord, NodeRegistration,
-    RegistrationError, ScalePolicy, allocate, scale, valid_node_id,
+    RegistrationError, ScalePolicy, allocate, scale, valid_node_id, valid_region,
 };
 use peershare_core::media::MediaNodeLease;
 use peershare_core::{GroupId, Timestamp};
@@ -62,12 +62,8 @@ impl AllocationAsk {
         if !(1..=MAX_PARTICIPANTS).contains(&self.participants) {
             return Err(FleetError::InvalidAsk(format!("participants must be 1 to {MAX_PARTICIPANTS}")));
         }
-        if let Some(region) = &self.region {
-            let ok = (1..=32).contains(&region.len())
-                && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-            if !ok {
-                return Err(FleetError::InvalidAsk("region must be 1 to 32 letters, digits or '-'".into()));
-            }
+        if self.region.as_deref().is_some_and(|region| !valid_region(region)) {
+            return Err(FleetError::InvalidAsk("region must be 1 to 32 letters, digits or '-'".into()));
         }
         if self.avoid.as_deref().is_some_and(|id| !valid_node_id(id)) {
             return Err(FleetError::InvalidAsk("avoid must be a node id".into()));
@@ -108,6 +104,21 @@ pub struct LostSession {
     pub room: String,
     /// The session as the room knows it.
     pub lease: MediaNodeLease,
+}
+
+impl LostSession {
+    /// Tells the rooms of `sessions` that their node is gone, so they move their calls.
+    pub async fn tell(rooms: &dyn crate::rooms::CallRooms, sessions: Vec<LostSession>) {
+        for session in sessions {
+            match peershare_core::GroupId::parse(&session.room) {
+                Ok(group) => {
+                    tracing::warn!(room = %session.room, node = %session.lease.node_id, "the call's media node is gone: moving it");
+                    rooms.media_node_lost(&group, session.lease).await;
+                }
+                Err(e) => tracing::warn!(room = %session.room, error = %e, "a lost session names no room"),
+            }
+        }
+    }
 }
 
 fn lost(node: &NodeRegistration, sessions: Vec<NodeAllocation>) -> Vec<LostSession> {
@@ -153,12 +164,13 @@ pub struct Fleet {
     scaler: Arc<dyn Scaler>,
     settings: FleetSettings,
     last_tick: Mutex<Option<Timestamp>>,
+    ticking: tokio::sync::Mutex<()>,
 }
 
 impl Fleet {
     /// A fleet over `store`'s registry, grown by `scaler`.
     pub fn new(store: Arc<dyn Store>, scaler: Arc<dyn Scaler>, settings: FleetSettings) -> Self {
-        Self { store, scaler, settings, last_tick: Mutex::new(None) }
+        Self { store, scaler, settings, last_tick: Mutex::new(None), ticking: tokio::sync::Mutex::new(()) }
     }
 
     /// Its settings.
@@ -239,6 +251,9 @@ impl Fleet {
         let alive_since = Timestamp::from_millis(
             now.as_millis().saturating_sub(self.settings.policy.heartbeat_interval.as_millis() as u64 * 2),
         );
+        // Nodes that refused a reservation in this allocation are not picked again (one that
+        // restarts or leaves meanwhile refuses until it is back).
+        let mut refused: Vec<String> = Vec::new();
         for _ in 0..ATTEMPTS {
             let entries: Vec<MediaNodeEntry> = self
                 .store
@@ -246,6 +261,7 @@ impl Fleet {
                 .await?
                 .into_iter()
                 .filter(|e| Some(e.registration.id.as_str()) != ask.avoid.as_deref())
+                .filter(|e| !refused.contains(&e.registration.id))
                 .collect();
             let records: Vec<NodeRecord> = entries.iter().map(MediaNodeEntry::record).collect();
             let picked = allocate(&records, &request, &self.settings.policy, now);
@@ -277,7 +293,10 @@ impl Fleet {
                 Reservation::Reserved | Reservation::AlreadyReserved => {
                     return Ok(AllocationAnswer::Lease(Self::lease_of(&node.registration, &call_id)));
                 }
-                refused => tracing::debug!(node = %node_id, ?refused, "the picked node was taken meanwhile"),
+                why => {
+                    tracing::debug!(node = %node_id, ?why, "the picked node refused the reservation");
+                    refused.push(node_id);
+                }
             }
         }
         Err(FleetError::Contended)
@@ -328,11 +347,22 @@ impl Fleet {
     /// fails later is logged and tried again at the next look, so the sessions of the nodes
     /// already forgotten are always reported.
     pub async fn tick(&self, now: Timestamp) -> Result<TickReport, FleetError> {
+        // One look at a time in this process: two would forget the same node twice.
+        let _one_at_a_time = self.ticking.lock().await;
         let entries = self.store.media_nodes().await?;
         let mut report = TickReport::default();
         let (live, dead): (Vec<MediaNodeEntry>, Vec<MediaNodeEntry>) =
             entries.into_iter().partition(|e| self.settings.policy.alive(&e.record(), now));
         for entry in dead {
+            // It may have heartbeat or registered again since the list was read.
+            match self.store.media_node(&entry.registration.id).await {
+                Ok(Some(now_entry)) if now_entry.last_heartbeat == entry.last_heartbeat => {}
+                Ok(_) => continue,
+                Err(e) => {
+                    tracing::warn!(node = %entry.registration.id, error = %e, "could not read a silent node again");
+                    continue;
+                }
+            }
             let sessions = match self.store.remove_node(&entry.registration.id).await {
                 Ok(sessions) => sessions,
                 Err(e) => {

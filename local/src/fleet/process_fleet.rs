@@ -101,7 +101,7 @@ impl ProcessFleet {
 #[async_trait]
 impl Scaler for ProcessFleet {
     fn can_grow(&self) -> bool {
-        self.max > 0
+        (self.running().len() as u32) < self.max
     }
 
     async fn grow_to(&self, region: &str, nodes: u32) -> Result<(), ScalerError> {

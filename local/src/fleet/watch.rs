@@ -3,12 +3,12 @@
 //! drained, the warm minimum kept). Rooms whose sessions were on a forgotten node move.
 
 use super::ProcessFleet;
-use peershare_core::GroupId;
 use peershare_core::time::Timestamp;
+use peershare_functions::clock::{Clock, SystemClock};
 use peershare_functions::fleet::{Fleet, FleetError, LostSession};
 use peershare_functions::rooms::CallRooms;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// How often exited node processes are looked for.
 const REAP_EVERY: Duration = Duration::from_millis(200);
@@ -41,14 +41,9 @@ pub fn spawn(fleet: Arc<Fleet>, processes: Arc<ProcessFleet>, rooms: Arc<dyn Cal
 }
 
 async fn tell(rooms: &dyn CallRooms, sessions: Vec<LostSession>) {
-    for session in sessions {
-        if let Ok(group) = GroupId::parse(&session.room) {
-            tracing::warn!(room = %session.room, node = %session.lease.node_id, "the call's media node is gone: moving it");
-            rooms.media_node_lost(&group, session.lease).await;
-        }
-    }
+    LostSession::tell(rooms, sessions).await;
 }
 
 fn now() -> Timestamp {
-    Timestamp::from_millis(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+    SystemClock.now()
 }

@@ -5,10 +5,10 @@ use super::{Allocated, AllocationError, BoxFuture, MediaNodeAllocator, NodeAsk, 
 use peershare_core::media::MediaNodeLease;
 use peershare_core::protocol::ParticipantId;
 use peershare_core::time::Timestamp;
+use peershare_functions::clock::{Clock, SystemClock};
 use peershare_functions::fleet::{AllocationAnswer, AllocationAsk, Fleet};
 use peershare_media_node::sfu::RecordingSpec;
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Rooms' allocator over a fleet of node processes.
 #[derive(Debug, Clone)]
@@ -25,7 +25,7 @@ impl FleetNodes {
 }
 
 fn now() -> Timestamp {
-    Timestamp::from_millis(SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64))
+    SystemClock.now()
 }
 
 impl MediaNodeAllocator for FleetNodes {

@@ -2,12 +2,12 @@
 //! this process signs: open, check and end call sessions, remove participants, send recording
 //! plans. Every request has a deadline.
 
-use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner};
+use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, RecordingOrder};
 use peershare_core::protocol::ParticipantId;
-use peershare_core::time::Timestamp;
+use peershare_functions::clock::{Clock, SystemClock};
 use peershare_media_node::sfu::RecordingSpec;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// Longest wait for a node's answer to a control request.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(5);
@@ -38,9 +38,7 @@ impl NodeControl {
         lease: &MediaNodeLease,
         tail: &str,
     ) -> Result<reqwest::RequestBuilder, String> {
-        let now = Timestamp::from_millis(
-            SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64),
-        );
+        let now = SystemClock.now();
         let token = self
             .signer
             .sign(&MediaClaims::room(&lease.node_id, &lease.call_id, now))
@@ -84,14 +82,13 @@ impl NodeControl {
 
     /// Sends a recording plan.
     pub async fn record(&self, lease: &MediaNodeLease, spec: &RecordingSpec) -> Result<(), String> {
-        let ids: Vec<u32> = spec.participants.iter().map(|p| p.0).collect();
-        let body = serde_json::json!({
-            "recording": spec.id,
-            "revision": spec.revision,
-            "participants": ids,
-            "stopped": spec.stopped,
-            "part": spec.part,
-        });
-        self.send(self.request(reqwest::Method::PUT, lease, "/recording")?.json(&body)).await
+        let order = RecordingOrder {
+            recording: spec.id.clone(),
+            revision: spec.revision,
+            participants: spec.participants.iter().map(|p| p.0).collect(),
+            stopped: spec.stopped,
+            part: spec.part,
+        };
+        self.send(self.request(reqwest::Method::PUT, lease, "/recording")?.json(&order)).await
     }
 }

@@ -346,6 +346,7 @@ export class CallSession {
 
   private onClose(code: number, reason: string): void {
     this.socket = null;
+    this.clearNodeReport();
     if (this.passPending) {
       this.passPending = false;
       this.deps.onPassRefused?.();
@@ -412,9 +413,9 @@ export class CallSession {
       case "media_node_lost":
         return this.onNodeLost();
       case "move_to_media_node":
-        // From peer-to-peer the peer links carry media until the node does; from a lost node
-        // there is nothing to keep.
-        return this.startNode(message.media_node, this.snapshot.mode !== "media_node");
+        // While peer links are open they carry media until the node does (make-before-break);
+        // after a lost node there is nothing to keep.
+        return this.startNode(message.media_node, this.routes.peerConnections().size > 0);
       case "participant_joined":
         this.addParticipant(message.participant);
         return this.publishParticipants();

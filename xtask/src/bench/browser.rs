@@ -26,6 +26,17 @@ pub fn run_switch(steps: &mut Steps, runs: u32, out: &Path) -> anyhow::Result<()
     )
 }
 
+/// Kills of a call's media node and starts from zero, with `peershare dev --media-fleet`.
+pub fn run_node_loss(steps: &mut Steps, kills: u32, out: &Path) -> anyhow::Result<()> {
+    playwright(
+        steps,
+        &format!("media-node loss ({kills} kills) and scale from zero (Chromium)"),
+        "bench/node-loss.spec.ts",
+        kills,
+        out,
+    )
+}
+
 fn playwright(steps: &mut Steps, name: &str, spec: &str, runs: u32, out: &Path) -> anyhow::Result<()> {
     let mut c = std::process::Command::new("npx");
     c.args(["playwright", "test", "--project=bench", spec])

@@ -24,6 +24,8 @@ pub enum Which {
     FirstFrame,
     /// Two tabs peer-to-peer, a third joins: the move to the media node in Chromium.
     Switch,
+    /// A media node killed under a call of three tabs, and a node started from zero.
+    NodeLoss,
     /// The media node under load from str0m clients.
     Sfu,
     /// The API's hot routes under load with wrk.
@@ -48,7 +50,8 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
         deps::dev_apt_packages(&mut steps)?;
         sfu::run_recording(&mut steps, &results.join("recording.json"))?;
     }
-    if wanted(Which::Signaling) || wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::Api) {
+    let browsers = wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::NodeLoss);
+    if browsers || wanted(Which::Signaling) || wanted(Which::Api) {
         crate::commands::build_release(&mut steps)?;
     }
     if wanted(Which::Signaling) {
@@ -62,7 +65,7 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     if wanted(Which::Edge) {
         edge::run(&mut steps, &results.join("edge.json"))?;
     }
-    if wanted(Which::FirstFrame) || wanted(Which::Switch) {
+    if browsers {
         deps::apt_packages(&mut steps)?;
         deps::npm_packages(&mut steps, "web")?;
         deps::npm_packages(&mut steps, "e2e")?;
@@ -77,6 +80,9 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     }
     if wanted(Which::Switch) {
         browser::run_switch(&mut steps, runs.min(10), &results.join("p2p-to-node.json"))?;
+    }
+    if wanted(Which::NodeLoss) {
+        browser::run_node_loss(&mut steps, runs.max(10), &results.join("node-loss.json"))?;
     }
     readme_table::update(Path::new("README.md"), results)?;
     steps.summary();

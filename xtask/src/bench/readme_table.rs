@@ -45,6 +45,25 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             num(&w["longest_gap_max_ms"])
         )?;
     }
+    if let Some(n) = read("node-loss.json") {
+        let samples = n["node_loss_per_tab_ms"].as_array().map_or(0, Vec::len);
+        writeln!(
+            table,
+            "| a call's media node is killed: each tab decodes everyone again through another node, same ids, no rejoin ({} kills, {} tab samples, {}) | p50 **{:.0} ms**, p95 {:.0} ms, max {:.0} ms |",
+            n["kills"],
+            samples,
+            date(&n),
+            num(&n["node_loss_p50_ms"]),
+            num(&n["node_loss_p95_ms"]),
+            num(&n["node_loss_max_ms"])
+        )?;
+        writeln!(
+            table,
+            "| scale from zero (`--media-fleet`): no node running, the third tab's \"Join call\" → all three decode everyone through a node process started for it | p50 **{:.0} ms** ({} runs) |",
+            num(&n["scale_from_zero_p50_ms"]),
+            n["scale_from_zero_ms"].as_array().map_or(0, Vec::len)
+        )?;
+    }
     if let Some(s) = read("signaling.json") {
         writeln!(
             table,
@@ -156,7 +175,7 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
     if let Some(r) = read("recording.json") {
         recording_table(&mut table, &r)?;
     }
-    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|first-frame|signaling|api|edge|recording`).\n");
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|node-loss|first-frame|signaling|api|edge|recording`).\n");
     let text = std::fs::read_to_string(readme)?;
     std::fs::write(readme, between_markers(&text, "bench", &table)?)?;
     Ok(())

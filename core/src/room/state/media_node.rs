@@ -28,22 +28,33 @@ impl Room {
         (self.participant_count() + self.waiting_count()) as u32
     }
 
-    /// The allocator is starting a node: everyone hears it once, and the room asks again later.
+    /// The allocator is starting a node: those waiting for it hear it once (those in the call
+    /// go on as they are), and the room asks again later.
     pub(super) fn media_node_pending(&mut self, retry_after: Duration) {
         let now = self.now;
         let Some(request) = self.node_request.as_mut() else { return };
         if request.pending(retry_after, now) {
-            let everyone: Vec<ConnectionId> = self
+            let waiting: Vec<ConnectionId> = self
                 .connections
                 .iter()
-                .filter(|(_, s)| matches!(s, Standing::Joined(_) | Standing::WaitingForNode(_)))
+                .filter(|(_, s)| matches!(s, Standing::WaitingForNode(_)))
                 .map(|(c, _)| *c)
                 .collect();
-            if !everyone.is_empty() {
-                self.push(Output::Broadcast(everyone, ServerMessage::MediaNodeStarting));
+            if !waiting.is_empty() {
+                self.push(Output::Broadcast(waiting, ServerMessage::MediaNodeStarting));
             }
         }
         self.persist();
+    }
+
+    /// Stops asking for a node nobody needs any more (the newcomer who waited left, and no
+    /// recording needs one); a call moving off a lost node keeps asking.
+    pub(super) fn drop_unneeded_node_request(&mut self) {
+        let moving = self.node_request.as_ref().is_some_and(|r| r.replacing.is_some());
+        if self.node_request.is_some() && self.media_node.is_none() && !moving && !self.needs_media_node() {
+            self.node_request = None;
+            self.persist();
+        }
     }
 
     /// The host could not provide a node. A newcomer's wait ends with the refusal; a call whose
@@ -163,8 +174,9 @@ impl Room {
     /// No node can be had: those waiting are refused, and so are those in a call that lost its
     /// node (their media has nowhere to go); a recording that needed the node stops.
     fn give_up_on_media_node(&mut self, reason: &str) {
-        self.node_request = None;
-        let stranded = self.media_node.is_none() && self.participant_count() > PEER_TO_PEER_LIMIT;
+        let moving = self.node_request.take().is_some_and(|r| r.replacing.is_some());
+        // Those in a call whose node was lost have no media path, however few they are.
+        let stranded = self.media_node.is_none() && (moving || self.participant_count() > PEER_TO_PEER_LIMIT);
         let refused: Vec<ConnectionId> = self
             .connections
             .iter()

@@ -59,12 +59,11 @@ fn failed_link(call: &str) -> String {
 }
 
 #[test]
-fn a_starting_node_is_announced_once_to_everyone_and_asked_for_again_after_the_pause() {
+fn a_starting_node_is_announced_once_to_those_waiting_and_asked_for_again_after_the_pause() {
     let mut s = three_waiting();
     let out = s.input(Input::MediaNodePending { retry_after: Duration::from_secs(5) });
-    for conn in [A, B, C] {
-        assert_eq!(sent_to(&out, conn), vec![ServerMessage::MediaNodeStarting], "{conn:?}");
-    }
+    assert_eq!(sent_to(&out, C), vec![ServerMessage::MediaNodeStarting]);
+    assert!(sent_to(&out, A).is_empty() && sent_to(&out, B).is_empty(), "the pair goes on as it is");
     assert!(asks(&out).is_empty(), "no ask before the pause is over");
     assert_eq!(s.room.wakes_at(), Some(s.now.plus(Duration::from_secs(5))));
     assert_eq!(sent_to(&s.text(A, &offer(2)), B).len(), 1, "the peer-to-peer pair keeps talking");
@@ -74,7 +73,7 @@ fn a_starting_node_is_announced_once_to_everyone_and_asked_for_again_after_the_p
     assert!(asks(&s.advance(Duration::from_secs(10))).is_empty(), "one ask at a time");
 
     let out = s.input(Input::MediaNodePending { retry_after: Duration::from_secs(5) });
-    assert!(sent_to(&out, A).is_empty(), "announced once");
+    assert!(sent_to(&out, C).is_empty(), "announced once");
     let out = s.input(Input::MediaNodeAllocated(node("node-a", "call-1")));
     assert!(moved_to(&out, A).is_some() && moved_to(&out, B).is_some());
     assert_eq!(welcome(&out, C).0, ParticipantId(3));
@@ -233,4 +232,43 @@ fn a_rebuilt_room_asks_again_for_the_node_it_was_moving_to() {
     assert_eq!(rebuilt.room.wakes_at(), Some(rebuilt.now), "the ask died with the old host");
     let out = rebuilt.input(Input::Timeout);
     assert_eq!(asks(&out), vec![(3, Some(lost))]);
+}
+
+#[test]
+fn a_node_nobody_needs_any_more_is_no_longer_asked_for() {
+    let mut s = three_waiting();
+    s.input(Input::MediaNodePending { retry_after: Duration::from_secs(5) });
+    s.input(Input::Disconnected(C));
+    assert!(asks(&s.advance(Duration::from_secs(5))).is_empty(), "the newcomer left: no more asks");
+    assert!(s.room.snapshot().node_request.is_none());
+    let late = node("node-a", "call-1");
+    assert!(s.input(Input::MediaNodeAllocated(late.clone())).contains(&Output::ReleaseMediaNode(late)));
+    assert_eq!(s.room.mode(), CallMode::PeerToPeer);
+}
+
+#[test]
+fn a_pair_left_on_a_lost_node_is_told_when_no_other_node_can_be_had() {
+    let mut s = three_on_node_a();
+    s.input(Input::MediaNodeLost(node("node-a", "call-1")));
+    s.input(Input::Disconnected(C));
+    s.input(Input::MediaNodePending { retry_after: Duration::from_secs(30) });
+    let out = s.advance(RoomConfig::default().media_node_wait);
+    for conn in [A, B] {
+        assert_eq!(error_codes(&out, conn), vec![(ErrorCode::GroupCallsUnavailable, true)], "{conn:?}");
+    }
+}
+
+#[test]
+fn someone_arriving_while_the_call_moves_waits_and_comes_in_on_the_next_node() {
+    let mut s = three_on_node_a();
+    let out = s.input(Input::MediaNodeLost(node("node-a", "call-1")));
+    assert_eq!(asks(&out), vec![(3, Some(node("node-a", "call-1")))]);
+    let out = s.join(D, "Dee");
+    assert_eq!(sent_to(&out, D), vec![ServerMessage::WaitingForMediaNode], "not into a call without media");
+    assert!(asks(&out).is_empty(), "the outstanding ask covers the newcomer");
+    let out = s.input(Input::MediaNodeAllocated(node("node-b", "call-2")));
+    for conn in [A, B, C] {
+        assert!(moved_to(&out, conn).is_some(), "{conn:?} moves");
+    }
+    assert_eq!(welcome(&out, D).0, ParticipantId(4), "and the newcomer is let in on the new node");
 }
