@@ -110,7 +110,7 @@ fn pid_is_ours(pid: u32) -> bool {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_node_runs_until_a_group_call_needs_one_and_an_idle_node_drains_and_exits() {
-    let server = fleet_server("2", &["--node-quiet-secs", "2"]).await;
+    let server = fleet_server("1", &["--node-quiet-secs", "2"]).await;
     assert_eq!(media_nodes(&server).await, 0, "nothing runs before anyone calls");
 
     let (mut ada, _) = server.join("fleet-cold", "Ada").await;

@@ -6,11 +6,13 @@ use peershare_functions::fleet::{Scaler, ScalerError};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
 
 /// How long a retired node may take to exit by itself before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(10);
+/// How long a new node process may take to register: meanwhile capacity is still coming.
+const STARTUP_GRACE: Duration = Duration::from_secs(30);
 
 /// What every node process is started with.
 #[derive(Debug, Clone)]
@@ -34,6 +36,7 @@ pub struct NodeLaunch {
 struct NodeProcess {
     id: String,
     child: Child,
+    started: Instant,
 }
 
 /// Node processes of this server, at most `max`.
@@ -94,14 +97,16 @@ impl ProcessFleet {
             .spawn()
             .map_err(|e| ScalerError(format!("cannot start {}: {e}", launch.binary.display())))?;
         tracing::info!(node = %id, pid = child.id(), "media node process started");
-        Ok(NodeProcess { id, child })
+        Ok(NodeProcess { id, child, started: Instant::now() })
     }
 }
 
 #[async_trait]
 impl Scaler for ProcessFleet {
+    /// Room for another process, or one started moments ago that may not have registered yet.
     fn can_grow(&self) -> bool {
-        (self.running().len() as u32) < self.max
+        let running = self.running();
+        (running.len() as u32) < self.max || running.iter().any(|p| p.started.elapsed() < STARTUP_GRACE)
     }
 
     async fn grow_to(&self, region: &str, nodes: u32) -> Result<(), ScalerError> {
