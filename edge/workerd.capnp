@@ -35,6 +35,8 @@ const edge :Workerd.Worker = (
     (name = "SESSION_JWKS", fromEnvironment = "SESSION_JWKS"),
     (name = "MEDIA_NODES", fromEnvironment = "MEDIA_NODES"),
     (name = "MEDIA_SIGNING_KEY", fromEnvironment = "MEDIA_SIGNING_KEY"),
+    (name = "MEDIA_FLEET", fromEnvironment = "MEDIA_FLEET"),
+    (name = "MEDIA_NODE_ORIGINS", fromEnvironment = "MEDIA_NODE_ORIGINS"),
     (name = "TURN_URLS", fromEnvironment = "TURN_URLS"),
     (name = "TURN_SECRET", fromEnvironment = "TURN_SECRET"),
     (name = "INTERNAL_SECRET", fromEnvironment = "INTERNAL_SECRET"),

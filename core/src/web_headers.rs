@@ -34,6 +34,36 @@ pub fn origin_of(url: &str) -> Option<String> {
     valid.then(|| format!("{scheme}://{authority}"))
 }
 
+/// A media fleet's origins as a policy source (`https://*.nodes.example.com`,
+/// `http://127.0.0.1:*`): an http(s) scheme, a host that may start with `*.`, and a port that
+/// may be `*`; nothing else (no path, no quotes, no spaces), so an operator's setting cannot add
+/// a directive. `None` when it is not of that form.
+pub fn fleet_origin_source(text: &str) -> Option<String> {
+    let (scheme, rest) = text.trim().split_once("://")?;
+    if !matches!(scheme, "http" | "https") {
+        return None;
+    }
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (host, port) = match rest.rsplit_once(':') {
+        Some((host, port))
+            if port == "*" || (!port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())) =>
+        {
+            (host, Some(port))
+        }
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let name = host.strip_prefix("*.").unwrap_or(host);
+    let labels_ok = !name.is_empty()
+        && name
+            .split('.')
+            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    labels_ok.then(|| match port {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
+    })
+}
+
 /// Every header of a page but the policy: names lower-case.
 pub const OTHER_PAGE_HEADERS: [(&str, &str); 4] = [
     // Older browsers that ignore frame-ancestors.
@@ -78,6 +108,32 @@ mod tests {
                 "permissions-policy"
             ]
         );
+    }
+
+    #[test]
+    fn a_fleets_origins_may_use_wildcards_and_nothing_more() {
+        let good = [
+            ("https://*.nodes.example.com", "https://*.nodes.example.com"),
+            ("http://127.0.0.1:*", "http://127.0.0.1:*"),
+            ("https://node.example.com:8443/", "https://node.example.com:8443"),
+        ];
+        for (text, source) in good {
+            assert_eq!(fleet_origin_source(text).as_deref(), Some(source), "{text}");
+        }
+        for bad in [
+            "*",
+            "https://*",
+            "https://a.*.example.com",
+            "https://x.example.com/path",
+            "https://x.example.com; script-src *",
+            "https://x.example.com:80a",
+            "ftp://x.example.com",
+            "'unsafe-inline'",
+            "https://user@x.example.com",
+            "https://x..example.com",
+        ] {
+            assert_eq!(fleet_origin_source(bad), None, "{bad}");
+        }
     }
 
     #[test]

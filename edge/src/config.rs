@@ -42,8 +42,12 @@ pub struct EdgeConfig {
     pub ice_policy: IceTransportPolicy,
     /// Most participants per call.
     pub room_capacity: u32,
-    /// Media nodes for calls of three or more.
+    /// Media nodes for calls of three or more: a fixed list (`MEDIA_NODES`).
     pub media_nodes: Vec<MediaNode>,
+    /// Media nodes from the API's fleet instead (`MEDIA_FLEET=api`): rooms ask the API's
+    /// allocator (`API_ORIGIN`, with `INTERNAL_SECRET`) for a call session on a node of the
+    /// fleet, which may be starting.
+    pub media_fleet: bool,
     /// The headers of the web client's pages (core's `web_headers`; their policy lets pages
     /// reach the media nodes' origins), made once per isolate.
     pub page_headers: Vec<(&'static str, String)>,
@@ -136,10 +140,27 @@ impl EdgeConfig {
                 ));
             }
         };
-        let media_nodes = match text(env, "MEDIA_NODES") {
+        let media_nodes: Vec<MediaNode> = match text(env, "MEDIA_NODES") {
             None => Vec::new(),
             Some(json) => serde_json::from_str(&json)
                 .map_err(|e| EdgeError::Config("MEDIA_NODES", format!("is not a list of nodes: {e}")))?,
+        };
+        let internal_secret = text(env, "INTERNAL_SECRET").filter(|s| !s.trim().is_empty());
+        let media_fleet = match text(env, "MEDIA_FLEET").as_deref().map(str::trim) {
+            None | Some("") => false,
+            Some("api") => true,
+            Some(other) => return Err(EdgeError::Config("MEDIA_FLEET", format!("{other:?} is not api"))),
+        };
+        let page_headers = if media_fleet {
+            if !media_nodes.is_empty() {
+                return Err(EdgeError::Config("MEDIA_FLEET", "cannot be set with MEDIA_NODES".into()));
+            }
+            if internal_secret.is_none() {
+                return Err(EdgeError::Config("INTERNAL_SECRET", "is needed with MEDIA_FLEET".into()));
+            }
+            fleet_page_headers(&required(env, "MEDIA_NODE_ORIGINS")?)?
+        } else {
+            page_headers(&media_nodes)
         };
         Ok(Self {
             api_origin: required(env, "API_ORIGIN")?.trim_end_matches('/').to_owned(),
@@ -149,14 +170,15 @@ impl EdgeConfig {
             ice_policy,
             room_capacity: u32::try_from(number("ROOM_CAPACITY", 8)?)
                 .map_err(|_| EdgeError::Config("ROOM_CAPACITY", "is too large".into()))?,
-            media_signer: if media_nodes.is_empty() {
+            media_signer: if media_nodes.is_empty() && !media_fleet {
                 Arc::new(NoMediaNodes)
             } else {
                 Arc::new(media_signer(env)?)
             },
-            page_headers: page_headers(&media_nodes),
+            page_headers,
             media_nodes,
-            internal_secret: text(env, "INTERNAL_SECRET").filter(|s| !s.trim().is_empty()),
+            media_fleet,
+            internal_secret,
         })
     }
 }
@@ -169,6 +191,25 @@ fn page_headers(nodes: &[MediaNode]) -> Vec<(&'static str, String)> {
     origins.sort();
     origins.dedup();
     peershare_core::web_headers::page_headers(&origins)
+}
+
+/// The page headers for a deployment whose fleet's nodes are at `origins` (`MEDIA_NODE_ORIGINS`:
+/// comma-separated, wildcards allowed, e.g. `https://*.nodes.example.com`).
+fn fleet_page_headers(origins: &str) -> Result<Vec<(&'static str, String)>, EdgeError> {
+    let sources = origins
+        .split(',')
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+        .map(|o| {
+            peershare_core::web_headers::fleet_origin_source(o).ok_or_else(|| {
+                EdgeError::Config("MEDIA_NODE_ORIGINS", format!("{o:?} is not scheme://[*.]host[:port|:*]"))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if sources.is_empty() {
+        return Err(EdgeError::Config("MEDIA_NODE_ORIGINS", "names no origin".into()));
+    }
+    Ok(peershare_core::web_headers::page_headers(&sources))
 }
 
 /// The signer of media tokens, from `MEDIA_SIGNING_KEY`.

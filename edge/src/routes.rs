@@ -45,8 +45,13 @@ async fn route(req: Request, env: &Env) -> std::result::Result<Response, EdgeErr
             return call_status(req, env, id).await;
         }
     }
-    if let Some(id) = path.strip_prefix("/api/internal/rooms/").and_then(|r| r.strip_suffix("/access")) {
-        return access_changed(req, env, id).await;
+    if let Some(rest) = path.strip_prefix("/api/internal/rooms/") {
+        if let Some(id) = rest.strip_suffix("/access").filter(|id| !id.contains('/')) {
+            return tell_room(req, env, id, "access").await;
+        }
+        if let Some(id) = rest.strip_suffix("/media-node-lost").filter(|id| !id.contains('/')) {
+            return tell_room(req, env, id, "media-node-lost").await;
+        }
     }
     if path.starts_with("/api/") {
         return proxy(req, env).await;
@@ -95,13 +100,19 @@ async fn call_socket(req: Request, env: &Env, id: &str) -> std::result::Result<R
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 
-/// Largest access notice taken (one names one account).
+/// Largest notice taken (one names one account, or one call session).
 const MAX_NOTICE_BYTES: usize = 4096;
 
-/// `POST /api/internal/rooms/{id}/access`: the API tells the group's room that access to its
-/// call changed (core's `AccessNotice`, parsed by the room). Only with the deployment's internal
-/// secret.
-async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::Result<Response, EdgeError> {
+/// `POST /api/internal/rooms/{id}/{notice}`, only with the deployment's internal secret: the
+/// API tells the group's room that access to its call changed (`access`, core's
+/// `AccessNotice`), or that the media node of its call session is gone (`media-node-lost`, the
+/// session's lease). The room parses the notice.
+async fn tell_room(
+    mut req: Request,
+    env: &Env,
+    id: &str,
+    notice: &str,
+) -> std::result::Result<Response, EdgeError> {
     if req.method() != Method::Post {
         return Err(EdgeError::MethodNotAllowed(req.method().to_string()));
     }
@@ -119,7 +130,7 @@ async fn access_changed(mut req: Request, env: &Env, id: &str) -> std::result::R
     // The room parses the notice (a 400 `invalid_body` for anything else).
     let mut init = RequestInit::new();
     init.with_method(Method::Post).with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
-    let inner = Request::new_with_init(&format!("https://call-room/{}/access", call.as_str()), &init)?;
+    let inner = Request::new_with_init(&format!("https://call-room/{}/{notice}", call.as_str()), &init)?;
     Ok(room(env, &call)?.fetch_with_request(inner).await?)
 }
 

@@ -114,6 +114,12 @@ pub struct DevConfig {
     #[arg(long, env = "PEERSHARE_OPS_LISTEN")]
     pub ops_listen: Option<SocketAddr>,
 
+    /// The private key media tokens are signed with (base64 of an Ed25519 PKCS#8 document),
+    /// for a Worker in front of this server that opens call sessions on its nodes (the Worker's
+    /// `MEDIA_SIGNING_KEY`); default: a fresh key each run, known to this process only.
+    #[arg(long, env = "PEERSHARE_MEDIA_SIGNING_KEY", hide_env_values = true)]
+    pub media_signing_key: Option<String>,
+
     /// Media nodes as a fleet of processes instead of the one in this process.
     #[command(flatten)]
     pub fleet: FleetArgs,

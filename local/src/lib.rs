@@ -113,8 +113,12 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
         .await
         .map_err(|e| StartError::MediaSocket(config.media_udp, e))?;
     metrics::publish(node.clone(), IN_PROCESS_NODE_ID.into());
-    // A fresh key per run: media tokens only live for minutes and only this process checks them.
-    let keys = MediaTokenKeys::generate()?;
+    // A fresh key per run (media tokens only live for minutes and only this process signs
+    // them), unless a Worker in front shares it.
+    let keys = match &config.media_signing_key {
+        Some(key) => MediaTokenKeys::from_private_key_base64(key)?,
+        None => MediaTokenKeys::generate()?,
+    };
     let verifier = TokenVerifier::new(&keys.public_key(), IN_PROCESS_NODE_ID)?;
     let node_state = ControlState::new(node.clone(), verifier, IN_PROCESS_NODE_ID, capacity);
     let node_api = control_api::router(node_state.clone());

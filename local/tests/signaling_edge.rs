@@ -281,3 +281,62 @@ async fn only_the_api_with_the_internal_secret_may_tell_a_room_that_access_chang
     assert_eq!(reply.status(), 204);
     assert_eq!(ada.recv_type("error").await["code"], "access_revoked");
 }
+
+/// The Worker's internal route for lost media nodes, tried as an attacker would: without the
+/// secret, with a wrong one, with junk, too much, or the lease of a session the call does not
+/// use; only the API's notice of the call's own session, with the secret, moves the call (to a
+/// new session: the listed node is the only one, and it is back).
+#[tokio::test]
+async fn only_the_api_with_the_internal_secret_may_tell_a_room_its_media_node_is_lost() {
+    use serde_json::{Value, json};
+    let host = edge(HostOptions::default()).await;
+    let (mut ada, _) = host.join("link-lost-node", "Ada").await;
+    let (mut bob, _) = host.join("link-lost-node", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    let mut cy = host.connect("link-lost-node").await;
+    cy.send_join("Cy", None).await;
+    cy.recv_type("waiting_for_media_node").await;
+    let welcome = cy.recv_type("welcome").await;
+    let access = &welcome["media_node"];
+    let (url, call) = (access["url"].as_str().expect("url"), access["call_id"].as_str().expect("call"));
+    for client in [&mut ada, &mut bob] {
+        client.recv_type("move_to_media_node").await;
+        client.recv_type("participant_joined").await;
+    }
+    // The lease as the room holds it: the listed node's id and URLs.
+    let lease = json!({"node_id": "edge-test-node", "url": url, "call_id": call, "control_url": url});
+    let route = host.url("/api/internal/rooms/link-lost-node/media-node-lost");
+    let http = reqwest::Client::new();
+    let answer = |reply: reqwest::Response| async move {
+        let status = reply.status().as_u16();
+        (status, reply.json::<Value>().await.expect("a JSON body")["error"].clone())
+    };
+    for attempt in
+        [http.post(&route).json(&lease), http.post(&route).bearer_auth("not-the-secret").json(&lease)]
+    {
+        let (status, error) = answer(attempt.send().await.expect("request")).await;
+        assert_eq!((status, error.as_str()), (401, Some("internal_only")));
+    }
+    for junk in ["not json".to_owned(), r#"{"node_id":1}"#.to_owned(), "x".repeat(10_000)] {
+        let reply = http.post(&route).bearer_auth(INTERNAL_SECRET).body(junk).send().await.expect("request");
+        let (status, error) = answer(reply).await;
+        assert_eq!((status, error.as_str()), (400, Some("invalid_body")));
+    }
+    // Another session's lease, and a room with nobody in it, change nothing.
+    let other =
+        json!({"node_id": "edge-test-node", "url": url, "call_id": "call-someone-else", "control_url": url});
+    let reply = http.post(&route).bearer_auth(INTERNAL_SECRET).json(&other).send().await.expect("request");
+    assert_eq!(reply.status(), 204);
+    let empty = host.url("/api/internal/rooms/link-nobody-here/media-node-lost");
+    let reply = http.post(&empty).bearer_auth(INTERNAL_SECRET).json(&lease).send().await.expect("request");
+    assert_eq!(reply.status(), 204);
+    ada.ping(1).await;
+    // The call's own session: everyone hears it is lost, then moves to a new session.
+    let reply = http.post(&route).bearer_auth(INTERNAL_SECRET).json(&lease).send().await.expect("request");
+    assert_eq!(reply.status(), 204);
+    for client in [&mut ada, &mut bob, &mut cy] {
+        client.recv_type("media_node_lost").await;
+        let moved = client.recv_type("move_to_media_node").await;
+        assert_ne!(moved["media_node"]["call_id"], call, "a new call session");
+    }
+}

@@ -58,9 +58,10 @@ async fn main() -> anyhow::Result<()> {
     // In a fleet, the node also stops once it drained; on Ctrl-C or SIGTERM it leaves the registry first,
     // so its calls move at once instead of when its heartbeats stop.
     let membership = registrar.clone();
+    let orphan_after = config.registry.orphan_after();
     let drained = async move {
         match membership {
-            Some(registrar) => registration::run(registrar, node, started).await,
+            Some(registrar) => registration::run(registrar, node, started, orphan_after).await,
             None => std::future::pending().await,
         }
     };

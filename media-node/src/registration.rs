@@ -1,6 +1,9 @@
 //! Joining the fleet: the node registers with the registry (the API's fleet routes), heartbeats
 //! its load, learns from the answers when it is to drain, and leaves the registry once it is
-//! drained and carries no call; the process then exits.
+//! drained and carries no call; the process then exits. A node that has not reached the
+//! registry for `--orphan-after-secs` while nobody is connected exits too: the registry has
+//! forgotten it, nobody will be sent to it, and its starter may be gone (a `peershare dev`
+//! killed without a chance to stop its nodes).
 
 use crate::udp_host::NodeHandle;
 use peershare_core::fleet::{Heartbeat, HeartbeatAnswer, NodeRegistration};
@@ -38,6 +41,18 @@ pub struct RegistryArgs {
     /// Base URL of the control API as signaling hosts reach it (default: the public URL).
     #[arg(long = "control-url", env = "PEERSHARE_MEDIA_CONTROL_URL")]
     pub control_url: Option<String>,
+
+    /// Seconds without reaching the registry after which a node nobody is connected to exits
+    /// (0: never).
+    #[arg(long = "orphan-after-secs", env = "PEERSHARE_ORPHAN_AFTER_SECS", default_value_t = 120)]
+    pub orphan_after_secs: u64,
+}
+
+impl RegistryArgs {
+    /// How long the registry may be out of reach before an empty node exits; `None`: forever.
+    pub fn orphan_after(&self) -> Option<Duration> {
+        (self.orphan_after_secs > 0).then(|| Duration::from_secs(self.orphan_after_secs))
+    }
 }
 
 /// Why a request to the registry failed.
@@ -125,12 +140,27 @@ async fn answer(response: reqwest::Response) -> Result<reqwest::Response, Regist
     Err(RegistryError::Refused { status: status.as_u16(), body: body.chars().take(512).collect() })
 }
 
+/// When the node last reached the registry, and how long it may go without while empty.
+struct Contact {
+    last: Instant,
+    orphan_after: Option<Duration>,
+}
+
+impl Contact {
+    /// Whether the node should give up: out of reach too long, and nobody connected.
+    fn orphaned(&self, node: &NodeHandle) -> bool {
+        self.orphan_after.is_some_and(|limit| self.last.elapsed() >= limit) && node.stats().participants == 0
+    }
+}
+
 /// Keeps `node` in the fleet: registers (retrying with backoff), heartbeats at the interval the
 /// registry asks for, registers again when the registry forgot it, and returns once the
-/// registry asked it to drain and it carries no call (after leaving the registry). `started` is
-/// when the process started, for the log of how long joining took.
-pub async fn run(registrar: Registrar, node: NodeHandle, started: Instant) {
-    let mut answer = register_until_accepted(&registrar).await;
+/// registry asked it to drain and it carries no call (after leaving the registry), or once it
+/// could not reach the registry for `orphan_after` with nobody connected. `started` is when the
+/// process started, for the log of how long joining took.
+pub async fn run(registrar: Registrar, node: NodeHandle, started: Instant, orphan_after: Option<Duration>) {
+    let mut contact = Contact { last: Instant::now(), orphan_after };
+    let Some(mut answer) = register_until_accepted(&registrar, &node, &mut contact).await else { return };
     tracing::info!(
         node = %registrar.registration.id,
         region = %registrar.registration.region,
@@ -153,6 +183,7 @@ pub async fn run(registrar: Registrar, node: NodeHandle, started: Instant) {
         let load = u32::try_from(node.stats().participants).unwrap_or(u32::MAX);
         match registrar.heartbeat(load).await {
             Ok(Some(next)) => {
+                contact.last = Instant::now();
                 if next.draining && !answer.draining {
                     tracing::info!(calls = node.stats().calls, "draining: no new calls; leaving once empty");
                 }
@@ -160,18 +191,39 @@ pub async fn run(registrar: Registrar, node: NodeHandle, started: Instant) {
             }
             Ok(None) => {
                 tracing::warn!("the registry forgot this node; registering again");
-                answer = register_until_accepted(&registrar).await;
+                let Some(next) = register_until_accepted(&registrar, &node, &mut contact).await else {
+                    return;
+                };
+                answer = next;
             }
-            Err(e) => tracing::warn!(error = %e, "heartbeat failed; trying again at the next interval"),
+            Err(e) => {
+                if contact.orphaned(&node) {
+                    tracing::warn!(error = %e, "the registry has been out of reach too long and nobody is connected: exiting");
+                    return;
+                }
+                tracing::warn!(error = %e, "heartbeat failed; trying again at the next interval");
+            }
         }
     }
 }
 
-async fn register_until_accepted(registrar: &Registrar) -> HeartbeatAnswer {
+/// Registers, retrying with backoff; `None` once the node is orphaned (see [`Contact`]).
+async fn register_until_accepted(
+    registrar: &Registrar,
+    node: &NodeHandle,
+    contact: &mut Contact,
+) -> Option<HeartbeatAnswer> {
     let mut pause = Duration::from_millis(250);
     loop {
         match registrar.register().await {
-            Ok(answer) => return answer,
+            Ok(answer) => {
+                contact.last = Instant::now();
+                return Some(answer);
+            }
+            Err(e) if contact.orphaned(node) => {
+                tracing::warn!(error = %e, "the registry has been out of reach too long and nobody is connected: exiting");
+                return None;
+            }
             Err(e) => {
                 tracing::warn!(error = %e, retry_in_ms = pause.as_millis() as u64, "could not register");
                 tokio::time::sleep(pause).await;

@@ -17,6 +17,9 @@ pub enum KeyError {
     /// The system's random source failed.
     #[error("could not generate an Ed25519 key")]
     Generate,
+    /// The private key is not base64 of an Ed25519 PKCS#8 document.
+    #[error("media token signing key must be base64 of an Ed25519 PKCS#8 document")]
+    BadPrivateKey,
     /// The public key is not base64url of 32 bytes.
     #[error("media token public key must be the base64url (JWK `x`) of 32 bytes: {0}")]
     BadPublicKey(String),
@@ -46,6 +49,16 @@ impl MediaTokenKeys {
         let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).map_err(|_| KeyError::Generate)?;
         let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).map_err(|_| KeyError::Generate)?;
         Ok(Self { pkcs8: pkcs8.as_ref().to_vec(), public: pair.public_key().as_ref().to_vec() })
+    }
+
+    /// The key pair whose private half is `base64` (of its PKCS#8 document, as
+    /// [`Self::private_key_base64`] gives it): shared by signers elsewhere, such as a Worker.
+    pub fn from_private_key_base64(base64: &str) -> Result<Self, KeyError> {
+        let pkcs8 = base64::engine::general_purpose::STANDARD
+            .decode(base64.trim())
+            .map_err(|_| KeyError::BadPrivateKey)?;
+        let pair = Ed25519KeyPair::from_pkcs8(&pkcs8).map_err(|_| KeyError::BadPrivateKey)?;
+        Ok(Self { public: pair.public_key().as_ref().to_vec(), pkcs8 })
     }
 
     /// The public key as a JWK `x` value (base64url, no padding), the form nodes are given.
@@ -124,6 +137,22 @@ mod tests {
         let token = keys.signer().sign(&claims).expect("sign");
         let verifier = TokenVerifier::new(&keys.public_key(), "node-1").expect("verifier");
         assert_eq!(verifier.verify(&token), Ok(claims));
+    }
+
+    #[test]
+    fn a_shared_private_key_gives_back_the_same_pair_and_junk_is_refused() {
+        let keys = MediaTokenKeys::generate().expect("keys");
+        let shared = MediaTokenKeys::from_private_key_base64(&keys.private_key_base64()).expect("reads");
+        assert_eq!(shared.public_key(), keys.public_key());
+        let token = shared.signer().sign(&MediaClaims::room("node-1", "call-1", now())).expect("sign");
+        let verifier = TokenVerifier::new(&keys.public_key(), "node-1").expect("verifier");
+        assert!(verifier.verify(&token).is_ok());
+        for junk in ["", "not base64!", "AAAA"] {
+            assert!(
+                matches!(MediaTokenKeys::from_private_key_base64(junk), Err(KeyError::BadPrivateKey)),
+                "{junk}"
+            );
+        }
     }
 
     #[test]

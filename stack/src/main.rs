@@ -1,8 +1,9 @@
 //! `peershare-stack edge`: the Worker in workerd and a media node in front of a running API, for
-//! the benchmark and the browser tests (the Rust tests use the library directly).
+//! the benchmark and the browser tests (the Rust tests use the library directly); or, with
+//! `--media-fleet-key`, the Worker alone, its rooms taking nodes from the API's fleet.
 //!
 //! Prints one JSON line once the Worker answers, `{"url", "node_url", "node_ops_url",
-//! "workerd_pid"}`; on the line `restart` on its standard input it kills workerd and starts it
+//! "workerd_pid"}` (no node URLs with the fleet); on the line `restart` on its standard input it kills workerd and starts it
 //! again on the same address and storage, then prints the JSON line again. It stops everything
 //! when its standard input closes, on SIGTERM or on Ctrl-C. Its own log, the node's and
 //! workerd's go to standard error.
@@ -26,7 +27,10 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// A media node and the Worker in workerd in front of the API at `--api-origin`.
-    Edge(EdgeArgs),
+    Edge(Box<EdgeArgs>),
+    /// Prints a fresh media-token signing key (base64 PKCS#8), to share between an API's
+    /// `--media-signing-key` and `edge --media-fleet-key`.
+    MediaKey,
 }
 
 #[derive(Debug, clap::Args)]
@@ -60,6 +64,10 @@ struct EdgeArgs {
     /// Turns on the Worker's test-only routes (`TEST_HOOKS`).
     #[arg(long)]
     test_hooks: bool,
+    /// No media node of the stack's own: the rooms ask the API's fleet (`--media-fleet` with
+    /// `--internal-secret`), signing with this key (the API's `--media-signing-key`).
+    #[arg(long, requires = "internal_secret")]
+    media_fleet_key: Option<String>,
 }
 
 /// What the stack prints once the Worker answers.
@@ -68,17 +76,22 @@ struct Ready<'a> {
     /// The Worker: what clients open.
     url: String,
     /// The media node's control API (where browsers reach it too).
-    node_url: &'a str,
+    node_url: Option<&'a str>,
     /// The media node's operators' routes (`/health`, `/metrics`).
-    node_ops_url: &'a str,
+    node_ops_url: Option<&'a str>,
     /// workerd's process id (for its memory in `/proc`).
     workerd_pid: Option<u32>,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let Command::Edge(args) = Cli::parse().command;
-    edge(args).await
+    match Cli::parse().command {
+        Command::Edge(args) => edge(*args).await,
+        Command::MediaKey => {
+            println!("{}", peershare_media_node::token::MediaTokenKeys::generate()?.private_key_base64());
+            Ok(())
+        }
+    }
 }
 
 async fn edge(args: EdgeArgs) -> anyhow::Result<()> {
@@ -95,14 +108,18 @@ async fn edge(args: EdgeArgs) -> anyhow::Result<()> {
     });
     let mut terminate = signal(SignalKind::terminate()).context("SIGTERM handler")?;
 
-    let node = match &args.media_node_bin {
-        Some(bin) => MediaNode::process(bin, &args.node_id).await?,
-        None => MediaNode::in_process(&args.node_id).await?,
+    let node = match (&args.media_fleet_key, &args.media_node_bin) {
+        (Some(_), _) => None,
+        (None, Some(bin)) => Some(MediaNode::process(bin, &args.node_id).await?),
+        (None, None) => Some(MediaNode::in_process(&args.node_id).await?),
     };
-    let mut vars = WorkerVars::for_api(args.api_origin.trim_end_matches('/'))
-        .await?
-        .media_node(&node)
-        .room_capacity(args.room_capacity);
+    let mut vars =
+        WorkerVars::for_api(args.api_origin.trim_end_matches('/')).await?.room_capacity(args.room_capacity);
+    vars = match (&node, &args.media_fleet_key) {
+        (Some(node), _) => vars.media_node(node),
+        (None, Some(key)) => vars.media_fleet(key),
+        (None, None) => vars,
+    };
     if let Some(secret) = &args.internal_secret {
         vars = vars.internal_secret(secret);
     }
@@ -117,8 +134,8 @@ async fn edge(args: EdgeArgs) -> anyhow::Result<()> {
     let ready = |workerd: &Workerd| -> anyhow::Result<()> {
         let ready = Ready {
             url: workerd.url(),
-            node_url: &node.url,
-            node_ops_url: &node.ops_url,
+            node_url: node.as_ref().map(|n| n.url.as_str()),
+            node_ops_url: node.as_ref().map(|n| n.ops_url.as_str()),
             workerd_pid: workerd.pid(),
         };
         let mut out = std::io::stdout().lock();

@@ -1,20 +1,118 @@
 //! Call sessions on media nodes over their control API (`POST/DELETE /v1/calls/{call}`,
-//! `DELETE …/participants/{id}`), with room tokens the edge signs.
+//! `DELETE …/participants/{id}`), with room tokens the edge signs. The node is the first of a
+//! configured list that accepts, or the one the API's fleet reserved (`MEDIA_FLEET=api`: the
+//! allocator at `API_ORIGIN`, which may answer that a node is starting).
 
 use crate::clock::now;
 use crate::config::{EdgeConfig, MediaNode};
+use peershare_core::GroupId;
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, RecordingOrder};
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::RecordingPlan;
+use serde::Deserialize;
 use std::time::Duration;
 use worker::{Fetch, Headers, Method, Request, RequestInit};
 
 /// Longest wait for a node's answer when checking a call session on it.
 const CHECK_WITHIN: Duration = Duration::from_secs(2);
+/// Longest wait for the fleet's allocator (it may ask the scaler for a node first).
+const ALLOCATE_WITHIN: Duration = Duration::from_secs(10);
+/// Largest answer read from the allocator.
+const MAX_ANSWER_BYTES: usize = 16 * 1024;
 
-/// Opens a call session on the first node that accepts one, other than `avoid` (a node the
-/// call just lost).
-pub async fn allocate(config: &EdgeConfig, avoid: Option<&str>) -> Result<MediaNodeLease, String> {
+/// What a room's request for a call session came to.
+#[derive(Debug)]
+pub enum Allocated {
+    /// A session is open on a node.
+    Lease(MediaNodeLease),
+    /// No node has room; the fleet is starting one: ask again after this long.
+    Pending(Duration),
+}
+
+/// The allocator's answer: `200 {"lease"}` or `202 {"retry_after_ms"}`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FleetAnswer {
+    Lease { lease: MediaNodeLease },
+    Pending { retry_after_ms: u64 },
+}
+
+/// A call session for the room of `call` with `participants`, on another node than `avoid`
+/// (a node the call just lost) when there is one.
+pub async fn allocate(
+    config: &EdgeConfig,
+    call: Option<&GroupId>,
+    participants: u32,
+    avoid: Option<&str>,
+) -> Result<Allocated, String> {
+    if !config.media_fleet {
+        return allocate_listed(config, avoid).await.map(Allocated::Lease);
+    }
+    let call = call.ok_or("the room does not know its call's id")?;
+    let body = serde_json::json!({ "room": call.as_str(), "participants": participants, "avoid": avoid });
+    let answer =
+        within(ALLOCATE_WITHIN, fleet_request(config, Method::Post, "/allocations", Some(body))).await?;
+    let lease = match serde_json::from_str::<FleetAnswer>(&answer) {
+        Ok(FleetAnswer::Lease { lease }) => lease,
+        Ok(FleetAnswer::Pending { retry_after_ms }) => {
+            return Ok(Allocated::Pending(Duration::from_millis(retry_after_ms)));
+        }
+        Err(e) => return Err(format!("the fleet's allocator answered something else: {e}")),
+    };
+    let node = node_of(config, &lease).ok_or("the fleet's lease names no node")?;
+    let path = format!("/v1/calls/{}", lease.call_id);
+    let opened = send(&node, config.media_signer.as_ref(), Method::Post, &path, &lease.call_id, None);
+    if let Err(why) = within(CHECK_WITHIN, opened).await {
+        // The reservation is given back; the room asks again or tells the waiting.
+        release_reservation(config, &lease).await;
+        return Err(format!("media node {} did not open the call: {why}", lease.node_id));
+    }
+    Ok(Allocated::Lease(lease))
+}
+
+/// `method` on the fleet's route `path` (under `/api/internal/media-nodes`) at the API, with
+/// the internal secret; the answer's body when it is a success.
+async fn fleet_request(
+    config: &EdgeConfig,
+    method: Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> Result<String, String> {
+    let secret = config.internal_secret.as_deref().ok_or("INTERNAL_SECRET is not set")?;
+    let headers = Headers::new();
+    headers.set("authorization", &format!("Bearer {secret}")).map_err(|e| e.to_string())?;
+    let mut init = RequestInit::new();
+    if let Some(body) = body {
+        headers.set("content-type", "application/json").map_err(|e| e.to_string())?;
+        init.with_body(Some(body.to_string().into()));
+    }
+    init.with_method(method).with_headers(headers);
+    let url = format!("{}/api/internal/media-nodes{path}", config.api_origin);
+    let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
+    let mut response = Fetch::Request(request).send().await.map_err(|e| e.to_string())?;
+    let text = response.text().await.map_err(|e| e.to_string())?;
+    if text.len() > MAX_ANSWER_BYTES {
+        return Err(format!("the fleet answered more than {MAX_ANSWER_BYTES} bytes"));
+    }
+    match response.status_code() {
+        200..=299 => Ok(text),
+        status => Err(format!("the fleet answered {status} {text}")),
+    }
+}
+
+/// Frees the session's reservation in the fleet's registry (a listed node has none).
+async fn release_reservation(config: &EdgeConfig, lease: &MediaNodeLease) {
+    if !config.media_fleet {
+        return;
+    }
+    let path = format!("/{}/allocations/{}", lease.node_id, lease.call_id);
+    if let Err(why) = within(CHECK_WITHIN, fleet_request(config, Method::Delete, &path, None)).await {
+        worker::console_warn!("could not free call session {} in the fleet: {why}", lease.call_id);
+    }
+}
+
+/// Opens a call session on the first listed node that accepts one, other than `avoid`.
+async fn allocate_listed(config: &EdgeConfig, avoid: Option<&str>) -> Result<MediaNodeLease, String> {
     let mut candidates: Vec<&MediaNode> =
         config.media_nodes.iter().filter(|n| Some(n.id.as_str()) != avoid).collect();
     if candidates.is_empty() {
@@ -57,7 +155,7 @@ pub async fn allocate(config: &EdgeConfig, avoid: Option<&str>) -> Result<MediaN
 pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
     let Some(node) = node_of(config, lease) else { return false };
     let path = format!("/v1/calls/{}", lease.call_id);
-    let asked = send(node, config.media_signer.as_ref(), Method::Get, &path, &lease.call_id, None);
+    let asked = send(&node, config.media_signer.as_ref(), Method::Get, &path, &lease.call_id, None);
     within(CHECK_WITHIN, asked).await.is_ok()
 }
 
@@ -65,27 +163,28 @@ pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
 pub async fn remove_participant(config: &EdgeConfig, lease: &MediaNodeLease, who: ParticipantId) {
     if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}/participants/{}", lease.call_id, who.0);
-        let _ = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await;
+        let _ = send(&node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None).await;
     }
 }
 
-/// Ends the call session; a node that does not answer within [`CHECK_WITHIN`] (it may be the
-/// one the call just lost) is not waited for.
+/// Ends the call session, and frees its reservation in the fleet; a node that does not answer
+/// within [`CHECK_WITHIN`] (it may be the one the call just lost) is not waited for.
 pub async fn release(config: &EdgeConfig, lease: &MediaNodeLease) {
     if let Some(node) = node_of(config, lease) {
         let path = format!("/v1/calls/{}", lease.call_id);
-        let ended = send(node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None);
+        let ended = send(&node, config.media_signer.as_ref(), Method::Delete, &path, &lease.call_id, None);
         if let Err(why) = within(CHECK_WITHIN, ended).await {
             worker::console_warn!("could not end call session {} on {}: {why}", lease.call_id, node.id);
         }
     }
+    release_reservation(config, lease).await;
 }
 
 /// `work`'s outcome, or an error once `limit` has passed.
-async fn within(
+async fn within<T>(
     limit: Duration,
-    work: impl std::future::Future<Output = Result<(), String>>,
-) -> Result<(), String> {
+    work: impl std::future::Future<Output = Result<T, String>>,
+) -> Result<T, String> {
     let timeout = worker::Delay::from(limit);
     futures_util::pin_mut!(work, timeout);
     match futures_util::future::select(work, timeout).await {
@@ -108,7 +207,7 @@ pub async fn record(
     let mut outcome = Err(String::new());
     for _ in 0..2 {
         outcome =
-            send(node, config.media_signer.as_ref(), Method::Put, &path, &lease.call_id, Some(body.clone()))
+            send(&node, config.media_signer.as_ref(), Method::Put, &path, &lease.call_id, Some(body.clone()))
                 .await;
         if outcome.is_ok() {
             break;
@@ -124,9 +223,16 @@ pub async fn record(
     outcome
 }
 
-/// The node a call session is on.
-fn node_of<'a>(config: &'a EdgeConfig, lease: &MediaNodeLease) -> Option<&'a MediaNode> {
-    config.media_nodes.iter().find(|n| n.id == lease.node_id)
+/// The node a call session is on: a listed one, or the fleet's as its lease names it.
+fn node_of(config: &EdgeConfig, lease: &MediaNodeLease) -> Option<MediaNode> {
+    if config.media_fleet {
+        return (!lease.control_url.is_empty()).then(|| MediaNode {
+            id: lease.node_id.clone(),
+            control_url: lease.control_url.clone(),
+            public_url: lease.url.clone(),
+        });
+    }
+    config.media_nodes.iter().find(|n| n.id == lease.node_id).cloned()
 }
 
 async fn send(

@@ -20,7 +20,7 @@ use peershare_core::{GroupId, Timestamp};
 use sockets::Attachment;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use stored::{MISSING_KEY, MissingSeat, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
+use stored::{CALL_KEY, MISSING_KEY, MissingSeat, NEXT_CONNECTION_KEY, ROOM_KEY, StoredRoom};
 use worker::{
     DurableObject, Env, Headers, Request, Response, Result, ScheduledTime, State, WebSocket,
     WebSocketIncomingMessage, WebSocketPair, durable_object,
@@ -51,6 +51,8 @@ pub struct CallRoom {
     alarm_at: std::cell::Cell<Option<u64>>,
     /// A handler is delivering the call's history (one at a time: see `history::deliver`).
     delivering: std::cell::Cell<bool>,
+    /// The call's id, once stored ([`CALL_KEY`]) by this instance.
+    call: RefCell<Option<GroupId>>,
 }
 
 impl DurableObject for CallRoom {
@@ -61,6 +63,7 @@ impl DurableObject for CallRoom {
             room: RefCell::new(None),
             alarm_at: std::cell::Cell::new(None),
             delivering: std::cell::Cell::new(false),
+            call: RefCell::new(None),
         }
     }
 
@@ -74,8 +77,11 @@ impl DurableObject for CallRoom {
             self.status(cap).await
         } else if path.ends_with("/access") {
             self.access_changed(&mut req).await
+        } else if path.ends_with("/media-node-lost") {
+            self.media_node_lost(&mut req).await
         } else if path.ends_with("/forget") && crate::routes::test_hooks(&self.env) {
             *self.room.borrow_mut() = None;
+            *self.call.borrow_mut() = None;
             self.alarm_at.set(None);
             Ok(Response::empty()?.with_status(204))
         } else {
@@ -148,12 +154,17 @@ impl CallRoom {
             .and_then(|t| serde_json::from_str(&t).ok())
             .ok_or_else(|| EdgeError::NotFound("a room is reached through the Worker only".into()))?;
         let storage = self.state.storage();
-        // The object's own group, for delivering its history (its name is not its id's); link
-        // calls keep none, so theirs is not written.
-        if let Some(group) = req.path().trim_start_matches('/').split('/').next()
-            && GroupId::parse(group).is_ok_and(|g| g.is_stored())
-        {
-            storage.put(history::GROUP_KEY, group).await?;
+        // The object's own call (its name is not its id's): the fleet allocates by it; and a
+        // stored group's, for delivering its history (link calls keep none).
+        let call = req.path().trim_start_matches('/').split('/').next().and_then(|c| GroupId::parse(c).ok());
+        if let Some(call) = call {
+            if call.is_stored() {
+                storage.put(history::GROUP_KEY, call.as_str()).await?;
+            }
+            if self.call.borrow().as_ref() != Some(&call) {
+                storage.put(CALL_KEY, call.as_str()).await?;
+                *self.call.borrow_mut() = Some(call);
+            }
         }
         let next: u64 = storage.get(NEXT_CONNECTION_KEY).await?.unwrap_or(1);
         storage.put(NEXT_CONNECTION_KEY, next + 1).await?;
@@ -181,6 +192,27 @@ impl CallRoom {
             .map_err(|e| EdgeError::InvalidBody(format!("not an access notice: {e}")))?;
         self.run(vec![Input::AccessChanged(notice)], Opening::Admit(None)).await?;
         Ok(Response::empty()?.with_status(204))
+    }
+
+    /// The Worker checked the sender: the node of the call session in the body is gone, and the
+    /// room (if it still exists) moves its call. A lease the call no longer uses changes nothing.
+    async fn media_node_lost(&self, req: &mut Request) -> std::result::Result<Response, EdgeError> {
+        let body = req.bytes().await?;
+        let lease: peershare_core::media::MediaNodeLease = serde_json::from_slice(&body)
+            .map_err(|e| EdgeError::InvalidBody(format!("not a call session's lease: {e}")))?;
+        self.run(vec![Input::MediaNodeLost(lease)], Opening::Existing).await?;
+        Ok(Response::empty()?.with_status(204))
+    }
+
+    /// The call's id, as stored when its first socket was admitted.
+    async fn call_id(&self) -> std::result::Result<Option<GroupId>, EdgeError> {
+        if let Some(call) = self.call.borrow().clone() {
+            return Ok(Some(call));
+        }
+        let stored: Option<String> = self.state.storage().get(CALL_KEY).await?;
+        let call = stored.and_then(|c| GroupId::parse(&c).ok());
+        self.call.borrow_mut().clone_from(&call);
+        Ok(call)
     }
 
     /// How many are in the call, for the pre-join screen; a call not open yet would admit the
@@ -398,12 +430,18 @@ impl CallRoom {
                     }
                 }
                 Output::Persist(_) | Output::History(_) => {}
-                Output::NeedsMediaNode { replacing, .. } => {
+                Output::NeedsMediaNode { participants, replacing } => {
                     let avoid = replacing.as_ref().map(|lease| lease.node_id.as_str());
-                    follow_up.push(match media::allocate(&config, avoid).await {
-                        Ok(lease) => Input::MediaNodeAllocated(lease),
-                        Err(reason) => Input::MediaNodeUnavailable { reason },
-                    });
+                    let call = self.call_id().await?;
+                    follow_up.push(
+                        match media::allocate(&config, call.as_ref(), participants, avoid).await {
+                            Ok(media::Allocated::Lease(lease)) => Input::MediaNodeAllocated(lease),
+                            Ok(media::Allocated::Pending(retry_after)) => {
+                                Input::MediaNodePending { retry_after }
+                            }
+                            Err(reason) => Input::MediaNodeUnavailable { reason },
+                        },
+                    );
                 }
                 Output::CheckMediaNode(lease) => {
                     if !media::check(&config, &lease).await {
@@ -442,9 +480,10 @@ impl CallRoom {
         }
         if emptied {
             // Nothing of the room stays; its history stays until the API has it.
-            for key in [ROOM_KEY, NEXT_CONNECTION_KEY, MISSING_KEY] {
+            for key in [ROOM_KEY, NEXT_CONNECTION_KEY, MISSING_KEY, CALL_KEY] {
                 storage.delete(key).await?;
             }
+            *self.call.borrow_mut() = None;
             self.alarm_at.set(None);
             if self.deliver_history(&config).await? && history::pending(&storage).await?.is_empty() {
                 storage.delete(history::GROUP_KEY).await?;

@@ -10,6 +10,10 @@ pub const ROOM_KEY: &str = "room";
 /// Storage key of the next connection number.
 pub const NEXT_CONNECTION_KEY: &str = "next_connection";
 
+/// Storage key of the call's id (its room is asked for by it, and told under it when its media
+/// node is lost).
+pub const CALL_KEY: &str = "call";
+
 /// Storage key of the participants whose sockets are gone ([`MissingSeat`]s).
 pub const MISSING_KEY: &str = "missing";
 

@@ -45,7 +45,7 @@ struct EdgeResult {
 
 /// Milliseconds over `samples` runs.
 #[derive(Debug, Serialize)]
-struct Latency {
+pub(crate) struct Latency {
     samples: u64,
     p50_ms: f64,
     p99_ms: f64,
@@ -53,7 +53,8 @@ struct Latency {
 }
 
 impl Latency {
-    fn of(histogram: &Histogram<u64>) -> Self {
+    /// The figures of `histogram` (microseconds).
+    pub(crate) fn of(histogram: &Histogram<u64>) -> Self {
         let ms = |us: u64| us as f64 / 1000.0;
         Self {
             samples: histogram.len(),

@@ -6,6 +6,7 @@
 mod api;
 mod browser;
 mod edge;
+mod fleet_api;
 pub(crate) mod readme_table;
 pub(crate) mod server_process;
 mod sfu;
@@ -30,6 +31,8 @@ pub enum Which {
     Sfu,
     /// The API's hot routes under load with wrk.
     Api,
+    /// The fleet's allocator through its API route, one caller and many.
+    FleetApi,
     /// The Worker in workerd: joins, the relay through Durable Objects, wasm size.
     Edge,
     /// Recording: the node's extra CPU, bytes stored, a crash's loss, composition time.
@@ -51,7 +54,7 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
         sfu::run_recording(&mut steps, &results.join("recording.json"))?;
     }
     let browsers = wanted(Which::FirstFrame) || wanted(Which::Switch) || wanted(Which::NodeLoss);
-    if browsers || wanted(Which::Signaling) || wanted(Which::Api) {
+    if browsers || wanted(Which::Signaling) || wanted(Which::Api) || wanted(Which::FleetApi) {
         crate::commands::build_release(&mut steps)?;
     }
     if wanted(Which::Signaling) {
@@ -61,6 +64,9 @@ pub fn run(runs: u32, connections: u32, only: Option<Which>) -> anyhow::Result<(
     }
     if wanted(Which::Api) {
         api::run(&mut steps, &results.join("api.json"))?;
+    }
+    if wanted(Which::FleetApi) {
+        fleet_api::run(&results.join("fleet-api.json"))?;
     }
     if wanted(Which::Edge) {
         edge::run(&mut steps, &results.join("edge.json"))?;

@@ -64,6 +64,24 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
             n["scale_from_zero_ms"].as_array().map_or(0, Vec::len)
         )?;
     }
+    if let Some(f) = read("fleet-api.json") {
+        let (seq, conc) = (&f["allocate_sequential"], &f["allocate_concurrent"]);
+        writeln!(
+            table,
+            "| fleet allocation through the API route (`POST /api/internal/media-nodes/allocations`, {}, {} node; {} failures, {}) | one caller: p50 **{:.2} ms**, p99 {:.2} ms ({} allocations); {} callers: p50 {:.2} ms, p99 {:.2} ms, {:.0} allocations/s |",
+            f["store"].as_str().unwrap_or("?"),
+            f["nodes"],
+            f["failures"],
+            date(&f),
+            num(&seq["p50_ms"]),
+            num(&seq["p99_ms"]),
+            seq["samples"],
+            f["concurrent_callers"],
+            num(&conc["p50_ms"]),
+            num(&conc["p99_ms"]),
+            num(&f["allocations_per_second_concurrent"])
+        )?;
+    }
     if let Some(s) = read("signaling.json") {
         writeln!(
             table,
@@ -175,7 +193,7 @@ pub fn update(readme: &Path, results: &Path) -> anyhow::Result<()> {
     if let Some(r) = read("recording.json") {
         recording_table(&mut table, &r)?;
     }
-    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|node-loss|first-frame|signaling|api|edge|recording`).\n");
+    table.push_str("\nRaw figures: `bench/results/*.json`. Reproduce with `cargo xtask bench` (or `--only sfu|switch|node-loss|first-frame|signaling|api|fleet-api|edge|recording`).\n");
     let text = std::fs::read_to_string(readme)?;
     std::fs::write(readme, between_markers(&text, "bench", &table)?)?;
     Ok(())

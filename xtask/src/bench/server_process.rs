@@ -21,6 +21,11 @@ impl ServerProcess {
 
     /// Starts `bin` (a `peershare`) on a free loopback port and waits for its address line.
     pub fn start_binary(bin: &Path) -> anyhow::Result<Self> {
+        Self::start_with(bin, &[])
+    }
+
+    /// Starts `bin` with `extra` flags on a free loopback port and waits for its address line.
+    pub fn start_with(bin: &Path, extra: &[&str]) -> anyhow::Result<Self> {
         let data_dir = std::env::temp_dir().join(format!("peershare-bench-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
         let mut child = Command::new(bin)
@@ -34,6 +39,7 @@ impl ServerProcess {
                 "--max-connections-per-ip",
                 "100000",
             ])
+            .args(extra)
             .arg("--data-dir")
             .arg(&data_dir)
             .env("RUST_LOG", "warn")
