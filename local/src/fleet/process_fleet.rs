@@ -93,6 +93,10 @@ impl ProcessFleet {
             .args(["--registry-url", &launch.registry_url])
             .args(&launch.recording_args)
             .env("PEERSHARE_FLEET_SECRET", &launch.secret)
+            // Its ready line is for whoever starts a node by hand: this server learns of it from
+            // the registry, and a node must not die because this server's stdout closed.
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| ScalerError(format!("cannot start {}: {e}", launch.binary.display())))?;

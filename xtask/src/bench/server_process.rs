@@ -48,7 +48,15 @@ impl ServerProcess {
             .with_context(|| format!("cannot start {}", bin.display()))?;
         let stdout = child.stdout.take().context("no stdout")?;
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line)?;
+        let mut reader = BufReader::new(stdout);
+        reader.read_line(&mut line)?;
+        // Whatever else it prints is read, so it never writes to a closed pipe.
+        std::thread::spawn(move || {
+            let mut rest = String::new();
+            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
+                rest.clear();
+            }
+        });
         let Some(addr) = line.split("http://").nth(1).and_then(|rest| rest.split('/').next()) else {
             bail!("unexpected first line from peershare: {line:?}");
         };
