@@ -442,7 +442,7 @@ async fn a_node_that_leaves_is_retired_and_its_rooms_are_told() {
     let reply = api.call(Method::DELETE, &path, Some(FLEET_SECRET), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{reply:?}");
     assert_eq!(sorted(api.rooms.take_lost_nodes()), sorted(vec![(one, first), (two, second)]));
-    assert_eq!(scaler.take(), [ScalerCall::Retire("node-1".into())]);
+    assert_eq!(scaler.take(), [ScalerCall::Retire("node-1".into(), "local".into())]);
     assert!(entries(&api).await.is_empty());
     assert_eq!(api.state.store.node_allocations("node-1").await.expect("reads"), []);
 
@@ -471,7 +471,7 @@ async fn a_node_whose_heartbeats_stopped_is_forgotten_and_its_rooms_are_told() {
     assert!(!told_to_drain(&api, "node-b", 0).await);
     assert!(entry(&api, "node-a").await.is_none(), "forgotten");
     assert_eq!(api.rooms.take_lost_nodes(), [(room, granted)], "with the lease the room was given");
-    assert!(scaler.take().contains(&ScalerCall::Retire("node-a".into())));
+    assert!(scaler.take().contains(&ScalerCall::Retire("node-a".into(), "local".into())));
     let late = heartbeat(&api, "node-a", 2).await;
     assert_eq!((late.status, late.code()), (StatusCode::NOT_FOUND, "unknown_node"), "it must register again");
 }

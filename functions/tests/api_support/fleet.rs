@@ -17,8 +17,8 @@ pub const FLEET_SECRET: &str = "fleet-secret-for-tests-0123456789";
 pub enum ScalerCall {
     /// `grow_to(region, nodes)`.
     GrowTo(String, u32),
-    /// `retire(id)`.
-    Retire(String),
+    /// `retire(id, region)`.
+    Retire(String, String),
 }
 
 /// A scaler that starts nothing and keeps every call, in order; it fails them while told to.
@@ -64,8 +64,8 @@ impl Scaler for WatchedScaler {
         self.record(ScalerCall::GrowTo(region.to_owned(), nodes))
     }
 
-    async fn retire(&self, id: &str) -> Result<(), ScalerError> {
-        self.record(ScalerCall::Retire(id.to_owned()))
+    async fn retire(&self, id: &str, region: &str) -> Result<(), ScalerError> {
+        self.record(ScalerCall::Retire(id.to_owned(), region.to_owned()))
     }
 }
 
