@@ -6,15 +6,16 @@
 
 mod api_support;
 
-use api_support::fleet::{FLEET_SECRET, ScalerCall, WatchedScaler};
+use api_support::fleet::{FLEET_SECRET, ScalerCall, WatchedScaler, fleet_settings};
 use api_support::{INTERNAL_SECRET, Reply, TestApi};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use peershare_core::GroupId;
+use peershare_core::fleet::ScalePolicy;
 use peershare_core::group_id::STORED_GROUP_PREFIX;
 use peershare_core::media::MediaNodeLease;
 use peershare_functions::clock::Clock;
-use peershare_functions::fleet::FixedFleet;
+use peershare_functions::fleet::{FixedFleet, FleetSettings};
 use peershare_functions::session::random_id;
 use peershare_functions::store::MediaNodeEntry;
 use serde_json::{Value, json};
@@ -23,6 +24,7 @@ use std::time::Duration;
 
 const NODES: &str = "/api/internal/media-nodes";
 const ALLOCATIONS: &str = "/api/internal/media-nodes/allocations";
+const TICK: &str = "/api/internal/media-nodes/tick";
 /// The fleet's heartbeat interval: a node missing two is dead.
 const HEARTBEAT: Duration = Duration::from_secs(5);
 
@@ -178,6 +180,7 @@ async fn an_api_without_a_fleet_has_no_fleet_routes() {
         (Method::DELETE, format!("{NODES}/node-1"), None, FLEET_SECRET),
         (Method::POST, ALLOCATIONS.to_owned(), Some(ask(2)), INTERNAL_SECRET),
         (Method::DELETE, format!("{NODES}/node-1/allocations/call-1"), None, INTERNAL_SECRET),
+        (Method::POST, TICK.to_owned(), None, INTERNAL_SECRET),
     ];
     for (method, path, body, secret) in requests {
         let reply = api.call(method.clone(), &path, Some(secret), body).await;
@@ -442,7 +445,7 @@ async fn a_node_that_leaves_is_retired_and_its_rooms_are_told() {
     let reply = api.call(Method::DELETE, &path, Some(FLEET_SECRET), None).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{reply:?}");
     assert_eq!(sorted(api.rooms.take_lost_nodes()), sorted(vec![(one, first), (two, second)]));
-    assert_eq!(scaler.take(), [ScalerCall::Retire("node-1".into())]);
+    assert_eq!(scaler.take(), [ScalerCall::Retire("node-1".into(), "local".into())]);
     assert!(entries(&api).await.is_empty());
     assert_eq!(api.state.store.node_allocations("node-1").await.expect("reads"), []);
 
@@ -471,7 +474,7 @@ async fn a_node_whose_heartbeats_stopped_is_forgotten_and_its_rooms_are_told() {
     assert!(!told_to_drain(&api, "node-b", 0).await);
     assert!(entry(&api, "node-a").await.is_none(), "forgotten");
     assert_eq!(api.rooms.take_lost_nodes(), [(room, granted)], "with the lease the room was given");
-    assert!(scaler.take().contains(&ScalerCall::Retire("node-a".into())));
+    assert!(scaler.take().contains(&ScalerCall::Retire("node-a".into(), "local".into())));
     let late = heartbeat(&api, "node-a", 2).await;
     assert_eq!((late.status, late.code()), (StatusCode::NOT_FOUND, "unknown_node"), "it must register again");
 }
@@ -592,4 +595,109 @@ async fn a_failing_scaler_keeps_no_room_from_hearing_of_its_lost_session() {
     assert!(!told_to_drain(&api, "node-c", 0).await);
     assert!(entry(&api, "node-b").await.is_none(), "forgotten");
     assert_eq!(api.rooms.take_lost_nodes(), [(died, on_b)]);
+}
+
+// --- The scheduled look at the fleet --------------------------------------------------------
+
+/// A scheduler's look at the fleet's size.
+async fn tick(api: &TestApi) -> Reply {
+    api.call(Method::POST, TICK, Some(INTERNAL_SECRET), None).await
+}
+
+#[tokio::test]
+async fn the_tick_route_takes_only_the_internal_secret() {
+    let scaler = WatchedScaler::new(true);
+    let api = TestApi::with_fleet(scaler.clone());
+    register(&api, "node-1").await;
+    api.clock.advance(HEARTBEAT * 3);
+    let (user, _, _) = api.sign_in("Mallory").await;
+    let bearers = [None, Some(FLEET_SECRET), Some("internal-secret-for-tests"), Some(user.as_str())];
+    for bearer in bearers {
+        let reply = api.call(Method::POST, TICK, bearer, None).await;
+        assert_eq!((reply.status, reply.code()), (StatusCode::UNAUTHORIZED, "internal_only"), "{bearer:?}");
+        assert!(reply.json["message"].is_string(), "{reply:?}");
+    }
+    assert!(entry(&api, "node-1").await.is_some(), "no look was taken: the silent node is still known");
+    assert_eq!(scaler.take(), [], "nothing asked of the scaler");
+    let reply = api.call(Method::GET, TICK, Some(INTERNAL_SECRET), None).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED, "{reply:?}");
+}
+
+#[tokio::test]
+async fn a_tick_forgets_dead_nodes_drains_idle_ones_and_keeps_the_warm_capacity() {
+    let scaler = WatchedScaler::new(true);
+    let settings = FleetSettings {
+        scale: ScalePolicy { warm_minimum: "local=1".parse().expect("valid"), ..fleet_settings().scale },
+        // Heartbeats look at the fleet once (the first), then only the scheduler does.
+        tick_every: Duration::from_secs(3600),
+        ..fleet_settings()
+    };
+    let api = TestApi::with_fleet_settings(scaler.clone(), settings);
+    for id in ["node-a", "node-b", "node-c"] {
+        register(&api, id).await;
+    }
+    let room = new_room();
+    let granted = lease(&api, json!({ "room": room, "participants": 1 })).await;
+    assert_eq!(granted.node_id, "node-a");
+    // All three heartbeat for a minute: b and c carry nothing past the quiet period.
+    for _ in 0..=12 {
+        assert!(!told_to_drain(&api, "node-a", 1).await);
+        assert!(!told_to_drain(&api, "node-b", 0).await);
+        assert!(!told_to_drain(&api, "node-c", 0).await);
+        api.clock.advance(HEARTBEAT);
+    }
+    // Then node-a stops heartbeating, and misses two.
+    assert!(!told_to_drain(&api, "node-b", 0).await, "heartbeats no longer look at the fleet");
+    assert!(!told_to_drain(&api, "node-c", 0).await);
+    api.clock.advance(HEARTBEAT);
+    scaler.take();
+    assert_eq!(api.rooms.take_lost_nodes(), []);
+
+    let reply = tick(&api).await;
+    assert_eq!(reply.status, StatusCode::OK, "{reply:?}");
+    assert_eq!(
+        reply.json,
+        json!({
+            "desired": { "local": 1 },
+            "drained": ["node-b"],
+            "forgotten": ["node-a"],
+            "lost_sessions": 1,
+        }),
+        "one node stays warm; the other idle one drains"
+    );
+    assert_eq!(api.rooms.take_lost_nodes(), [(room, granted)], "the room moves its call");
+    assert_eq!(
+        scaler.take(),
+        [ScalerCall::Retire("node-a".into(), "local".into()), ScalerCall::GrowTo("local".into(), 1)]
+    );
+    assert!(entry(&api, "node-a").await.is_none(), "forgotten");
+    assert!(entry(&api, "node-b").await.expect("known").draining);
+    assert!(!entry(&api, "node-c").await.expect("known").draining, "the warm node");
+
+    let again = tick(&api).await;
+    assert_eq!(
+        again.json,
+        json!({ "desired": { "local": 1 }, "drained": [], "forgotten": [], "lost_sessions": 0 })
+    );
+    assert_eq!(api.rooms.take_lost_nodes(), [], "told once");
+}
+
+#[tokio::test]
+async fn a_tick_keeps_warm_the_nodes_of_an_open_schedule_window_only() {
+    let scaler = WatchedScaler::new(true);
+    let mut api = TestApi::new();
+    // A window over the clock's current hour, every day.
+    let hour = api.clock.now().as_millis() / 3_600_000 % 24;
+    let warm = format!("local@daily/{hour:02}-{:02}=2", hour + 1);
+    let settings = FleetSettings {
+        scale: ScalePolicy { warm_minimum: warm.parse().expect("valid"), ..fleet_settings().scale },
+        ..fleet_settings()
+    };
+    api.set_fleet(scaler.clone(), settings);
+    let open = tick(&api).await;
+    assert_eq!(open.json["desired"], json!({ "local": 2 }), "{open:?}");
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 2)]);
+    api.clock.advance(Duration::from_secs(3600));
+    let closed = tick(&api).await;
+    assert_eq!(closed.json["desired"], json!({ "local": 0 }), "{closed:?}");
 }

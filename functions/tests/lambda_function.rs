@@ -46,6 +46,11 @@ impl Deployment {
 
     /// Starts an instance of the binary, as Lambda does on a cold start.
     async fn cold_start(&self) -> Function {
+        self.cold_start_with(&[]).await
+    }
+
+    /// Starts an instance of the binary with `more` environment.
+    async fn cold_start_with(&self, more: &[(&str, &str)]) -> Function {
         let runtime = RuntimeApi::start().await;
         let log = std::fs::OpenOptions::new().create(true).append(true).open(log_path()).expect("a log file");
         let process = Command::new(env!("CARGO_BIN_EXE_peershare-lambda"))
@@ -68,6 +73,7 @@ impl Deployment {
                 ("PEERSHARE_GOOGLE_CLIENT_SECRET", "secret"),
                 ("PEERSHARE_GOOGLE_ISSUER", &self.idp.google),
             ])
+            .envs(more.iter().copied())
             .stdout(log.try_clone().expect("log"))
             .stderr(log)
             .kill_on_drop(true)
@@ -314,4 +320,93 @@ async fn the_function_signs_someone_in_keeps_their_group_in_dynamodb_and_refuses
         .call(Request { bearer: Some(&token), ..Request::new("GET", &format!("/api/groups/{group}")) })
         .await;
     assert_eq!((got.status, got.json["role"].as_str()), (200, Some("owner")), "{got:?}");
+}
+
+/// The group of media nodes of the fleet test, in the function's region.
+const NODE_GROUP: &str = "peershare-nodes-lambda";
+
+/// `NODE_GROUP`'s desired capacity and instance ids.
+async fn node_group(client: &aws_sdk_autoscaling::Client) -> (i32, Vec<String>) {
+    let described = client
+        .describe_auto_scaling_groups()
+        .auto_scaling_group_names(NODE_GROUP)
+        .send()
+        .await
+        .expect("describes");
+    let group = described.auto_scaling_groups().first().expect("the group");
+    let ids = group.instances().iter().filter_map(|i| i.instance_id()).map(str::to_owned).collect();
+    (group.desired_capacity().unwrap_or(-1), ids)
+}
+
+#[tokio::test]
+async fn the_functions_fleet_keeps_warm_nodes_in_the_regions_group_and_retires_those_that_leave() {
+    const INTERNAL: &str = "internal-secret-lambda-0123456789";
+    const FLEET: &str = "fleet-secret-lambda-0123456789";
+    let deployment = Deployment::new("peershare-lambda-fleet").await;
+    let asg = moto::autoscaling_client("us-east-1");
+    asg.create_launch_configuration()
+        .launch_configuration_name("peershare-node")
+        .image_id("ami-12c6146b")
+        .instance_type("c7gn.large")
+        .send()
+        .await
+        .expect("a launch configuration");
+    asg.create_auto_scaling_group()
+        .auto_scaling_group_name(NODE_GROUP)
+        .launch_configuration_name("peershare-node")
+        .min_size(0)
+        .max_size(2)
+        .desired_capacity(0)
+        .availability_zones("us-east-1a")
+        .new_instances_protected_from_scale_in(true)
+        .send()
+        .await
+        .expect("the stack's group of media nodes");
+    let groups = format!("us-east-1={NODE_GROUP}");
+    let function = deployment
+        .cold_start_with(&[
+            ("PEERSHARE_INTERNAL_SECRET", INTERNAL),
+            ("PEERSHARE_FLEET_SECRET", FLEET),
+            ("PEERSHARE_FLEET_GROUPS", &groups),
+            ("PEERSHARE_FLEET_WARM_CAPACITY", "us-east-1=1"),
+        ])
+        .await;
+
+    // The scheduler's look, as EventBridge sends it: only with the internal secret.
+    let refused = function
+        .call(Request { bearer: Some(FLEET), ..Request::new("POST", "/api/internal/media-nodes/tick") });
+    let refused = refused.await;
+    assert_eq!((refused.status, refused.json["error"].as_str()), (401, Some("internal_only")), "{refused:?}");
+    assert_eq!(node_group(&asg).await.0, 0, "nothing asked");
+    let tick =
+        || Request { bearer: Some(INTERNAL), ..Request::new("POST", "/api/internal/media-nodes/tick") };
+    let looked = function.call(tick()).await;
+    assert_eq!(looked.status, 200, "{looked:?}");
+    assert_eq!(looked.json["desired"], json!({ "us-east-1": 1 }), "{looked:?}");
+    let (desired, ids) = node_group(&asg).await;
+    assert_eq!((desired, ids.len()), (1, 1), "the warm node launches with nobody calling");
+
+    // The node boots and registers under its instance id, then leaves: it is not replaced.
+    let node = json!({
+        "id": ids[0],
+        "region": "us-east-1",
+        "public_url": "https://node.media.peershare.test",
+        "control_url": "http://10.0.0.7:8090",
+        "capacity": 500,
+        "version": "0.1.0",
+    });
+    let path = format!("/api/internal/media-nodes/{}", ids[0]);
+    let registered =
+        function.call(Request { bearer: Some(FLEET), body: Some(node), ..Request::new("PUT", &path) }).await;
+    assert_eq!(registered.status, 200, "{registered:?}");
+    let left = function.call(Request { bearer: Some(FLEET), ..Request::new("DELETE", &path) }).await;
+    assert_eq!(left.status, 204, "{left:?}");
+    assert_eq!(node_group(&asg).await, (0, Vec::new()), "terminated, one fewer wanted");
+
+    // The next look keeps the region warm again, with a new instance.
+    let looked = function.call(tick()).await;
+    assert_eq!(looked.json["desired"], json!({ "us-east-1": 1 }), "{looked:?}");
+    let (desired, now) = node_group(&asg).await;
+    assert_eq!((desired, now.len()), (1, 1));
+    assert_ne!(now, ids);
 }

@@ -1,6 +1,6 @@
-//! The AWS stand-in of PeerShare's tests (DynamoDB and S3 speaking the real wire protocol):
-//! one moto server per test binary, started on first use on a free loopback port and gone when
-//! the binary exits (it reads its standard input, whose other end only this process holds, and
+//! The AWS stand-in of PeerShare's tests (DynamoDB, S3 and EC2 Auto Scaling speaking the real
+//! wire protocol): one moto server per test binary, started on first use on a free loopback
+//! port and gone when the binary exits (it reads its standard input, whose other end only this process holds, and
 //! exits at end of file). The server is moto from `PEERSHARE_MOTO_SERVER` (the path of a
 //! `moto_server`), else from `~/.cache/peershare/venv`, which `cargo xtask deps` installs; it
 //! is run through `serial_moto.py` beside this crate's manifest, which answers one request at a time
@@ -62,6 +62,21 @@ fn start() -> Moto {
         std::thread::sleep(POLL_EVERY);
     }
     Moto { endpoint: format!("http://127.0.0.1:{port}"), _process: process, _lifeline: lifeline }
+}
+
+/// An Auto Scaling client of this binary's moto server in `region` (moto keeps each region's
+/// groups apart, as AWS does; any credentials do).
+#[cfg(feature = "autoscaling")]
+pub fn autoscaling_client(region: &str) -> aws_sdk_autoscaling::Client {
+    use aws_sdk_autoscaling::config::{BehaviorVersion, Credentials, Region};
+    aws_sdk_autoscaling::Client::from_conf(
+        aws_sdk_autoscaling::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint())
+            .region(Region::new(region.to_owned()))
+            .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+            .build(),
+    )
 }
 
 /// A DynamoDB client of this binary's moto server (any credentials do).

@@ -136,7 +136,7 @@ mod tests {
         let config = Model::default().sim_config();
         assert_eq!(setting.fleet_policy(&config).target_utilisation, 0.9);
         let scale = setting.scale_policy(&config, &["eu".into(), "us".into()]);
-        assert_eq!(scale.warm_minimum.get("us"), Some(&1));
+        assert_eq!(scale.warm_minimum.minimum_at("us", peershare_core::Timestamp::default()), 1);
         assert_eq!(scale.quiet_period, Duration::from_secs(1200));
         assert!(Setting::new(0.8, 0, 300).scale_policy(&config, &["eu".into()]).warm_minimum.is_empty());
     }

@@ -1,13 +1,15 @@
 //! The media-node fleet's rules, pure: which node takes a call ([`allocate`]) and how big the
-//! fleet should be, and which idle nodes leave ([`scale`]). Hosts keep the
-//! registry (DynamoDB in the cloud, SQLite in `peershare dev`) and reserve what the policy picked
-//! with a conditional write; the policy itself never touches a store, a clock or a socket.
+//! fleet should be, and which idle nodes leave ([`scale`]), never below the warm capacity
+//! ([`WarmCapacity`]) of the moment. Hosts keep the registry (DynamoDB in the cloud, SQLite in
+//! `peershare dev`) and reserve what the policy picked with a conditional write; the policy
+//! itself never touches a store, a clock or a socket.
 
 mod allocation;
 #[cfg(test)]
 mod fixtures;
 mod registration;
 mod scaling;
+mod warm;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
 pub use registration::{
@@ -15,3 +17,4 @@ pub use registration::{
     valid_id as valid_node_id, valid_region,
 };
 pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, scale};
+pub use warm::{MAX_WARM_NODES, WarmCapacity, WarmCapacityError};

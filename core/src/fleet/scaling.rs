@@ -1,9 +1,10 @@
 //! How big the fleet should be, pure: per region, enough nodes for what is reserved and what
-//! waits, filled to the target utilisation, never below the operator's warm minimum; and which
+//! waits, filled to the target utilisation, never below the operator's warm minimum at that
+//! moment ([`WarmCapacity`], which may follow a schedule); and which
 //! idle nodes leave (drained first, so no call is cut), once they have been idle for the quiet
 //! period and the region has more nodes than it needs.
 
-use super::{AllocationRequest, FleetPolicy, NodeRecord};
+use super::{AllocationRequest, FleetPolicy, NodeRecord, WarmCapacity};
 use crate::time::Timestamp;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -13,8 +14,9 @@ use std::time::Duration;
 pub struct ScalePolicy {
     /// Participants a node carries (new nodes are of one size).
     pub node_capacity: u32,
-    /// Nodes kept running in each region even when idle (instant group calls), by region.
-    pub warm_minimum: BTreeMap<String, u32>,
+    /// Nodes kept running in each region even when idle (instant group calls), by region and
+    /// time of week.
+    pub warm_minimum: WarmCapacity,
     /// How long a node must have been idle before it may leave.
     pub quiet_period: Duration,
 }
@@ -56,12 +58,12 @@ pub fn scale(
     for w in waiting {
         *demand.entry(w.region.clone()).or_default() += w.participants.max(1);
     }
-    for region in policy.warm_minimum.keys() {
-        demand.entry(region.clone()).or_default();
+    for region in policy.warm_minimum.regions() {
+        demand.entry(region.to_owned()).or_default();
     }
     let mut decision = ScaleDecision::default();
     for (region, participants) in demand {
-        let warm = policy.warm_minimum.get(&region).copied().unwrap_or(0);
+        let warm = policy.warm_minimum.minimum_at(&region, now);
         let needed = participants.div_ceil(per_node).max(warm);
         decision.desired.insert(region.clone(), needed);
         // Idle nodes beyond what the region needs leave, the longest idle first.
@@ -130,6 +132,25 @@ mod tests {
         assert!(warm.drain.is_empty(), "three nodes stay warm: {warm:?}");
         let asia = scale(&[], &[], &FleetPolicy::default(), &policy(&[("ap", 1)]), NOW);
         assert_eq!(asia.desired["ap"], 1, "a warm region runs a node with nobody calling");
+    }
+
+    #[test]
+    fn the_warm_minimum_follows_its_schedule() {
+        // NOW is a Friday, 08:00 UTC: the office-hours window has just opened.
+        let (a, b) = (record("a", "eu", 0), record("b", "eu", 0));
+        let nodes =
+            [NodeLoad { node: &a, idle_since: ago(600) }, NodeLoad { node: &b, idle_since: ago(600) }];
+        let office =
+            ScalePolicy { warm_minimum: "eu@mon-fri/08-18=2".parse().expect("valid"), ..policy(&[]) };
+        let open = scale(&nodes, &[], &FleetPolicy::default(), &office, NOW);
+        assert_eq!(open.desired["eu"], 2);
+        assert!(open.drain.is_empty(), "both stay warm: {open:?}");
+        let before = Timestamp::from_millis(NOW.as_millis() - 1);
+        let closed = scale(&nodes, &[], &FleetPolicy::default(), &office, before);
+        assert_eq!(closed.desired["eu"], 0, "a named region is looked at, and needs nothing");
+        assert_eq!(closed.drain, ["a", "b"]);
+        let cold = scale(&[], &[], &FleetPolicy::default(), &office, before);
+        assert_eq!(cold.desired, BTreeMap::from([("eu".to_owned(), 0)]));
     }
 
     #[test]

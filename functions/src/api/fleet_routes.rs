@@ -2,7 +2,9 @@
 //! `PUT /api/internal/media-nodes/{id}` (register), `POST …/{id}/heartbeat`, `DELETE …/{id}`
 //! (leave). Signaling hosts, with the deployment's internal secret:
 //! `POST /api/internal/media-nodes/allocations` (a call session: 200 with a lease, or 202 while
-//! a node starts) and `DELETE /api/internal/media-nodes/{id}/allocations/{call}` (release).
+//! a node starts) and `DELETE /api/internal/media-nodes/{id}/allocations/{call}` (release). A
+//! scheduler, with the internal secret: `POST /api/internal/media-nodes/tick` (a look at the
+//! fleet's size, so warm capacity and dead nodes are seen to even when no node heartbeats).
 //! Rooms whose sessions a node lost are told. Not in the public OpenAPI description.
 
 use super::{ApiError, ApiState};
@@ -117,4 +119,24 @@ pub async fn release(
     let fleet = fleet_for_host(&state, &headers)?;
     fleet.release(&node, &call, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A look at the fleet's size now (a scheduler calls it every minute): dead nodes forgotten and
+/// their rooms told, each region grown to what it needs (its warm capacity included), idle
+/// nodes drained. `200 {"desired": {region: nodes}, "drained": [ids], "forgotten": [ids],
+/// "lost_sessions": n}`.
+pub async fn tick(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let fleet = fleet_for_host(&state, &headers)?;
+    let report = fleet.tick(state.clock.now()).await?;
+    let summary = serde_json::json!({
+        "desired": report.desired,
+        "drained": report.drained,
+        "forgotten": report.forgotten,
+        "lost_sessions": report.lost.len(),
+    });
+    tell_rooms(&state, report.lost).await;
+    Ok(Json(summary))
 }

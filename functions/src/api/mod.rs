@@ -97,6 +97,7 @@ pub fn router(state: ApiState) -> Router {
     router
         .route("/api/internal/groups/{id}/history", axum::routing::post(internal_history_routes::deliver))
         .route("/api/internal/media-nodes/allocations", axum::routing::post(fleet_routes::allocate))
+        .route("/api/internal/media-nodes/tick", axum::routing::post(fleet_routes::tick))
         .route(
             "/api/internal/media-nodes/{id}",
             axum::routing::put(fleet_routes::register).delete(fleet_routes::leave),

@@ -3,9 +3,13 @@
 //! The decisions are core's ([`peershare_core::fleet`]); the store reserves with a conditional
 //! write; a [`Scaler`] starts nodes (an EC2 Auto Scaling group in the cloud, processes locally).
 
+#[cfg(feature = "autoscaling")]
+mod asg_scaler;
 mod scaler;
 mod service;
 
+#[cfg(feature = "autoscaling")]
+pub use asg_scaler::{AsgGroups, AsgGroupsError, AsgScaler, is_instance_id};
 pub use scaler::{FixedFleet, Scaler, ScalerError};
 pub use service::{
     AllocationAnswer, AllocationAsk, Fleet, FleetError, FleetSettings, LostSession, TickReport,

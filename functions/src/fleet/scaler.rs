@@ -17,9 +17,9 @@ pub trait Scaler: std::fmt::Debug + Send + Sync {
     /// Makes sure `region` will run at least `nodes` nodes, counting those still starting.
     async fn grow_to(&self, region: &str, nodes: u32) -> Result<(), ScalerError>;
 
-    /// Node `id` left the fleet (it drained and left, or it died): stop what ran it, if
-    /// anything still does.
-    async fn retire(&self, id: &str) -> Result<(), ScalerError>;
+    /// Node `id` of `region` left the fleet (it drained and left, or it died): stop what ran
+    /// it, if anything still does, so that it is not replaced.
+    async fn retire(&self, id: &str, region: &str) -> Result<(), ScalerError>;
 }
 
 /// A fleet of nodes an operator runs by hand: nothing to start or stop.
@@ -36,7 +36,7 @@ impl Scaler for FixedFleet {
         Ok(())
     }
 
-    async fn retire(&self, _id: &str) -> Result<(), ScalerError> {
+    async fn retire(&self, _id: &str, _region: &str) -> Result<(), ScalerError> {
         Ok(())
     }
 }

@@ -233,7 +233,7 @@ impl Fleet {
         };
         let sessions = self.store.remove_node(id).await?;
         tracing::info!(node = %id, sessions = sessions.len(), "media node left the fleet");
-        if let Err(e) = self.scaler.retire(id).await {
+        if let Err(e) = self.scaler.retire(id, &entry.registration.region).await {
             tracing::warn!(node = %id, error = %e, "could not retire a node that left");
         }
         Ok(lost(&entry.registration, sessions))
@@ -371,7 +371,7 @@ impl Fleet {
                 }
             };
             tracing::warn!(node = %entry.registration.id, sessions = sessions.len(), "media node stopped heartbeating: forgotten");
-            if let Err(e) = self.scaler.retire(&entry.registration.id).await {
+            if let Err(e) = self.scaler.retire(&entry.registration.id, &entry.registration.region).await {
                 tracing::warn!(node = %entry.registration.id, error = %e, "could not retire a dead node");
             }
             report.forgotten.push(entry.registration.id.clone());

@@ -17,8 +17,8 @@ pub const FLEET_SECRET: &str = "fleet-secret-for-tests-0123456789";
 pub enum ScalerCall {
     /// `grow_to(region, nodes)`.
     GrowTo(String, u32),
-    /// `retire(id)`.
-    Retire(String),
+    /// `retire(id, region)`.
+    Retire(String, String),
 }
 
 /// A scaler that starts nothing and keeps every call, in order; it fails them while told to.
@@ -64,8 +64,8 @@ impl Scaler for WatchedScaler {
         self.record(ScalerCall::GrowTo(region.to_owned(), nodes))
     }
 
-    async fn retire(&self, id: &str) -> Result<(), ScalerError> {
-        self.record(ScalerCall::Retire(id.to_owned()))
+    async fn retire(&self, id: &str, region: &str) -> Result<(), ScalerError> {
+        self.record(ScalerCall::Retire(id.to_owned(), region.to_owned()))
     }
 }
 
@@ -89,10 +89,22 @@ pub fn fleet_settings() -> FleetSettings {
 impl TestApi {
     /// A fresh API keeping a media-node fleet in its store, grown by `scaler`.
     pub fn with_fleet(scaler: Arc<dyn Scaler>) -> Self {
+        Self::with_fleet_settings(scaler, fleet_settings())
+    }
+
+    /// A fresh API keeping a media-node fleet of these `settings` in its store, grown by
+    /// `scaler`.
+    pub fn with_fleet_settings(scaler: Arc<dyn Scaler>, settings: FleetSettings) -> Self {
         let mut api = Self::new();
-        let fleet = Fleet::new(api.state.store.clone(), scaler, fleet_settings());
-        api.state.fleet = Some(Arc::new(fleet));
-        api.app = api::router(api.state.clone());
+        api.set_fleet(scaler, settings);
         api
+    }
+
+    /// From now on this API keeps a media-node fleet of these `settings` in its store, grown
+    /// by `scaler`.
+    pub fn set_fleet(&mut self, scaler: Arc<dyn Scaler>, settings: FleetSettings) {
+        let fleet = Fleet::new(self.state.store.clone(), scaler, settings);
+        self.state.fleet = Some(Arc::new(fleet));
+        self.app = api::router(self.state.clone());
     }
 }

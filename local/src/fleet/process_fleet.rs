@@ -126,7 +126,7 @@ impl Scaler for ProcessFleet {
         Ok(())
     }
 
-    async fn retire(&self, id: &str) -> Result<(), ScalerError> {
+    async fn retire(&self, id: &str, _region: &str) -> Result<(), ScalerError> {
         let process = {
             let mut running = self.running();
             let Some(at) = running.iter().position(|p| p.id == id) else { return Ok(()) };
