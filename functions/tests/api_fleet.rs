@@ -361,6 +361,20 @@ async fn with_no_room_a_fleet_that_can_grow_asks_for_a_node_and_the_host_waits()
 }
 
 #[tokio::test]
+async fn every_call_waiting_for_a_node_counts_when_the_fleet_grows() {
+    let scaler = WatchedScaler::new(true);
+    let api = TestApi::with_fleet(scaler.clone());
+    let (a, b) = (new_room(), new_room());
+    let ask_for = |room: &str| json!({ "room": room, "participants": 6 });
+    assert_eq!(allocate(&api, ask_for(&a)).await.status, StatusCode::ACCEPTED);
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 1)]);
+    assert_eq!(allocate(&api, ask_for(&b)).await.status, StatusCode::ACCEPTED);
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 2)], "6 + 6 waiting, 8 a node");
+    assert_eq!(allocate(&api, ask_for(&a)).await.status, StatusCode::ACCEPTED);
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 2)], "a room asking again counts once");
+}
+
+#[tokio::test]
 async fn with_no_room_a_fixed_fleet_refuses_the_call() {
     let api = TestApi::with_fleet(Arc::new(FixedFleet));
     let reply = allocate(&api, ask(2)).await;

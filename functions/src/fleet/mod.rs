@@ -7,6 +7,7 @@
 mod asg_scaler;
 mod scaler;
 mod service;
+mod waiting;
 
 #[cfg(feature = "autoscaling")]
 pub use asg_scaler::{AsgGroups, AsgGroupsError, AsgScaler, is_instance_id};

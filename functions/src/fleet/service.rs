@@ -2,6 +2,7 @@
 //! periodic look at the fleet's size (scale up through the [`Scaler`], drain idle nodes,
 //! forget dead ones).
 
+use super::waiting::WaitingCalls;
 use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
 use peershare_core::fleet::{
@@ -165,12 +166,20 @@ pub struct Fleet {
     settings: FleetSettings,
     last_tick: Mutex<Option<Timestamp>>,
     ticking: tokio::sync::Mutex<()>,
+    waiting: WaitingCalls,
 }
 
 impl Fleet {
     /// A fleet over `store`'s registry, grown by `scaler`.
     pub fn new(store: Arc<dyn Store>, scaler: Arc<dyn Scaler>, settings: FleetSettings) -> Self {
-        Self { store, scaler, settings, last_tick: Mutex::new(None), ticking: tokio::sync::Mutex::new(()) }
+        Self {
+            store,
+            scaler,
+            settings,
+            last_tick: Mutex::new(None),
+            ticking: tokio::sync::Mutex::new(()),
+            waiting: WaitingCalls::default(),
+        }
     }
 
     /// Its settings.
@@ -266,7 +275,7 @@ impl Fleet {
             let records: Vec<NodeRecord> = entries.iter().map(MediaNodeEntry::record).collect();
             let picked = allocate(&records, &request, &self.settings.policy, now);
             if picked.scale_up.is_some()
-                && let Err(e) = self.grow(&entries, &records, &request, now).await
+                && let Err(e) = self.grow(&entries, &records, &ask.room, &request, now).await
             {
                 // A node with room still takes the call; without one, nothing is starting.
                 if picked.node.is_none() {
@@ -276,6 +285,7 @@ impl Fleet {
             }
             let Some(node_id) = picked.node else {
                 if self.scaler.can_grow() {
+                    self.waiting.wait(&ask.room, request, now);
                     return Ok(AllocationAnswer::Pending { retry_after: self.settings.retry_after });
                 }
                 return Err(FleetError::NoCapacity(format!("{} live nodes, none can start", records.len())));
@@ -291,6 +301,7 @@ impl Fleet {
             };
             match self.store.reserve_on_node(&allocation, alive_since).await? {
                 Reservation::Reserved | Reservation::AlreadyReserved => {
+                    self.waiting.served(&ask.room);
                     return Ok(AllocationAnswer::Lease(Self::lease_of(&node.registration, &call_id)));
                 }
                 why => {
@@ -302,21 +313,25 @@ impl Fleet {
         Err(FleetError::Contended)
     }
 
-    /// Asks the scaler for what the fleet needs with `request` waiting.
+    /// Asks the scaler for what the fleet needs with `room`'s `request` waiting, and the other
+    /// calls still waiting.
     async fn grow(
         &self,
         entries: &[MediaNodeEntry],
         records: &[NodeRecord],
+        room: &str,
         request: &AllocationRequest,
         now: Timestamp,
     ) -> Result<(), FleetError> {
+        // A waiting room asks again every `retry_after`: one quiet for three of those is gone.
+        let fresh_for = (self.settings.retry_after * 3).max(std::time::Duration::from_secs(5));
+        let waiting = self.waiting.with(room, request, now, fresh_for);
         let loads: Vec<NodeLoad<'_>> = records
             .iter()
             .zip(entries)
             .map(|(node, e)| NodeLoad { node, idle_since: e.idle_since })
             .collect();
-        let decision =
-            scale(&loads, std::slice::from_ref(request), &self.settings.policy, &self.settings.scale, now);
+        let decision = scale(&loads, &waiting, &self.settings.policy, &self.settings.scale, now);
         if let Some(nodes) = decision.desired.get(&request.region) {
             self.scaler.grow_to(&request.region, *nodes).await?;
         }
