@@ -147,6 +147,18 @@ describe("MediaRoutes, switching onto the media node", () => {
     expect(host.switched).not.toHaveBeenCalled();
   });
 
+  it("puts every tile back to connecting when the node is dropped, since its tracks end", async () => {
+    const { routes, host } = setup([{ id: 1, media: CAMERA_ONLY, speaking: false }, { id: 2, media: CAMERA_ONLY, speaking: false }]);
+    await joinNode(routes, false, [video(1), video(2)]);
+    host.patch.mockClear();
+    routes.dropNode();
+    const connecting = { stream: null, linkState: "connecting" };
+    expect(host.patch).toHaveBeenCalledWith(new Map([[1, connecting], [2, connecting]]));
+    host.patch.mockClear();
+    routes.dropNode();
+    expect(host.patch, "nothing more to drop").not.toHaveBeenCalled();
+  });
+
   it("reports a node that cannot be joined", async () => {
     const { routes, host } = setup([], (async () => {
       throw new TypeError("Failed to fetch");

@@ -167,12 +167,21 @@ export class MediaRoutes {
     void node.connect();
   }
 
-  /** Closes the node link (the node is gone); the participants' tiles keep their last frame. */
+  /**
+   * Closes the node link (the node is gone). Its tracks end with it, and an ended track shows
+   * black: every participant's tile goes back to their initials and "Connecting…" until the
+   * next node's media arrives.
+   */
   dropNode(): void {
+    const had = this.node !== null;
     this.node?.close();
     this.node = null;
     this.cancelNodeTrouble();
     this.switchStartedAt = null;
+    if (had) {
+      const connecting = { stream: null, linkState: "connecting" as const };
+      this.host.patch(new Map(Array.from(this.host.participants(), (p) => [p.id, connecting])));
+    }
   }
 
   /** The tracks to send: on new connections, and swapped in on open ones. */

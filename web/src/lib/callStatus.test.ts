@@ -30,8 +30,8 @@ describe("participantCountLabel", () => {
 });
 
 describe("mediaNodeMessage", () => {
-  it("says a starting node takes a while and the call goes on, and a lost one is being replaced", () => {
-    expect(mediaNodeMessage("starting")).toMatch(/starting a media server.*stay connected/i);
+  it("tells the one waiting that it takes a while and they join by themselves, and that a lost node is being replaced", () => {
+    expect(mediaNodeMessage("starting")).toMatch(/getting the call ready.*join by yourself/i);
     expect(mediaNodeMessage("moving")).toMatch(/stopped.*another/i);
     expect(mediaNodeMessage(null)).toBeNull();
   });

@@ -31,7 +31,7 @@ export function participantCountLabel(count: number): string {
 export function mediaNodeMessage(state: "starting" | "moving" | null): string | null {
   switch (state) {
     case "starting":
-      return "Starting a media server for this call. This can take up to a minute; you stay connected meanwhile.";
+      return "Getting the call ready for more people. This can take up to a minute; you'll join by yourself.";
     case "moving":
       return "The media server stopped. Moving the call to another one…";
     case null:

@@ -96,7 +96,7 @@ describe("CallScreen", () => {
   });
 
   it.each([
-    ["starting", /Starting a media server for this call/],
+    ["starting", /Getting the call ready for more people/],
     ["moving", /Moving the call to another one/],
   ] as const)("says when the media node is %s", (mediaNode, text) => {
     renderScreen(fakeCall({ mediaNode }));

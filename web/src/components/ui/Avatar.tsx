@@ -11,7 +11,8 @@ function colourFor(name: string): string {
 }
 
 const DIMS = {
-  lg: "size-[clamp(3.5rem,22%,7rem)] text-[clamp(1.25rem,5vw,2.5rem)]",
+  // Width only: a percentage height would follow the tile's height and squash the circle.
+  lg: "w-[clamp(3.5rem,22%,7rem)] aspect-square text-[clamp(1.25rem,5vw,2.5rem)]",
   md: "size-16 text-2xl",
   sm: "size-10 text-base",
 };
