@@ -8,10 +8,9 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { startPeershare } from './peershare';
-import { cargoTarget, startProcess } from './process';
+import { cargoTarget, freePort, startProcess } from './process';
 
 export interface Edge {
   /** The Worker: what browsers open. */
@@ -30,18 +29,6 @@ const ready = /^(\{.*\})$/;
 
 // Debug by default, as CI builds it; the stack only starts the others.
 const stackBin = () => process.env.PEERSHARE_STACK_BIN ?? path.join(cargoTarget(), 'debug/peershare-stack');
-
-/** A loopback port free right now. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts the API, then a media node and the Worker in front of it. */
 export async function startEdge(name: string): Promise<Edge> {

@@ -1,8 +1,8 @@
 /** The local OAuth providers (support/oauth-idp.mjs) as stand-ins for Google, Microsoft and GitHub. */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePort } from './process';
 
 export interface OAuthProviders {
   google: string;
@@ -14,17 +14,6 @@ export interface OAuthProviders {
 }
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts the three providers; `people` sets who signs in at each when no login hint is given,
