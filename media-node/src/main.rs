@@ -13,6 +13,10 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
+    // Listened for from the start: a SIGTERM right after the ready line must still make the
+    // node leave the registry and exit cleanly, not kill it.
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("cannot listen for SIGTERM")?;
     let config = NodeConfig::parse();
     config.validate()?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
@@ -67,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
     };
     peershare_listener::serve(listener, control_api::router(state), limits, async move {
         tokio::select! {
-            () = stop_signal() => {
+            () = stop_signal(terminate) => {
                 if let Some(registrar) = registrar
                     && let Err(e) = registrar.leave().await
                 {
@@ -82,9 +86,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Ctrl-C, or SIGTERM (what systemd and process supervisors send to stop a service).
-async fn stop_signal() {
-    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .expect("a process can always listen for SIGTERM");
+async fn stop_signal(mut terminate: tokio::signal::unix::Signal) {
     tokio::select! {
         _ = tokio::signal::ctrl_c() => {}
         _ = terminate.recv() => {}
