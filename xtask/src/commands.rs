@@ -26,6 +26,7 @@ pub fn deps() -> anyhow::Result<()> {
     crate::edge::tools(&mut steps)?;
     let moto = deps::moto(&mut steps)?;
     deps::schemathesis(&mut steps)?;
+    deps::cloud_init(&mut steps)?;
     steps.summary();
     eprintln!("\nALL DEPENDENCIES INSTALLED (moto: {})", moto.display());
     Ok(())
@@ -69,6 +70,8 @@ pub fn test() -> anyhow::Result<()> {
     deps::npm_packages(&mut steps, "e2e")?;
     // The DynamoDB store suite runs against this moto (functions/tests/store_dynamodb.rs).
     let moto = deps::moto(&mut steps)?;
+    // The media node's user data is checked against cloud-init's schema (media-node/tests/cloud_init.rs).
+    let (cloud_init_python, cloud_init_path) = deps::cloud_init(&mut steps)?;
 
     steps.run("cargo fmt --check", cmd("cargo", &["fmt", "--all", "--check"]))?;
     steps.run(
@@ -98,6 +101,9 @@ pub fn test() -> anyhow::Result<()> {
     // The same wrapper, so cargo finds the build above fresh instead of compiling again.
     let mut tests = with_clippy(tests);
     tests.env("PEERSHARE_MOTO_SERVER", &moto);
+    tests
+        .env("PEERSHARE_CLOUD_INIT_PYTHON", &cloud_init_python)
+        .env("PEERSHARE_CLOUD_INIT_PATH", &cloud_init_path);
     steps.run(name, tests)?;
     fuzz_targets(&mut steps, CI_FUZZ_SECONDS, FuzzBuild::Debug)?;
 

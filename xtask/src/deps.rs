@@ -6,9 +6,15 @@ use crate::steps::{Steps, cmd};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 
-/// Debian packages the tests use, with a file that shows each is installed.
-const APT_PACKAGES: &[(&str, &str)] =
-    &[("chromium", "/usr/bin/chromium"), ("coturn", "/usr/bin/turnserver"), ("ffmpeg", "/usr/bin/ffprobe")];
+/// Debian packages the tests use, with a file that shows each is installed: systemd's
+/// `systemd-analyze` and shellcheck check the media node's unit and user data (infra/).
+const APT_PACKAGES: &[(&str, &str)] = &[
+    ("chromium", "/usr/bin/chromium"),
+    ("coturn", "/usr/bin/turnserver"),
+    ("ffmpeg", "/usr/bin/ffprobe"),
+    ("shellcheck", "/usr/bin/shellcheck"),
+    ("systemd", "/usr/bin/systemd-analyze"),
+];
 
 /// What `peershare dev` itself runs: ffmpeg composes recordings.
 const DEV_APT_PACKAGES: &[(&str, &str)] = &[("ffmpeg", "/usr/bin/ffprobe")];
@@ -161,4 +167,59 @@ fn make_venv(steps: &mut Steps, venv: &Path) -> anyhow::Result<()> {
     let mut make = cmd("python3", &["-m", "venv", "--clear"]);
     make.arg(venv);
     steps.run(&format!("python3 -m venv {}", venv.display()), make)
+}
+
+/// configobj, the one module cloud-init's schema code imports that the venv lacks.
+const CONFIGOBJ_VERSION: &str = "5.0.9";
+
+/// Where [`cloud_init`] puts the unpacked package.
+fn cloud_init_dir() -> PathBuf {
+    venv_dir().with_file_name("cloud-init")
+}
+
+/// cloud-init as Debian ships it, for the schema check of the media node's user data
+/// (media-node/tests/cloud_init.rs): the package's files unpacked into
+/// `~/.cache/peershare/cloud-init`, not installed (an installed cloud-init would configure the
+/// machine it runs on at its next boot), run by the venv's Python with configobj. Returns the
+/// Python and the folder to put on its `PYTHONPATH`, which the test finds through
+/// `PEERSHARE_CLOUD_INIT_PYTHON` and `PEERSHARE_CLOUD_INIT_PATH`.
+pub fn cloud_init(steps: &mut Steps) -> anyhow::Result<(PathBuf, PathBuf)> {
+    let venv = venv_dir();
+    let python = venv.join("bin/python3");
+    if !python.is_file() {
+        make_venv(steps, &venv)?;
+    }
+    if installed(&python, "configobj").as_deref() != Some(CONFIGOBJ_VERSION) {
+        let requirement = format!("configobj=={CONFIGOBJ_VERSION}");
+        let mut install = cmd(
+            &venv.join("bin/pip").to_string_lossy(),
+            &["install", "--quiet", "--disable-pip-version-check"],
+        );
+        install.arg(&requirement);
+        steps.run(&format!("pip install {requirement} (into {})", venv.display()), install)?;
+    }
+    let dir = cloud_init_dir();
+    let path = dir.join("usr/lib/python3/dist-packages");
+    if path.join("cloudinit").is_dir() {
+        return Ok((python, path));
+    }
+    let download = dir.with_file_name("cloud-init-download");
+    std::fs::create_dir_all(&download).with_context(|| format!("cannot create {}", download.display()))?;
+    let has_list = cmd("apt-cache", &["show", "cloud-init"]).output().is_ok_and(|o| o.status.success());
+    if !has_list {
+        steps.run("apt-get update", cmd("apt-get", &["update", "-qq"]))?;
+    }
+    let mut fetch = cmd("apt-get", &["download", "-qq", "cloud-init"]);
+    fetch.current_dir(&download);
+    steps.run("apt-get download cloud-init", fetch)?;
+    let deb = std::fs::read_dir(&download)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "deb"))
+        .context("apt-get download left no .deb")?;
+    let mut unpack = cmd("dpkg-deb", &["-x"]);
+    unpack.arg(&deb).arg(&dir);
+    steps.run(&format!("unpack cloud-init into {}", dir.display()), unpack)?;
+    std::fs::remove_dir_all(&download)?;
+    Ok((python, path))
 }
