@@ -79,17 +79,8 @@ async fn fleet_request(
     body: Option<serde_json::Value>,
 ) -> Result<String, String> {
     let secret = config.internal_secret.as_deref().ok_or("INTERNAL_SECRET is not set")?;
-    let headers = Headers::new();
-    headers.set("authorization", &format!("Bearer {secret}")).map_err(|e| e.to_string())?;
-    let mut init = RequestInit::new();
-    if let Some(body) = body {
-        headers.set("content-type", "application/json").map_err(|e| e.to_string())?;
-        init.with_body(Some(body.to_string().into()));
-    }
-    init.with_method(method).with_headers(headers);
     let url = format!("{}/api/internal/media-nodes{path}", config.api_origin);
-    let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
-    let mut response = Fetch::Request(request).send().await.map_err(|e| e.to_string())?;
+    let mut response = bearer_request(method, &url, secret, body.map(|b| b.to_string())).await?;
     let text = response.text().await.map_err(|e| e.to_string())?;
     if text.len() > MAX_ANSWER_BYTES {
         return Err(format!("the fleet answered more than {MAX_ANSWER_BYTES} bytes"));
@@ -244,19 +235,29 @@ async fn send(
     body: Option<String>,
 ) -> Result<(), String> {
     let token = signer.sign(&MediaClaims::room(&node.id, call, now())).map_err(|e| e.to_string())?;
+    let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
+    let mut response = bearer_request(method, &url, &token, body).await?;
+    match response.status_code() {
+        200..=299 => Ok(()),
+        status => Err(format!("{status} {}", response.text().await.unwrap_or_default())),
+    }
+}
+
+/// `method` on `url` with `Authorization: Bearer {bearer}` and, if given, a JSON `body`.
+async fn bearer_request(
+    method: Method,
+    url: &str,
+    bearer: &str,
+    body: Option<String>,
+) -> Result<worker::Response, String> {
     let headers = Headers::new();
-    headers.set("authorization", &format!("Bearer {token}")).map_err(|e| e.to_string())?;
+    headers.set("authorization", &format!("Bearer {bearer}")).map_err(|e| e.to_string())?;
     let mut init = RequestInit::new();
     if let Some(body) = body {
         headers.set("content-type", "application/json").map_err(|e| e.to_string())?;
         init.with_body(Some(body.into()));
     }
     init.with_method(method).with_headers(headers);
-    let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
-    let request = Request::new_with_init(&url, &init).map_err(|e| e.to_string())?;
-    let mut response = Fetch::Request(request).send().await.map_err(|e| e.to_string())?;
-    match response.status_code() {
-        200..=299 => Ok(()),
-        status => Err(format!("{status} {}", response.text().await.unwrap_or_default())),
-    }
+    let request = Request::new_with_init(url, &init).map_err(|e| e.to_string())?;
+    Fetch::Request(request).send().await.map_err(|e| e.to_string())
 }

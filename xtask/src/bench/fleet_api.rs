@@ -138,7 +138,7 @@ async fn wait_for_node(http: &reqwest::Client, base: &str) -> anyhow::Result<()>
 
 /// One allocation (a call of three) and its release: their latencies in microseconds.
 async fn round_trip(http: &reqwest::Client, base: &str) -> anyhow::Result<(u64, u64)> {
-    let room = format!("bench-{:016x}", rand_u64());
+    let room = format!("bench-{:016x}", rand::random::<u64>());
     let ask = json!({ "room": room, "participants": 3 });
     let started = Instant::now();
     let reply = http
@@ -166,12 +166,4 @@ async fn round_trip(http: &reqwest::Client, base: &str) -> anyhow::Result<(u64, 
         bail!("release answered {}", reply.status());
     }
     Ok((allocated, released))
-}
-
-/// A random number from the standard library's hasher seeds (no extra crate for a room name).
-fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(Instant::now().elapsed().as_nanos() as u64);
-    hasher.finish()
 }
