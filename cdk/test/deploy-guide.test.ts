@@ -1,0 +1,84 @@
+/**
+ * docs/deploy.md against the app: the secrets it stores are the names the stack grants, the
+ * settings it documents are the ones the app reads, each `cdk deploy` in it synthesizes, the
+ * outputs and wrangler variables it names exist. local/tests/deploy_guide.rs runs its key
+ * commands.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { readSettings, repoRoot, secretNames } from '../lib/settings.ts';
+import { context, synth } from './synth.ts';
+
+const guide = readFileSync(resolve(repoRoot, 'docs/deploy.md'), 'utf8');
+const blocks = [...guide.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+const commands = blocks.flatMap((b) => b.split('\n')).map((l) => l.trim()).filter(Boolean);
+const STAGE = 'prod';
+const expand = (text: string) => text.replaceAll('$STAGE', STAGE).replaceAll('$PUBLIC_URL', 'https://peershare.example').replaceAll('$REGION', 'eu-west-1');
+const names = secretNames(STAGE);
+
+/** The API's secrets: its options that `PEERSHARE_SECRETS_PATH` may hold (functions/src/lambda). */
+const API_SECRET_NAMES = ['signing-key', 'internal-secret', 'fleet-secret', 'google-client-secret', 'microsoft-client-secret', 'github-client-secret'];
+
+test('the guide stores every secret under the names the stack grants and reads', () => {
+  const stored = commands.filter((c) => c.startsWith('put "')).map((c) => expand(c.split('"')[1]));
+  assert.ok(stored.length >= 5, 'the put commands');
+  for (const name of [`${names.apiPath}/signing-key`, `${names.apiPath}/internal-secret`, names.fleetSecret, names.mediaPublicKey, names.turnSecret]) {
+    assert.ok(stored.includes(name), `the guide stores ${name}`);
+  }
+  for (const name of stored) {
+    if (name.startsWith(`${names.apiPath}/`)) {
+      assert.ok(API_SECRET_NAMES.includes(name.slice(names.apiPath.length + 1)), `${name} is a secret the API reads`);
+    } else {
+      assert.ok([names.mediaPublicKey, names.turnSecret].includes(name), `${name} is one the nodes read`);
+    }
+  }
+  const tick = commands.find((c) => c.startsWith('aws secretsmanager create-secret'))!;
+  assert.ok(expand(tick).includes(`--name "${names.tickAuthorization}"`));
+  assert.ok(tick.includes('--secret-string "Bearer $internal_secret"'), 'the tick presents the internal secret');
+});
+
+test('every setting the app reads is in the guide’s table, and nothing else is', () => {
+  const asked = new Set<string>();
+  readSettings((key) => {
+    asked.add(key);
+    return context()[key];
+  });
+  const section = guide.slice(guide.indexOf('The settings ('), guide.indexOf('What it makes'));
+  const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1])));
+  asked.delete('lambdaDir');
+  asked.delete('nodeBinary');
+  assert.deepEqual([...documented].sort(), [...asked].sort());
+});
+
+test('each cdk deploy in the guide synthesizes with its settings', () => {
+  const deploys = commands.filter((c) => c.startsWith('npx cdk deploy'));
+  assert.ok(deploys.length >= 2);
+  for (const deploy of deploys) {
+    const settings: Record<string, string> = {};
+    for (const [, key, value] of expand(deploy).matchAll(/-c ([A-Za-z]+)=(\S+)/g)) {
+      settings[key] = value.startsWith('<') ? 'client-id.example' : value;
+    }
+    assert.ok(settings.publicUrl && settings.stage, deploy);
+    const { stack } = synth({ googleClientId: undefined, alarmEmail: undefined, maxNodes: undefined, nodeCapacity: undefined, ...settings });
+    assert.equal(stack.stackName, `PeerShare-${STAGE}`);
+  }
+});
+
+test('the outputs and the wrangler variables the guide names exist', () => {
+  const { template } = synth();
+  const outputs = Object.keys(template.toJSON().Outputs);
+  for (const name of ['ApiOrigin', 'MediaNodeOrigins']) {
+    assert.ok(guide.includes(`\`${name}\``), name);
+    assert.ok(outputs.includes(name), `the stack outputs ${name}`);
+  }
+  const wrangler = readFileSync(resolve(repoRoot, 'edge/wrangler.toml'), 'utf8');
+  const section = guide.slice(guide.indexOf('Fill in `[vars]`'), guide.indexOf('Set the Worker'));
+  const vars = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
+  assert.ok(vars.length >= 5);
+  for (const name of vars) assert.match(wrangler, new RegExp(`^#? ?${name} = `, 'm'), `${name} is a var of edge/wrangler.toml`);
+  for (const [, secret] of guide.matchAll(/wrangler secret put ([A-Z_]+)/g)) {
+    assert.match(wrangler, new RegExp(`wrangler secret put ${secret}\\b`), `${secret} is a secret edge/wrangler.toml documents`);
+  }
+});

@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { repoRoot } from '../lib/settings.ts';
+import { ALLOCATION_PATH, FLEET_SUMMARY_MESSAGE, SCALING_FAILURE_MESSAGES } from '../lib/monitoring.ts';
+import { only, synth } from './synth.ts';
+
+const { template } = synth();
+const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
+const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+
+test('alarms watch API errors, allocation and scaling failures and a full fleet, and tell the topic', () => {
+  const watched = alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort();
+  assert.deepEqual(watched, [
+    'AWS/ApiGateway/5xx',
+    'AWS/AutoScaling/GroupInServiceInstances',
+    'AWS/Lambda/Errors',
+    'AWS/Lambda/Throttles',
+    'PeerShare/prod/AllocationFailures',
+    'PeerShare/prod/FleetScalingFailures',
+  ]);
+  for (const alarm of alarms) {
+    assert.deepEqual(alarm.AlarmActions, [{ Ref: topic }]);
+    assert.equal(alarm.TreatMissingData, 'notBreaching');
+  }
+  const full = alarms.find((a) => a.MetricName === 'GroupInServiceInstances');
+  assert.equal(full.Threshold, 12, 'the fleet at its maxNodes');
+});
+
+test('the alarm topic is encrypted, TLS only, and mails the operator', () => {
+  assert.match(JSON.stringify(only(template, 'AWS::SNS::Topic').properties.KmsMasterKeyId), /:alias\/aws\/sns"/);
+  const subscription = only(template, 'AWS::SNS::Subscription').properties;
+  assert.equal(subscription.Protocol, 'email');
+  assert.equal(subscription.Endpoint, 'ops@peershare.example');
+  const policy = only(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument.Statement;
+  assert.ok(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+});
+
+test('failures and participants are counted from the API’s logs by what it writes', () => {
+  const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f: any) => f.Properties);
+  const pattern = (name: string) => filters.find((f) => f.MetricTransformations[0].MetricName === name)!.FilterPattern as string;
+  for (const message of SCALING_FAILURE_MESSAGES) assert.ok(pattern('FleetScalingFailures').includes(`"${message}"`));
+  assert.ok(pattern('AllocationFailures').includes(`"${ALLOCATION_PATH}"`) && pattern('AllocationFailures').includes('"5*"'));
+  assert.ok(pattern('Participants').includes(`"${FLEET_SUMMARY_MESSAGE}"`));
+  const participants = filters.find((f) => f.MetricTransformations[0].MetricName === 'Participants')!;
+  assert.equal(participants.MetricTransformations[0].MetricValue, '$.fields.participants');
+});
+
+test('the API writes the log lines the filters count (functions/src/fleet/service.rs)', () => {
+  const service = readFileSync(resolve(repoRoot, 'functions/src/fleet/service.rs'), 'utf8');
+  for (const message of [...SCALING_FAILURE_MESSAGES, FLEET_SUMMARY_MESSAGE]) assert.ok(service.includes(`"${message}"`), message);
+  assert.match(service, /participants = report\.participants, "fleet looked at"/);
+  const routes = readFileSync(resolve(repoRoot, 'functions/src/api/mod.rs'), 'utf8');
+  assert.ok(routes.includes(`"${ALLOCATION_PATH}"`), 'the allocation route');
+});
+
+test('one dashboard shows nodes, participants, failures and the API', () => {
+  const body = JSON.stringify(only(template, 'AWS::CloudWatch::Dashboard').properties.DashboardBody);
+  for (const title of ['Media nodes', 'Participants on media nodes', 'Allocation and scaling failures', 'API requests and errors', 'API function']) {
+    assert.ok(body.includes(title), title);
+  }
+});
