@@ -3,6 +3,7 @@
 mod api_contract;
 mod bench;
 mod commands;
+mod cost;
 mod deps;
 mod edge;
 mod prune;
@@ -58,6 +59,12 @@ enum Task {
         #[arg(last = true)]
         simulator_flags: Vec<String>,
     },
+    /// Price a participant-minute of each kind of call (P2P, P2P through TURN, 5 and 50 people on a
+    /// media node, recorded) from the project's measurements (bench/results/*.json), requests
+    /// counted from the code, bench/cost-assumptions.json and the dated bench/prices.json, beside
+    /// LiveKit Cloud and Cloudflare Realtime; write bench/results/cost.json, the README table and
+    /// docs/cost.md. Builds and measures nothing.
+    Cost,
     /// Regenerate the TypeScript types in web/src/protocol/generated.ts and web/src/api/generated.ts.
     Gen,
     /// Check the API against its OpenAPI description with schemathesis (part of `test`).
@@ -79,6 +86,7 @@ fn main() -> anyhow::Result<()> {
         Task::Fuzz { seconds } => commands::fuzz(seconds),
         Task::Bench { runs, connections, only } => bench::run(runs, connections, only),
         Task::Simulate { simulator_flags } => simulate::run(&simulator_flags),
+        Task::Cost => cost::run(),
         Task::Gen => commands::gen_types(),
         Task::Edge => commands::edge(),
     }

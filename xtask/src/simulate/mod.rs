@@ -3,7 +3,7 @@
 //! Figures go to bench/results/fleet.json and a README table; nothing asserts on them.
 
 mod progress;
-mod readme_table;
+pub(crate) mod readme_table;
 
 use crate::bench::readme_table::machine_description;
 use crate::steps::{Steps, cmd, target_dir};

@@ -139,7 +139,7 @@ fn small_calls_share(buckets: &Value) -> f64 {
 }
 
 /// `1234567.8` as `1,234,568`.
-fn thousands(value: f64) -> String {
+pub(crate) fn thousands(value: f64) -> String {
     if !value.is_finite() {
         return "?".into();
     }
