@@ -35,9 +35,10 @@ pub fn origin_of(url: &str) -> Option<String> {
 }
 
 /// A media fleet's origins as a policy source (`https://*.nodes.example.com`,
-/// `http://127.0.0.1:*`): an http(s) scheme, a host that may start with `*.`, and a port that
-/// may be `*`; nothing else (no path, no quotes, no spaces), so an operator's setting cannot add
-/// a directive. `None` when it is not of that form.
+/// `http://127.0.0.1:*`, `http://*:8090`): an http(s) scheme, a host that may start with `*.`
+/// (or be `*` alone with a numbered port: nodes reached by address, as a cloud fleet's are), and
+/// a port that may be `*`; nothing else (no path, no quotes, no spaces), so an operator's
+/// setting cannot add a directive. `None` when it is not of that form.
 pub fn fleet_origin_source(text: &str) -> Option<String> {
     let (scheme, rest) = text.trim().split_once("://")?;
     if !matches!(scheme, "http" | "https") {
@@ -53,11 +54,13 @@ pub fn fleet_origin_source(text: &str) -> Option<String> {
         Some(_) => return None,
         None => (rest, None),
     };
+    let any_host_on_a_port = host == "*" && port.is_some_and(|p| p != "*");
     let name = host.strip_prefix("*.").unwrap_or(host);
-    let labels_ok = !name.is_empty()
-        && name
-            .split('.')
-            .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    let labels_ok = any_host_on_a_port
+        || !name.is_empty()
+            && name
+                .split('.')
+                .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     labels_ok.then(|| match port {
         Some(port) => format!("{scheme}://{host}:{port}"),
         None => format!("{scheme}://{host}"),
@@ -116,6 +119,7 @@ mod tests {
             ("https://*.nodes.example.com", "https://*.nodes.example.com"),
             ("http://127.0.0.1:*", "http://127.0.0.1:*"),
             ("https://node.example.com:8443/", "https://node.example.com:8443"),
+            ("http://*:8090", "http://*:8090"),
         ];
         for (text, source) in good {
             assert_eq!(fleet_origin_source(text).as_deref(), Some(source), "{text}");
@@ -123,6 +127,8 @@ mod tests {
         for bad in [
             "*",
             "https://*",
+            "http://*:*",
+            "http://*.:8090",
             "https://a.*.example.com",
             "https://x.example.com/path",
             "https://x.example.com; script-src *",
