@@ -7,9 +7,10 @@
 mod infra;
 
 use infra::{
-    COTURN_POLICY, ENV_FILE_WRITE, INFRA_README, Ports, SDK_VARIABLES, SETUP_SCRIPT_PATH, TempDir, UNIT,
-    Unit, field, fill, heredoc, instance_values, node_env_names, parse_env_file, placeholder_values,
-    placeholders_documented, placeholders_in_readme, placeholders_used, read, written_file,
+    COTURN_POLICY, DRAIN_WATCH_PATH, DRAIN_WATCH_UNIT_PATH, ENV_FILE_WRITE, INFRA_README, Ports,
+    SDK_VARIABLES, SETUP_SCRIPT_PATH, TempDir, UNIT, Unit, field, fill, heredoc, instance_values,
+    node_env_names, parse_env_file, placeholder_values, placeholders_documented, placeholders_in_readme,
+    placeholders_used, read, written_file, written_text,
 };
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -89,20 +90,51 @@ fn every_placeholder_is_documented_in_the_header_and_the_readme_and_every_docume
 }
 
 #[test]
-fn the_setup_script_passes_shellcheck_and_sh() {
+fn the_setup_script_and_the_drain_watcher_pass_shellcheck_and_sh() {
     let dir = TempDir::new("peershare-setup-script");
-    let file = dir.path().join("peershare-media-node-setup");
-    let script = script(&Ports::recommended());
-    assert!(script.starts_with("#!/bin/sh\n"), "a POSIX shell script");
-    std::fs::write(&file, &script).expect("write the script");
-    let syntax = Command::new("sh").arg("-n").arg(&file).output().expect("sh runs");
-    assert!(syntax.status.success(), "sh -n: {}", String::from_utf8_lossy(&syntax.stderr));
-    let lint = Command::new("shellcheck")
-        .args(["--shell=sh", "--severity=style", "--norc"])
-        .arg(&file)
-        .output()
-        .expect("shellcheck runs (Debian's shellcheck; `cargo xtask deps` installs it)");
-    assert!(lint.status.success(), "shellcheck:\n{}", String::from_utf8_lossy(&lint.stdout));
+    let user_data = infra::user_data(&placeholder_values(REGISTRY, &Ports::recommended()));
+    for path in [SETUP_SCRIPT_PATH, DRAIN_WATCH_PATH] {
+        let file = dir.path().join(path.rsplit('/').next().expect("a file name"));
+        let script = written_text(&user_data, path);
+        assert!(script.starts_with("#!/bin/sh\n"), "{path} is a POSIX shell script");
+        std::fs::write(&file, &script).expect("write the script");
+        let syntax = Command::new("sh").arg("-n").arg(&file).output().expect("sh runs");
+        assert!(syntax.status.success(), "sh -n {path}: {}", String::from_utf8_lossy(&syntax.stderr));
+        let lint = Command::new("shellcheck")
+            .args(["--shell=sh", "--severity=style", "--norc"])
+            .arg(&file)
+            .output()
+            .expect("shellcheck runs (Debian's shellcheck; `cargo xtask deps` installs it)");
+        assert!(lint.status.success(), "shellcheck {path}:\n{}", String::from_utf8_lossy(&lint.stdout));
+    }
+}
+
+#[test]
+fn the_drain_watcher_runs_as_a_unit_the_setup_enables_and_completes_the_groups_hook() {
+    let values = placeholder_values(REGISTRY, &Ports::recommended());
+    let user_data = infra::user_data(&values);
+    let unit = Unit::parse(&written_text(&user_data, DRAIN_WATCH_UNIT_PATH));
+    assert_eq!(unit.value("Service", "ExecStart"), DRAIN_WATCH_PATH, "the watcher's unit runs the watcher");
+    assert_eq!(unit.value("Install", "WantedBy"), "multi-user.target", "it starts at every boot");
+    let setup = script(&Ports::recommended());
+    let unit_name = DRAIN_WATCH_UNIT_PATH.rsplit('/').next().expect("a unit name");
+    let enables = setup.lines().position(|l| l.contains("systemctl enable --now") && l.contains(unit_name));
+    let enables = enables.unwrap_or_else(|| panic!("the setup script enables and starts {unit_name}"));
+    let fetches_secrets = setup.lines().position(|l| l.contains("aws ssm get-parameter")).expect("reads the secrets");
+    assert!(enables < fetches_secrets, "the watcher runs before anything that may fail after the packages");
+    let watcher = written_text(&user_data, DRAIN_WATCH_PATH);
+    for expected in [
+        "autoscaling/target-lifecycle-state",
+        "systemctl stop peershare-media-node.service || true",
+        "complete-lifecycle-action",
+        &format!("--auto-scaling-group-name \"{}\"", values["FleetGroupName"]),
+        &format!("--lifecycle-hook-name \"{}\"", values["DrainHookName"]),
+    ] {
+        assert!(watcher.contains(expected), "the drain watcher has {expected:?}:\n{watcher}");
+    }
+    let stop = watcher.find("systemctl stop").expect("stops the node");
+    let complete = watcher.find("complete-lifecycle-action").expect("completes the hook");
+    assert!(stop < complete, "the node has left before the termination goes on");
 }
 
 #[test]
@@ -171,9 +203,34 @@ fn the_unit_and_the_user_data_agree_on_paths() {
 }
 
 #[test]
-fn the_user_data_fits_in_ec2s_16_kib() {
-    let size = filled(&Ports::recommended()).len();
-    assert!(size < 16 * 1024, "EC2 takes at most 16 KiB of user data; this is {size} bytes");
+fn the_user_data_fits_in_ec2s_16_kib_with_long_names() {
+    let mut values = placeholder_values(REGISTRY, &Ports::recommended());
+    for (name, long) in [
+        ("NodeArtifactUrl", format!("s3://cdk-hnb659fds-assets-123456789012-ap-southeast-2/{}.bin", "0a".repeat(32))),
+        ("RegistryUrl", "https://abcdef1234.execute-api.ap-southeast-2.amazonaws.com".to_owned()),
+        ("RecordingsBucket", "peershare-staging-eu-recordingsbucketb0c8199f-1a2b3c4d5e6f".to_owned()),
+        ("FleetGroupName", "peershare-staging-europe-1-media-nodes".to_owned()),
+        ("HomeRegion", "ap-southeast-2".to_owned()),
+        ("FleetSecretParameter", "/peershare/staging-europe-1/api/fleet-secret".to_owned()),
+        ("MediaPublicKeyParameter", "/peershare/staging-europe-1/media/media-public-key".to_owned()),
+        ("TurnSecretParameter", "/peershare/staging-europe-1/media/turn-secret".to_owned()),
+    ] {
+        values.insert(name.to_owned(), long);
+    }
+    let size = fill(&read(infra::CLOUD_INIT), &values).len();
+    assert!(size < 15 * 1024, "EC2 takes at most 16 KiB of user data; this is {size} bytes, leaving less than 1 KiB to grow");
+}
+
+#[test]
+fn the_unit_and_coturns_policy_lose_nothing_but_comments_in_the_user_data() {
+    let full = Unit::parse(&read(UNIT));
+    let carried = Unit::parse(&without_comments(&read(UNIT)));
+    assert_eq!(full.entries, carried.entries, "the unit's settings");
+    let settings = |text: &str| -> Vec<String> {
+        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
+    };
+    assert_eq!(settings(&without_comments(&read(COTURN_POLICY))), settings(&read(COTURN_POLICY)));
+    assert!(without_comments(&read(UNIT)).len() < read(UNIT).len());
 }
 
 /// A STUN Binding request (RFC 5389) with `id` as its transaction id.

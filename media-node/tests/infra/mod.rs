@@ -31,6 +31,11 @@ pub const INFRA_README: &str = "infra/README.md";
 /// Where the setup script lives on the instance (a `write_files` entry of the user data).
 pub const SETUP_SCRIPT_PATH: &str = "/usr/local/sbin/peershare-media-node-setup";
 
+/// Where the user data puts the drain watcher (stops the node when the group terminates the
+/// instance, then completes the group's lifecycle hook), and its unit.
+pub const DRAIN_WATCH_PATH: &str = "/usr/local/sbin/peershare-drain-watch";
+pub const DRAIN_WATCH_UNIT_PATH: &str = "/etc/systemd/system/peershare-drain-watch.service";
+
 /// A systemd unit file: its sections' `Key=Value` lines, in order.
 #[derive(Debug)]
 pub struct Unit {
@@ -196,7 +201,7 @@ pub fn fill(text: &str, values: &BTreeMap<String, String>) -> String {
 /// The placeholders' values the tests deploy with: what a stack would give, with the node's
 /// ports and registry as the test says.
 pub fn placeholder_values(registry_url: &str, ports: &Ports) -> BTreeMap<String, String> {
-    let b64 = |path: &str| base64::engine::general_purpose::STANDARD.encode(read(path));
+    let b64 = |path: &str| base64::engine::general_purpose::STANDARD.encode(without_comments(&read(path)));
     [
         (
             "NodeArtifactUrl",
@@ -205,9 +210,9 @@ pub fn placeholder_values(registry_url: &str, ports: &Ports) -> BTreeMap<String,
         ("NodeUnitBase64", b64(UNIT)),
         ("CoturnPolicyBase64", b64(COTURN_POLICY)),
         ("HomeRegion", "eu-west-1".into()),
-        ("FleetSecretParameter", "/peershare/production/fleet-secret".into()),
-        ("MediaPublicKeyParameter", "/peershare/production/media-public-key".into()),
-        ("TurnSecretParameter", "/aws/reference/secretsmanager/peershare/production/turn-secret".into()),
+        ("FleetSecretParameter", "/peershare/prod/api/fleet-secret".into()),
+        ("MediaPublicKeyParameter", "/peershare/prod/media/media-public-key".into()),
+        ("TurnSecretParameter", "/aws/reference/secretsmanager/peershare/prod/turn-secret".into()),
         ("RegistryUrl", registry_url.into()),
         ("RecordingsBucket", "peershare-production-recordings-0123456789ab".into()),
         ("NodeCapacity", "500".into()),
@@ -216,6 +221,8 @@ pub fn placeholder_values(registry_url: &str, ports: &Ports) -> BTreeMap<String,
         ("TurnPort", ports.turn.to_string()),
         ("TurnRelayPortMin", ports.relay_min.to_string()),
         ("TurnRelayPortMax", ports.relay_max.to_string()),
+        ("FleetGroupName", "peershare-prod-media-nodes".into()),
+        ("DrainHookName", "drain".into()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
@@ -285,8 +292,13 @@ pub fn field<'a>(entry: &'a yaml_rust2::yaml::Hash, name: &str) -> Option<&'a st
 
 /// The setup script the user data writes.
 pub fn setup_script(user_data: &yaml_rust2::Yaml) -> String {
-    let entry = written_file(user_data, SETUP_SCRIPT_PATH);
-    field(entry, "content").expect("the setup script has content").to_owned()
+    written_text(user_data, SETUP_SCRIPT_PATH)
+}
+
+/// The text of a file the user data writes inline.
+pub fn written_text(user_data: &yaml_rust2::Yaml, path: &str) -> String {
+    let entry = written_file(user_data, path);
+    field(entry, "content").unwrap_or_else(|| panic!("{path} has content")).to_owned()
 }
 
 /// The body of the heredoc `<<EOF` on the line `opening` of `script`, up to its `EOF`.
@@ -378,4 +390,10 @@ impl Drop for TempDir {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
+}
+
+/// A configuration file as the user data carries it (the CDK stack does the same): without its
+/// comment lines (`#` first) and blank lines, which only cost room in EC2's 16 KiB.
+pub fn without_comments(text: &str) -> String {
+    text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).map(|l| format!("{l}\n")).collect()
 }
