@@ -676,6 +676,8 @@ async fn a_tick_forgets_dead_nodes_drains_idle_ones_and_keeps_the_warm_capacity(
             "drained": ["node-b"],
             "forgotten": ["node-a"],
             "lost_sessions": 1,
+            "nodes": 2,
+            "participants": 0,
         }),
         "one node stays warm; the other idle one drains"
     );
@@ -691,7 +693,7 @@ async fn a_tick_forgets_dead_nodes_drains_idle_ones_and_keeps_the_warm_capacity(
     let again = tick(&api).await;
     assert_eq!(
         again.json,
-        json!({ "desired": { "local": 1 }, "drained": [], "forgotten": [], "lost_sessions": 0 })
+        json!({ "desired": { "local": 1 }, "drained": [], "forgotten": [], "lost_sessions": 0, "nodes": 2, "participants": 0 })
     );
     assert_eq!(api.rooms.take_lost_nodes(), [], "told once");
 }

@@ -124,7 +124,7 @@ pub async fn release(
 /// A look at the fleet's size now (a scheduler calls it every minute): dead nodes forgotten and
 /// their rooms told, each region grown to what it needs (its warm capacity included), idle
 /// nodes drained. `200 {"desired": {region: nodes}, "drained": [ids], "forgotten": [ids],
-/// "lost_sessions": n}`.
+/// "lost_sessions": n, "nodes": n, "participants": n}`.
 pub async fn tick(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -136,6 +136,8 @@ pub async fn tick(
         "drained": report.drained,
         "forgotten": report.forgotten,
         "lost_sessions": report.lost.len(),
+        "nodes": report.nodes,
+        "participants": report.participants,
     });
     tell_rooms(&state, report.lost).await;
     Ok(Json(summary))

@@ -96,6 +96,10 @@ pub struct TickReport {
     pub forgotten: Vec<String>,
     /// The call sessions those nodes carried: their calls must move.
     pub lost: Vec<LostSession>,
+    /// Live nodes seen.
+    pub nodes: usize,
+    /// Participants reserved on them.
+    pub participants: u64,
 }
 
 /// A call session whose node is gone: its room must move the call.
@@ -412,6 +416,10 @@ impl Fleet {
             }
         }
         report.desired = decision.desired;
+        report.nodes = records.len();
+        report.participants = records.iter().map(|r| u64::from(r.reserved)).sum();
+        // The deployment's monitoring counts nodes and participants from this line (cdk/lib/monitoring.ts).
+        tracing::info!(nodes = report.nodes, participants = report.participants, "fleet looked at");
         Ok(report)
     }
 }
