@@ -22,6 +22,7 @@ pub fn deps() -> anyhow::Result<()> {
     deps::wasm_target(&mut steps)?;
     deps::npm_packages(&mut steps, "web")?;
     deps::npm_packages(&mut steps, "e2e")?;
+    deps::npm_packages(&mut steps, "cdk")?;
     deps::cargo_fuzz(&mut steps)?;
     crate::edge::tools(&mut steps)?;
     let moto = deps::moto(&mut steps)?;
@@ -68,6 +69,7 @@ pub fn test() -> anyhow::Result<()> {
     deps::wasm_target(&mut steps)?;
     deps::npm_packages(&mut steps, "web")?;
     deps::npm_packages(&mut steps, "e2e")?;
+    deps::npm_packages(&mut steps, "cdk")?;
     // The DynamoDB store suite runs against this moto (functions/tests/store_dynamodb.rs).
     let moto = deps::moto(&mut steps)?;
     // The media node's user data is checked against cloud-init's schema (media-node/tests/cloud_init.rs).
@@ -106,6 +108,8 @@ pub fn test() -> anyhow::Result<()> {
         .env("PEERSHARE_CLOUD_INIT_PATH", &cloud_init_path);
     steps.run(name, tests)?;
     fuzz_targets(&mut steps, CI_FUZZ_SECONDS, FuzzBuild::Debug)?;
+
+    crate::aws_build::check_deployment(&mut steps)?;
 
     steps.run("web typecheck", npm("web", &["run", "typecheck"]))?;
     steps.run("web lint", npm("web", &["run", "lint"]))?;
@@ -218,7 +222,7 @@ pub fn gen_types() -> anyhow::Result<()> {
     Ok(())
 }
 
-fn npm(dir: &str, args: &[&str]) -> std::process::Command {
+pub fn npm(dir: &str, args: &[&str]) -> std::process::Command {
     let mut c = cmd("npm", args);
     c.current_dir(dir);
     c

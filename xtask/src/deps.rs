@@ -48,14 +48,16 @@ fn apt_install(steps: &mut Steps, packages: &[&str]) -> anyhow::Result<()> {
 
 /// Adds the wasm32 target: the core builds for it, and the Worker is built for it.
 pub fn wasm_target(steps: &mut Steps) -> anyhow::Result<()> {
+    rust_target(steps, "wasm32-unknown-unknown")
+}
+
+/// Adds the Rust standard library for `target` through rustup unless it is installed.
+pub fn rust_target(steps: &mut Steps, target: &str) -> anyhow::Result<()> {
     let installed = cmd("rustup", &["target", "list", "--installed"]).output()?;
-    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == target) {
         return Ok(());
     }
-    steps.run(
-        "rustup target add wasm32-unknown-unknown",
-        cmd("rustup", &["target", "add", "wasm32-unknown-unknown"]),
-    )
+    steps.run(&format!("rustup target add {target}"), cmd("rustup", &["target", "add", target]))
 }
 
 /// Installs cargo-fuzz from crates.io unless `cargo fuzz` already runs.
@@ -127,15 +129,29 @@ const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// schemathesis in the project's venv (installed when missing); the path of its command.
 pub fn schemathesis(steps: &mut Steps) -> anyhow::Result<PathBuf> {
+    venv_tool(steps, "schemathesis", SCHEMATHESIS_VERSION, "schemathesis")
+}
+
+/// The cfn-lint version the synthesized CloudFormation template is linted with.
+const CFN_LINT_VERSION: &str = "1.58.0";
+
+/// cfn-lint in the project's venv (installed when missing); the path of its command.
+pub fn cfn_lint(steps: &mut Steps) -> anyhow::Result<PathBuf> {
+    venv_tool(steps, "cfn-lint", CFN_LINT_VERSION, "cfn-lint")
+}
+
+/// The command `command` of PyPI package `package` at `version` in the project's venv,
+/// installed (with the venv) when missing or at another version.
+fn venv_tool(steps: &mut Steps, package: &str, version: &str, command: &str) -> anyhow::Result<PathBuf> {
     let venv = venv_dir();
-    let (python, binary) = (venv.join("bin/python3"), venv.join("bin/schemathesis"));
-    if binary.is_file() && installed(&python, "schemathesis").as_deref() == Some(SCHEMATHESIS_VERSION) {
+    let (python, binary) = (venv.join("bin/python3"), venv.join("bin").join(command));
+    if binary.is_file() && installed(&python, package).as_deref() == Some(version) {
         return Ok(binary);
     }
     if !python.is_file() {
         make_venv(steps, &venv)?;
     }
-    let requirement = format!("schemathesis=={SCHEMATHESIS_VERSION}");
+    let requirement = format!("{package}=={version}");
     let mut install =
         cmd(&venv.join("bin/pip").to_string_lossy(), &["install", "--quiet", "--disable-pip-version-check"]);
     install.arg(&requirement);

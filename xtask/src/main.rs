@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's tasks. Each installs what it needs when it is missing.
 
 mod api_contract;
+mod aws_build;
 mod bench;
 mod commands;
 mod cost;
@@ -69,6 +70,14 @@ enum Task {
     Gen,
     /// Check the API against its OpenAPI description with schemathesis (part of `test`).
     Contract,
+    /// Cross-build the Lambda and the media node for arm64 into cdk/build/ (what the CDK stack
+    /// deploys), installing the aarch64 target and Debian's cross GCC when missing, and check
+    /// each is an AArch64 ELF the system it runs on can load.
+    AwsBuild {
+        /// Release (to deploy) or check (unoptimised: what the tests build).
+        #[arg(long, value_enum, default_value = "release")]
+        profile: aws_build::BuildProfile,
+    },
     /// Build the Cloudflare Worker into edge/build (installs worker-build, wasm-bindgen-cli,
     /// esbuild and workerd when missing).
     Edge,
@@ -89,5 +98,11 @@ fn main() -> anyhow::Result<()> {
         Task::Cost => cost::run(),
         Task::Gen => commands::gen_types(),
         Task::Edge => commands::edge(),
+        Task::AwsBuild { profile } => {
+            let mut steps = steps::Steps::default();
+            aws_build::run(&mut steps, profile)?;
+            steps.summary();
+            Ok(())
+        }
     }
 }
