@@ -79,8 +79,21 @@ export class Api extends Construct {
         resources: [props.table.tableArn, ...props.tableIndexes.map((index) => `${props.table.tableArn}/index/${index}`)],
       }),
     );
-    // Download links are presigned GETs of the recordings.
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [props.recordings.arnForObjects('*')] }));
+    // Download links are presigned GETs of the recordings; deleting a recording (or its group)
+    // lists its objects and unfinished uploads under its prefix and removes them
+    // (recording/src/storage/: delete_prefix).
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [props.recordings.arnForObjects('*')],
+      }),
+    );
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [props.recordings.bucketArn],
+      }),
+    );
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['ssm:GetParametersByPath'],
@@ -107,7 +120,7 @@ export class Api extends Construct {
     acknowledge(role, [
       wildcard(stack, '*', 'Describe* of EC2 Auto Scaling has no resource-level permissions: its resource must be *'),
       wildcard(stack, group, 'An Auto Scaling group ARN holds a generated id before the name the stack gives it'),
-      wildcard(stack, props.recordings.arnForObjects('*'), 'Download links are presigned GETs of any recording the API lets a member see'),
+      wildcard(stack, props.recordings.arnForObjects('*'), 'Download links are presigned GETs of any recording the API lets a member see, and deleting one removes its objects'),
     ]);
 
     const oauth = settings.oauthClientIds;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ArnFormat, Aws, Duration, Fn, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -70,7 +70,7 @@ export class MediaFleet extends Construct {
       subnetConfiguration: [{ name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 20 }],
     });
     this.vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH })),
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY })),
       trafficType: ec2.FlowLogTrafficType.REJECT,
     });
 
@@ -130,7 +130,7 @@ export class MediaFleet extends Construct {
       wildcard(stack, groupArn, 'An Auto Scaling group ARN holds a generated id before the name the stack gives it'),
     ]);
 
-    const base64 = (path: string) => readFileSync(resolve(repoRoot, path)).toString('base64');
+    const base64 = (path: string) => Buffer.from(withoutComments(readFileSync(resolve(repoRoot, path), 'utf8'))).toString('base64');
     this.userDataTemplate = readFileSync(resolve(repoRoot, 'infra', 'media-node', 'cloud-init.yaml'), 'utf8');
     const userData = ec2.UserData.custom(
       Fn.sub(this.userDataTemplate, {
@@ -156,7 +156,7 @@ export class MediaFleet extends Construct {
 
     this.launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       machineImage: settings.nodeAmiId
-        ? ec2.MachineImage.genericLinux({ [stack.region]: settings.nodeAmiId })
+        ? fixedImage(settings.nodeAmiId)
         : ec2.MachineImage.fromSsmParameter(settings.nodeAmiParameter, { os: ec2.OperatingSystemType.LINUX }),
       instanceType: new ec2.InstanceType(settings.nodeInstanceType),
       role: this.role,
@@ -200,4 +200,22 @@ export class MediaFleet extends Construct {
       { id: 'AwsSolutions-AS2', reason: 'As AS1: no load balancer to health-check through.' },
     ]);
   }
+}
+
+/** An AMI by id, in whatever region the stack deploys to (the stack's region may be unknown at synth). */
+function fixedImage(imageId: string): ec2.IMachineImage {
+  return { getImage: () => ({ imageId, osType: ec2.OperatingSystemType.LINUX, userData: ec2.UserData.forLinux() }) };
+}
+
+/**
+ * A configuration file as the user data carries it: without comment lines (`#` first) and blank
+ * lines, which only cost room in EC2's 16 KiB (media-node/tests/cloud_init.rs checks nothing
+ * else is lost).
+ */
+export function withoutComments(text: string): string {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
+    .map((line) => `${line}\n`)
+    .join('');
 }

@@ -3,15 +3,16 @@
  * scaling, and the API's errors, as alarms (to an SNS topic, and an email when one is given)
  * and one CloudWatch dashboard.
  */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { Api } from './api.ts';
+import { acknowledge } from './nag.ts';
 
 /** The namespace of the metrics made from the API's logs. */
 export const namespace = (stage: string) => `PeerShare/${stage}`;
@@ -35,11 +36,24 @@ export class Monitoring extends Construct {
   constructor(scope: Construct, id: string, props: { stage: string; alarmEmail?: string }) {
     super(scope, id);
     this.stage = props.stage;
+    // Not encrypted at rest: CloudWatch cannot publish to a topic under the AWS-managed SNS key
+    // (its policy cannot grant the service), and alarms carry no secret (names and states).
     this.topic = new sns.Topic(this, 'Alarms', {
       displayName: `PeerShare ${props.stage} alarms`,
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
       enforceSSL: true,
     });
+    // The topic's policy replaces SNS's default one: let this account's alarms publish.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [this.topic.topicArn],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    acknowledge(this.topic, [
+      { id: 'AwsSolutions-SNS2', reason: 'CloudWatch alarms cannot publish to a topic under the AWS-managed key; the alarms carry no secret.' },
+    ]);
     if (props.alarmEmail) this.topic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `PeerShare-${props.stage}` });
   }

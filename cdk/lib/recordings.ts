@@ -57,9 +57,13 @@ export class Recordings extends Construct {
       serverAccessLogsPrefix: 'recordings/',
       lifecycleRules: [
         { id: 'abort-unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(ABORT_MULTIPART_AFTER_DAYS) },
+        // S3 refuses a rule whose expiry is not after its transition: recordings kept 30 days
+        // or less stay in Standard.
         {
-          id: 'old-recordings-to-infrequent-access',
-          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(INFREQUENT_ACCESS_AFTER_DAYS) }],
+          id: 'old-recordings',
+          ...(props.expireDays === undefined || props.expireDays > INFREQUENT_ACCESS_AFTER_DAYS
+            ? { transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(INFREQUENT_ACCESS_AFTER_DAYS) }] }
+            : {}),
           ...(props.expireDays ? { expiration: Duration.days(props.expireDays) } : {}),
         },
       ],

@@ -40,7 +40,15 @@ test('the function may touch only its table and index, reading recordings, and i
     { 'Fn::Join': ['', [{ 'Fn::GetAtt': [tableId, 'Arn'] }, '/index/gsi1']] },
   ]);
   const s3 = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('s3:')));
-  assert.deepEqual(s3.flatMap(actionsOf), ['s3:GetObject'], 'presigned downloads only');
+  const bucketId = stack.resolve(stack.recordings.bucket.bucketArn)['Fn::GetAtt'][0];
+  const onObjects = s3.find((s) => actionsOf(s).includes('s3:GetObject'))!;
+  assert.deepEqual(actionsOf(onObjects).sort(), ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject'], 'presigned downloads and deleting recordings');
+  assert.deepEqual(stack.resolve(resourcesOf(onObjects)), [{ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, '/*']] }]);
+  const onBucket = s3.find((s) => actionsOf(s).includes('s3:ListBucket'))!;
+  assert.deepEqual(actionsOf(onBucket).sort(), ['s3:ListBucket', 's3:ListBucketMultipartUploads'], 'listing what a deletion removes');
+  assert.deepEqual(stack.resolve(resourcesOf(onBucket)), [{ 'Fn::GetAtt': [bucketId, 'Arn'] }]);
+  assert.equal(s3.length, 2);
+  assert.ok(!s3.some((s) => actionsOf(s).includes('s3:PutObject')), 'the API writes no recording');
   const autoscaling = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('autoscaling:')));
   for (const s of autoscaling) {
     const star = resourcesOf(s).includes('*');

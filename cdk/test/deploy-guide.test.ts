@@ -45,30 +45,42 @@ test('every setting the app reads is in the guide’s table, and nothing else is
     asked.add(key);
     return context()[key];
   });
-  const section = guide.slice(guide.indexOf('The settings ('), guide.indexOf('What it makes'));
+  const section = guide.slice(guide.indexOf('The settings:'), guide.indexOf('What it makes'));
   const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1])));
   asked.delete('lambdaDir');
   asked.delete('nodeBinary');
   assert.deepEqual([...documented].sort(), [...asked].sort());
 });
 
-test('each cdk deploy in the guide synthesizes with its settings', () => {
-  const deploys = commands.filter((c) => c.startsWith('npx cdk deploy'));
-  assert.ok(deploys.length >= 2);
-  for (const deploy of deploys) {
-    const settings: Record<string, string> = {};
-    for (const [, key, value] of expand(deploy).matchAll(/-c ([A-Za-z]+)=(\S+)/g)) {
-      settings[key] = value.startsWith('<') ? 'client-id.example' : value;
+test('each cdk deploy in the guide synthesizes with the settings the guide has built up by then', () => {
+  let settings = '';
+  const deployed: Record<string, string>[] = [];
+  for (const command of commands) {
+    const assignment = /^settings="(.*)"$/.exec(command);
+    if (assignment) settings = expand(assignment[1].replace('$settings', settings));
+    if (!command.includes('npx cdk deploy') && !command.includes('npx cdk destroy')) continue;
+    assert.ok(command.includes('$settings'), `${command}: every deploy takes the same settings`);
+    const context: Record<string, string> = {};
+    for (const [, key, value] of expand(command.replace('$settings', settings)).matchAll(/-c ([A-Za-z]+)=('[^']*'|[^\s)]+)/g)) {
+      context[key] = value.startsWith("'<") ? 'client-id.example' : value.replace(/^'|'$/g, '');
     }
-    assert.ok(settings.publicUrl && settings.stage, deploy);
-    const { stack } = synth({ googleClientId: undefined, alarmEmail: undefined, maxNodes: undefined, nodeCapacity: undefined, ...settings });
+    deployed.push(context);
+  }
+  assert.ok(deployed.length >= 3, 'the first deploy, the warm-capacity one and destroy');
+  for (const context of deployed) {
+    assert.equal(context.stage, STAGE);
+    assert.equal(context.publicUrl, 'https://peershare.example');
+    assert.equal(context.googleClientId, 'client-id.example', 'later deploys keep the first one’s settings');
+    const { stack } = synth({ alarmEmail: undefined, maxNodes: undefined, nodeCapacity: undefined, ...context });
     assert.equal(stack.stackName, `PeerShare-${STAGE}`);
   }
+  assert.ok(deployed.some((c) => c.warmCapacity === 'eu-west-1=1,eu-west-1@mon-fri/08-18=3'));
 });
 
 test('the outputs and the wrangler variables the guide names exist', () => {
   const { template } = synth();
   const outputs = Object.keys(template.toJSON().Outputs);
+  assert.equal(template.toJSON().Outputs.MediaNodeOrigins.Value, 'http://*:8090', 'a form the Worker takes (local/tests/deploy_guide.rs)');
   for (const name of ['ApiOrigin', 'MediaNodeOrigins']) {
     assert.ok(guide.includes(`\`${name}\``), name);
     assert.ok(outputs.includes(name), `the stack outputs ${name}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { CONTROL_PORT, DRAIN_HOOK_NAME, MEDIA_UDP_PORT, TURN_PORT, TURN_RELAY_PORTS } from '../lib/media-fleet.ts';
+import { CONTROL_PORT, DRAIN_HOOK_NAME, MEDIA_UDP_PORT, TURN_PORT, TURN_RELAY_PORTS, withoutComments } from '../lib/media-fleet.ts';
 import { repoRoot } from '../lib/settings.ts';
 import { actionsOf, only, resourcesOf, statementsOf, synth } from './synth.ts';
 
@@ -73,9 +73,16 @@ test('the user data is infra/media-node/cloud-init.yaml with every placeholder f
   const used = new Set([...text.matchAll(/\$\{([A-Za-z0-9]+)\}/g)].map((m: RegExpMatchArray) => m[1]));
   assert.deepEqual(Object.keys(values).sort(), [...used].sort());
   const unit = Buffer.from(values.NodeUnitBase64, 'base64').toString('utf8');
-  assert.equal(unit, readFileSync(resolve(repoRoot, 'infra/media-node/peershare-media-node.service'), 'utf8'));
+  assert.equal(unit, withoutComments(readFileSync(resolve(repoRoot, 'infra/media-node/peershare-media-node.service'), 'utf8')));
+  assert.ok(unit.includes('ExecStart=/usr/local/bin/peershare-media-node'));
   assert.equal(values.MediaUdpPort, String(MEDIA_UDP_PORT));
   assert.equal(values.NodeCapacity, '400', 'the same capacity the API allocates by');
   assert.equal(values.DrainHookName, DRAIN_HOOK_NAME);
   assert.equal(values.FleetGroupName, group.AutoScalingGroupName);
+});
+
+test('a fixed AMI id is used as it is, whatever the region', () => {
+  const { template: fixed } = synth({ nodeAmiId: 'ami-0123456789abcdef0' });
+  const data = only(fixed, 'AWS::EC2::LaunchTemplate').properties.LaunchTemplateData;
+  assert.equal(data.ImageId, 'ami-0123456789abcdef0');
 });

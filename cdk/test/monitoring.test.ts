@@ -28,21 +28,24 @@ test('alarms watch API errors, allocation and scaling failures and a full fleet,
   assert.equal(full.Threshold, 12, 'the fleet at its maxNodes');
 });
 
-test('the alarm topic is encrypted, TLS only, and mails the operator', () => {
-  assert.match(JSON.stringify(only(template, 'AWS::SNS::Topic').properties.KmsMasterKeyId), /:alias\/aws\/sns"/);
+test('the alarm topic takes this account’s alarms, over TLS only, and mails the operator', () => {
+  assert.equal(only(template, 'AWS::SNS::Topic').properties.KmsMasterKeyId, undefined, 'CloudWatch cannot publish under the AWS-managed key');
   const subscription = only(template, 'AWS::SNS::Subscription').properties;
   assert.equal(subscription.Protocol, 'email');
   assert.equal(subscription.Endpoint, 'ops@peershare.example');
   const policy = only(template, 'AWS::SNS::TopicPolicy').properties.PolicyDocument.Statement;
   assert.ok(policy.some((s: any) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'));
+  const publish = policy.find((s: any) => s.Effect === 'Allow' && s.Action === 'sns:Publish');
+  assert.deepEqual(publish.Principal, { Service: 'cloudwatch.amazonaws.com' });
+  assert.deepEqual(publish.Condition, { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
 });
 
 test('failures and participants are counted from the API’s logs by what it writes', () => {
   const filters = Object.values(template.findResources('AWS::Logs::MetricFilter')).map((f: any) => f.Properties);
   const pattern = (name: string) => filters.find((f) => f.MetricTransformations[0].MetricName === name)!.FilterPattern as string;
-  for (const message of SCALING_FAILURE_MESSAGES) assert.ok(pattern('FleetScalingFailures').includes(`"${message}"`));
-  assert.ok(pattern('AllocationFailures').includes(`"${ALLOCATION_PATH}"`) && pattern('AllocationFailures').includes('"5*"'));
-  assert.ok(pattern('Participants').includes(`"${FLEET_SUMMARY_MESSAGE}"`));
+  assert.equal(pattern('FleetScalingFailures'), `{ ${SCALING_FAILURE_MESSAGES.map((m) => `($.fields.message = "${m}")`).join(' || ')} }`);
+  assert.equal(pattern('AllocationFailures'), `{ ($.path = "${ALLOCATION_PATH}") && ($.status = "5*") }`);
+  assert.equal(pattern('Participants'), `{ $.fields.message = "${FLEET_SUMMARY_MESSAGE}" }`);
   const participants = filters.find((f) => f.MetricTransformations[0].MetricName === 'Participants')!;
   assert.equal(participants.MetricTransformations[0].MetricValue, '$.fields.participants');
 });

@@ -43,9 +43,14 @@ test('unfinished multipart uploads are aborted, old recordings move to infrequen
   assert.ok(bucket.LoggingConfiguration.DestinationBucketName.Ref, 'access is logged');
 });
 
-test('recordingsExpireDays deletes recordings after that many days', () => {
-  const { template: expiring, stack: s } = synth({ recordingsExpireDays: 400 });
-  const id = s.resolve(s.recordings.bucket.bucketName).Ref as string;
-  const rules = expiring.findResources('AWS::S3::Bucket')[id].Properties.LifecycleConfiguration.Rules;
-  assert.ok(rules.some((r: any) => r.ExpirationInDays === 400));
+test('recordingsExpireDays deletes recordings after that many days, each rule’s expiry after its transition', () => {
+  for (const days of [400, 31, 30, 7]) {
+    const { template: expiring, stack: s } = synth({ recordingsExpireDays: days });
+    const id = s.resolve(s.recordings.bucket.bucketName).Ref as string;
+    const rules = expiring.findResources('AWS::S3::Bucket')[id].Properties.LifecycleConfiguration.Rules;
+    assert.ok(rules.some((r: any) => r.ExpirationInDays === days), `${days}`);
+    for (const rule of rules) {
+      for (const t of rule.Transitions ?? []) assert.ok(!rule.ExpirationInDays || rule.ExpirationInDays > t.TransitionInDays, `${days}: S3 refuses an expiry not after the transition`);
+    }
+  }
 });
