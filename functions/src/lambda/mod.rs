@@ -2,8 +2,10 @@
 //! by lambda_http behind an API Gateway HTTP API (payload format 2.0) or a function URL.
 
 mod config;
+pub mod secrets;
 
 pub use config::{LambdaConfig, LambdaConfigError, LambdaFleet, LambdaFleetArgs};
+pub use secrets::{SECRET_NAMES, SECRETS_PATH_VAR, SecretsError};
 
 use crate::api::{self, ApiSettings, ApiState};
 use crate::clock::SystemClock;
