@@ -53,11 +53,38 @@ impl Deployment {
     async fn cold_start_with(&self, more: &[(&str, &str)]) -> Function {
         let runtime = RuntimeApi::start().await;
         let log = std::fs::OpenOptions::new().create(true).append(true).open(log_path()).expect("a log file");
-        let process = Command::new(env!("CARGO_BIN_EXE_peershare-lambda"))
+        let process = self
+            .command(&runtime.address, more)
+            .stdout(log.try_clone().expect("log"))
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .expect("the binary starts");
+        Function { runtime, _process: process }
+    }
+
+    /// Starts an instance of the binary with `more` environment that must not get as far as
+    /// asking for an event: its exit status and what it wrote.
+    async fn failed_cold_start_with(&self, more: &[(&str, &str)]) -> (std::process::ExitStatus, String) {
+        let runtime = RuntimeApi::start().await;
+        let run = self.command(&runtime.address, more).kill_on_drop(true).output();
+        let out = tokio::time::timeout(std::time::Duration::from_secs(60), run)
+            .await
+            .expect("the binary stops by itself")
+            .expect("the binary runs");
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        (out.status, text)
+    }
+
+    /// The binary with Lambda's environment and `more`.
+    fn command(&self, runtime: &str, more: &[(&str, &str)]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_peershare-lambda"));
+        command
             .env_clear()
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .envs([
-                ("AWS_LAMBDA_RUNTIME_API", runtime.address.as_str()),
+                ("AWS_LAMBDA_RUNTIME_API", runtime),
                 ("AWS_LAMBDA_FUNCTION_NAME", "peershare-api"),
                 ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"),
                 ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
@@ -73,13 +100,8 @@ impl Deployment {
                 ("PEERSHARE_GOOGLE_CLIENT_SECRET", "secret"),
                 ("PEERSHARE_GOOGLE_ISSUER", &self.idp.google),
             ])
-            .envs(more.iter().copied())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the binary starts");
-        Function { runtime, _process: process }
+            .envs(more.iter().copied());
+        command
     }
 }
 
@@ -409,4 +431,60 @@ async fn the_functions_fleet_keeps_warm_nodes_in_the_regions_group_and_retires_t
     let (desired, now) = node_group(&asg).await;
     assert_eq!((desired, now.len()), (1, 1));
     assert_ne!(now, ids);
+}
+
+/// Puts `value` as the SecureString parameter `name` in moto's Parameter Store.
+async fn put_secret(name: &str, value: &str) {
+    moto::ssm_client()
+        .put_parameter()
+        .name(name)
+        .r#type(aws_sdk_ssm::types::ParameterType::SecureString)
+        .value(value)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("puts {name}: {}", aws_sdk_ssm::error::DisplayErrorContext(e)));
+}
+
+#[tokio::test]
+async fn the_function_takes_its_secrets_from_parameter_store_over_its_environment() {
+    const INTERNAL: &str = "internal-secret-from-ssm-0123456789";
+    let deployment = Deployment::new("peershare-lambda-ssm").await;
+    // The environment holds the deployment's key; Parameter Store holds another, which wins.
+    let stored = SigningKey::generate("lambda-test-1").expect("a key");
+    put_secret("/peershare-e2e/prod/signing-key", &stored.to_base64()).await;
+    put_secret("/peershare-e2e/prod/internal-secret", INTERNAL).await;
+    let function = deployment
+        .cold_start_with(&[
+            ("PEERSHARE_SECRETS_PATH", "/peershare-e2e/prod/"),
+            ("PEERSHARE_INTERNAL_SECRET", "internal-secret-from-env-0123456789"),
+        ])
+        .await;
+
+    let keys = function.call(Request::new("GET", "/api/auth/keys")).await;
+    assert_eq!(keys.status, 200, "{keys:?}");
+    assert_eq!(
+        keys.json["keys"],
+        json!([stored.public_jwk()]),
+        "tokens are signed with Parameter Store's key"
+    );
+    let history = |bearer| Request {
+        bearer: Some(bearer),
+        body: Some(json!([])),
+        ..Request::new("POST", "/api/internal/groups/link-call-1/history")
+    };
+    let delivered = function.call(history(INTERNAL)).await;
+    assert_eq!(delivered.status, 204, "Parameter Store's internal secret opens the route: {delivered:?}");
+    let refused = function.call(history("internal-secret-from-env-0123456789")).await;
+    assert_eq!(refused.status, 401, "the environment's is overridden: {refused:?}");
+    let options = function.call(Request::new("GET", "/api/auth/options")).await;
+    assert_eq!(options.json["providers"], json!(["google"]), "the rest still comes from the environment");
+
+    // A parameter under the path that is not a secret stops the cold start, by its name only.
+    put_secret("/peershare-e2e/typo/signing-key", &stored.to_base64()).await;
+    put_secret("/peershare-e2e/typo/fleet_secret", "hunter2-fleet-0123456789").await;
+    let (status, output) =
+        deployment.failed_cold_start_with(&[("PEERSHARE_SECRETS_PATH", "/peershare-e2e/typo")]).await;
+    assert!(!status.success(), "{status}: {output}");
+    assert!(output.contains("/peershare-e2e/typo/fleet_secret"), "{output}");
+    assert!(!output.contains("hunter2"), "{output}");
 }

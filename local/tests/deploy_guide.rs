@@ -71,3 +71,20 @@ fn the_stacks_media_node_origins_output_is_a_value_the_worker_takes() {
     let output = "http://*:8090";
     assert_eq!(peershare_core::web_headers::fleet_origin_source(output).as_deref(), Some(output));
 }
+
+#[test]
+fn every_secret_the_guide_stores_for_the_api_is_one_the_api_reads() {
+    let text = guide();
+    let stored: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("put \"/peershare/$STAGE/api/"))
+        .filter_map(|rest| rest.split('"').next())
+        .collect();
+    assert!(stored.len() >= 3, "the guide stores the API's secrets: {stored:?}");
+    for name in &stored {
+        assert!(peershare_functions::lambda::SECRET_NAMES.contains(name), "the API does not read {name}");
+    }
+    for required in ["signing-key", "internal-secret", "fleet-secret"] {
+        assert!(stored.contains(&required), "the guide stores {required}");
+    }
+}

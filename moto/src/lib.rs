@@ -1,5 +1,5 @@
-//! The AWS stand-in of PeerShare's tests (DynamoDB, S3 and EC2 Auto Scaling speaking the real
-//! wire protocol): one moto server per test binary, started on first use on a free loopback
+//! The AWS stand-in of PeerShare's tests (DynamoDB, S3, EC2 Auto Scaling and SSM Parameter Store
+//! speaking the real wire protocol): one moto server per test binary, started on first use on a free loopback
 //! port and gone when the binary exits (it reads its standard input, whose other end only this process holds, and
 //! exits at end of file). The server is moto from `PEERSHARE_MOTO_SERVER` (the path of a
 //! `moto_server`), else from `~/.cache/peershare/venv`, which `cargo xtask deps` installs; it
@@ -102,6 +102,21 @@ pub fn s3_client() -> aws_sdk_s3::Client {
             .behavior_version(BehaviorVersion::latest())
             .endpoint_url(endpoint())
             .force_path_style(true)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
+            .build(),
+    )
+}
+
+/// An SSM client of this binary's moto server: Parameter Store, SecureString included (moto
+/// hands the value back when asked to decrypt; any credentials do).
+#[cfg(feature = "ssm")]
+pub fn ssm_client() -> aws_sdk_ssm::Client {
+    use aws_sdk_ssm::config::{BehaviorVersion, Credentials, Region};
+    aws_sdk_ssm::Client::from_conf(
+        aws_sdk_ssm::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .endpoint_url(endpoint())
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("test", "test", None, None, "moto"))
             .build(),

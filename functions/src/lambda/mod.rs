@@ -1,9 +1,15 @@
 //! The API as an AWS Lambda function: the same Routers as `peershare dev`, over DynamoDB, run
-//! by lambda_http behind an API Gateway HTTP API (payload format 2.0) or a function URL.
+//! by lambda_http behind an API Gateway HTTP API (payload format 2.0) or a function URL. Its
+//! configuration comes from the environment, its secrets from SSM Parameter Store when
+//! `PEERSHARE_SECRETS_PATH` says where (`LambdaConfig::load`).
 
 mod config;
+mod parameter_store;
+pub mod secrets;
 
 pub use config::{LambdaConfig, LambdaConfigError, LambdaFleet, LambdaFleetArgs};
+pub use parameter_store::{LoadError, parameters_under};
+pub use secrets::{SECRET_NAMES, SECRETS_PATH_VAR, SecretsError};
 
 use crate::api::{self, ApiSettings, ApiState};
 use crate::clock::SystemClock;
