@@ -17,6 +17,10 @@ const CROSS_GCC: &str = "aarch64-linux-gnu-gcc";
 const CROSS_GXX: &str = "aarch64-linux-gnu-g++";
 const CROSS_AR: &str = "aarch64-linux-gnu-ar";
 const CROSS_OBJDUMP: &str = "aarch64-linux-gnu-objdump";
+const CROSS_STRIP: &str = "aarch64-linux-gnu-strip";
+
+/// Lambda's limit on a function's unzipped package (250 MB), which the binaries stay well under.
+const MAX_UNZIPPED_BYTES: u64 = 250_000_000;
 
 /// ELF `e_machine` of AArch64.
 const EM_AARCH64: u16 = 183;
@@ -128,8 +132,18 @@ pub fn run(steps: &mut Steps, profile: BuildProfile) -> anyhow::Result<()> {
         std::fs::create_dir_all(dest.parent().context("a parent folder")?)?;
         std::fs::copy(built.join(artifact.bin), &dest)
             .with_context(|| format!("copy {} to {}", artifact.bin, dest.display()))?;
+        // Debug info off the copy (the symbols stay, for backtraces): 258 MiB → 37 MiB for the
+        // Lambda, whose package may hold at most 250 MB unzipped.
+        let mut strip = cmd(CROSS_STRIP, &["--strip-debug"]);
+        strip.arg(&dest);
+        ensure!(strip.status()?.success(), "aarch64-linux-gnu-strip {}", dest.display());
         check(&dest, artifact)?;
         let size = std::fs::metadata(&dest)?.len();
+        ensure!(
+            size < MAX_UNZIPPED_BYTES,
+            "{} is {size} bytes: over Lambda's 250 MB for a package",
+            dest.display()
+        );
         eprintln!(
             "{}: AArch64 ELF, {:.1} MiB, runs on {}",
             dest.display(),
@@ -167,16 +181,10 @@ fn check(path: &PathBuf, artifact: &Artifact) -> anyhow::Result<()> {
             artifact.runs_on
         );
     }
-    let symbols = cmd(CROSS_OBJDUMP, &["-T"]).arg(path).output().context("run aarch64-linux-gnu-objdump")?;
-    ensure!(
-        symbols.status.success(),
-        "objdump -T {}: {}",
-        path.display(),
-        String::from_utf8_lossy(&symbols.stderr)
-    );
-    let newest = newest_glibc(&String::from_utf8_lossy(&symbols.stdout));
+    let newest = newest_glibc(&String::from_utf8_lossy(&headers.stdout))
+        .with_context(|| format!("{}'s glibc needs", path.display()))?;
     let Some(newest) = newest else {
-        bail!("{} needs no glibc symbol at all: not the dynamic build expected", path.display())
+        bail!("{} needs no glibc version at all: not the dynamic build expected", path.display())
     };
     ensure!(
         newest <= artifact.max_glibc,
@@ -209,41 +217,19 @@ fn needed(objdump: &str) -> Vec<String> {
         .collect()
 }
 
-/// The newest `GLIBC_x.y` version named in `objdump -T` output.
-fn newest_glibc(objdump: &str) -> Option<(u32, u32)> {
-    objdump
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter_map(|word| word.strip_prefix("GLIBC_"))
-        .filter_map(|version| {
-            let mut parts = version.split('.').map(str::parse::<u32>);
-            match (parts.next(), parts.next()) {
-                (Some(Ok(major)), Some(Ok(minor))) => Some((major, minor)),
-                _ => None,
-            }
-        })
-        .max()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::newest_glibc;
-
-    #[test]
-    fn the_newest_glibc_version_is_found_in_objdump_output() {
-        let output = "0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.17) memcpy\n\
-                      0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.34) __libc_start_main\n\
-                      0000000000000000  w   D  *UND*  0000000000000000  Base        __gmon_start__\n\
-                      0000000000000000      DF *UND*  0000000000000000 (GLIBC_2.9)  pipe2\n\
-                      0000000000000000      DF *UND*  0000000000000000 (GLIBC_PRIVATE) _dl_x\n";
-        assert_eq!(newest_glibc(output), Some((2, 34)));
-        assert_eq!(newest_glibc("nothing versioned"), None);
+/// The newest `GLIBC_x.y` version the binary needs, from the version references in `objdump -p`
+/// output; an error for a glibc requirement that is not a version (`GLIBC_ABI_DT_RELR`, which
+/// older systems lack, or `GLIBC_PRIVATE`).
+fn newest_glibc(objdump: &str) -> anyhow::Result<Option<(u32, u32)>> {
+    let mut newest = None;
+    for version in objdump.split_whitespace().filter_map(|word| word.strip_prefix("GLIBC_")) {
+        let mut parts = version.split('.').map(str::parse::<u32>);
+        match (parts.next(), parts.next()) {
+            (Some(Ok(major)), Some(Ok(minor))) => newest = newest.max(Some((major, minor))),
+            _ => bail!("needs GLIBC_{version}, which not every glibc has"),
+        }
     }
-
-    #[test]
-    fn the_needed_libraries_are_read_from_objdump_output() {
-        let output = "Dynamic Section:\n  NEEDED               libgcc_s.so.1\n  NEEDED               libc.so.6\n  INIT                 0x0000000000046f28\n";
-        assert_eq!(super::needed(output), ["libgcc_s.so.1", "libc.so.6"]);
-    }
+    Ok(newest)
 }
 
 /// What `cargo xtask test` checks of the AWS deployment: the arm64 binaries cross-build and load
@@ -262,4 +248,27 @@ pub fn check_deployment(steps: &mut Steps) -> anyhow::Result<()> {
     let mut lint = cmd(&cfn_lint.to_string_lossy(), &["cdk.out/PeerShare-prod.template.json"]);
     lint.current_dir("cdk");
     steps.run("cfn-lint the synthesized template", lint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::newest_glibc;
+
+    #[test]
+    fn the_newest_glibc_version_is_found_in_objdump_output() {
+        let output = "Version References:\n  required from libc.so.6:\n\
+                      \x20   0x06969197 0x00 02 GLIBC_2.17\n\
+                      \x20   0x069691b4 0x00 05 GLIBC_2.34\n\
+                      \x20   0x0d696919 0x00 03 GLIBC_2.9\n";
+        assert_eq!(newest_glibc(output).expect("versions"), Some((2, 34)));
+        assert_eq!(newest_glibc("nothing versioned").expect("none"), None);
+        let relr = format!("{output}    0x0fd0a91d 0x00 06 GLIBC_ABI_DT_RELR\n");
+        assert!(newest_glibc(&relr).is_err(), "a requirement older glibcs cannot meet");
+    }
+
+    #[test]
+    fn the_needed_libraries_are_read_from_objdump_output() {
+        let output = "Dynamic Section:\n  NEEDED               libgcc_s.so.1\n  NEEDED               libc.so.6\n  INIT                 0x0000000000046f28\n";
+        assert_eq!(super::needed(output), ["libgcc_s.so.1", "libc.so.6"]);
+    }
 }
