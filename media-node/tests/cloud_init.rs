@@ -10,7 +10,7 @@ use infra::{
     COTURN_POLICY, DRAIN_WATCH_PATH, DRAIN_WATCH_UNIT_PATH, ENV_FILE_WRITE, INFRA_README, Ports,
     SDK_VARIABLES, SETUP_SCRIPT_PATH, TempDir, UNIT, Unit, field, fill, heredoc, instance_values,
     node_env_names, parse_env_file, placeholder_values, placeholders_documented, placeholders_in_readme,
-    placeholders_used, read, written_file, written_text,
+    placeholders_used, read, without_comments, written_file, written_text,
 };
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -120,7 +120,8 @@ fn the_drain_watcher_runs_as_a_unit_the_setup_enables_and_completes_the_groups_h
     let unit_name = DRAIN_WATCH_UNIT_PATH.rsplit('/').next().expect("a unit name");
     let enables = setup.lines().position(|l| l.contains("systemctl enable --now") && l.contains(unit_name));
     let enables = enables.unwrap_or_else(|| panic!("the setup script enables and starts {unit_name}"));
-    let fetches_secrets = setup.lines().position(|l| l.contains("aws ssm get-parameter")).expect("reads the secrets");
+    let fetches_secrets =
+        setup.lines().position(|l| l.contains("aws ssm get-parameter")).expect("reads the secrets");
     assert!(enables < fetches_secrets, "the watcher runs before anything that may fail after the packages");
     let watcher = written_text(&user_data, DRAIN_WATCH_PATH);
     for expected in [
@@ -206,7 +207,10 @@ fn the_unit_and_the_user_data_agree_on_paths() {
 fn the_user_data_fits_in_ec2s_16_kib_with_long_names() {
     let mut values = placeholder_values(REGISTRY, &Ports::recommended());
     for (name, long) in [
-        ("NodeArtifactUrl", format!("s3://cdk-hnb659fds-assets-123456789012-ap-southeast-2/{}.bin", "0a".repeat(32))),
+        (
+            "NodeArtifactUrl",
+            format!("s3://cdk-hnb659fds-assets-123456789012-ap-southeast-2/{}.bin", "0a".repeat(32)),
+        ),
         ("RegistryUrl", "https://abcdef1234.execute-api.ap-southeast-2.amazonaws.com".to_owned()),
         ("RecordingsBucket", "peershare-staging-eu-recordingsbucketb0c8199f-1a2b3c4d5e6f".to_owned()),
         ("FleetGroupName", "peershare-staging-europe-1-media-nodes".to_owned()),
@@ -218,7 +222,10 @@ fn the_user_data_fits_in_ec2s_16_kib_with_long_names() {
         values.insert(name.to_owned(), long);
     }
     let size = fill(&read(infra::CLOUD_INIT), &values).len();
-    assert!(size < 15 * 1024, "EC2 takes at most 16 KiB of user data; this is {size} bytes, leaving less than 1 KiB to grow");
+    assert!(
+        size < 15 * 1024,
+        "EC2 takes at most 16 KiB of user data; this is {size} bytes, leaving less than 1 KiB to grow"
+    );
 }
 
 #[test]
@@ -227,7 +234,11 @@ fn the_unit_and_coturns_policy_lose_nothing_but_comments_in_the_user_data() {
     let carried = Unit::parse(&without_comments(&read(UNIT)));
     assert_eq!(full.entries, carried.entries, "the unit's settings");
     let settings = |text: &str| -> Vec<String> {
-        text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).map(str::to_owned).collect()
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_owned)
+            .collect()
     };
     assert_eq!(settings(&without_comments(&read(COTURN_POLICY))), settings(&read(COTURN_POLICY)));
     assert!(without_comments(&read(UNIT)).len() < read(UNIT).len());

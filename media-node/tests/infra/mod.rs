@@ -395,5 +395,8 @@ impl Drop for TempDir {
 /// A configuration file as the user data carries it (the CDK stack does the same): without its
 /// comment lines (`#` first) and blank lines, which only cost room in EC2's 16 KiB.
 pub fn without_comments(text: &str) -> String {
-    text.lines().filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#')).map(|l| format!("{l}\n")).collect()
+    text.lines()
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
