@@ -58,9 +58,9 @@ pub fn fleet_origin_source(text: &str) -> Option<String> {
     let name = host.strip_prefix("*.").unwrap_or(host);
     let labels_ok = any_host_on_a_port
         || !name.is_empty()
-            && name
-                .split('.')
-                .all(|label| !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+            && name.split('.').all(|label| {
+                !label.is_empty() && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            });
     labels_ok.then(|| match port {
         Some(port) => format!("{scheme}://{host}:{port}"),
         None => format!("{scheme}://{host}"),
