@@ -3,7 +3,7 @@
  * only the rights it uses, its secrets read from SSM at cold start, and the fleet's scheduler
  * (an EventBridge rule calling the tick route every minute with the internal secret).
  */
-import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { type Settings, secretNames } from './settings.ts';
+import { autoScalingGroupArn } from './media-fleet.ts';
 import { acknowledge, wildcard } from './nag.ts';
 
 /** Days the API's logs are kept. */
@@ -100,12 +101,7 @@ export class Api extends Construct {
         resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: names.apiPath.slice(1) })],
       }),
     );
-    const group = stack.formatArn({
-      service: 'autoscaling',
-      resource: 'autoScalingGroup',
-      resourceName: `*:autoScalingGroupName/${props.fleetGroupName}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const group = autoScalingGroupArn(stack, props.fleetGroupName);
     role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['autoscaling:SetDesiredCapacity', 'autoscaling:SetInstanceProtection', 'autoscaling:TerminateInstanceInAutoScalingGroup'],

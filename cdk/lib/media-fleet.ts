@@ -94,12 +94,7 @@ export class MediaFleet extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'PeerShare media node: its secrets, its binary, writing recordings, completing its drain',
     });
-    const groupArn = stack.formatArn({
-      service: 'autoscaling',
-      resource: 'autoScalingGroup',
-      resourceName: `*:autoScalingGroupName/${props.groupName}`,
-      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-    });
+    const groupArn = autoScalingGroupArn(stack, props.groupName);
     const parameter = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
     this.role.addToPolicy(
       new iam.PolicyStatement({
@@ -218,4 +213,14 @@ export function withoutComments(text: string): string {
     .filter((line) => line.trim() !== '' && !line.trimStart().startsWith('#'))
     .map((line) => `${line}\n`)
     .join('');
+}
+
+/** The ARN of the Auto Scaling group named `name` (its generated id, before the name, a wildcard). */
+export function autoScalingGroupArn(stack: Stack, name: string): string {
+  return stack.formatArn({
+    service: 'autoscaling',
+    resource: 'autoScalingGroup',
+    resourceName: `*:autoScalingGroupName/${name}`,
+    arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+  });
 }
