@@ -4,10 +4,13 @@
 //! request's body and on the answer, and a cap on the connections one address holds open
 //! (a WebSocket counts until it closes). A client sending a byte at a time, or opening
 //! connections and never using them, costs the server a bounded amount for a bounded time.
+//! [`serve_with`] does the same over TLS ([`Tls`]), its handshake held to the header limit.
 
 mod connection_cap;
+mod tls;
 
 pub use connection_cap::{ConnectionCap, Counted};
+pub use tls::{Tls, TlsError};
 
 use axum::Router;
 use axum::http::StatusCode;
@@ -54,6 +57,18 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, router, limits, None, shutdown).await
+}
+
+/// [`serve`], over TLS when `tls` is given: the handshake, like a request's headers, must
+/// finish within `limits.headers`.
+pub async fn serve_with(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<Tls>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     let router = router
         .layer(RequestBodyTimeoutLayer::new(limits.body))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.answer));
@@ -79,17 +94,37 @@ pub async fn serve(
         };
         let service = TowerToHyperService::new(router.clone());
         let headers = limits.headers;
+        let tls = tls.clone();
         tokio::spawn(async move {
-            let io = TokioIo::new(Counted::new(stream, slot));
-            let connection = http1::Builder::new()
-                .timer(TokioTimer::new())
-                .header_read_timeout(headers)
-                .serve_connection(io, service)
-                .with_upgrades();
-            if let Err(error) = connection.await {
-                tracing::debug!(%peer, %error, "connection ended with an error");
+            let stream = Counted::new(stream, slot);
+            let Some(tls) = tls else {
+                return serve_connection(stream, service, headers, peer).await;
+            };
+            match tokio::time::timeout(headers, tls.acceptor().accept(stream)).await {
+                Ok(Ok(stream)) => serve_connection(stream, service, headers, peer).await,
+                Ok(Err(error)) => tracing::debug!(%peer, %error, "TLS handshake failed"),
+                Err(_) => tracing::debug!(%peer, "TLS handshake not finished in time"),
             }
         });
+    }
+}
+
+/// HTTP/1 (and its upgrades) on one accepted connection, plain or TLS.
+async fn serve_connection<S>(
+    stream: S,
+    service: TowerToHyperService<Router>,
+    headers: Duration,
+    peer: std::net::SocketAddr,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(headers)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades();
+    if let Err(error) = connection.await {
+        tracing::debug!(%peer, %error, "connection ended with an error");
     }
 }
 

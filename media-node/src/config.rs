@@ -3,6 +3,7 @@
 use crate::registration::RegistryArgs;
 use peershare_core::fleet::{NodeRegistration, RegistrationError};
 use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
 
 /// A PeerShare media node (SFU).
 #[derive(Debug, Clone, clap::Parser)]
@@ -17,9 +18,18 @@ pub struct NodeConfig {
     #[arg(long, env = "PEERSHARE_MEDIA_PUBLIC_IP")]
     pub public_ip: Option<IpAddr>,
 
-    /// Address of the control API (HTTP).
+    /// Address of the control API (HTTP, or HTTPS with `--tls-cert`).
     #[arg(long, env = "PEERSHARE_MEDIA_HTTP", default_value = "0.0.0.0:8090")]
     pub http: SocketAddr,
+
+    /// PEM file of the control API's certificate chain (the node's first): with `--tls-key`, the
+    /// control API speaks HTTPS, which browsers on an HTTPS site need to reach it.
+    #[arg(long, env = "PEERSHARE_MEDIA_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// PEM file of that certificate's private key.
+    #[arg(long, env = "PEERSHARE_MEDIA_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
 
     /// Private address of `/health` and `/metrics` (HTTP): loopback, or an address only the
     /// operator's network reaches.
@@ -89,6 +99,19 @@ impl NodeConfig {
         Ok(())
     }
 
+    /// The control API's certificate and key, when given.
+    pub fn tls(&self) -> Result<Option<peershare_listener::Tls>, peershare_listener::TlsError> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => peershare_listener::Tls::from_pem_files(cert, key).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// The control API's scheme: `https` with a certificate.
+    pub fn control_scheme(&self) -> &'static str {
+        if self.tls_cert.is_some() { "https" } else { "http" }
+    }
+
     /// How this node joins the fleet, when a registry is configured; its control API listens
     /// on `http` (the port of the default URLs).
     pub fn fleet_membership(&self, http: SocketAddr) -> Result<Option<FleetMembership>, ConfigError> {
@@ -100,8 +123,11 @@ impl NodeConfig {
             IpAddr::V6(v6) => format!("[{v6}]"),
             IpAddr::V4(v4) => v4.to_string(),
         };
-        let public_url =
-            self.registry.public_url.clone().unwrap_or_else(|| format!("http://{host}:{}", http.port()));
+        let public_url = self
+            .registry
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("{}://{host}:{}", self.control_scheme(), http.port()));
         let control_url = self.registry.control_url.clone().unwrap_or_else(|| public_url.clone());
         let registration = NodeRegistration {
             id: self.node_id.clone(),
@@ -151,5 +177,33 @@ mod tests {
         assert_eq!(joined.registration.capacity, 500);
         let bad = with(&["--registry-url", "http://api", "--fleet-secret", "s", "--region", "eu west"]);
         assert!(matches!(bad, Err(ConfigError::Registration(RegistrationError::Region))));
+        let tls = with(&[
+            "--registry-url",
+            "http://api",
+            "--fleet-secret",
+            "s",
+            "--tls-cert",
+            "/etc/node.pem",
+            "--tls-key",
+            "/etc/node.key",
+        ])
+        .expect("valid")
+        .expect("joins");
+        assert_eq!(
+            tls.registration.public_url, "https://203.0.113.7:8090",
+            "a node with a certificate registers https"
+        );
+    }
+
+    #[test]
+    fn a_certificate_needs_its_key_and_the_key_its_certificate() {
+        let base = ["node", "--node-id", "n1", "--public-key", "k", "--public-ip", "203.0.113.7"];
+        for extra in [["--tls-cert", "/etc/node.pem"], ["--tls-key", "/etc/node.key"]] {
+            let refused = NodeConfig::try_parse_from(base.iter().chain(&extra)).expect_err("refused");
+            assert_eq!(refused.kind(), clap::error::ErrorKind::MissingRequiredArgument, "{extra:?}");
+        }
+        let plain = NodeConfig::try_parse_from(base).expect("parses");
+        assert!(plain.tls().expect("none").is_none());
+        assert_eq!(plain.control_scheme(), "http");
     }
 }

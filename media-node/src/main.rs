@@ -28,6 +28,7 @@ async fn main() -> anyhow::Result<()> {
     }
 
     let verifier = TokenVerifier::new(&config.public_key, &config.node_id)?;
+    let tls = config.tls().context("cannot serve the control API over TLS")?;
     let recordings =
         config.recordings.open().await.context("cannot open recording storage")?.map(|s| s.shared());
     let node = udp_host::start(config.udp, config.public_ip, config.capacity as usize, recordings)
@@ -42,9 +43,10 @@ async fn main() -> anyhow::Result<()> {
         .await
         .with_context(|| format!("cannot listen on {}", config.ops_listen))?;
     println!(
-        "media node {} on UDP {} and HTTP http://{}/ (health and metrics: http://{}/)",
+        "media node {} on UDP {} and HTTP {}://{}/ (health and metrics: http://{}/)",
         config.node_id,
         node.media_addr(),
+        config.control_scheme(),
         listener.local_addr()?,
         ops.local_addr()?
     );
@@ -69,7 +71,7 @@ async fn main() -> anyhow::Result<()> {
             None => std::future::pending().await,
         }
     };
-    peershare_listener::serve(listener, control_api::router(state), limits, async move {
+    peershare_listener::serve_with(listener, control_api::router(state), limits, tls, async move {
         tokio::select! {
             () = stop_signal(terminate) => {
                 if let Some(registrar) = registrar
