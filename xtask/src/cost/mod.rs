@@ -22,15 +22,7 @@ pub fn run() -> anyhow::Result<()> {
     let (prices, assumptions, measured) = load(root)?;
     let inputs = Inputs { prices: &prices, assumptions: &assumptions, measured: &measured };
     let scenarios = price_all(&inputs)?;
-    let report = report::Report {
-        date: crate::bench::today()?,
-        unit: "USD per participant-minute",
-        scenarios: &scenarios,
-        measured: &measured,
-        derived: report::Derived::of(&inputs),
-        assumptions: &assumptions,
-        prices: &prices,
-    };
+    let report = report::Report::new(crate::bench::today()?, &inputs, &scenarios);
     let json = root.join("bench/results/cost.json");
     report::write(&report, &json, &root.join("README.md"), &root.join("docs/cost.md"))?;
     for s in &scenarios {
@@ -84,15 +76,7 @@ mod tests {
             let u = &s.usd_per_participant_minute;
             assert!(u.total.is_finite() && u.total > 0.0, "{}: {u:?}", s.spec.name);
         }
-        let report = report::Report {
-            date: "2026-12-07".into(),
-            unit: "USD per participant-minute",
-            scenarios: &scenarios,
-            measured: &measured,
-            derived: report::Derived::of(&inputs),
-            assumptions: &assumptions,
-            prices: &prices,
-        };
+        let report = report::Report::new("2026-12-07".into(), &inputs, &scenarios);
         for block in
             [report::readme_block(&report).expect("readme"), report::doc_block(&report).expect("doc")]
         {

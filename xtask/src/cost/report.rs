@@ -30,6 +30,21 @@ pub struct Report<'a> {
     pub prices: &'a PriceTable,
 }
 
+impl<'a> Report<'a> {
+    /// The report of `scenarios`, priced from `inputs` on `date`.
+    pub fn new(date: String, inputs: &Inputs<'a>, scenarios: &'a [ScenarioCost]) -> Self {
+        Report {
+            date,
+            unit: "USD per participant-minute",
+            scenarios,
+            measured: inputs.measured,
+            derived: Derived::of(inputs),
+            assumptions: inputs.assumptions,
+            prices: inputs.prices,
+        }
+    }
+}
+
 /// Prices the model derives once.
 #[derive(Debug, Serialize)]
 pub struct Derived {
