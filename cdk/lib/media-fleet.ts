@@ -53,8 +53,6 @@ export class MediaFleet extends Construct {
   readonly role: iam.Role;
   readonly launchTemplate: ec2.LaunchTemplate;
   readonly group: autoscaling.AutoScalingGroup;
-  /** The user data as a template for Fn::Sub (for tests: its size and placeholders). */
-  readonly userDataTemplate: string;
 
   constructor(scope: Construct, id: string, props: MediaFleetProps) {
     super(scope, id);
@@ -126,9 +124,9 @@ export class MediaFleet extends Construct {
     ]);
 
     const base64 = (path: string) => Buffer.from(withoutComments(readFileSync(resolve(repoRoot, path), 'utf8'))).toString('base64');
-    this.userDataTemplate = readFileSync(resolve(repoRoot, 'infra', 'media-node', 'cloud-init.yaml'), 'utf8');
+    const userDataTemplate = readFileSync(resolve(repoRoot, 'infra', 'media-node', 'cloud-init.yaml'), 'utf8');
     const userData = ec2.UserData.custom(
-      Fn.sub(this.userDataTemplate, {
+      Fn.sub(userDataTemplate, {
         NodeArtifactUrl: binary.s3ObjectUrl,
         NodeUnitBase64: base64('infra/media-node/peershare-media-node.service'),
         CoturnPolicyBase64: base64('infra/coturn/turnserver.conf'),

@@ -58,7 +58,7 @@ export class PeerShareStack extends Stack {
     output('FleetGroupName', fleetGroupName, 'The media nodes’ Auto Scaling group');
     output('MediaNodeOrigins', `http://*:${CONTROL_PORT}`, 'wrangler.toml [vars] MEDIA_NODE_ORIGINS (with MEDIA_FLEET = "api")');
     output('ApiSecretsPath', names.apiPath, 'SSM path of the API’s SecureString secrets');
-    output('MediaSecretsPath', names.mediaPublicKey.replace(/\/[^/]+$/, ''), 'SSM path of the nodes’ SecureString secrets');
+    output('MediaSecretsPath', names.mediaPath, 'SSM path of the nodes’ SecureString secrets');
     output('TickAuthorizationSecret', names.tickAuthorization, 'Secrets Manager secret: "Bearer <internal secret>" for the fleet tick');
     output('Dashboard', `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=PeerShare-${settings.stage}`, 'CloudWatch dashboard');
   }

@@ -132,6 +132,8 @@ export function secretNames(stage: string) {
   return {
     /** The API's secrets: the Lambda reads every parameter under it at cold start. */
     apiPath: api,
+    /** The nodes' own secrets. */
+    mediaPath: media,
     /** The nodes' fleet secret (the API's own, under its path). */
     fleetSecret: `${api}/fleet-secret`,
     /** The media-token public key the nodes trust (the Worker's MEDIA_SIGNING_KEY's public half). */

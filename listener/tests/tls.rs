@@ -29,12 +29,15 @@ fn certificate() -> (String, String) {
     (issued.cert.pem(), issued.signing_key.serialize_pem())
 }
 
-async fn server(tls: Tls) -> SocketAddr {
+/// A server over TLS with a fresh certificate: its address and the certificate's PEM.
+async fn server() -> (SocketAddr, String) {
+    let (cert, key) = certificate();
+    let tls = Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("served");
     let app = Router::new().route("/", get(|| async { "hello" }));
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(serve_with(listener, app, LIMITS, Some(tls), std::future::pending()));
-    addr
+    (addr, cert)
 }
 
 fn client(certificate_pem: &str) -> tokio_rustls::TlsConnector {
@@ -52,8 +55,7 @@ fn client(certificate_pem: &str) -> tokio_rustls::TlsConnector {
 
 #[tokio::test]
 async fn an_https_client_that_trusts_the_certificate_is_served() {
-    let (cert, key) = certificate();
-    let addr = server(Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("served")).await;
+    let (addr, cert) = server().await;
     let tcp = TcpStream::connect(addr).await.expect("connect");
     let name = ServerName::try_from("node.test").expect("a name");
     let mut tls = tokio::time::timeout(DEADLINE, client(&cert).connect(name, tcp))
@@ -69,8 +71,7 @@ async fn an_https_client_that_trusts_the_certificate_is_served() {
 
 #[tokio::test]
 async fn a_client_trusting_another_name_or_speaking_plain_http_gets_nothing() {
-    let (cert, key) = certificate();
-    let addr = server(Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("served")).await;
+    let (addr, cert) = server().await;
     let tcp = TcpStream::connect(addr).await.expect("connect");
     let other = ServerName::try_from("other.test").expect("a name");
     let refused = tokio::time::timeout(DEADLINE, client(&cert).connect(other, tcp)).await.expect("in time");
@@ -85,8 +86,7 @@ async fn a_client_trusting_another_name_or_speaking_plain_http_gets_nothing() {
 
 #[tokio::test]
 async fn a_connection_that_never_finishes_its_handshake_is_closed_after_the_header_limit() {
-    let (cert, key) = certificate();
-    let addr = server(Tls::from_pem(cert.as_bytes(), key.as_bytes()).expect("served")).await;
+    let (addr, _) = server().await;
     let mut silent = TcpStream::connect(addr).await.expect("connect");
     let started = Instant::now();
     let mut received = Vec::new();
