@@ -158,7 +158,12 @@ impl EdgeConfig {
             if internal_secret.is_none() {
                 return Err(EdgeError::Config("INTERNAL_SECRET", "is needed with MEDIA_FLEET".into()));
             }
-            fleet_page_headers(&required(env, "MEDIA_NODE_ORIGINS")?)?
+            match text(env, "MEDIA_NODE_ORIGINS").filter(|o| !o.trim().is_empty()) {
+                Some(origins) => fleet_page_headers(&origins)?,
+                // The nodes are reached through the API (its `--fleet-proxy`): pages talk to
+                // their own site only.
+                None => page_headers(&[]),
+            }
         } else {
             page_headers(&media_nodes)
         };

@@ -11,7 +11,7 @@ use api_support::{INTERNAL_SECRET, Reply, TestApi};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use peershare_core::GroupId;
-use peershare_core::fleet::ScalePolicy;
+use peershare_core::fleet::{NodeReach, ScalePolicy};
 use peershare_core::group_id::STORED_GROUP_PREFIX;
 use peershare_core::media::MediaNodeLease;
 use peershare_functions::clock::Clock;
@@ -716,4 +716,56 @@ async fn a_tick_keeps_warm_the_nodes_of_an_open_schedule_window_only() {
     api.clock.advance(Duration::from_secs(3600));
     let closed = tick(&api).await;
     assert_eq!(closed.json["desired"], json!({ "local": 0 }), "{closed:?}");
+}
+
+// --- Nodes reached through the API ---------------------------------------------------------
+
+#[tokio::test]
+async fn a_fleet_reached_through_the_api_takes_only_pinned_https_nodes_and_leases_its_proxy() {
+    let settings = FleetSettings { reach: NodeReach::ThroughApi, ..fleet_settings() };
+    let api = TestApi::with_fleet_settings(WatchedScaler::new(true), settings);
+    let pin = "ab".repeat(32);
+    let https = |id: &str| format!("https://{id}.internal:8090");
+    let refused = [
+        ("unpinned", json!({ "control_url": https("unpinned") })),
+        ("plain", json!({ "control_url": "http://plain.internal:8090", "tls_sha256": pin })),
+    ];
+    for (id, fields) in refused {
+        let mut body = node(id);
+        body.as_object_mut().expect("object").extend(fields.as_object().expect("object").clone());
+        let reply = register_as(&api, id, body).await;
+        assert_eq!(
+            (reply.status, reply.code()),
+            (StatusCode::BAD_REQUEST, "node_needs_pinned_tls"),
+            "{id}: {reply:?}"
+        );
+    }
+    let mut upper = node("upper");
+    upper["tls_sha256"] = json!(pin.to_uppercase());
+    upper["control_url"] = json!(https("upper"));
+    let reply = register_as(&api, "upper", upper).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::BAD_REQUEST, "invalid_registration"), "{reply:?}");
+    assert!(entries(&api).await.is_empty(), "nothing refused is stored");
+
+    let mut pinned = node("node-1");
+    pinned["tls_sha256"] = json!(pin);
+    pinned["control_url"] = json!(https("node-1"));
+    assert_eq!(register_as(&api, "node-1", pinned).await.status, StatusCode::OK);
+    let granted = lease(&api, ask(3)).await;
+    assert_eq!(
+        (granted.url.as_str(), granted.control_url.as_str()),
+        ("/api/media-nodes/node-1", "/api/media-nodes/node-1")
+    );
+    assert_eq!(entry(&api, "node-1").await.expect("stored").registration.tls_sha256, Some(pin));
+}
+
+#[tokio::test]
+async fn the_node_proxy_answers_only_where_the_fleet_is_reached_through_it() {
+    let path = "/api/media-nodes/node-1/v1/calls/call-1";
+    let reply = TestApi::new().call(Method::GET, path, None, None).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "fleet_disabled"), "{reply:?}");
+    let direct = TestApi::with_fleet(WatchedScaler::new(true));
+    register(&direct, "node-1").await;
+    let reply = direct.call(Method::GET, path, None, None).await;
+    assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "fleet_not_proxied"), "{reply:?}");
 }

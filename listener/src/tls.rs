@@ -34,6 +34,9 @@ pub enum TlsError {
         /// What went wrong.
         why: String,
     },
+    /// A self-signed certificate could not be made.
+    #[error("cannot make a self-signed certificate: {0}")]
+    SelfSigned(String),
     /// The certificate and the key do not fit together (or are not usable).
     #[error("the certificate and the key cannot be served: {0}")]
     Config(#[from] rustls::Error),
@@ -73,6 +76,18 @@ impl Tls {
         let key = PrivateKeyDer::from_pem_slice(key)
             .map_err(|e| TlsError::Key { what: what(), why: e.to_string() })?;
         Self::new(chain, key, &what())
+    }
+
+    /// A fresh self-signed certificate for `names` (DNS names or IP addresses) and its key,
+    /// which never leaves this process; with the certificate (DER), for whoever pins it.
+    pub fn self_signed(names: Vec<String>) -> Result<(Self, Vec<u8>), TlsError> {
+        let made =
+            rcgen::generate_simple_self_signed(names).map_err(|e| TlsError::SelfSigned(e.to_string()))?;
+        let der = made.cert.der().to_vec();
+        let key = PrivateKeyDer::try_from(made.signing_key.serialize_der())
+            .map_err(|e| TlsError::SelfSigned(e.to_owned()))?;
+        let tls = Self::new(vec![made.cert.der().clone()], key, "the self-signed certificate")?;
+        Ok((tls, der))
     }
 
     fn new(

@@ -146,6 +146,12 @@ pub struct FleetArgs {
     #[arg(long = "node-quiet-secs", env = "PEERSHARE_NODE_QUIET_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub quiet_secs: u64,
 
+    /// Browsers and signaling hosts reach the nodes through this server
+    /// (`/api/media-nodes/{id}/…`), over TLS pinned to the certificate each node makes itself,
+    /// as a deployment behind Cloudflare does; default: at the nodes' own addresses.
+    #[arg(long = "media-node-proxy", env = "PEERSHARE_MEDIA_NODE_PROXY")]
+    pub proxy: bool,
+
     /// How often nodes heartbeat (milliseconds); a node missing two is dead.
     #[arg(long = "node-heartbeat-ms", env = "PEERSHARE_NODE_HEARTBEAT_MS", default_value_t = 5_000, value_parser = clap::value_parser!(u64).range(200..=60_000))]
     pub heartbeat_ms: u64,

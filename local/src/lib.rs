@@ -24,7 +24,7 @@ use fleet::{NodeLaunch, ProcessFleet};
 use media_nodes::{
     FleetNodes, IN_PROCESS_NODE_ID, IN_PROCESS_NODE_PATH, InProcessNode, MediaNodeAllocator, NodeControl,
 };
-use peershare_core::fleet::{FleetPolicy, ScalePolicy};
+use peershare_core::fleet::{FleetPolicy, NodeReach, ScalePolicy};
 use peershare_core::media::MediaTokenSigner;
 use peershare_core::room::RoomConfig;
 use peershare_functions::fleet::{Fleet, FleetSettings};
@@ -130,7 +130,9 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
         _ => Some(local_fleet(&config, bound, &keys, store.clone())?),
     };
     let media: Arc<dyn MediaNodeAllocator> = match &fleet {
-        Some((fleet, _)) => Arc::new(FleetNodes::new(fleet.clone(), NodeControl::new(signer.clone()))),
+        Some((fleet, _)) => {
+            Arc::new(FleetNodes::new(fleet.clone(), NodeControl::new(signer.clone(), own_origin(bound))))
+        }
         None => Arc::new(InProcessNode::new(node)),
     };
     let services = RoomServices {
@@ -159,6 +161,13 @@ pub async fn build(config: DevConfig, bound: std::net::SocketAddr) -> Result<App
     Ok(Application { public: app(state, node_api), ops: control_api::ops_router(node_state) })
 }
 
+/// Where this server's own routes are reached from this machine (the fleet's registry, and the
+/// proxy to its nodes).
+fn own_origin(bound: std::net::SocketAddr) -> String {
+    let ip = if bound.ip().is_unspecified() { std::net::Ipv4Addr::LOCALHOST.into() } else { bound.ip() };
+    format!("http://{}", std::net::SocketAddr::new(ip, bound.port()))
+}
+
 /// The local fleet: node processes (the scaler) and the fleet over the store's registry.
 fn local_fleet(
     config: &DevConfig,
@@ -175,7 +184,6 @@ fn local_fleet(
     if !binary.is_file() {
         return Err(StartError::NodeBinary(format!("{} does not exist", binary.display())));
     }
-    let host = if bound.ip().is_unspecified() { "127.0.0.1".to_owned() } else { bound.ip().to_string() };
     let recording_args = match &config.recordings.recordings_bucket {
         Some(bucket) => {
             let mut args = vec!["--recordings-bucket".to_owned(), bucket.clone()];
@@ -195,11 +203,12 @@ fn local_fleet(
     };
     let launch = NodeLaunch {
         binary,
-        registry_url: format!("http://{host}:{}", bound.port()),
+        registry_url: own_origin(bound),
         secret: format!("{:032x}", rand::random::<u128>()),
         public_key: keys.public_key(),
         capacity: config.media_capacity,
         recording_args,
+        tls_self_signed: config.fleet.proxy,
     };
     let heartbeat = std::time::Duration::from_millis(config.fleet.heartbeat_ms);
     let settings = FleetSettings {
@@ -213,6 +222,7 @@ fn local_fleet(
         default_region: "local".to_owned(),
         retry_after: std::time::Duration::from_secs(1),
         tick_every: heartbeat,
+        reach: NodeReach::proxied_if(config.fleet.proxy),
     };
     let processes = Arc::new(ProcessFleet::new(launch, config.fleet.max_nodes));
     let fleet = Arc::new(Fleet::new(store, processes.clone(), settings));

@@ -186,3 +186,81 @@ async fn a_killed_node_moves_its_call_to_another_node_with_everyone_in_their_sea
     }
     eprintln!("node loss: kill → everyone told to move in {} ms", killed.elapsed().as_millis());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn through_the_proxy_media_flows_and_only_the_nodes_control_routes_pass_with_the_nodes_own_checks() {
+    let server = fleet_server("1", &["--media-node-proxy"]).await;
+    let (_clients, accesses) = three_on_a_node(&server, "fleet-proxy").await;
+    let (node, _) = token_claims(&accesses[0]);
+    let base = format!("/api/media-nodes/{node}");
+    for access in &accesses {
+        assert_eq!(
+            access["url"],
+            base.as_str(),
+            "browsers are sent to the proxy on their own site: {access}"
+        );
+    }
+    let call = accesses[0]["call_id"].as_str().expect("call").to_owned();
+
+    // Two participants join the node through the proxy (their SDP goes through the API, over
+    // TLS pinned to the node's certificate) and receive each other's audio and video.
+    let http = reqwest::Client::new();
+    let api = server.url(&base);
+    let mut joined = Vec::new();
+    for access in &accesses[..2] {
+        let (_, participant) = token_claims(access);
+        let client = peershare_test_client::Client::join(peershare_test_client::Join {
+            http: &http,
+            api: &api,
+            call: &call,
+            participant: u32::try_from(participant).expect("small"),
+            token: access["token"].as_str().expect("token"),
+            publish: peershare_test_client::Publish::default(),
+        })
+        .await
+        .expect("joins through the proxy");
+        joined.push((client, u32::try_from(participant).expect("small")));
+    }
+    let (ada, bob) = (&joined[0], &joined[1]);
+    ada.0.wait_frames_from(&[bob.1], 20, 10).await;
+    bob.0.wait_frames_from(&[ada.1], 20, 10).await;
+
+    // The node's own checks still hold: no token, someone else's call.
+    let join_path = format!("{base}/v1/calls/{call}/participants");
+    let offer = serde_json::json!({ "type": "offer", "sdp": "v=0" });
+    let (status, body) = server.api(reqwest::Method::POST, &join_path, None, Some(offer.clone())).await;
+    assert_eq!((status, body["error"].as_str()), (401, Some("missing_token")), "{body}");
+    let cy_token = accesses[2]["token"].as_str().expect("token");
+    let other_call = format!("{base}/v1/calls/call_someone_else/participants");
+    let (status, body) =
+        server.api(reqwest::Method::POST, &other_call, Some(cy_token), Some(offer.clone())).await;
+    assert_eq!(status, 403, "a token for one call opens no other: {body}");
+    let (status, body) =
+        server.api(reqwest::Method::DELETE, &format!("{base}/v1/calls/{call}"), Some(cy_token), None).await;
+    assert_eq!(status, 403, "a participant cannot end the call: {body}");
+
+    // The proxy itself: only the control routes, of registered nodes, with their methods.
+    let refused = [
+        (reqwest::Method::GET, "/api/media-nodes/nobody/v1/calls/x".to_owned(), 404, "unknown_media_node"),
+        (reqwest::Method::GET, format!("{base}/health"), 404, "not_a_node_route"),
+        (reqwest::Method::GET, format!("{base}/metrics"), 404, "not_a_node_route"),
+        (reqwest::Method::GET, format!("{base}/v1/calls/a%2F..%2F..%2Fmetrics"), 404, "not_a_node_route"),
+        (reqwest::Method::PUT, format!("{base}/v1/calls/{call}"), 405, "method_not_allowed"),
+        (reqwest::Method::PATCH, format!("{base}/v1/calls/{call}/participants"), 405, "method_not_allowed"),
+    ];
+    for (method, path, status, code) in refused {
+        let (got, body) = server.api(method.clone(), &path, Some(cy_token), None).await;
+        assert_eq!((got, body["error"].as_str()), (status, Some(code)), "{method} {path}: {body}");
+    }
+    let huge = reqwest::Client::new()
+        .post(server.url(&join_path))
+        .bearer_auth(cy_token)
+        .header("content-type", "application/json")
+        .body(vec![b' '; 65 * 1024])
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(huge.status(), 413, "a body over 64 KiB never reaches the node");
+    let body: Value = huge.json().await.expect("a JSON error");
+    assert_eq!(body["error"], "invalid_body");
+}

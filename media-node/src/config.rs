@@ -1,7 +1,7 @@
 //! `peershare-media-node` command line and environment: one typed struct.
 
 use crate::registration::RegistryArgs;
-use peershare_core::fleet::{NodeRegistration, RegistrationError};
+use peershare_core::fleet::{NodeRegistration, RegistrationError, certificate_pin};
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
@@ -30,6 +30,12 @@ pub struct NodeConfig {
     /// PEM file of that certificate's private key.
     #[arg(long, env = "PEERSHARE_MEDIA_TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+
+    /// Serve the control API over HTTPS with a certificate made at start (its key never leaves
+    /// the process) and register its SHA-256, for a fleet whose API reaches its nodes through
+    /// a proxy pinned to it (the API's `--fleet-proxy`).
+    #[arg(long, env = "PEERSHARE_MEDIA_TLS_SELF_SIGNED", conflicts_with = "tls_cert")]
+    pub tls_self_signed: bool,
 
     /// Private address of `/health` and `/metrics` (HTTP): loopback, or an address only the
     /// operator's network reaches.
@@ -63,6 +69,15 @@ pub struct NodeConfig {
     /// The fleet registry this node joins, if any.
     #[command(flatten)]
     pub registry: RegistryArgs,
+}
+
+/// The control API's TLS: the certificate served, and its pin when the node made it.
+#[derive(Debug, Clone)]
+pub struct ControlTls {
+    /// What the listener serves.
+    pub tls: peershare_listener::Tls,
+    /// SHA-256 of a self-signed certificate (registered with the fleet).
+    pub pin: Option<String>,
 }
 
 /// How the node joins the fleet: the registry's URL, the fleet secret, and what it registers.
@@ -99,22 +114,34 @@ impl NodeConfig {
         Ok(())
     }
 
-    /// The control API's certificate and key, when given.
-    pub fn tls(&self) -> Result<Option<peershare_listener::Tls>, peershare_listener::TlsError> {
+    /// The control API's certificate and key, when given or made (`--tls-self-signed`).
+    pub fn tls(&self) -> Result<Option<ControlTls>, peershare_listener::TlsError> {
+        if self.tls_self_signed {
+            let names =
+                vec![self.node_id.clone(), self.public_ip.unwrap_or_else(|| self.udp.ip()).to_string()];
+            let (tls, der) = peershare_listener::Tls::self_signed(names)?;
+            return Ok(Some(ControlTls { tls, pin: Some(certificate_pin(&der)) }));
+        }
         match (&self.tls_cert, &self.tls_key) {
-            (Some(cert), Some(key)) => peershare_listener::Tls::from_pem_files(cert, key).map(Some),
+            (Some(cert), Some(key)) => {
+                Ok(Some(ControlTls { tls: peershare_listener::Tls::from_pem_files(cert, key)?, pin: None }))
+            }
             _ => Ok(None),
         }
     }
 
     /// The control API's scheme: `https` with a certificate.
     pub fn control_scheme(&self) -> &'static str {
-        if self.tls_cert.is_some() { "https" } else { "http" }
+        if self.tls_cert.is_some() || self.tls_self_signed { "https" } else { "http" }
     }
 
     /// How this node joins the fleet, when a registry is configured; its control API listens
-    /// on `http` (the port of the default URLs).
-    pub fn fleet_membership(&self, http: SocketAddr) -> Result<Option<FleetMembership>, ConfigError> {
+    /// on `http` (the port of the default URLs) with the certificate `pin` registers, if any.
+    pub fn fleet_membership(
+        &self,
+        http: SocketAddr,
+        pin: Option<&str>,
+    ) -> Result<Option<FleetMembership>, ConfigError> {
         let Some(registry_url) = self.registry.url.clone() else { return Ok(None) };
         let secret =
             self.registry.secret.clone().filter(|s| !s.is_empty()).ok_or(ConfigError::NoFleetSecret)?;
@@ -136,6 +163,7 @@ impl NodeConfig {
             control_url,
             capacity: self.capacity,
             version: env!("CARGO_PKG_VERSION").to_owned(),
+            tls_sha256: pin.map(str::to_owned),
         };
         registration.check()?;
         Ok(Some(FleetMembership { registry_url, secret, registration }))
@@ -163,9 +191,9 @@ mod tests {
         let http: SocketAddr = "0.0.0.0:8090".parse().expect("addr");
         let base = ["node", "--node-id", "n1", "--public-key", "k", "--public-ip", "203.0.113.7"];
         let alone = NodeConfig::try_parse_from(base).expect("parses");
-        assert!(alone.fleet_membership(http).expect("valid").is_none());
+        assert!(alone.fleet_membership(http, None).expect("valid").is_none());
         let with = |extra: &[&str]| {
-            NodeConfig::try_parse_from(base.iter().chain(extra)).expect("parses").fleet_membership(http)
+            NodeConfig::try_parse_from(base.iter().chain(extra)).expect("parses").fleet_membership(http, None)
         };
         assert!(matches!(with(&["--registry-url", "http://api"]), Err(ConfigError::NoFleetSecret)));
         let joined = with(&["--registry-url", "http://api", "--fleet-secret", "s", "--region", "eu-west-1"])
@@ -205,5 +233,37 @@ mod tests {
         let plain = NodeConfig::try_parse_from(base).expect("parses");
         assert!(plain.tls().expect("none").is_none());
         assert_eq!(plain.control_scheme(), "http");
+    }
+
+    #[test]
+    fn a_self_signed_node_registers_https_and_the_pin_of_the_certificate_it_serves() {
+        let base = ["node", "--node-id", "n1", "--public-key", "k", "--public-ip", "203.0.113.7"];
+        let c = NodeConfig::try_parse_from(base.iter().chain(&["--tls-self-signed"])).expect("parses");
+        assert_eq!(c.control_scheme(), "https");
+        let made = c.tls().expect("makes a certificate").expect("serves TLS");
+        let pin = made.pin.expect("a made certificate is pinned");
+        let again = c.tls().expect("makes another").expect("serves TLS").pin.expect("pinned");
+        assert_ne!(pin, again, "every start makes a new key");
+        let joined = NodeConfig::try_parse_from(base.iter().chain(&[
+            "--tls-self-signed",
+            "--registry-url",
+            "http://api",
+            "--fleet-secret",
+            "s",
+        ]))
+        .expect("parses")
+        .fleet_membership("0.0.0.0:8090".parse().expect("addr"), Some(&pin))
+        .expect("valid")
+        .expect("joins");
+        assert_eq!(joined.registration.control_url, "https://203.0.113.7:8090");
+        assert_eq!(joined.registration.tls_sha256.as_deref(), Some(pin.as_str()));
+        let both = NodeConfig::try_parse_from(base.iter().chain(&[
+            "--tls-self-signed",
+            "--tls-cert",
+            "/c.pem",
+            "--tls-key",
+            "/k.pem",
+        ]));
+        assert_eq!(both.expect_err("refused").kind(), clap::error::ErrorKind::ArgumentConflict);
     }
 }

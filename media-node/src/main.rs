@@ -57,7 +57,8 @@ async fn main() -> anyhow::Result<()> {
         limits,
         std::future::pending(),
     ));
-    let registrar = match config.fleet_membership(listener.local_addr()?)? {
+    let pin = tls.as_ref().and_then(|t| t.pin.clone());
+    let registrar = match config.fleet_membership(listener.local_addr()?, pin.as_deref())? {
         Some(fleet) => Some(Registrar::new(&fleet.registry_url, &fleet.secret, fleet.registration)?),
         None => None,
     };
@@ -71,18 +72,24 @@ async fn main() -> anyhow::Result<()> {
             None => std::future::pending().await,
         }
     };
-    peershare_listener::serve_with(listener, control_api::router(state), limits, tls, async move {
-        tokio::select! {
-            () = stop_signal(terminate) => {
-                if let Some(registrar) = registrar
-                    && let Err(e) = registrar.leave().await
-                {
-                    tracing::warn!(error = %e, "could not leave the registry");
+    peershare_listener::serve_with(
+        listener,
+        control_api::router(state),
+        limits,
+        tls.map(|t| t.tls),
+        async move {
+            tokio::select! {
+                () = stop_signal(terminate) => {
+                    if let Some(registrar) = registrar
+                        && let Err(e) = registrar.leave().await
+                    {
+                        tracing::warn!(error = %e, "could not leave the registry");
+                    }
                 }
+                () = drained => {}
             }
-            () = drained => {}
-        }
-    })
+        },
+    )
     .await?;
     Ok(())
 }

@@ -11,7 +11,7 @@ pub struct WorkerVars {
     api_origin: String,
     session_jwks: String,
     media_nodes: Option<serde_json::Value>,
-    media_fleet: Option<String>,
+    media_fleet: bool,
     media_signing_key: Option<String>,
     internal_secret: Option<String>,
     room_capacity: Option<u32>,
@@ -39,12 +39,13 @@ impl WorkerVars {
     }
 
     /// Rooms ask the API's fleet for call sessions (`MEDIA_FLEET=api`; the API needs the
-    /// internal secret too) on nodes at loopback origins (`MEDIA_NODE_ORIGINS`), with tokens
+    /// internal secret too) on nodes reached through the API (its `--media-node-proxy`: no
+    /// `MEDIA_NODE_ORIGINS`, pages connect to their own site only, as on Cloudflare), with tokens
     /// signed by `signing_key` (the API's `--media-signing-key`, whose public half its nodes
     /// trust).
     pub fn media_fleet(mut self, signing_key: &str) -> Self {
         self.media_nodes = None;
-        self.media_fleet = Some("http://127.0.0.1:*".to_owned());
+        self.media_fleet = true;
         self.media_signing_key = Some(signing_key.to_owned());
         self
     }
@@ -73,8 +74,7 @@ impl WorkerVars {
             vec![("API_ORIGIN", self.api_origin.clone()), ("SESSION_JWKS", self.session_jwks.clone())];
         let optional = [
             ("MEDIA_NODES", self.media_nodes.as_ref().map(ToString::to_string)),
-            ("MEDIA_FLEET", self.media_fleet.as_ref().map(|_| "api".to_owned())),
-            ("MEDIA_NODE_ORIGINS", self.media_fleet.clone()),
+            ("MEDIA_FLEET", self.media_fleet.then(|| "api".to_owned())),
             ("MEDIA_SIGNING_KEY", self.media_signing_key.clone()),
             ("INTERNAL_SECRET", self.internal_secret.clone()),
             ("ROOM_CAPACITY", self.room_capacity.map(|c| c.to_string())),
@@ -104,7 +104,7 @@ mod tests {
         assert!(full.env().contains(&("TEST_HOOKS", "1".to_owned())));
         let fleet = full.media_fleet("a2V5");
         assert!(fleet.env().contains(&("MEDIA_FLEET", "api".to_owned())));
-        assert!(fleet.env().contains(&("MEDIA_NODE_ORIGINS", "http://127.0.0.1:*".to_owned())));
+        assert!(!names(&fleet).contains(&"MEDIA_NODE_ORIGINS"), "pages reach the nodes through the API");
         assert!(fleet.env().contains(&("MEDIA_SIGNING_KEY", "a2V5".to_owned())));
     }
 }

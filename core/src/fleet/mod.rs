@@ -7,11 +7,16 @@
 mod allocation;
 #[cfg(test)]
 mod fixtures;
+mod proxy;
 mod registration;
 mod scaling;
 mod warm;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
+pub use proxy::{
+    MAX_PROXIED_ANSWER_BYTES, MAX_PROXIED_REQUEST_BYTES, NodeReach, PROXY_PREFIX, ProxiedRequest,
+    ProxyRefusal, ReachError, certificate_pin, parse as parse_proxied, proxied_base, valid_pin,
+};
 pub use registration::{
     Heartbeat, HeartbeatAnswer, MAX_NODE_CAPACITY, NodeRegistration, RegistrationError,
     valid_id as valid_node_id, valid_region,

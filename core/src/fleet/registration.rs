@@ -29,6 +29,10 @@ pub struct NodeRegistration {
     pub capacity: u32,
     /// Its software version.
     pub version: String,
+    /// SHA-256 of its control API's certificate (DER, lowercase hex), for a node the API
+    /// reaches over TLS pinned to it ([`super::NodeReach::ThroughApi`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_sha256: Option<String>,
 }
 
 /// Why a registration was refused.
@@ -49,6 +53,9 @@ pub enum RegistrationError {
     /// The version is too long or has control characters.
     #[error("version must be at most {MAX_VERSION_CHARS} printable ASCII characters")]
     Version,
+    /// The certificate pin is not a SHA-256 in lowercase hex.
+    #[error("tls_sha256 must be 64 lowercase hex digits")]
+    Pin,
 }
 
 impl NodeRegistration {
@@ -73,6 +80,9 @@ impl NodeRegistration {
             self.version.len() <= MAX_VERSION_CHARS && self.version.bytes().all(|b| b.is_ascii_graphic());
         if !version_ok {
             return Err(RegistrationError::Version);
+        }
+        if self.tls_sha256.as_deref().is_some_and(|pin| !super::proxy::valid_pin(pin)) {
+            return Err(RegistrationError::Pin);
         }
         Ok(())
     }
@@ -126,6 +136,7 @@ mod tests {
             control_url: "http://10.0.0.7:8090".into(),
             capacity: 500,
             version: "0.1.0+abc".into(),
+            tls_sha256: None,
         }
     }
 
@@ -165,6 +176,8 @@ mod tests {
             (NodeRegistration { capacity: 0, ..node() }, RegistrationError::Capacity),
             (NodeRegistration { capacity: MAX_NODE_CAPACITY + 1, ..node() }, RegistrationError::Capacity),
             (NodeRegistration { version: "1\n2".into(), ..node() }, RegistrationError::Version),
+            (NodeRegistration { tls_sha256: Some("AB".repeat(32)), ..node() }, RegistrationError::Pin),
+            (NodeRegistration { tls_sha256: Some(String::new()), ..node() }, RegistrationError::Pin),
         ];
         for (registration, expected) in cases {
             assert_eq!(registration.check(), Err(expected.clone()), "{registration:?}");

@@ -219,7 +219,7 @@ fn node_of(config: &EdgeConfig, lease: &MediaNodeLease) -> Option<MediaNode> {
     if config.media_fleet {
         return (!lease.control_url.is_empty()).then(|| MediaNode {
             id: lease.node_id.clone(),
-            control_url: lease.control_url.clone(),
+            control_url: lease.control_base(&config.api_origin),
             public_url: lease.url.clone(),
         });
     }

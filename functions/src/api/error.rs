@@ -125,6 +125,9 @@ pub enum ApiError {
     /// The fleet refused or failed.
     #[error(transparent)]
     Fleet(#[from] crate::fleet::FleetError),
+    /// The proxy to the media nodes refused, or the node could not be reached.
+    #[error(transparent)]
+    NodeProxy(crate::fleet::NodeProxyError),
 }
 
 impl ApiError {
@@ -141,11 +144,28 @@ fn fleet_error(error: &crate::fleet::FleetError) -> (StatusCode, &'static str) {
         InvalidAsk(_) => (StatusCode::BAD_REQUEST, "invalid_allocation"),
         InvalidRegistration(_) => (StatusCode::BAD_REQUEST, "invalid_registration"),
         IdMismatch => (StatusCode::BAD_REQUEST, "node_id_mismatch"),
+        Unreachable(_) => (StatusCode::BAD_REQUEST, "node_needs_pinned_tls"),
         UnknownNode(_) => (StatusCode::NOT_FOUND, "unknown_node"),
         NoCapacity(_) => (StatusCode::SERVICE_UNAVAILABLE, "no_media_node"),
         Contended => (StatusCode::SERVICE_UNAVAILABLE, "allocation_contended"),
         Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
         Scaler(_) => (StatusCode::BAD_GATEWAY, "scaler_failed"),
+    }
+}
+
+/// A node proxy error's status and code.
+fn node_proxy_error(error: &crate::fleet::NodeProxyError) -> (StatusCode, &'static str) {
+    use crate::fleet::NodeProxyError::*;
+    use peershare_core::fleet::ProxyRefusal;
+    match error {
+        NotProxied => (StatusCode::NOT_FOUND, "fleet_not_proxied"),
+        Refused(ProxyRefusal::NotARoute(_)) => (StatusCode::NOT_FOUND, "not_a_node_route"),
+        Refused(ProxyRefusal::Method { .. }) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        UnknownNode(_) => (StatusCode::NOT_FOUND, "unknown_media_node"),
+        NotPinned(_) | Unreachable { .. } => (StatusCode::BAD_GATEWAY, "media_node_unreachable"),
+        TimedOut(_) => (StatusCode::GATEWAY_TIMEOUT, "media_node_timeout"),
+        AnswerTooLarge(_) => (StatusCode::BAD_GATEWAY, "media_node_answer_too_large"),
+        Store(_) => (StatusCode::INTERNAL_SERVER_ERROR, "storage_failed"),
     }
 }
 
@@ -202,6 +222,7 @@ impl ApiError {
             FleetDisabled => (StatusCode::NOT_FOUND, "fleet_disabled"),
             FleetOnly => (StatusCode::UNAUTHORIZED, "fleet_only"),
             Fleet(e) => fleet_error(e),
+            NodeProxy(e) => node_proxy_error(e),
         }
     }
 }

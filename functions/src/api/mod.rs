@@ -14,6 +14,7 @@ mod history_routes;
 mod internal_history_routes;
 mod invite_routes;
 mod member_routes;
+mod node_proxy_routes;
 mod oauth_routes;
 mod profile_routes;
 mod recording_routes;
@@ -109,6 +110,12 @@ pub fn router(state: ApiState) -> Router {
         )
         .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .route(
+            "/api/media-nodes/{*path}",
+            axum::routing::any(node_proxy_routes::forward).layer(axum::extract::DefaultBodyLimit::max(
+                peershare_core::fleet::MAX_PROXIED_REQUEST_BYTES,
+            )),
+        )
         .with_state(state)
 }
 

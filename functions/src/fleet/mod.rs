@@ -5,12 +5,15 @@
 
 #[cfg(feature = "autoscaling")]
 mod asg_scaler;
+mod node_proxy;
+mod pinned_tls;
 mod scaler;
 mod service;
 mod waiting;
 
 #[cfg(feature = "autoscaling")]
 pub use asg_scaler::{AsgGroups, AsgGroupsError, AsgScaler, is_instance_id};
+pub use node_proxy::{Forwarded, NodeAnswer, NodeProxy, NodeProxyError};
 pub use scaler::{FixedFleet, Scaler, ScalerError};
 pub use service::{
     AllocationAnswer, AllocationAsk, Fleet, FleetError, FleetSettings, LostSession, TickReport,

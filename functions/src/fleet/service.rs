@@ -2,12 +2,13 @@
 //! periodic look at the fleet's size (scale up through the [`Scaler`], drain idle nodes,
 //! forget dead ones).
 
+use super::node_proxy::NodeProxy;
 use super::waiting::WaitingCalls;
 use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
 use peershare_core::fleet::{
-    AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeRecord, NodeRegistration,
-    RegistrationError, ScalePolicy, allocate, scale, valid_node_id, valid_region,
+    AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeReach, NodeRecord, NodeRegistration,
+    ReachError, RegistrationError, ScalePolicy, allocate, scale, valid_node_id, valid_region,
 };
 use peershare_core::media::MediaNodeLease;
 use peershare_core::{GroupId, Timestamp};
@@ -36,6 +37,9 @@ pub struct FleetSettings {
     pub retry_after: Duration,
     /// How often, at most, heartbeats lead to a look at the fleet's size.
     pub tick_every: Duration,
+    /// How browsers and signaling hosts reach the nodes: at their own URLs, or through the
+    /// API's proxy (then only nodes with a pinned certificate may register).
+    pub reach: NodeReach,
 }
 
 /// A signaling host's request for a call session.
@@ -126,10 +130,10 @@ impl LostSession {
     }
 }
 
-fn lost(node: &NodeRegistration, sessions: Vec<NodeAllocation>) -> Vec<LostSession> {
+fn lost(reach: NodeReach, node: &NodeRegistration, sessions: Vec<NodeAllocation>) -> Vec<LostSession> {
     sessions
         .into_iter()
-        .map(|s| LostSession { lease: Fleet::lease_of(node, &s.call_id), room: s.room })
+        .map(|s| LostSession { lease: Fleet::lease_of(reach, node, &s.call_id), room: s.room })
         .collect()
 }
 
@@ -142,6 +146,9 @@ pub enum FleetError {
     /// A registration that is not valid.
     #[error("invalid registration: {0}")]
     InvalidRegistration(#[from] RegistrationError),
+    /// The fleet reaches its nodes through the API and this one cannot be reached that way.
+    #[error("{0}")]
+    Unreachable(#[from] ReachError),
     /// The node's id in the path is not the one in the body.
     #[error("the node id in the path is not the registration's")]
     IdMismatch,
@@ -171,12 +178,14 @@ pub struct Fleet {
     last_tick: Mutex<Option<Timestamp>>,
     ticking: tokio::sync::Mutex<()>,
     waiting: WaitingCalls,
+    proxy: NodeProxy,
 }
 
 impl Fleet {
     /// A fleet over `store`'s registry, grown by `scaler`.
     pub fn new(store: Arc<dyn Store>, scaler: Arc<dyn Scaler>, settings: FleetSettings) -> Self {
         Self {
+            proxy: NodeProxy::new(store.clone(), settings.reach),
             store,
             scaler,
             settings,
@@ -191,14 +200,15 @@ impl Fleet {
         &self.settings
     }
 
-    /// The lease of call session `call_id` on `node`.
-    pub fn lease_of(node: &NodeRegistration, call_id: &str) -> MediaNodeLease {
-        MediaNodeLease {
-            node_id: node.id.clone(),
-            url: node.public_url.clone(),
-            call_id: call_id.to_owned(),
-            control_url: node.control_url.clone(),
-        }
+    /// Its proxy to the nodes (which refuses everything unless the fleet is reached through it).
+    pub fn proxy(&self) -> &NodeProxy {
+        &self.proxy
+    }
+
+    /// The lease of call session `call_id` on `node`, reached as `reach` says.
+    pub fn lease_of(reach: NodeReach, node: &NodeRegistration, call_id: &str) -> MediaNodeLease {
+        let (url, control_url) = reach.lease_urls(node);
+        MediaNodeLease { node_id: node.id.clone(), url, call_id: call_id.to_owned(), control_url }
     }
 
     fn answer(&self, draining: bool) -> HeartbeatAnswer {
@@ -219,10 +229,12 @@ impl Fleet {
         if node.id != path_id {
             return Err(FleetError::IdMismatch);
         }
+        self.settings.reach.admits(node)?;
         let before = self.store.media_node(&node.id).await?;
         let dropped = self.store.register_node(node, now).await?;
         tracing::info!(node = %node.id, region = %node.region, capacity = node.capacity, dropped = dropped.len(), "media node registered");
-        let dropped = before.map_or_else(Vec::new, |old| lost(&old.registration, dropped));
+        let dropped =
+            before.map_or_else(Vec::new, |old| lost(self.settings.reach, &old.registration, dropped));
         Ok((self.answer(false), dropped))
     }
 
@@ -249,7 +261,7 @@ impl Fleet {
         if let Err(e) = self.scaler.retire(id, &entry.registration.region).await {
             tracing::warn!(node = %id, error = %e, "could not retire a node that left");
         }
-        Ok(lost(&entry.registration, sessions))
+        Ok(lost(self.settings.reach, &entry.registration, sessions))
     }
 
     /// Finds a node for `ask`: a lease reserved on it, or `Pending` while the scaler starts one.
@@ -306,7 +318,11 @@ impl Fleet {
             match self.store.reserve_on_node(&allocation, alive_since).await? {
                 Reservation::Reserved | Reservation::AlreadyReserved => {
                     self.waiting.served(&ask.room);
-                    return Ok(AllocationAnswer::Lease(Self::lease_of(&node.registration, &call_id)));
+                    return Ok(AllocationAnswer::Lease(Self::lease_of(
+                        self.settings.reach,
+                        &node.registration,
+                        &call_id,
+                    )));
                 }
                 why => {
                     tracing::debug!(node = %node_id, ?why, "the picked node refused the reservation");
@@ -394,7 +410,7 @@ impl Fleet {
                 tracing::warn!(node = %entry.registration.id, error = %e, "could not retire a dead node");
             }
             report.forgotten.push(entry.registration.id.clone());
-            report.lost.extend(lost(&entry.registration, sessions));
+            report.lost.extend(lost(self.settings.reach, &entry.registration, sessions));
         }
         let records: Vec<NodeRecord> = live.iter().map(MediaNodeEntry::record).collect();
         let loads: Vec<NodeLoad<'_>> =

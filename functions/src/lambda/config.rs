@@ -4,7 +4,9 @@
 use crate::fleet::{AsgGroups, FleetSettings};
 use crate::oauth::{OAuthArgs, OAuthError};
 use crate::session::{Jwk, KeyError, SigningKey};
-use peershare_core::fleet::{FleetPolicy, MAX_NODE_CAPACITY, ScalePolicy, WarmCapacity, valid_region};
+use peershare_core::fleet::{
+    FleetPolicy, MAX_NODE_CAPACITY, NodeReach, ScalePolicy, WarmCapacity, valid_region,
+};
 use std::fmt::Display;
 use std::str::FromStr;
 use std::time::Duration;
@@ -121,6 +123,12 @@ pub struct LambdaFleetArgs {
     #[arg(long = "fleet-heartbeat-ms", env = "PEERSHARE_FLEET_HEARTBEAT_MS", default_value_t = 5_000, value_parser = parse_heartbeat_ms)]
     pub heartbeat_ms: u64,
 
+    /// Browsers and the Worker reach the nodes through this API (`/api/media-nodes/{id}/…`),
+    /// which speaks TLS to each node pinned to the certificate it registered: what a site on
+    /// HTTPS behind Cloudflare needs. Nodes must then register with `--tls-self-signed`.
+    #[arg(long = "fleet-proxy", env = "PEERSHARE_FLEET_PROXY")]
+    pub proxy: bool,
+
     /// Seconds a node stays idle before it drains and leaves.
     #[arg(long = "fleet-quiet-secs", env = "PEERSHARE_FLEET_QUIET_SECS", default_value_t = 300, value_parser = parse_quiet_secs)]
     pub quiet_secs: u64,
@@ -195,6 +203,7 @@ impl LambdaFleetArgs {
             // Heartbeats look at the fleet at most this often per function instance; the
             // scheduled tick route looks every minute even when no node heartbeats.
             tick_every: heartbeat,
+            reach: NodeReach::proxied_if(self.proxy),
         };
         Ok(Some(LambdaFleet { settings, groups }))
     }

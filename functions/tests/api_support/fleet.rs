@@ -2,7 +2,7 @@
 //! asked (starting and stopping machines is the cloud's and `peershare dev`'s, tested there).
 
 use super::TestApi;
-use peershare_core::fleet::{FleetPolicy, ScalePolicy};
+use peershare_core::fleet::{FleetPolicy, NodeReach, ScalePolicy};
 use peershare_functions::api;
 use peershare_functions::fleet::{Fleet, FleetSettings, Scaler, ScalerError};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -83,6 +83,7 @@ pub fn fleet_settings() -> FleetSettings {
         default_region: "local".into(),
         retry_after: Duration::from_secs(2),
         tick_every: Duration::ZERO,
+        reach: NodeReach::Direct,
     }
 }
 

@@ -12,6 +12,7 @@ fn node(id: &str, capacity: u32) -> NodeRegistration {
         control_url: format!("http://{id}.internal:8443"),
         capacity,
         version: "1.4.0".into(),
+        tls_sha256: None,
     }
 }
 
@@ -44,7 +45,9 @@ async fn entry(store: &Shared, id: &str) -> MediaNodeEntry {
 
 pub async fn media_nodes_register_and_list_by_id(store: Shared) {
     assert_eq!(store.media_nodes().await.expect("lists"), vec![]);
-    let (b, a, c) = (node("node-b", 40), node("node-a", 10), node("node-c", 0));
+    // One node pins its certificate: the registry keeps the pin as given.
+    let pinned = NodeRegistration { tls_sha256: Some("ab".repeat(32)), ..node("node-b", 40) };
+    let (b, a, c) = (pinned, node("node-a", 10), node("node-c", 0));
     for n in [&b, &a, &c] {
         registered(&store, n).await;
     }
@@ -72,7 +75,12 @@ pub async fn registering_again_drops_and_returns_the_old_allocations(store: Shar
     }
     store.node_heartbeat("node-a", 5, at(1000)).await.expect("beats");
     store.set_node_draining("node-a", true).await.expect("drains");
-    let restarted = NodeRegistration { capacity: 20, version: "1.5.0".into(), ..node("node-a", 10) };
+    let restarted = NodeRegistration {
+        capacity: 20,
+        version: "1.5.0".into(),
+        tls_sha256: Some("0f".repeat(32)),
+        ..node("node-a", 10)
+    };
     let dropped = store.register_node(&restarted, at(5000)).await.expect("registers again");
     assert_eq!(dropped, vec![c1, c2.clone()], "its calls must move, by call id");
     assert_eq!(

@@ -29,6 +29,9 @@ pub struct NodeLaunch {
     pub capacity: u32,
     /// Recording flags for the node (`--recordings-dir …` or the bucket's).
     pub recording_args: Vec<String>,
+    /// Whether the node serves its control API over TLS with a certificate it makes itself
+    /// and registers its SHA-256 (for a fleet reached through this server).
+    pub tls_self_signed: bool,
 }
 
 /// A node process.
@@ -92,6 +95,7 @@ impl ProcessFleet {
             .args(["--capacity", &launch.capacity.to_string(), "--region", "local"])
             .args(["--registry-url", &launch.registry_url])
             .args(&launch.recording_args)
+            .args(launch.tls_self_signed.then_some("--tls-self-signed"))
             .env("PEERSHARE_FLEET_SECRET", &launch.secret)
             // Its ready line is for whoever starts a node by hand: this server learns of it from
             // the registry, and a node must not die because this server's stdout closed.

@@ -19,17 +19,19 @@ const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 pub struct NodeControl {
     http: reqwest::Client,
     signer: Arc<dyn MediaTokenSigner>,
+    api_origin: String,
 }
 
 impl NodeControl {
-    /// A client signing room tokens with `signer`.
-    pub fn new(signer: Arc<dyn MediaTokenSigner>) -> Self {
+    /// A client signing room tokens with `signer`; leases whose nodes are reached through the
+    /// API are called at `api_origin`.
+    pub fn new(signer: Arc<dyn MediaTokenSigner>, api_origin: String) -> Self {
         let http = reqwest::Client::builder()
             .timeout(REQUEST_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_default();
-        Self { http, signer }
+        Self { http, signer, api_origin }
     }
 
     fn request(
@@ -43,7 +45,8 @@ impl NodeControl {
             .signer
             .sign(&MediaClaims::room(&lease.node_id, &lease.call_id, now))
             .map_err(|e| e.to_string())?;
-        let url = format!("{}/v1/calls/{}{tail}", lease.control_url.trim_end_matches('/'), lease.call_id);
+        let base = lease.control_base(&self.api_origin);
+        let url = format!("{}/v1/calls/{}{tail}", base.trim_end_matches('/'), lease.call_id);
         Ok(self.http.request(method, url).bearer_auth(token))
     }
 

@@ -24,7 +24,9 @@
 //! table's TTL (see `migrations/dynamodb/time_to_live.json`).
 
 use super::client::key_of;
-use super::items::{Item, b, corrupt, get_bool, get_opt_time, get_s, get_time, get_u32, get_u64, ms, n, s};
+use super::items::{
+    Item, b, corrupt, get_bool, get_opt_s, get_opt_time, get_s, get_time, get_u32, get_u64, ms, n, s,
+};
 use super::keys::{self, CALL_PREFIX, MEDIA_NODES, NODE_PREFIX};
 use super::transact::Transacted;
 use super::{DynamoStore, retry};
@@ -62,6 +64,9 @@ pub(super) async fn register(
         ("idle_since".to_owned(), ms(now)),
         ("expires_ttl".to_owned(), expiry(now, NODE_TTL)),
     ]);
+    if let Some(pin) = &node.tls_sha256 {
+        item.insert("tls_sha256".to_owned(), s(pin));
+    }
     replace(store, &node.id, Some(&item), "registering a media node").await
 }
 
@@ -296,6 +301,7 @@ fn entry(item: &Item) -> Result<MediaNodeEntry, StoreError> {
             control_url: get_s(item, "control_url")?.to_owned(),
             capacity,
             version: get_s(item, "node_version")?.to_owned(),
+            tls_sha256: get_opt_s(item, "tls_sha256")?.map(str::to_owned),
         },
         reserved,
         load: get_u32(item, "node_load")?,

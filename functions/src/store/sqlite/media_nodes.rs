@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 /// Columns of `media_nodes` read by [`entry`], in order.
 const NODE_COLUMNS: &str = "id, region, public_url, control_url, capacity, version, reserved, load, \
-                            draining, registered_at, last_heartbeat, idle_since";
+                            draining, registered_at, last_heartbeat, idle_since, tls_sha256";
 
 /// Columns of `node_allocations` read by [`allocation`], in order.
 const ALLOCATION_COLUMNS: &str = "node_id, call_id, participants, room, created_at";
@@ -28,8 +28,8 @@ pub(super) fn register(
     tx.execute("DELETE FROM media_nodes WHERE id = ?1", [&node.id])?;
     tx.execute(
         "INSERT INTO media_nodes (id, region, public_url, control_url, capacity, version, reserved, load,
-                                  draining, registered_at, last_heartbeat, idle_since)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, ?7, ?7, ?7)",
+                                  draining, registered_at, last_heartbeat, idle_since, tls_sha256)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, 0, ?7, ?7, ?7, ?8)",
         params![
             node.id,
             node.region,
@@ -37,7 +37,8 @@ pub(super) fn register(
             node.control_url,
             node.capacity,
             node.version,
-            millis(now)
+            millis(now),
+            node.tls_sha256
         ],
     )?;
     tx.commit()?;
@@ -193,6 +194,7 @@ fn entry(row: &Row<'_>) -> rusqlite::Result<MediaNodeEntry> {
             control_url: row.get(3)?,
             capacity: row.get(4)?,
             version: row.get(5)?,
+            tls_sha256: row.get(12)?,
         },
         reserved: row.get(6)?,
         load: row.get(7)?,

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0004_media_nodes.sql",
         sql: include_str!("../../../../migrations/sqlite/0004_media_nodes.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_node_certificates.sql",
+        sql: include_str!("../../../../migrations/sqlite/0005_node_certificates.sql"),
+    },
 ];
 
 /// What a run did.
