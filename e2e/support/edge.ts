@@ -46,14 +46,16 @@ export async function startEdge(name: string): Promise<Edge> {
  * Starts the API with a media-node fleet (`peershare dev --media-fleet`, `fleetArgs` added),
  * then the Worker in front of it, whose rooms ask the API's allocator for call sessions
  * (`MEDIA_FLEET=api`) and are told by the API when a node is lost (`--rooms-url`, the Worker's
- * own route). The API and the Worker share the internal secret and the media signing key.
+ * own route). The nodes are reached through the API (`--media-node-proxy`), as on Cloudflare:
+ * the pages and the Worker never call a node's own address. The API and the Worker share the
+ * internal secret and the media signing key.
  */
 export async function startEdgeWithFleet(name: string, fleetArgs: string[]): Promise<Edge> {
   const key = execFileSync(stackBin(), ['media-key'], { encoding: 'utf8' }).trim();
   const secret = randomBytes(16).toString('hex');
   const workerAddress = `127.0.0.1:${await freePort()}`;
   const api = await startPeershare(
-    [...fleetArgs, '--internal-secret', secret, '--rooms-url', `http://${workerAddress}`, `--media-signing-key=${key}`],
+    [...fleetArgs, '--media-node-proxy', '--internal-secret', secret, '--rooms-url', `http://${workerAddress}`, `--media-signing-key=${key}`],
     `${name}-api`,
   );
   return startWorker(name, api, ['--listen', workerAddress, '--internal-secret', secret, `--media-fleet-key=${key}`]);

@@ -20,6 +20,30 @@ export async function nodeUrl(page: Page): Promise<string | null> {
   return page.evaluate(() => (window as unknown as { __peershare?: { nodeUrl: string | null } }).__peershare?.nodeUrl ?? null);
 }
 
+/**
+ * The process of the node at `url`: a proxied node's (`/api/media-nodes/{id}`) by the id on its
+ * command line, a node reached directly by the port it listens on.
+ */
+export function nodePid(url: string): number {
+  const proxied = /^\/api\/media-nodes\/([A-Za-z0-9._-]+)$/.exec(url)?.[1];
+  return proxied ? pidOfNode(proxied) : pidListeningOn(Number(new URL(url).port));
+}
+
+/** The `peershare-media-node` process started with `--node-id id`. */
+function pidOfNode(id: string): number {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let args: string[];
+    try {
+      args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue;
+    }
+    const named = args.findIndex((arg, i) => arg === '--node-id' && args[i + 1] === id);
+    if (args[0]?.endsWith('peershare-media-node') && named >= 0) return Number(pid);
+  }
+  throw new Error(`no media node process ${id}`);
+}
+
 /** The process listening on TCP `port` on this machine (read from /proc: sockets → owners). */
 export function pidListeningOn(port: number): number {
   const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -64,7 +88,7 @@ export async function killNodeAndRecover(tabs: Page[]): Promise<number[]> {
   // What each tab decoded so far from each other participant, on the node about to die.
   const decodedBefore = await Promise.all(tabs.map((tab) => nodeStats(tab)));
   const killedAt = Date.now();
-  process.kill(pidListeningOn(Number(new URL(lostUrl).port)), 'SIGKILL');
+  process.kill(nodePid(lostUrl), 'SIGKILL');
   const recoveredAt: number[] = [];
   await Promise.all(
     tabs.map(async (tab, i) => {

@@ -1,8 +1,9 @@
 /**
  * The fleet through the Worker: the rooms are Durable Objects in workerd that ask the API's
- * allocator for call sessions (`MEDIA_FLEET=api`). No media node runs at first: the third
- * person's join starts one (the room waits, "pending", on its alarm) and the call moves there.
- * Then that node is killed (SIGKILL): the fleet starts another, and every tab decodes every
+ * allocator for call sessions (`MEDIA_FLEET=api`), and pages and rooms reach the nodes through the
+ * API's proxy (`/api/media-nodes/{node}`, TLS pinned to each node's own certificate). No media
+ * node runs at first: the third person's join starts one (the room waits, "pending", on its
+ * alarm) and the call moves there. Then that node is killed (SIGKILL): the fleet starts another, and every tab decodes every
  * other through it — the same participant ids, no reload, no rejoin — verified from WebRTC stats.
  */
 import { expect, test } from '../support/test';
@@ -32,6 +33,7 @@ test('through the Worker, a group call starts a media node from zero, and when i
   const ids = await Promise.all(tabs.map((tab) => participantId(tab)));
   for (const [i, tab] of tabs.entries()) await expectNodeMediaFlowing(tab, ids.filter((_, j) => j !== i), `tab ${i + 1} on the first node`);
   expect(await mediaNodes(edge.apiUrl), 'the call started exactly one node').toBe(1);
+  expect(await nodeUrl(ada), 'the page reaches its node through its own site').toMatch(/^\/api\/media-nodes\/[A-Za-z0-9._-]+$/);
   // The room is the Worker's: the API behind it has nobody in that call.
   const call = new URL(callUrl).pathname.split('/').pop();
   const inCall = async (origin: string) => (await (await fetch(`${origin}/api/groups/${call}/call/status`)).json()).participants;
