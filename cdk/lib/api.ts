@@ -138,6 +138,9 @@ export class Api extends Construct {
         PEERSHARE_RECORDINGS_BUCKET: props.recordings.bucketName,
         PEERSHARE_FLEET_GROUPS: Fn.join('', [Aws.REGION, '=', props.fleetGroupName]),
         PEERSHARE_FLEET_NODE_CAPACITY: String(settings.nodeCapacity),
+        // Browsers and the Worker reach the nodes through this API (/api/media-nodes/…), which
+        // speaks TLS pinned to each node's own certificate: no node needs a name or port 443.
+        PEERSHARE_FLEET_PROXY: 'true',
         ...(settings.warmCapacity ? { PEERSHARE_FLEET_WARM_CAPACITY: settings.warmCapacity } : {}),
         ...(oauth.google ? { PEERSHARE_GOOGLE_CLIENT_ID: oauth.google } : {}),
         ...(oauth.microsoft ? { PEERSHARE_MICROSOFT_CLIENT_ID: oauth.microsoft } : {}),

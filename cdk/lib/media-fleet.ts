@@ -79,7 +79,7 @@ export class MediaFleet extends Construct {
     });
     const anyone = ec2.Peer.anyIpv4();
     this.securityGroup.addIngressRule(anyone, ec2.Port.udp(MEDIA_UDP_PORT), 'media: ICE, DTLS and SRTP of every participant');
-    this.securityGroup.addIngressRule(anyone, ec2.Port.tcp(CONTROL_PORT), 'control API: browsers join calls, the Worker opens sessions');
+    this.securityGroup.addIngressRule(anyone, ec2.Port.tcp(CONTROL_PORT), 'control API (HTTPS): the API proxies browsers and the Worker to it, pinned to the node certificate');
     this.securityGroup.addIngressRule(anyone, ec2.Port.udp(TURN_PORT), 'TURN over UDP');
     this.securityGroup.addIngressRule(anyone, ec2.Port.tcp(TURN_PORT), 'TURN over TCP');
     this.securityGroup.addIngressRule(anyone, ec2.Port.udpRange(TURN_RELAY_PORTS.min, TURN_RELAY_PORTS.max), 'TURN relays');

@@ -9,7 +9,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { Api } from './api.ts';
 import { Data } from './data.ts';
-import { CONTROL_PORT, MediaFleet } from './media-fleet.ts';
+import { MediaFleet } from './media-fleet.ts';
 import { Monitoring } from './monitoring.ts';
 import { Recordings } from './recordings.ts';
 import { type Settings, secretNames } from './settings.ts';
@@ -56,7 +56,6 @@ export class PeerShareStack extends Stack {
     output('TableName', this.data.table.tableName, 'The DynamoDB table (peershare migrate --table)');
     output('RecordingsBucketName', this.recordings.bucket.bucketName, 'Where the nodes write recordings');
     output('FleetGroupName', fleetGroupName, 'The media nodes’ Auto Scaling group');
-    output('MediaNodeOrigins', `http://*:${CONTROL_PORT}`, 'wrangler.toml [vars] MEDIA_NODE_ORIGINS (with MEDIA_FLEET = "api")');
     output('ApiSecretsPath', names.apiPath, 'SSM path of the API’s SecureString secrets');
     output('MediaSecretsPath', names.mediaPath, 'SSM path of the nodes’ SecureString secrets');
     output('TickAuthorizationSecret', names.tickAuthorization, 'Secrets Manager secret: "Bearer <internal secret>" for the fleet tick');

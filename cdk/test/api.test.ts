@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { TICK_PATH } from '../lib/api.ts';
+import { repoRoot } from '../lib/settings.ts';
 import { actionsOf, only, resourcesOf, statementsOf, synth } from './synth.ts';
 
 const { template, stack } = synth();
@@ -24,6 +27,9 @@ test('no secret is in the function’s environment: it reads them from its SSM p
   assert.equal(env.PEERSHARE_PUBLIC_URL, 'https://peershare.example');
   assert.equal(env.PEERSHARE_GOOGLE_CLIENT_ID, 'google-client.apps.example');
   assert.equal(env.PEERSHARE_FLEET_NODE_CAPACITY, '400');
+  assert.equal(env.PEERSHARE_FLEET_PROXY, 'true', 'the nodes are reached through the API');
+  const unit = readFileSync(resolve(repoRoot, 'infra/media-node/peershare-media-node.service'), 'utf8');
+  assert.match(unit, /^Environment=PEERSHARE_MEDIA_TLS_SELF_SIGNED=true$/m, 'and the nodes register the certificate it pins');
   const ssm = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
   assert.equal(ssm.length, 1);
   assert.deepEqual(actionsOf(ssm[0]), ['ssm:GetParametersByPath']);

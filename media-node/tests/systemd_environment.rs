@@ -78,6 +78,7 @@ async fn the_node_starts_and_stops_cleanly_with_exactly_the_environment_the_unit
     let ready = ready.unwrap_or_else(|| panic!("the node exited before it was ready: {:?}", node.try_wait()));
     assert!(ready.starts_with("media node i-0123456789abcdef0 on UDP 127.0.0.1:"), "{ready}");
     assert!(ready.ends_with(&format!("(health and metrics: http://{ops}/)")), "{ready}");
+    assert!(ready.contains(" and HTTP https://"), "the control API serves the certificate it pins: {ready}");
 
     let health: Health = reqwest::get(format!("http://{ops}/health"))
         .await
