@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { ArnFormat, Aws, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -42,6 +43,10 @@ export interface MediaFleetProps {
   /** The API's base URL, where nodes register. */
   readonly registryUrl: string;
   readonly recordings: s3.IBucket;
+  /** The API's table: the composer's queue and the recordings' metadata. */
+  readonly table: dynamodb.ITableV2;
+  /** The table's indexes (the composer queries the queue in them). */
+  readonly tableIndexes: string[];
   /** Where the group's launches and terminations are announced. */
   readonly notifications: sns.ITopic;
 }
@@ -88,9 +93,10 @@ export class MediaFleet extends Construct {
     ]);
 
     const binary = new Asset(this, 'NodeBinary', { path: settings.nodeBinary });
+    const composer = new Asset(this, 'ComposerBinary', { path: settings.composerBinary });
     this.role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      description: 'PeerShare media node: its secrets, its binary, writing recordings, completing its drain',
+      description: 'PeerShare media node: its secrets, its binaries, writing and composing recordings, completing its drain',
     });
     const groupArn = autoScalingGroupArn(stack, props.groupName);
     const parameter = (name: string) => stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.slice(1) });
@@ -103,13 +109,39 @@ export class MediaFleet extends Construct {
     this.role.addToPolicy(
       new iam.PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [`arn:${Aws.PARTITION}:s3:::${binary.s3BucketName}/${binary.s3ObjectKey}`],
+        resources: [binary, composer].map((asset) => `arn:${Aws.PARTITION}:s3:::${asset.s3BucketName}/${asset.s3ObjectKey}`),
+      }),
+    );
+    // The node writes tracks and removes its checkpoints; the composer reads them back and
+    // writes the MP4.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+        resources: [props.recordings.arnForObjects('*')],
+      }),
+    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.recordings.bucketArn] }));
+    // The composer (functions/src/store/dynamodb/recordings.rs): the queue in the index, its
+    // claims and progress on recording items, and a group's recording quality.
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: props.tableIndexes.map((index) => `${props.table.tableArn}/index/${index}`),
+      }),
+    );
+    const leadingKeys = (...prefixes: string[]) => ({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes } });
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [props.table.tableArn],
+        conditions: leadingKeys('RECORDING#*', 'GROUP#*'),
       }),
     );
     this.role.addToPolicy(
       new iam.PolicyStatement({
-        actions: ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
-        resources: [props.recordings.arnForObjects('*')],
+        actions: ['dynamodb:UpdateItem'],
+        resources: [props.table.tableArn],
+        conditions: leadingKeys('RECORDING#*'),
       }),
     );
     this.role.addToPolicy(
@@ -129,6 +161,9 @@ export class MediaFleet extends Construct {
       Fn.sub(userDataTemplate, {
         NodeArtifactUrl: binary.s3ObjectUrl,
         NodeUnitBase64: base64('infra/media-node/peershare-media-node.service'),
+        ComposerArtifactUrl: composer.s3ObjectUrl,
+        ComposerUnitBase64: base64('infra/media-node/peershare-composer.service'),
+        TableName: props.table.tableName,
         CoturnPolicyBase64: base64('infra/coturn/turnserver.conf'),
         HomeRegion: Aws.REGION,
         FleetSecretParameter: names.fleetSecret,

@@ -46,6 +46,8 @@ export class PeerShareStack extends Stack {
       groupName: fleetGroupName,
       registryUrl: this.api.url,
       recordings: this.recordings.bucket,
+      table: this.data.table,
+      tableIndexes: this.data.indexes,
       notifications: this.monitoring.topic,
     });
     this.monitoring.watch(this.api, fleetGroupName, settings.maxNodes);

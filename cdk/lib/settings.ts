@@ -41,6 +41,8 @@ export interface Settings {
   readonly lambdaDir: string;
   /** The media node's binary. */
   readonly nodeBinary: string;
+  /** The recording composer's binary (it runs beside the node). */
+  readonly composerBinary: string;
 }
 
 /** Reads context values by name; `app.node.tryGetContext` fits. */
@@ -98,7 +100,8 @@ export function readSettings(context: Context): Settings {
   }
   const lambdaDir = resolve(need('lambdaDir', resolve(buildDir, 'lambda')));
   const nodeBinary = resolve(need('nodeBinary', resolve(buildDir, 'media-node', 'peershare-media-node')));
-  for (const [key, path] of [['lambdaDir', resolve(lambdaDir, 'bootstrap')], ['nodeBinary', nodeBinary]]) {
+  const composerBinary = resolve(need('composerBinary', resolve(buildDir, 'composer', 'peershare-composer')));
+  for (const [key, path] of [['lambdaDir', resolve(lambdaDir, 'bootstrap')], ['nodeBinary', nodeBinary], ['composerBinary', composerBinary]]) {
     if (!existsSync(path)) {
       throw new SettingsError(`${path} (context ${key}) does not exist: build it with \`cargo xtask aws-build\``);
     }
@@ -122,6 +125,7 @@ export function readSettings(context: Context): Settings {
     recordingsExpireDays: whole('recordingsExpireDays', 1, 36500),
     lambdaDir,
     nodeBinary,
+    composerBinary,
   };
 }
 

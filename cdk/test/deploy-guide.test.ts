@@ -47,8 +47,8 @@ test('every setting the app reads is in the guide’s table, and nothing else is
   });
   const section = guide.slice(guide.indexOf('The settings:'), guide.indexOf('What it makes'));
   const documented = new Set([...section.matchAll(/^\| ([^|]+) \|/gm)].flatMap((m) => [...m[1].matchAll(/`([A-Za-z]+)`/g)].map((k) => k[1])));
-  asked.delete('lambdaDir');
-  asked.delete('nodeBinary');
+  // Where `cargo xtask aws-build` puts the binaries: the guide builds them there.
+  for (const built of ['lambdaDir', 'nodeBinary', 'composerBinary']) asked.delete(built);
   assert.deepEqual([...documented].sort(), [...asked].sort());
 });
 
@@ -88,7 +88,7 @@ test('the outputs and the wrangler variables the guide names exist', () => {
   const wrangler = readFileSync(resolve(repoRoot, 'edge/wrangler.toml'), 'utf8');
   const section = guide.slice(guide.indexOf('Fill in `[vars]`'), guide.indexOf('Set the Worker'));
   const vars = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]);
-  assert.ok(vars.length >= 5);
+  assert.ok(vars.length >= 4, `the guide fills in the vars: ${vars}`);
   for (const name of vars) assert.match(wrangler, new RegExp(`^#? ?${name} = `, 'm'), `${name} is a var of edge/wrangler.toml`);
   for (const [, secret] of guide.matchAll(/wrangler secret put ([A-Z_]+)/g)) {
     assert.match(wrangler, new RegExp(`wrangler secret put ${secret}\\b`), `${secret} is a secret edge/wrangler.toml documents`);

@@ -49,19 +49,27 @@ test('the security group opens the media port, the control API and TURN, and not
   assert.equal(template.findResources('AWS::EC2::SecurityGroupIngress') && Object.keys(template.findResources('AWS::EC2::SecurityGroupIngress')).length, 0);
 });
 
-test('the instance role reads three named parameters and its binary, writes recordings, completes its own drain', () => {
+test('the instance role reads three named parameters and its binaries, writes and composes recordings, completes its own drain', () => {
   const profile = only(template, 'AWS::IAM::InstanceProfile').properties;
   const statements = statementsOf(template, profile.Roles[0].Ref);
   const ssm = statements.find((s) => actionsOf(s).includes('ssm:GetParameter'))!;
   const names = JSON.stringify(resourcesOf(ssm));
   for (const name of ['api/fleet-secret', 'media/media-public-key', 'media/turn-secret']) assert.ok(names.includes(`parameter/peershare/prod/${name}"`), name);
   assert.equal(resourcesOf(ssm).length, 3);
-  const binary = statements.find((s) => actionsOf(s).includes('s3:GetObject'))!;
-  assert.equal(resourcesOf(binary).length, 1);
-  assert.ok(!JSON.stringify(resourcesOf(binary)).includes('/*'), 'the one object, not the asset bucket');
+  const binaries = statements.find((s) => actionsOf(s).length === 1 && actionsOf(s)[0] === 's3:GetObject')!;
+  assert.equal(resourcesOf(binaries).length, 2, 'the node and the composer');
+  assert.ok(!JSON.stringify(resourcesOf(binaries)).includes('/*'), 'the two objects, not the asset bucket');
   const writes = statements.find((s) => actionsOf(s).includes('s3:PutObject'))!;
-  assert.deepEqual(actionsOf(writes).sort(), ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:PutObject']);
+  assert.deepEqual(actionsOf(writes).sort(), ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject']);
   assert.equal(stack.resolve(resourcesOf(writes))[0]['Fn::Join'][1][1], '/*');
+  const list = statements.find((s) => actionsOf(s).includes('s3:ListBucket'))!;
+  assert.equal(resourcesOf(list).length, 1, 'the recordings bucket only');
+  const dynamo = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
+  assert.deepEqual(dynamo.map((s) => actionsOf(s).join()).sort(), ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+  const condition = (action: string) => dynamo.find((s) => actionsOf(s)[0] === action)!.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+  assert.deepEqual(condition('dynamodb:GetItem'), ['RECORDING#*', 'GROUP#*'], 'recordings and groups, not accounts or sessions');
+  assert.deepEqual(condition('dynamodb:UpdateItem'), ['RECORDING#*'], 'changes recordings only');
+  assert.match(JSON.stringify(stack.resolve(resourcesOf(dynamo.find((s) => actionsOf(s)[0] === 'dynamodb:Query')!))), /\/index\/gsi1/);
   const hook = statements.find((s) => actionsOf(s).includes('autoscaling:CompleteLifecycleAction'))!;
   assert.match(JSON.stringify(resourcesOf(hook)), /autoScalingGroupName\/peershare-prod-media-nodes"/);
   assert.ok(!statements.some((s) => resourcesOf(s).includes('*')), 'no statement on every resource');
@@ -75,6 +83,9 @@ test('the user data is infra/media-node/cloud-init.yaml with every placeholder f
   const unit = Buffer.from(values.NodeUnitBase64, 'base64').toString('utf8');
   assert.equal(unit, withoutComments(readFileSync(resolve(repoRoot, 'infra/media-node/peershare-media-node.service'), 'utf8')));
   assert.ok(unit.includes('ExecStart=/usr/local/bin/peershare-media-node'));
+  const composer = Buffer.from(values.ComposerUnitBase64, 'base64').toString('utf8');
+  assert.equal(composer, withoutComments(readFileSync(resolve(repoRoot, 'infra/media-node/peershare-composer.service'), 'utf8')));
+  assert.deepEqual(values.TableName, { Ref: only(template, 'AWS::DynamoDB::GlobalTable').logicalId }, 'the API\'s table');
   assert.equal(values.MediaUdpPort, String(MEDIA_UDP_PORT));
   assert.equal(values.NodeCapacity, '400', 'the same capacity the API allocates by');
   assert.equal(values.DrainHookName, DRAIN_HOOK_NAME);

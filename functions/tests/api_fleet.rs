@@ -14,10 +14,12 @@ use peershare_core::GroupId;
 use peershare_core::fleet::{NodeReach, ScalePolicy};
 use peershare_core::group_id::STORED_GROUP_PREFIX;
 use peershare_core::media::MediaNodeLease;
+use peershare_core::protocol::ParticipantId;
+use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_functions::clock::Clock;
 use peershare_functions::fleet::{FixedFleet, FleetSettings};
 use peershare_functions::session::random_id;
-use peershare_functions::store::MediaNodeEntry;
+use peershare_functions::store::{MediaNodeEntry, RecordingRecord, RecordingStatus};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -768,4 +770,58 @@ async fn the_node_proxy_answers_only_where_the_fleet_is_reached_through_it() {
     register(&direct, "node-1").await;
     let reply = direct.call(Method::GET, path, None, None).await;
     assert_eq!((reply.status, reply.code()), (StatusCode::NOT_FOUND, "fleet_not_proxied"), "{reply:?}");
+}
+
+#[tokio::test]
+async fn recordings_waiting_for_the_nodes_composers_keep_a_node_running_until_composed() {
+    let scaler = WatchedScaler::new(true);
+    let settings = FleetSettings { composers_on_nodes: true, ..fleet_settings() };
+    let api = TestApi::with_fleet_settings(scaler.clone(), settings);
+    let store = api.state.store.clone();
+    assert_eq!(tick(&api).await.json["desired"], json!({}), "nothing to do, nothing runs");
+    let (token, _, _) = api.sign_in("Ada").await;
+    let group = GroupId::parse(&api.create_group(&token, "Recorded").await).expect("a group id");
+    let record = RecordingRecord {
+        id: peershare_core::room::recording_id(&group, api.clock.now()),
+        group: group.clone(),
+        call_id: peershare_core::room::call_id(&group, api.clock.now()),
+        started_at: api.clock.now(),
+        stopped_at: None,
+        stop_reason: None,
+        started_by: ConsentRecord {
+            participant: ParticipantId(1),
+            identity: None,
+            display_name: "Ada".into(),
+            allowed: true,
+            at: api.clock.now(),
+        },
+        consents: Vec::new(),
+        status: RecordingStatus::Recording,
+        output: None,
+    };
+    store.recording_started(&record).await.expect("records");
+    store.recording_stopped(&record.id, api.clock.now(), StopReason::Stopped).await.expect("stops");
+    scaler.take();
+    let queued = tick(&api).await;
+    assert_eq!(queued.json["desired"], json!({ "local": 1 }), "a node starts for the composer: {queued:?}");
+    assert_eq!(scaler.take(), [ScalerCall::GrowTo("local".into(), 1)]);
+
+    // The node comes, stays idle past the quiet period, and composes: it is kept.
+    register(&api, "node-a").await;
+    let now = api.clock.now();
+    store
+        .claim_queued_recording(now, now.plus(Duration::from_secs(7200)))
+        .await
+        .expect("claims")
+        .expect("queued");
+    api.clock.advance(Duration::from_secs(3600));
+    assert!(!told_to_drain(&api, "node-a", 0).await);
+    let composing = tick(&api).await;
+    assert_eq!(
+        (composing.json["desired"].clone(), composing.json["drained"].clone()),
+        (json!({ "local": 1 }), json!([]))
+    );
+    store.set_recording_status(&record.id, &RecordingStatus::Ready, None).await.expect("composed");
+    let done = tick(&api).await;
+    assert_eq!(done.json["drained"], json!(["node-a"]), "once composed, the idle node leaves: {done:?}");
 }

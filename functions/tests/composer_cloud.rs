@@ -55,28 +55,7 @@ async fn a_stopped_recording_is_composed_from_s3_into_s3_and_marked_ready_in_dyn
         allowed: true,
         at: now,
     };
-    let events = [
-        CallEvent::Started { at: now },
-        CallEvent::Recording {
-            call_started_at: now,
-            event: RecordingEvent::Started {
-                started_at: now,
-                started_by: consent.clone(),
-                asked_at: now,
-                consents: vec![consent],
-            },
-        },
-        CallEvent::Recording {
-            call_started_at: now,
-            event: RecordingEvent::Stopped {
-                started_at: now,
-                at: Timestamp::from_millis(now.as_millis() + 6_000),
-                by: None,
-                reason: StopReason::Stopped,
-            },
-        },
-    ];
-    for event in &events {
+    for event in &recorded(now, now, &consent) {
         history::apply(store.as_ref(), &gid, event).await.expect("the room's events land in DynamoDB");
     }
     assert_eq!(store.recording(&id).await.expect("reads").expect("exists").status, RecordingStatus::Queued);
@@ -97,5 +76,64 @@ async fn a_stopped_recording_is_composed_from_s3_into_s3_and_marked_ready_in_dyn
     assert_eq!(codecs, ["h264", "aac"]);
     assert_eq!(info.streams[0].height, Some(360), "the group's low quality: 360p");
     assert!((output.duration_ms as f64 / 1000.0 - 6.0).abs() < 1.0, "{output:?}");
+
+    // A composer stopped in the middle (its node drains) gives the recording back to the
+    // queue, and another composes it.
+    let later = Timestamp::from_millis(now.as_millis() + 60_000);
+    let second = recording_id(&gid, later);
+    sample::three_person_call(&objects, &second, &work.join("sources-2"), 6.0)
+        .await
+        .expect("records into S3");
+    for event in &recorded(now, later, &consent) {
+        history::apply(store.as_ref(), &gid, event).await.expect("lands in DynamoDB");
+    }
+    let (watched, id) = (store.clone(), second.clone());
+    let claimed = async move {
+        loop {
+            let status = watched.recording(&id).await.expect("reads").expect("exists").status;
+            if matches!(status, RecordingStatus::Processing { .. }) {
+                return;
+            }
+            assert_eq!(status, RecordingStatus::Queued, "stopped before it was composed");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(60), composer.clone().run(claimed))
+        .await
+        .expect("the composer stops when told");
+    let given_back = store.recording(&second).await.expect("reads").expect("exists");
+    assert_eq!(given_back.status, RecordingStatus::Queued, "back in the queue: {given_back:?}");
+    assert!(store.compositions_pending().await.expect("reads"), "still to be composed");
+    assert_eq!(composer.compose_next().await.expect("the store answers"), Some(second.clone()));
+    assert_eq!(
+        store.recording(&second).await.expect("reads").expect("exists").status,
+        RecordingStatus::Ready
+    );
+    assert!(!store.compositions_pending().await.expect("reads"));
     let _ = std::fs::remove_dir_all(&work);
+}
+
+/// The room's events of a call that began at `call` with a 6-second recording from `start`.
+fn recorded(call: Timestamp, start: Timestamp, consent: &ConsentRecord) -> [CallEvent; 3] {
+    [
+        CallEvent::Started { at: call },
+        CallEvent::Recording {
+            call_started_at: call,
+            event: RecordingEvent::Started {
+                started_at: start,
+                started_by: consent.clone(),
+                asked_at: start,
+                consents: vec![consent.clone()],
+            },
+        },
+        CallEvent::Recording {
+            call_started_at: call,
+            event: RecordingEvent::Stopped {
+                started_at: start,
+                at: Timestamp::from_millis(start.as_millis() + 6_000),
+                by: None,
+                reason: StopReason::Stopped,
+            },
+        },
+    ]
 }

@@ -223,6 +223,8 @@ fn local_fleet(
         retry_after: std::time::Duration::from_secs(1),
         tick_every: heartbeat,
         reach: NodeReach::proxied_if(config.fleet.proxy),
+        // This server composes recordings itself.
+        composers_on_nodes: false,
     };
     let processes = Arc::new(ProcessFleet::new(launch, config.fleet.max_nodes));
     let fleet = Arc::new(Fleet::new(store, processes.clone(), settings));

@@ -9,8 +9,8 @@ mod infra;
 use infra::{
     COTURN_POLICY, DRAIN_WATCH_PATH, DRAIN_WATCH_UNIT_PATH, ENV_FILE_WRITE, INFRA_README, Ports,
     SDK_VARIABLES, SETUP_SCRIPT_PATH, TempDir, UNIT, Unit, field, fill, heredoc, instance_values,
-    node_env_names, parse_env_file, placeholder_values, placeholders_documented, placeholders_in_readme,
-    placeholders_used, read, without_comments, written_file, written_text,
+    node_env_names, parse_env_file, placeholder_values, placeholders_in_readme, placeholders_used, read,
+    without_comments, written_file, written_text,
 };
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -78,13 +78,10 @@ fn cloud_init_accepts_the_filled_user_data_by_its_own_schema() {
 }
 
 #[test]
-fn every_placeholder_is_documented_in_the_header_and_the_readme_and_every_documented_one_is_used() {
-    let cloud_init = read(infra::CLOUD_INIT);
-    let used = placeholders_used(&cloud_init);
-    let documented = placeholders_documented(&cloud_init);
-    assert_eq!(used, documented, "placeholders used in the user data vs listed in its header");
-    let readme = placeholders_in_readme(&read(INFRA_README));
-    assert_eq!(readme, documented, "placeholders in infra/README.md's table vs the user data's header");
+fn every_placeholder_is_documented_in_the_readme_and_every_documented_one_is_used() {
+    let used = placeholders_used(&read(infra::CLOUD_INIT));
+    let documented = placeholders_in_readme(&read(INFRA_README));
+    assert_eq!(used, documented, "placeholders used in the user data vs listed in infra/README.md's table");
     let values: BTreeSet<String> = placeholder_values(REGISTRY, &Ports::recommended()).into_keys().collect();
     assert_eq!(values, documented, "the tests fill in every placeholder");
 }
@@ -126,7 +123,7 @@ fn the_drain_watcher_runs_as_a_unit_the_setup_enables_and_completes_the_groups_h
     let watcher = written_text(&user_data, DRAIN_WATCH_PATH);
     for expected in [
         "autoscaling/target-lifecycle-state",
-        "systemctl stop peershare-media-node.service || true",
+        "systemctl stop peershare-media-node.service peershare-composer.service || true",
         "complete-lifecycle-action",
         &format!("--auto-scaling-group-name \"{}\"", values["FleetGroupName"]),
         &format!("--lifecycle-hook-name \"{}\"", values["DrainHookName"]),
@@ -193,6 +190,23 @@ fn the_unit_and_the_user_data_agree_on_paths() {
     has(&format!("mv {binary}.new {binary}"));
     has("systemctl enable coturn.service peershare-media-node.service");
     has("systemctl restart coturn.service peershare-media-node.service");
+    // The composer likewise: its unit, env file and binary where it looks for them, started
+    // after the node (ffmpeg is installed first).
+    let composer = Unit::parse(&read(infra::COMPOSER_UNIT));
+    let composer_unit = written_file(&user_data, "/etc/systemd/system/peershare-composer.service");
+    assert_eq!(field(composer_unit, "content"), Some(values["ComposerUnitBase64"].as_str()));
+    let env_file = composer.value("Service", "EnvironmentFile");
+    has(&format!("mv {env_file}.new {env_file}"));
+    let binary = composer.value("Service", "ExecStart");
+    has(&format!("mv {binary}.new {binary}"));
+    has("apt-get install -y -q --no-install-recommends ffmpeg");
+    has("systemctl enable --now peershare-composer.service");
+    let position = |line: &str| lines.iter().position(|l| *l == line).unwrap_or_else(|| panic!("{line}"));
+    assert!(
+        position("systemctl restart coturn.service peershare-media-node.service")
+            < position("apt-get install -y -q --no-install-recommends ffmpeg"),
+        "the node takes calls before ffmpeg is installed"
+    );
     // cloud-init runs the script once, on the first boot.
     let runcmd = user_data["runcmd"].as_vec().expect("runcmd is a list");
     let run: Vec<Vec<&str>> = runcmd
@@ -211,6 +225,11 @@ fn the_user_data_fits_in_ec2s_16_kib_with_long_names() {
             "NodeArtifactUrl",
             format!("s3://cdk-hnb659fds-assets-123456789012-ap-southeast-2/{}.bin", "0a".repeat(32)),
         ),
+        (
+            "ComposerArtifactUrl",
+            format!("s3://cdk-hnb659fds-assets-123456789012-ap-southeast-2/{}.bin", "0b".repeat(32)),
+        ),
+        ("TableName", "PeerShare-staging-europe-1-DataTable1A2B3C4D-1A2B3C4D5E6F7".to_owned()),
         ("RegistryUrl", "https://abcdef1234.execute-api.ap-southeast-2.amazonaws.com".to_owned()),
         ("RecordingsBucket", "peershare-staging-eu-recordingsbucketb0c8199f-1a2b3c4d5e6f".to_owned()),
         ("FleetGroupName", "peershare-staging-europe-1-media-nodes".to_owned()),
@@ -222,6 +241,7 @@ fn the_user_data_fits_in_ec2s_16_kib_with_long_names() {
         values.insert(name.to_owned(), long);
     }
     let size = fill(&read(infra::CLOUD_INIT), &values).len();
+    eprintln!("user data with long names: {size} bytes");
     assert!(
         size < 15 * 1024,
         "EC2 takes at most 16 KiB of user data; this is {size} bytes, leaving less than 1 KiB to grow"

@@ -1,11 +1,11 @@
-//! The media node's systemd unit (`infra/media-node/peershare-media-node.service`), checked by
-//! systemd itself: `systemd-analyze verify` (the unit loads, every key is one systemd knows,
+//! The media node's systemd unit (`infra/media-node/peershare-media-node.service`) and the
+//! recording composer's beside it (`peershare-composer.service`), checked by systemd itself: `systemd-analyze verify` (the unit loads, every key is one systemd knows,
 //! its command is executable) and `systemd-analyze security --offline` (its sandbox, scored),
 //! plus the settings the node and the fleet depend on.
 
 mod infra;
 
-use infra::{TempDir, UNIT, Unit, read};
+use infra::{COMPOSER_UNIT, TempDir, UNIT, Unit, read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -21,17 +21,28 @@ const EXPOSURE_THRESHOLD: &str = "15";
 /// executable, and /usr/local/bin/peershare-media-node exists only on an instance. Nothing else
 /// of the unit changes; the copy keeps the unit's name, which `verify` reads the type from.
 fn unit_with_built_binary() -> (PathBuf, TempDir) {
-    let text = read(UNIT);
+    unit_running(UNIT, INSTALLED_BINARY, env!("CARGO_BIN_EXE_peershare-media-node"))
+}
+
+/// The composer's unit likewise, running a command that exists here: the composer is built by
+/// another package (functions/tests/composer_service.rs starts it with the unit's environment).
+fn composer_unit_with_a_command_that_exists() -> (PathBuf, TempDir) {
+    unit_running(COMPOSER_UNIT, "/usr/local/bin/peershare-composer", "/usr/bin/true")
+}
+
+/// A copy of the unit at `path` whose `ExecStart=` runs `command` instead of `installed`.
+fn unit_running(path: &str, installed: &str, command: &str) -> (PathBuf, TempDir) {
+    let text = read(path);
     let unit = Unit::parse(&text);
-    assert_eq!(unit.value("Service", "ExecStart"), INSTALLED_BINARY, "the unit runs the installed binary");
-    let built = env!("CARGO_BIN_EXE_peershare-media-node");
-    let line = format!("ExecStart={INSTALLED_BINARY}");
+    assert_eq!(unit.value("Service", "ExecStart"), installed, "the unit runs the installed binary");
+    let line = format!("ExecStart={installed}");
     assert_eq!(text.lines().filter(|l| *l == line).count(), 1, "one ExecStart line to replace");
-    let copy = text.replace(&line, &format!("ExecStart={built}"));
+    let copy = text.replace(&line, &format!("ExecStart={command}"));
     let dir = TempDir::new("peershare-unit");
-    let path = dir.path().join("peershare-media-node.service");
-    std::fs::write(&path, copy).expect("write the copy");
-    (path, dir)
+    let name = Path::new(path).file_name().expect("a file name");
+    let copied = dir.path().join(name);
+    std::fs::write(&copied, copy).expect("write the copy");
+    (copied, dir)
 }
 
 fn systemd_analyze(args: &[&str], unit: &Path) -> (bool, String) {
@@ -45,20 +56,53 @@ fn systemd_analyze(args: &[&str], unit: &Path) -> (bool, String) {
 }
 
 #[test]
-fn systemd_analyze_verify_finds_nothing_to_say_about_the_unit() {
-    let (unit, _dir) = unit_with_built_binary();
-    let (ok, output) = systemd_analyze(&["verify", "--man=no"], &unit);
-    // verify exits 0 on some findings (an unknown key is only "ignoring"), so any output fails.
-    assert!(ok && output.trim().is_empty(), "systemd-analyze verify: ok={ok}\n{output}");
+fn systemd_analyze_verify_finds_nothing_to_say_about_the_units() {
+    for (unit, _dir) in [unit_with_built_binary(), composer_unit_with_a_command_that_exists()] {
+        let (ok, output) = systemd_analyze(&["verify", "--man=no"], &unit);
+        // verify exits 0 on some findings (an unknown key is only "ignoring"), so any output fails.
+        assert!(
+            ok && output.trim().is_empty(),
+            "systemd-analyze verify {}: ok={ok}\n{output}",
+            unit.display()
+        );
+    }
 }
 
 #[test]
-fn systemd_analyze_security_scores_the_unit_as_locked_down() {
-    let (unit, _dir) = unit_with_built_binary();
-    let threshold = format!("--threshold={EXPOSURE_THRESHOLD}");
-    let (ok, output) = systemd_analyze(&["security", "--offline=true", "--no-pager", &threshold], &unit);
-    assert!(ok, "exposure above {EXPOSURE_THRESHOLD} tenths:\n{output}");
-    assert!(output.contains("Overall exposure level"), "{output}");
+fn systemd_analyze_security_scores_the_units_as_locked_down() {
+    for (unit, _dir) in [unit_with_built_binary(), composer_unit_with_a_command_that_exists()] {
+        let threshold = format!("--threshold={EXPOSURE_THRESHOLD}");
+        let (ok, output) = systemd_analyze(&["security", "--offline=true", "--no-pager", &threshold], &unit);
+        assert!(ok, "{}: exposure above {EXPOSURE_THRESHOLD} tenths:\n{output}", unit.display());
+        assert!(output.contains("Overall exposure level"), "{output}");
+    }
+}
+
+#[test]
+fn the_composer_runs_after_the_calls_and_gives_way_to_them() {
+    let unit = Unit::parse(&read(COMPOSER_UNIT));
+    for (key, value) in [
+        ("EnvironmentFile", "/etc/peershare/composer.env"),
+        ("KillSignal", "SIGTERM"),
+        ("Nice", "10"),
+        ("CPUSchedulingPolicy", "batch"),
+        ("IOSchedulingClass", "idle"),
+        ("OOMScoreAdjust", "500"),
+        ("DynamicUser", "yes"),
+        ("NoNewPrivileges", "yes"),
+        ("ProtectSystem", "strict"),
+        ("CacheDirectory", "peershare-composer"),
+    ] {
+        assert_eq!(unit.value("Service", key), value, "[Service] {key}");
+    }
+    let work =
+        unit.environment().into_iter().find(|(k, _)| k == "PEERSHARE_COMPOSER_WORK_DIR").map(|(_, v)| v);
+    assert_eq!(
+        work.as_deref(),
+        Some("/var/cache/peershare-composer"),
+        "its scratch folder is its CacheDirectory"
+    );
+    assert!(unit.value("Unit", "After").contains("peershare-media-node.service"));
 }
 
 #[test]

@@ -47,6 +47,14 @@ const ARTIFACTS: &[Artifact] = &[
         runs_on: "Lambda's provided.al2023 (Amazon Linux 2023, glibc 2.34)",
     },
     Artifact {
+        package: "peershare-functions",
+        bin: "peershare-composer",
+        features: &["lambda"],
+        dest: "composer/peershare-composer",
+        max_glibc: (2, 36),
+        runs_on: "the fleet's Debian 12 (glibc 2.36), beside the node",
+    },
+    Artifact {
         package: "peershare-media-node",
         bin: "peershare-media-node",
         features: &[],

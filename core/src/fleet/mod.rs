@@ -14,12 +14,13 @@ mod warm;
 
 pub use allocation::{Allocation, AllocationRequest, FleetPolicy, NodeRecord, allocate};
 pub use proxy::{
-    MAX_PROXIED_ANSWER_BYTES, MAX_PROXIED_REQUEST_BYTES, NodeReach, PROXY_PREFIX, ProxiedRequest,
-    ProxyRefusal, ReachError, certificate_pin, parse as parse_proxied, proxied_base, valid_pin,
+    MAX_PROXIED_ANSWER_BYTES, MAX_PROXIED_REQUEST_BYTES, NodeReach, PROXIED_CHECK_WITHIN_MS, PROXY_PREFIX,
+    ProxiedRequest, ProxyRefusal, ReachError, SessionCheck, certificate_pin, parse as parse_proxied,
+    proxied_base, session_check, valid_pin,
 };
 pub use registration::{
     Heartbeat, HeartbeatAnswer, MAX_NODE_CAPACITY, NodeRegistration, RegistrationError,
     valid_id as valid_node_id, valid_region,
 };
-pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, scale};
+pub use scaling::{NodeLoad, ScaleDecision, ScalePolicy, composition_demand, scale};
 pub use warm::{MAX_WARM_NODES, WarmCapacity, WarmCapacityError};

@@ -69,6 +69,35 @@ impl NodeReach {
     }
 }
 
+/// What a signaling host's check of a call session on its node (`GET /v1/calls/{call}`) found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionCheck {
+    /// The node has the session.
+    Alive,
+    /// The node no longer has it, or is gone: the call moves.
+    Lost,
+    /// Something between the host and the node failed (the API behind the proxy: a cold start,
+    /// its throttle, its store): nothing is known, and a call never moves for that.
+    Unknown,
+}
+
+/// Longest wait for a session check through the API: above the proxy's own deadlines (3 s to
+/// connect, 5 s to answer), so the proxy says which it was.
+pub const PROXIED_CHECK_WITHIN_MS: u64 = 9_000;
+
+/// What the answer to a session check says: its status, or `None` when none came (in time).
+/// At a node's own address every failure is the node's; through the API only the proxy's
+/// `502`/`504` (the node unreachable, or silent) and a `404` (no such session, or node) are,
+/// and no answer within [`PROXIED_CHECK_WITHIN_MS`] is the API's failure, not the node's.
+pub fn session_check(status: Option<u16>, through_api: bool) -> SessionCheck {
+    match status {
+        Some(200..=299) => SessionCheck::Alive,
+        _ if !through_api => SessionCheck::Lost,
+        Some(404 | 502 | 504) => SessionCheck::Lost,
+        Some(_) | None => SessionCheck::Unknown,
+    }
+}
+
 /// The proxy's base path for node `id`.
 pub fn proxied_base(id: &str) -> String {
     format!("{PROXY_PREFIX}{id}")
@@ -103,7 +132,7 @@ pub fn parse(method: &str, path: &str) -> Result<ProxiedRequest, ProxyRefusal> {
     let not_a_route = || ProxyRefusal::NotARoute(path.chars().take(200).collect());
     let segments: Vec<&str> = path.split('/').collect();
     let (node, rest) = segments.split_first().ok_or_else(not_a_route)?;
-    if !super::valid_node_id(node) || !rest.iter().all(|s| safe_segment(s)) {
+    if !super::valid_node_id(node) || !safe_segment(node) || !rest.iter().all(|s| safe_segment(s)) {
         return Err(not_a_route());
     }
     let allowed: &[&str] = match rest {
@@ -216,6 +245,8 @@ mod tests {
             "n-1//v1/calls/a",
             "../n-1/v1/calls/a",
             "n 1/v1/calls/a",
+            "../v1/calls/a",
+            "./v1/calls/a",
         ];
         for path in not_a_route {
             assert!(matches!(parse("POST", path), Err(ProxyRefusal::NotARoute(_))), "{path:?}");
@@ -235,6 +266,19 @@ mod tests {
                 "{method} {path}"
             );
         }
+    }
+
+    #[test]
+    fn only_the_node_or_the_proxy_saying_so_loses_a_session_through_the_api() {
+        assert_eq!(session_check(Some(200), true), SessionCheck::Alive);
+        for lost in [404, 502, 504] {
+            assert_eq!(session_check(Some(lost), true), SessionCheck::Lost, "{lost}");
+        }
+        for unknown in [Some(429), Some(500), Some(503), Some(401), None] {
+            assert_eq!(session_check(unknown, true), SessionCheck::Unknown, "{unknown:?}");
+            assert_eq!(session_check(unknown, false), SessionCheck::Lost, "at its own address: {unknown:?}");
+        }
+        assert_eq!(session_check(Some(204), false), SessionCheck::Alive);
     }
 
     #[test]

@@ -98,6 +98,8 @@ pub fn valid_region(region: &str) -> bool {
 pub fn valid_id(id: &str) -> bool {
     (1..=MAX_ID_CHARS).contains(&id.len())
         && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        // A path segment of its own (the proxy's `/api/media-nodes/{id}`): never `.` or `..`.
+        && !id.bytes().all(|b| b == b'.')
 }
 
 fn valid_url(url: &str) -> bool {
@@ -151,6 +153,7 @@ mod tests {
             (NodeRegistration { id: String::new(), ..node() }, RegistrationError::Id),
             (NodeRegistration { id: "a/../b".into(), ..node() }, RegistrationError::Id),
             (NodeRegistration { id: "n".repeat(65), ..node() }, RegistrationError::Id),
+            (NodeRegistration { id: "..".into(), ..node() }, RegistrationError::Id),
             (NodeRegistration { region: "eu west".into(), ..node() }, RegistrationError::Region),
             (NodeRegistration { region: String::new(), ..node() }, RegistrationError::Region),
             (

@@ -39,6 +39,13 @@ pub struct ScaleDecision {
     pub drain: Vec<String>,
 }
 
+/// What recordings waiting to be composed ask of a fleet whose nodes run the composers (the
+/// cloud's): room for one participant in `region`, so that region keeps a node, or starts
+/// one, until they are composed. Passed to [`scale`] with the calls waiting.
+pub fn composition_demand(region: &str) -> AllocationRequest {
+    AllocationRequest { participants: 1, region: region.to_owned() }
+}
+
 /// The fleet's target at `now`, from its live nodes and the calls `waiting` for one.
 pub fn scale(
     nodes: &[NodeLoad<'_>],
@@ -104,6 +111,23 @@ mod tests {
         assert!(decision.drain.is_empty());
         let idle = scale(&[], &[], &FleetPolicy::default(), &policy(&[]), NOW);
         assert!(idle.desired.is_empty(), "nothing runs while nobody calls");
+    }
+
+    #[test]
+    fn recordings_waiting_for_a_composer_keep_one_idle_node_or_start_one() {
+        let demand = [composition_demand("eu")];
+        let from_zero = scale(&[], &demand, &FleetPolicy::default(), &policy(&[]), NOW);
+        assert_eq!(from_zero.desired, BTreeMap::from([("eu".to_owned(), 1)]), "a node starts to compose");
+        let (a, b) = (record("a", "eu", 0), record("b", "eu", 0));
+        let idle = [NodeLoad { node: &a, idle_since: ago(900) }, NodeLoad { node: &b, idle_since: ago(600) }];
+        let kept = scale(&idle, &demand, &FleetPolicy::default(), &policy(&[]), NOW);
+        assert_eq!(
+            (kept.desired["eu"], kept.drain.clone()),
+            (1, vec!["a".to_owned()]),
+            "one idle node stays"
+        );
+        let done = scale(&idle, &[], &FleetPolicy::default(), &policy(&[]), NOW);
+        assert_eq!(done.drain, ["a", "b"], "once composed, idle nodes leave");
     }
 
     #[test]

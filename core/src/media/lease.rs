@@ -18,11 +18,16 @@ pub struct MediaNodeLease {
 }
 
 impl MediaNodeLease {
+    /// Whether the node is reached through the API's proxy (its control URL is the proxy's path).
+    pub fn through_api(&self) -> bool {
+        self.control_url.starts_with('/')
+    }
+
     /// The base URL a signaling host calls for this session: the lease's control URL, or, when
     /// that is a path (a node reached through the API, [`crate::fleet::NodeReach::ThroughApi`]),
     /// that path on `api_origin`.
     pub fn control_base(&self, api_origin: &str) -> String {
-        if self.control_url.starts_with('/') {
+        if self.through_api() {
             format!("{}{}", api_origin.trim_end_matches('/'), self.control_url)
         } else {
             self.control_url.clone()

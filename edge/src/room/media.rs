@@ -6,6 +6,7 @@
 use crate::clock::now;
 use crate::config::{EdgeConfig, MediaNode};
 use peershare_core::GroupId;
+use peershare_core::fleet::{PROXIED_CHECK_WITHIN_MS, SessionCheck, session_check};
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, RecordingOrder};
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::RecordingPlan;
@@ -146,8 +147,22 @@ async fn allocate_listed(config: &EdgeConfig, avoid: Option<&str>) -> Result<Med
 pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
     let Some(node) = node_of(config, lease) else { return false };
     let path = format!("/v1/calls/{}", lease.call_id);
-    let asked = send(&node, config.media_signer.as_ref(), Method::Get, &path, &lease.call_id, None);
-    within(CHECK_WITHIN, asked).await.is_ok()
+    let through_api = lease.through_api();
+    let limit = if through_api { Duration::from_millis(PROXIED_CHECK_WITHIN_MS) } else { CHECK_WITHIN };
+    let asked = async {
+        let token = room_token(&node, config.media_signer.as_ref(), &lease.call_id)?;
+        let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
+        Ok(bearer_request(Method::Get, &url, &token, None).await?.status_code())
+    };
+    let status = within(limit, asked).await.ok();
+    match session_check(status, through_api) {
+        SessionCheck::Alive => true,
+        SessionCheck::Lost => false,
+        SessionCheck::Unknown => {
+            worker::console_warn!("could not check call session {} (answer {status:?}): keeping it", lease.call_id);
+            true
+        }
+    }
 }
 
 /// Removes a participant from the call session (they may never have reached the node).
@@ -234,13 +249,18 @@ async fn send(
     call: &str,
     body: Option<String>,
 ) -> Result<(), String> {
-    let token = signer.sign(&MediaClaims::room(&node.id, call, now())).map_err(|e| e.to_string())?;
+    let token = room_token(node, signer, call)?;
     let url = format!("{}{path}", node.control_url.trim_end_matches('/'));
     let mut response = bearer_request(method, &url, &token, body).await?;
     match response.status_code() {
         200..=299 => Ok(()),
         status => Err(format!("{status} {}", response.text().await.unwrap_or_default())),
     }
+}
+
+/// A room token for `call` on `node`.
+fn room_token(node: &MediaNode, signer: &dyn MediaTokenSigner, call: &str) -> Result<String, String> {
+    signer.sign(&MediaClaims::room(&node.id, call, now())).map_err(|e| e.to_string())
 }
 
 /// `method` on `url` with `Authorization: Bearer {bearer}` and, if given, a JSON `body`.

@@ -35,7 +35,7 @@ pub async fn forward(
         ApiError::NodeProxy(e)
     })?;
     let status = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    let mut response = (status, answer.body).into_response();
+    let mut response = (status, axum::body::Body::from(answer.body)).into_response();
     if let Some(content_type) = answer.content_type.and_then(|c| c.parse().ok()) {
         response.headers_mut().insert(header::CONTENT_TYPE, content_type);
     }

@@ -7,6 +7,7 @@
 use clap::Parser;
 use peershare_functions::recordings::RecordingFiles;
 use peershare_functions::recordings::composer::Composer;
+use peershare_functions::store::RecordingStore;
 use peershare_functions::store::dynamodb::DynamoStore;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -35,6 +36,7 @@ async fn main() -> anyhow::Result<()> {
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
+        .with_writer(std::io::stderr)
         .init();
     let config = ComposerConfig::parse();
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
@@ -45,6 +47,22 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("give --recordings-bucket (or --recordings-dir)"))?;
     let files = Arc::new(RecordingFiles::new(storage, Vec::new()));
-    Composer::new(store, files, config.work_dir).spawn().await?;
+    // The table must answer before anything is claimed: a wrong name or missing rights stop
+    // the start, naming it (systemd tries again).
+    let pending = store
+        .compositions_pending()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot read the composition queue in table {}: {e}", config.table))?;
+    // SIGTERM (systemd stopping it as the node's instance drains): the recording under way
+    // goes back to the queue, and the composer exits 0.
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let stop = async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    };
+    tracing::info!(table = %config.table, pending, "composing recordings");
+    Composer::new(store, files, config.work_dir).run(stop).await;
     Ok(())
 }

@@ -8,7 +8,8 @@ use super::{Scaler, ScalerError};
 use crate::store::{MediaNodeEntry, NodeAllocation, Reservation, Store, StoreError};
 use peershare_core::fleet::{
     AllocationRequest, FleetPolicy, HeartbeatAnswer, NodeLoad, NodeReach, NodeRecord, NodeRegistration,
-    ReachError, RegistrationError, ScalePolicy, allocate, scale, valid_node_id, valid_region,
+    ReachError, RegistrationError, ScalePolicy, allocate, composition_demand, scale, valid_node_id,
+    valid_region,
 };
 use peershare_core::media::MediaNodeLease;
 use peershare_core::{GroupId, Timestamp};
@@ -40,6 +41,9 @@ pub struct FleetSettings {
     /// How browsers and signaling hosts reach the nodes: at their own URLs, or through the
     /// API's proxy (then only nodes with a pinned certificate may register).
     pub reach: NodeReach,
+    /// Whether the recordings' composers run on the nodes (the cloud's `peershare-composer`):
+    /// then recordings waiting to be composed keep a node of the default region running.
+    pub composers_on_nodes: bool,
 }
 
 /// A signaling host's request for a call session.
@@ -287,6 +291,8 @@ impl Fleet {
                 .into_iter()
                 .filter(|e| Some(e.registration.id.as_str()) != ask.avoid.as_deref())
                 .filter(|e| !refused.contains(&e.registration.id))
+                // Registered before the fleet was proxied, it cannot be reached now.
+                .filter(|e| self.settings.reach.admits(&e.registration).is_ok())
                 .collect();
             let records: Vec<NodeRecord> = entries.iter().map(MediaNodeEntry::record).collect();
             let picked = allocate(&records, &request, &self.settings.policy, now);
@@ -345,7 +351,8 @@ impl Fleet {
     ) -> Result<(), FleetError> {
         // A waiting room asks again every `retry_after`: one quiet for three of those is gone.
         let fresh_for = (self.settings.retry_after * 3).max(std::time::Duration::from_secs(5));
-        let waiting = self.waiting.with(room, request, now, fresh_for);
+        let mut waiting = self.waiting.with(room, request, now, fresh_for);
+        waiting.extend(self.composition_demand().await);
         let loads: Vec<NodeLoad<'_>> = records
             .iter()
             .zip(entries)
@@ -356,6 +363,20 @@ impl Fleet {
             self.scaler.grow_to(&request.region, *nodes).await?;
         }
         Ok(())
+    }
+
+    /// What recordings waiting for the nodes' composers ask of the fleet (nothing where the
+    /// composers run elsewhere). A store that cannot say counts as pending: draining the node
+    /// that composes would lose its work.
+    async fn composition_demand(&self) -> Vec<AllocationRequest> {
+        if !self.settings.composers_on_nodes {
+            return Vec::new();
+        }
+        let pending = self.store.compositions_pending().await.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not tell whether recordings wait to be composed");
+            true
+        });
+        if pending { vec![composition_demand(&self.settings.default_region)] } else { Vec::new() }
     }
 
     /// Frees a call session's reservation; whether it was there.
@@ -415,7 +436,8 @@ impl Fleet {
         let records: Vec<NodeRecord> = live.iter().map(MediaNodeEntry::record).collect();
         let loads: Vec<NodeLoad<'_>> =
             records.iter().zip(&live).map(|(node, e)| NodeLoad { node, idle_since: e.idle_since }).collect();
-        let decision = scale(&loads, &[], &self.settings.policy, &self.settings.scale, now);
+        let composing = self.composition_demand().await;
+        let decision = scale(&loads, &composing, &self.settings.policy, &self.settings.scale, now);
         for (region, nodes) in &decision.desired {
             if let Err(e) = self.scaler.grow_to(region, *nodes).await {
                 tracing::warn!(%region, nodes, error = %e, "could not change the fleet's size");

@@ -204,6 +204,8 @@ impl LambdaFleetArgs {
             // scheduled tick route looks every minute even when no node heartbeats.
             tick_every: heartbeat,
             reach: NodeReach::proxied_if(self.proxy),
+            // Set by `LambdaConfig::fleet_settings`, which knows where recordings go.
+            composers_on_nodes: false,
         };
         Ok(Some(LambdaFleet { settings, groups }))
     }
@@ -255,6 +257,16 @@ fn parse_warm(text: &str) -> Result<WarmCapacity, String> {
 }
 
 impl LambdaConfig {
+    /// The fleet ([`LambdaFleetArgs::fleet`]); with recordings in a bucket, their composers run
+    /// on its nodes (`peershare-composer`), so recordings waiting to be composed keep a node.
+    pub fn fleet_settings(&self) -> Result<Option<LambdaFleet>, LambdaConfigError> {
+        let mut fleet = self.fleet.fleet()?;
+        if let Some(fleet) = &mut fleet {
+            fleet.settings.composers_on_nodes = self.recordings.recordings_bucket.is_some();
+        }
+        Ok(fleet)
+    }
+
     /// Where the call rooms are told of access changes.
     pub fn rooms_url(&self) -> &str {
         self.rooms_url.as_deref().unwrap_or(&self.public_url)

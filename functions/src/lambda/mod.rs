@@ -29,7 +29,7 @@ use std::sync::Arc;
 pub async fn app(config: &LambdaConfig) -> Result<axum::Router, LambdaConfigError> {
     let key = config.signing_key()?;
     let tokens = SessionTokens::new(&key, &config.retired_keys()?)?;
-    let fleet = config.fleet.fleet()?;
+    let fleet = config.fleet_settings()?;
     let aws = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
     let store: Arc<dyn Store> =
         Arc::new(DynamoStore::new(aws_sdk_dynamodb::Client::new(&aws), &config.table));

@@ -22,6 +22,13 @@ pub const POLL_INTERVAL: Duration = Duration::from_secs(3);
 /// tracks, when they are not all in (a node that died never finishes them).
 pub const SETTLE_GRACE: Duration = Duration::from_secs(120);
 
+/// How long a claim on a recording holds unless renewed: another composer takes a recording
+/// whose composer stopped renewing (it died) once this has passed.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(300);
+
+/// How often a composer renews its claim while it composes.
+pub const CLAIM_RENEW_EVERY: Duration = Duration::from_secs(60);
+
 /// The composer's error that is not a recording's: the store failed.
 #[derive(Debug, thiserror::Error)]
 #[error(transparent)]
@@ -53,7 +60,19 @@ impl Composer {
     /// Composes the oldest queued recording, if there is one and its tracks are all in (or
     /// [`SETTLE_GRACE`] passed since it stopped); its id.
     pub async fn compose_next(&self) -> Result<Option<String>, ComposerError> {
-        let Some(record) = self.store.claim_queued_recording().await? else { return Ok(None) };
+        let Some(record) = self.claim().await? else { return Ok(None) };
+        self.compose_claimed(record).await
+    }
+
+    /// The next recording to compose, claimed for [`CLAIM_LEASE`].
+    async fn claim(&self) -> Result<Option<RecordingRecord>, StoreError> {
+        let now = SystemClock.now();
+        self.store.claim_queued_recording(now, now.plus(CLAIM_LEASE)).await
+    }
+
+    /// Composes `record`, which this composer claimed; its id once done, or None when its
+    /// tracks were not all in yet (it went back to the queue).
+    async fn compose_claimed(&self, record: RecordingRecord) -> Result<Option<String>, ComposerError> {
         let stopped_ago = record.stopped_at.map_or(Duration::MAX, |at| SystemClock.now().since(at));
         let settled = settled(self.files.store().as_ref(), &record.id).await.unwrap_or(false);
         if !settled && stopped_ago < SETTLE_GRACE {
@@ -61,7 +80,19 @@ impl Composer {
             self.store.set_recording_status(&record.id, &RecordingStatus::Queued, None).await?;
             return Ok(None);
         }
-        let outcome = self.compose(&record).await;
+        let outcome = {
+            let renewing = self.renew_claim(&record.id);
+            tokio::pin!(renewing);
+            tokio::select! {
+                outcome = self.compose(&record) => outcome,
+                () = &mut renewing => {
+                    // Taken over (this composer was thought dead), given back or deleted:
+                    // whoever holds it now finishes it.
+                    tracing::warn!(recording = %record.id, "lost the claim on a recording: leaving it");
+                    return Ok(None);
+                }
+            }
+        };
         if self.store.recording(&record.id).await?.is_none() {
             // Deleted while it was composed: its files go too, the MP4 included.
             tracing::info!(recording = %record.id, "a recording was deleted while composed; removing its files");
@@ -124,15 +155,69 @@ impl Composer {
     /// Runs until the process ends: composes whatever is queued, then looks again every
     /// [`POLL_INTERVAL`].
     pub fn spawn(self) -> tokio::task::JoinHandle<()> {
-        tokio::spawn(async move {
-            loop {
-                match self.compose_next().await {
-                    Ok(Some(_)) => continue,
-                    Ok(None) => {}
-                    Err(e) => tracing::warn!(error = %e, "the composer could not reach the store"),
+        tokio::spawn(self.run(std::future::pending()))
+    }
+
+    /// Runs until `stop` resolves: composes whatever is queued, then looks again every
+    /// [`POLL_INTERVAL`]. A composition under way when `stop` comes is abandoned (ffmpeg is
+    /// killed) and its recording given back to the queue, where another composer starts it
+    /// again: a node that stops loses no recording.
+    pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
+        tokio::pin!(stop);
+        loop {
+            let claimed = tokio::select! {
+                claimed = self.claim() => claimed,
+                () = &mut stop => return,
+            };
+            match claimed {
+                Ok(Some(record)) => {
+                    let id = record.id.clone();
+                    let outcome = tokio::select! {
+                        outcome = self.compose_claimed(record) => outcome,
+                        () = &mut stop => {
+                            self.give_back(&id).await;
+                            return;
+                        }
+                    };
+                    match outcome {
+                        Ok(Some(_)) => continue,
+                        Ok(None) => {}
+                        Err(e) => tracing::warn!(error = %e, "the composer could not reach the store"),
+                    }
                 }
-                tokio::time::sleep(POLL_INTERVAL).await;
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "the composer could not reach the store"),
             }
-        })
+            tokio::select! {
+                () = tokio::time::sleep(POLL_INTERVAL) => {}
+                () = &mut stop => return,
+            }
+        }
+    }
+
+    /// Renews the claim on recording `id` every [`CLAIM_RENEW_EVERY`]; returns once it no
+    /// longer holds it. A store that does not answer is tried again at the next renewal (the
+    /// lease outlasts a few).
+    async fn renew_claim(&self, id: &str) {
+        loop {
+            tokio::time::sleep(CLAIM_RENEW_EVERY).await;
+            match self.store.renew_recording_claim(id, SystemClock.now().plus(CLAIM_LEASE)).await {
+                Ok(true) => {}
+                Ok(false) => return,
+                Err(e) => {
+                    tracing::warn!(recording = %id, error = %e, "could not renew the claim on a recording")
+                }
+            }
+        }
+    }
+
+    /// Puts recording `id`, whose composition is abandoned, back in the queue.
+    async fn give_back(&self, id: &str) {
+        match self.store.set_recording_status(id, &RecordingStatus::Queued, None).await {
+            Ok(()) => tracing::info!(recording = %id, "stopping: the recording is back in the queue"),
+            Err(e) => {
+                tracing::warn!(recording = %id, error = %e, "stopping: could not give the recording back")
+            }
+        }
     }
 }

@@ -96,9 +96,20 @@ pub trait RecordingStore: Send + Sync {
     /// stop of an unknown id is ignored.
     async fn recording_stopped(&self, id: &str, at: Timestamp, reason: StopReason) -> Result<(), StoreError>;
 
-    /// Takes the oldest queued recording for composition (status `processing` at 0 %), in one
-    /// atomic step: of composers claiming at once, each gets a different one or none.
-    async fn claim_queued_recording(&self) -> Result<Option<RecordingRecord>, StoreError>;
+    /// Takes the queued recording that stopped first, else one whose composer's claim ran out
+    /// before `now` (it died), for composition: status `processing` at 0 %, claimed until
+    /// `until`. One atomic step: of composers claiming at once, each gets a different one
+    /// or none.
+    async fn claim_queued_recording(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Option<RecordingRecord>, StoreError>;
+
+    /// Extends the claim on recording `id` to `until` while it is being composed; whether it
+    /// still was (a composer whose claim was taken over, or whose recording was deleted or
+    /// given back, learns so here).
+    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError>;
 
     /// The composer's progress or outcome; `output` with `Ready`.
     async fn set_recording_status(
@@ -107,6 +118,10 @@ pub trait RecordingStore: Send + Sync {
         status: &RecordingStatus,
         output: Option<&RecordingOutput>,
     ) -> Result<(), StoreError>;
+
+    /// Whether a recording waits to be composed or is being composed: in the cloud the
+    /// composers run on the media-node fleet, which keeps a node while this holds.
+    async fn compositions_pending(&self) -> Result<bool, StoreError>;
 
     /// The recording with this id.
     async fn recording(&self, id: &str) -> Result<Option<RecordingRecord>, StoreError>;

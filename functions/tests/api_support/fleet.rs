@@ -84,6 +84,7 @@ pub fn fleet_settings() -> FleetSettings {
         retry_after: Duration::from_secs(2),
         tick_every: Duration::ZERO,
         reach: NodeReach::Direct,
+        composers_on_nodes: false,
     }
 }
 

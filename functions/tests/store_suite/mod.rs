@@ -34,7 +34,7 @@ pub type Shared = Arc<dyn Store>;
 pub const NOW: Timestamp = Timestamp::from_millis(1_800_000_000_000);
 
 /// `NOW` plus `ms`.
-pub fn at(ms: u64) -> Timestamp {
+pub const fn at(ms: u64) -> Timestamp {
     Timestamp::from_millis(NOW.as_millis() + ms)
 }
 
@@ -88,7 +88,9 @@ macro_rules! store_suite {
             a_recording_stops_once_and_is_queued,
             claims_take_queued_recordings_oldest_stop_first,
             ten_claims_at_once_take_three_queued_recordings_once_each,
+            a_claim_that_ran_out_is_taken_again_and_a_renewed_one_is_not,
             recording_status_and_output_round_trip,
+            compositions_are_pending_from_the_stop_until_ready_or_failed,
             recordings_are_listed_newest_first_per_group,
             deleting_a_recording_says_whether_it_existed,
             deleting_a_group_deletes_its_recordings,

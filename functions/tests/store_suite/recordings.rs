@@ -1,7 +1,7 @@
 use super::{Shared, at, group, user};
-use peershare_core::GroupId;
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::{ConsentRecord, StopReason, call_id, recording_id};
+use peershare_core::{GroupId, Timestamp};
 use peershare_functions::store::{RecordingOutput, RecordingRecord, RecordingStatus};
 use std::collections::HashSet;
 
@@ -37,6 +37,15 @@ fn recording(group: &GroupId, started_ms: u64) -> RecordingRecord {
 async fn team(store: &Shared) -> GroupId {
     user(store, "ada").await;
     group(store, "g_team", "ada", 0).await.id
+}
+
+/// When the tests' composers claim, and until when their claims hold.
+const CLAIMED_AT: Timestamp = at(100_000);
+const CLAIMED_UNTIL: Timestamp = at(400_000);
+
+/// A composer's claim at [`CLAIMED_AT`], holding until [`CLAIMED_UNTIL`].
+async fn claim(store: &Shared) -> Option<RecordingRecord> {
+    store.claim_queued_recording(CLAIMED_AT, CLAIMED_UNTIL).await.expect("claims")
 }
 
 /// Starts `record` and stops it at `NOW + stopped_ms`.
@@ -108,21 +117,52 @@ pub async fn claims_take_queued_recordings_oldest_stop_first(store: Shared) {
     let (a, b, c, running) =
         (recording(&g, 1000), recording(&g, 2000), recording(&g, 3000), recording(&g, 4000));
     store.recording_started(&running).await.expect("records");
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None, "a running one is not queued");
+    assert_eq!(claim(&store).await, None, "a running one is not queued");
     queued(&store, &b, 10_000).await;
     queued(&store, &c, 12_000).await;
     queued(&store, &a, 11_000).await;
-    let claimed = store.claim_queued_recording().await.expect("claims").expect("one is queued");
+    let claimed = claim(&store).await.expect("one is queued");
     assert_eq!(claimed.id, b.id, "stopped first");
     assert_eq!(claimed.status, RecordingStatus::Processing { percent: 0 });
     assert_eq!(claimed.consents, b.consents, "with its audit trail");
     let stored = store.recording(&b.id).await.expect("reads").expect("exists");
     assert_eq!(stored, claimed, "the claim is stored");
-    let next = store.claim_queued_recording().await.expect("claims").expect("two are queued");
+    let next = claim(&store).await.expect("two are queued");
     assert_eq!(next.id, a.id);
-    let last = store.claim_queued_recording().await.expect("claims").expect("one is queued");
+    let last = claim(&store).await.expect("one is queued");
     assert_eq!(last.id, c.id);
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None, "the queue is empty");
+    assert_eq!(claim(&store).await, None, "the queue is empty");
+}
+
+pub async fn a_claim_that_ran_out_is_taken_again_and_a_renewed_one_is_not(store: Shared) {
+    let g = team(&store).await;
+    let (a, b) = (recording(&g, 1000), recording(&g, 2000));
+    queued(&store, &a, 10_000).await;
+    queued(&store, &b, 11_000).await;
+    let first = claim(&store).await.expect("queued");
+    let second = claim(&store).await.expect("queued");
+    assert_eq!((first.id.as_str(), second.id.as_str()), (a.id.as_str(), b.id.as_str()));
+    assert_eq!(claim(&store).await, None, "both are held");
+    // a's composer renews; b's dies. Once b's claim has run out, another composer takes it.
+    assert!(store.renew_recording_claim(&a.id, at(900_000)).await.expect("renews"));
+    let progress = RecordingStatus::Processing { percent: 60 };
+    store.set_recording_status(&b.id, &progress, None).await.expect("progress");
+    let later = |ms| store.claim_queued_recording(at(ms), at(ms + 300_000));
+    assert_eq!(later(400_000).await.expect("claims"), None, "a claim holds until its time");
+    let taken = later(400_001).await.expect("claims").expect("b's claim ran out");
+    assert_eq!(taken.id, b.id);
+    assert_eq!(taken.status, RecordingStatus::Processing { percent: 0 }, "composed again from the start");
+    assert_eq!(later(650_000).await.expect("claims"), None, "a's renewed claim holds, b's new one too");
+    let a_again = later(900_001).await.expect("claims").expect("a's renewal ran out");
+    assert_eq!(a_again.id, a.id);
+    // Queued recordings come before claims that ran out.
+    let c = recording(&g, 3000);
+    queued(&store, &c, 12_000).await;
+    assert_eq!(later(2_000_000).await.expect("claims").expect("queued").id, c.id);
+    // Only a recording being composed can be renewed.
+    store.set_recording_status(&c.id, &RecordingStatus::Ready, None).await.expect("ready");
+    assert!(!store.renew_recording_claim(&c.id, at(3_000_000)).await.expect("answers"));
+    assert!(!store.renew_recording_claim("r_unknown_1", at(3_000_000)).await.expect("answers"));
 }
 
 pub async fn ten_claims_at_once_take_three_queued_recordings_once_each(store: Shared) {
@@ -133,7 +173,7 @@ pub async fn ten_claims_at_once_take_three_queued_recordings_once_each(store: Sh
     let claims: Vec<_> = (0..10)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.claim_queued_recording().await })
+            tokio::spawn(async move { store.claim_queued_recording(CLAIMED_AT, CLAIMED_UNTIL).await })
         })
         .collect();
     let mut claimed = Vec::new();
@@ -144,14 +184,38 @@ pub async fn ten_claims_at_once_take_three_queued_recordings_once_each(store: Sh
     }
     assert_eq!(claimed.len(), 3, "{claimed:?}");
     assert_eq!(claimed.iter().collect::<HashSet<_>>().len(), 3, "each once: {claimed:?}");
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None);
+    assert_eq!(claim(&store).await, None);
+}
+
+pub async fn compositions_are_pending_from_the_stop_until_ready_or_failed(store: Shared) {
+    let g = team(&store).await;
+    let pending = |store: Shared| async move { store.compositions_pending().await.expect("reads") };
+    assert!(!pending(store.clone()).await, "nothing recorded");
+    let (a, b) = (recording(&g, 1000), recording(&g, 2000));
+    store.recording_started(&a).await.expect("records");
+    assert!(!pending(store.clone()).await, "a running recording is not for the composer yet");
+    queued(&store, &b, 5000).await;
+    store.recording_stopped(&a.id, at(6000), StopReason::Stopped).await.expect("stops");
+    assert!(pending(store.clone()).await, "queued");
+    let first = claim(&store).await.expect("queued");
+    let second = claim(&store).await.expect("queued");
+    assert!(pending(store.clone()).await, "both being composed");
+    let progress = RecordingStatus::Processing { percent: 35 };
+    store.set_recording_status(&first.id, &progress, None).await.expect("sets");
+    store.set_recording_status(&first.id, &RecordingStatus::Ready, None).await.expect("sets");
+    assert!(pending(store.clone()).await, "one is still being composed");
+    store.set_recording_status(&second.id, &progress, None).await.expect("sets");
+    assert!(pending(store.clone()).await, "its progress keeps it pending");
+    let failed = RecordingStatus::Failed { reason: "no media".into() };
+    store.set_recording_status(&second.id, &failed, None).await.expect("sets");
+    assert!(!pending(store.clone()).await, "ready and failed are done");
 }
 
 pub async fn recording_status_and_output_round_trip(store: Shared) {
     let g = team(&store).await;
     let record = recording(&g, 1000);
     queued(&store, &record, 5000).await;
-    store.claim_queued_recording().await.expect("claims").expect("queued");
+    claim(&store).await.expect("queued");
     let status_of = |store: Shared, id: String| async move {
         let stored = store.recording(&id).await.expect("reads").expect("exists");
         (stored.status, stored.output)
@@ -176,9 +240,9 @@ pub async fn recording_status_and_output_round_trip(store: Shared) {
     assert_eq!(status_of(store.clone(), record.id.clone()).await, (failed, None));
     let stored = store.recording(&record.id).await.expect("reads").expect("exists");
     assert_eq!((stored.stopped_at, stored.consents), (Some(at(5000)), record.consents), "the rest is kept");
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None, "no longer queued");
+    assert_eq!(claim(&store).await, None, "no longer queued");
     store.set_recording_status(&record.id, &RecordingStatus::Queued, None).await.expect("queued again");
-    let again = store.claim_queued_recording().await.expect("claims").expect("queued again");
+    let again = claim(&store).await.expect("queued again");
     assert_eq!(again.id, record.id);
     store
         .set_recording_status("r_unknown_1", &RecordingStatus::Ready, None)
@@ -212,7 +276,7 @@ pub async fn deleting_a_recording_says_whether_it_existed(store: Shared) {
     assert!(!store.delete_recording(&doomed.id).await.expect("deletes"), "already gone");
     assert_eq!(store.recording(&doomed.id).await.expect("reads"), None);
     assert_eq!(store.recordings(&g, 10).await.expect("reads"), vec![kept]);
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None, "out of the queue too");
+    assert_eq!(claim(&store).await, None, "out of the queue too");
 }
 
 pub async fn deleting_a_group_deletes_its_recordings(store: Shared) {
@@ -227,7 +291,7 @@ pub async fn deleting_a_group_deletes_its_recordings(store: Shared) {
     assert_eq!(store.recordings(&g, 10).await.expect("reads"), vec![]);
     assert_eq!(store.recording(&running.id).await.expect("reads"), None);
     assert_eq!(store.recording(&waiting.id).await.expect("reads"), None);
-    assert_eq!(store.claim_queued_recording().await.expect("claims"), None, "out of the queue too");
+    assert_eq!(claim(&store).await, None, "out of the queue too");
     assert_eq!(store.recordings(&other, 10).await.expect("reads"), vec![kept], "other groups' are kept");
     assert!(store.recording_started(&running).await.is_err(), "a deleted group records nothing");
 }

@@ -2,6 +2,7 @@
 //! this process signs: open, check and end call sessions, remove participants, send recording
 //! plans. Every request has a deadline.
 
+use peershare_core::fleet::{PROXIED_CHECK_WITHIN_MS, SessionCheck, session_check};
 use peershare_core::media::{MediaClaims, MediaNodeLease, MediaTokenSigner, RecordingOrder};
 use peershare_core::protocol::ParticipantId;
 use peershare_functions::clock::{Clock, SystemClock};
@@ -64,11 +65,22 @@ impl NodeControl {
         self.send(self.request(reqwest::Method::POST, lease, "")?).await
     }
 
-    /// Whether the session is still open on its node (it answers within the check deadline).
+    /// Whether the session is still open on its node (it answers within the check deadline);
+    /// through the API, only the node's or the proxy's answer can say it is not.
     pub async fn check(&self, lease: &MediaNodeLease) -> bool {
-        match self.request(reqwest::Method::GET, lease, "") {
-            Ok(request) => self.send(request.timeout(CHECK_TIMEOUT)).await.is_ok(),
-            Err(_) => false,
+        let through_api = lease.through_api();
+        let limit = if through_api { Duration::from_millis(PROXIED_CHECK_WITHIN_MS) } else { CHECK_TIMEOUT };
+        let status = match self.request(reqwest::Method::GET, lease, "") {
+            Ok(request) => request.timeout(limit).send().await.ok().map(|r| r.status().as_u16()),
+            Err(_) => return false,
+        };
+        match session_check(status, through_api) {
+            SessionCheck::Alive => true,
+            SessionCheck::Lost => false,
+            SessionCheck::Unknown => {
+                tracing::warn!(call = %lease.call_id, ?status, "could not check a call session: keeping it");
+                true
+            }
         }
     }
 

@@ -24,6 +24,7 @@ pub fn read(path: &str) -> String {
 
 /// Where the unit, the user data and coturn's policy live.
 pub const UNIT: &str = "infra/media-node/peershare-media-node.service";
+pub const COMPOSER_UNIT: &str = "infra/media-node/peershare-composer.service";
 pub const CLOUD_INIT: &str = "infra/media-node/cloud-init.yaml";
 pub const COTURN_POLICY: &str = "infra/coturn/turnserver.conf";
 pub const INFRA_README: &str = "infra/README.md";
@@ -151,25 +152,6 @@ pub fn placeholders_used(text: &str) -> BTreeSet<String> {
     used
 }
 
-/// The placeholders the user data's header documents: its comment lines of the form
-/// `#   Name   description`, between the line that announces them and the first line that is
-/// not such a comment.
-pub fn placeholders_documented(cloud_init: &str) -> BTreeSet<String> {
-    let mut lines = cloud_init.lines().skip_while(|l| !l.contains("The CDK fills these in")).skip(2);
-    let mut names = BTreeSet::new();
-    for line in lines.by_ref() {
-        let Some(entry) = line.strip_prefix("#   ") else { break };
-        let word = entry.split_whitespace().next().unwrap_or_default();
-        if entry.starts_with(' ') {
-            continue; // a description's second line
-        }
-        assert!(word.chars().all(|c| c.is_ascii_alphanumeric()), "not a placeholder name: {line:?}");
-        names.insert(word.to_owned());
-    }
-    assert!(!names.is_empty(), "the user data's header lists no placeholder");
-    names
-}
-
 /// The placeholders infra/README.md's table lists: rows starting with `` | `${Name}` ``.
 pub fn placeholders_in_readme(readme: &str) -> BTreeSet<String> {
     readme
@@ -208,6 +190,12 @@ pub fn placeholder_values(registry_url: &str, ports: &Ports) -> BTreeMap<String,
             "s3://peershare-artifacts-0123456789ab/media-node/a1b2c3d4e5f6/peershare-media-node".into(),
         ),
         ("NodeUnitBase64", b64(UNIT)),
+        (
+            "ComposerArtifactUrl",
+            "s3://peershare-artifacts-0123456789ab/composer/f6e5d4c3b2a1/peershare-composer".into(),
+        ),
+        ("ComposerUnitBase64", b64(COMPOSER_UNIT)),
+        ("TableName", "peershare-prod-table".into()),
         ("CoturnPolicyBase64", b64(COTURN_POLICY)),
         ("HomeRegion", "eu-west-1".into()),
         ("FleetSecretParameter", "/peershare/prod/api/fleet-secret".into()),

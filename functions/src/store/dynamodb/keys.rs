@@ -31,6 +31,9 @@ pub(super) const STINT_PREFIX: &str = "STINT#";
 pub(super) const RECORDING_PREFIX: &str = "RECORDING#";
 /// [`GSI1`]'s partition of the composition queue: queued recordings, by stopping time.
 pub(super) const RECORDING_QUEUE: &str = "RECORDING_QUEUE";
+/// [`GSI1`]'s partition of the recordings being composed (claimed off the queue), so that the
+/// fleet can tell whether any is (its composers run on the media nodes).
+pub(super) const RECORDING_COMPOSING: &str = "RECORDING_COMPOSING";
 /// The one partition of every media node's item, so that listing them is one strongly
 /// consistent query.
 pub(super) const MEDIA_NODES: &str = "MEDIA_NODES";

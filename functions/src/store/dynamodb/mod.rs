@@ -18,7 +18,7 @@
 //! | call | `CALL#{call}` | `CALL` | `group_id`, `started_at`, `ended_at` |
 //! | stint | `CALL#{call}` | `STINT#{joined_at:020}#{participant}` | `left_at` |
 //! | recording in a group | `GROUP#{id}` | `RECORDING#{started_at:020}#{recording}` | for listing and deletion |
-//! | recording | `RECORDING#{recording}` | `RECORDING` | `recording_status`, `consents`; gsi1 while queued: `RECORDING_QUEUE` / `{stopped_at:020}#{recording}` |
+//! | recording | `RECORDING#{recording}` | `RECORDING` | `recording_status`, `consents`; gsi1 while queued: `RECORDING_QUEUE` / `{stopped_at:020}#{recording}`, while composed `RECORDING_COMPOSING` / the same |
 //! | media node | `MEDIA_NODES` | `NODE#{id}` | registration, `reserved`, `unreserved` (capacity − reserved), `allocation_count`, `last_heartbeat`, `draining`, `fence` while replaced; `expires_ttl` |
 //! | node allocation | `MEDIA_NODE#{id}` | `CALL#{call}` | `participants`, `room`, `created_at`; `expires_ttl` |
 //!

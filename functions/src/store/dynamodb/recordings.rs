@@ -7,13 +7,15 @@
 //! `participant@at` key is absent from the recording's `consent_keys`; a stop applies only while
 //! recording; a claim only while queued. A queued recording carries `gsi1` keys (the
 //! `RECORDING_QUEUE` partition, by stopping time), so a composer finds the oldest with one query
-//! and claims it by its condition, moving on to the next when another composer was first.
+//! and claims it by its condition, moving on to the next when another composer was first; a
+//! claimed one moves to the `RECORDING_COMPOSING` partition until it is ready or failed, so
+//! whether any composition is pending is two one-item queries.
 
 use super::client::key_of;
 use super::items::{
     Item, corrupt, get_group_id, get_opt_s, get_opt_time, get_opt_u64, get_s, get_time, get_u64, ms, n, s,
 };
-use super::keys::{self, GSI1_PK, RECORDING_PREFIX, RECORDING_QUEUE};
+use super::keys::{self, GSI1_PK, RECORDING_COMPOSING, RECORDING_PREFIX, RECORDING_QUEUE};
 use super::transact::Transacted;
 use super::{DynamoStore, retry};
 use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus, StoreError};
@@ -126,35 +128,60 @@ pub(super) async fn stopped(
     Ok(())
 }
 
-/// Takes the queued recording that stopped first: `processing` at 0 %, out of the queue. The
-/// queue is read from the index, which may still list a recording just claimed: the claim's
-/// condition skips it, and the next is tried.
-pub(super) async fn claim(store: &DynamoStore) -> Result<Option<RecordingRecord>, StoreError> {
-    let mut start = None;
-    loop {
-        let (candidates, next) = store.query_index_page(RECORDING_QUEUE, Some(CLAIM_PAGE), start).await?;
-        for candidate in &candidates {
-            let claimed = store
-                .update_if(
-                    key_of(candidate),
-                    "SET recording_status = :processing, status_percent = :zero REMOVE gsi1pk, failure_reason",
-                    "recording_status = :queued",
-                    &[
-                        (":processing", s(RecordingStatus::Processing { percent: 0 }.name())),
-                        (":zero", n(0)),
-                        (":queued", s(RecordingStatus::Queued.name())),
-                    ],
-                )
-                .await?;
-            if let Some(item) = claimed {
-                return record(&item).map(Some);
+/// Takes the queued recording that stopped first, else one whose composer's claim ran out
+/// before `now`: `processing` at 0 %, claimed until `until`. Each partition of the index is
+/// read in order (it may still list a recording just claimed: the claim's condition skips it,
+/// and the next is tried).
+pub(super) async fn claim(
+    store: &DynamoStore,
+    now: Timestamp,
+    until: Timestamp,
+) -> Result<Option<RecordingRecord>, StoreError> {
+    let values = |condition_value: (&'static str, _)| {
+        vec![
+            (":processing", s(RecordingStatus::Processing { percent: 0 }.name())),
+            (":zero", n(0)),
+            (":composing", s(RECORDING_COMPOSING)),
+            (":until", ms(until)),
+            condition_value,
+        ]
+    };
+    let update = "SET recording_status = :processing, status_percent = :zero, gsi1pk = :composing, \
+                  claimed_until = :until REMOVE failure_reason";
+    let queued = ("recording_status = :queued", values((":queued", s(RecordingStatus::Queued.name()))));
+    let expired = (
+        "recording_status = :processing AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
+        values((":now", ms(now))),
+    );
+    for (partition, (condition, values)) in [(RECORDING_QUEUE, queued), (RECORDING_COMPOSING, expired)] {
+        let mut start = None;
+        loop {
+            let (candidates, next) = store.query_index_page(partition, Some(CLAIM_PAGE), start).await?;
+            for candidate in &candidates {
+                if let Some(item) = store.update_if(key_of(candidate), update, condition, &values).await? {
+                    return record(&item).map(Some);
+                }
+            }
+            match next {
+                Some(next) => start = Some(next),
+                None => break,
             }
         }
-        match next {
-            Some(next) => start = Some(next),
-            None => return Ok(None),
-        }
     }
+    Ok(None)
+}
+
+/// Extends the claim on `id` to `until` while it is being composed; whether it was.
+pub(super) async fn renew_claim(store: &DynamoStore, id: &str, until: Timestamp) -> Result<bool, StoreError> {
+    let renewed = store
+        .update_if(
+            keys::recording(id),
+            "SET claimed_until = :until",
+            "recording_status = :processing",
+            &[(":until", ms(until)), (":processing", s(RecordingStatus::Processing { percent: 0 }.name()))],
+        )
+        .await?;
+    Ok(renewed.is_some())
 }
 
 /// The composer's progress or outcome; the output is replaced by `output`. Back in `queued`,
@@ -194,11 +221,16 @@ pub(super) async fn set_status(
         }
         None => removes.extend(["output_key", "output_bytes", "output_ms"]),
     }
-    if *status == RecordingStatus::Queued {
-        sets.extend(["gsi1pk = :queue", "gsi1sk = if_not_exists(gsi1sk, :order)"]);
-        values.extend([(":queue", s(RECORDING_QUEUE)), (":order", s(keys::queue_sk(None, id)))]);
-    } else {
-        removes.push(GSI1_PK);
+    match status {
+        RecordingStatus::Queued => {
+            sets.extend(["gsi1pk = :queue", "gsi1sk = if_not_exists(gsi1sk, :order)"]);
+            values.extend([(":queue", s(RECORDING_QUEUE)), (":order", s(keys::queue_sk(None, id)))]);
+        }
+        RecordingStatus::Processing { .. } => {
+            sets.extend(["gsi1pk = :composing", "gsi1sk = if_not_exists(gsi1sk, :order)"]);
+            values.extend([(":composing", s(RECORDING_COMPOSING)), (":order", s(keys::queue_sk(None, id)))]);
+        }
+        _ => removes.push(GSI1_PK),
     }
     let mut update = format!("SET {}", sets.join(", "));
     if !removes.is_empty() {
@@ -206,6 +238,17 @@ pub(super) async fn set_status(
     }
     store.update_if(keys::recording(id), &update, "attribute_exists(pk)", &values).await?;
     Ok(())
+}
+
+/// Whether a recording is queued or being composed: one item of either partition of the index.
+pub(super) async fn compositions_pending(store: &DynamoStore) -> Result<bool, StoreError> {
+    for partition in [RECORDING_QUEUE, RECORDING_COMPOSING] {
+        let (items, _) = store.query_index_page(partition, Some(1), None).await?;
+        if !items.is_empty() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 /// The recording with this id.

@@ -189,8 +189,20 @@ impl RecordingStore for DynamoStore {
         recordings::stopped(self, id, at, reason).await
     }
 
-    async fn claim_queued_recording(&self) -> Result<Option<RecordingRecord>, StoreError> {
-        recordings::claim(self).await
+    async fn claim_queued_recording(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Option<RecordingRecord>, StoreError> {
+        recordings::claim(self, now, until).await
+    }
+
+    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError> {
+        recordings::renew_claim(self, id, until).await
+    }
+
+    async fn compositions_pending(&self) -> Result<bool, StoreError> {
+        recordings::compositions_pending(self).await
     }
 
     async fn set_recording_status(

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "0005_node_certificates.sql",
         sql: include_str!("../../../../migrations/sqlite/0005_node_certificates.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_recording_claims.sql",
+        sql: include_str!("../../../../migrations/sqlite/0006_recording_claims.sql"),
+    },
 ];
 
 /// What a run did.

@@ -79,17 +79,25 @@ pub(super) fn stopped(
     Ok(())
 }
 
-/// Takes the queued recording that stopped first (ties by id): `processing` at 0 %.
-pub(super) fn claim(conn: &mut Connection) -> rusqlite::Result<Option<RecordingRecord>> {
+/// Takes the queued recording that stopped first, else one whose composer's claim ran out
+/// before `now`: `processing` at 0 %, claimed until `until`.
+pub(super) fn claim(
+    conn: &mut Connection,
+    now: Timestamp,
+    until: Timestamp,
+) -> rusqlite::Result<Option<RecordingRecord>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let processing = RecordingStatus::Processing { percent: 0 }.name();
     let claimed: Option<String> = tx
         .query_row(
-            "UPDATE recordings SET status = ?1, percent = 0, failure = NULL
-             WHERE status = ?2 AND id = (
-                 SELECT id FROM recordings WHERE status = ?2 ORDER BY stopped_at, id LIMIT 1
+            "UPDATE recordings SET status = ?1, percent = 0, failure = NULL, claimed_until = ?3
+             WHERE id = (
+                 SELECT id FROM recordings
+                 WHERE status = ?2 OR (status = ?1 AND coalesce(claimed_until, 0) < ?4)
+                 ORDER BY status = ?2 DESC, stopped_at, id LIMIT 1
              )
              RETURNING id",
-            params![RecordingStatus::Processing { percent: 0 }.name(), RecordingStatus::Queued.name()],
+            params![processing, RecordingStatus::Queued.name(), millis(until), millis(now)],
             |r| r.get(0),
         )
         .optional()?;
@@ -99,6 +107,24 @@ pub(super) fn claim(conn: &mut Connection) -> rusqlite::Result<Option<RecordingR
     };
     tx.commit()?;
     Ok(record)
+}
+
+/// Extends the claim on `id` to `until` while it is being composed; whether it was.
+pub(super) fn renew_claim(conn: &mut Connection, id: &str, until: Timestamp) -> rusqlite::Result<bool> {
+    let changed = conn.execute(
+        "UPDATE recordings SET claimed_until = ?3 WHERE id = ?1 AND status = ?2",
+        params![id, RecordingStatus::Processing { percent: 0 }.name(), millis(until)],
+    )?;
+    Ok(changed > 0)
+}
+
+/// Whether a recording is queued or being composed.
+pub(super) fn compositions_pending(conn: &mut Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM recordings WHERE status IN (?1, ?2))",
+        params![RecordingStatus::Queued.name(), RecordingStatus::Processing { percent: 0 }.name()],
+        |r| r.get(0),
+    )
 }
 
 /// The composer's progress or outcome; the output is replaced by `output`.

@@ -224,8 +224,21 @@ impl RecordingStore for SqliteStore {
         on_connection!(self, |c| recordings::stopped(c, &id, at, reason))
     }
 
-    async fn claim_queued_recording(&self) -> Result<Option<RecordingRecord>, StoreError> {
-        on_connection!(self, |c| recordings::claim(c))
+    async fn claim_queued_recording(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Option<RecordingRecord>, StoreError> {
+        on_connection!(self, |c| recordings::claim(c, now, until))
+    }
+
+    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError> {
+        let id = id.to_owned();
+        on_connection!(self, |c| recordings::renew_claim(c, &id, until))
+    }
+
+    async fn compositions_pending(&self) -> Result<bool, StoreError> {
+        on_connection!(self, |c| recordings::compositions_pending(c))
     }
 
     async fn set_recording_status(
