@@ -125,10 +125,17 @@ export class Monitoring extends Construct {
     this.alarm('AllocationFailed', allocationFailures, 1, 'A call could not get a media node (the allocation route answered 5xx)');
     this.alarm('ScalingFailed', scalingFailures, 1, 'The API could not change the media fleet’s size (see its log)');
     this.alarm('FleetFull', inService, maxNodes, 'The media fleet has run at its maximum size for 15 minutes: raise maxNodes', 15);
+    // 1 while recordings wait for the nodes' composers, which keeps a node running: for hours
+    // on end, a composer is not working (see its journal on a node).
+    const compositionsPending = this.logMetric('CompositionsPending', api.logGroup, 'CompositionsPending', summary, '$.fields.compositions_pending').with({
+      statistic: 'Minimum',
+      period: Duration.hours(1),
+    });
+    this.alarm('CompositionsStuck', compositionsPending, 1, 'Recordings have waited to be composed for 3 hours, keeping a media node running: look at peershare-composer on the nodes', 3);
 
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Media nodes', left: [inService, group('GroupDesiredCapacity')], width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Participants on media nodes', left: [participants], width: 8 }),
+      new cloudwatch.GraphWidget({ title: 'Participants on media nodes', left: [participants], right: [compositionsPending], width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Allocation and scaling failures', left: [allocationFailures, scalingFailures], width: 8 }),
       new cloudwatch.GraphWidget({
         title: 'API requests and errors',

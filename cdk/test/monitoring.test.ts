@@ -10,7 +10,7 @@ const { template } = synth();
 const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a: any) => a.Properties);
 const topic = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
 
-test('alarms watch API errors, allocation and scaling failures and a full fleet, and tell the topic', () => {
+test('alarms watch API errors, allocation and scaling failures, a full fleet and stuck compositions, and tell the topic', () => {
   const watched = alarms.map((a) => `${a.Namespace}/${a.MetricName}`).sort();
   assert.deepEqual(watched, [
     'AWS/ApiGateway/5xx',
@@ -18,6 +18,7 @@ test('alarms watch API errors, allocation and scaling failures and a full fleet,
     'AWS/Lambda/Errors',
     'AWS/Lambda/Throttles',
     'PeerShare/prod/AllocationFailures',
+    'PeerShare/prod/CompositionsPending',
     'PeerShare/prod/FleetScalingFailures',
   ]);
   for (const alarm of alarms) {
@@ -26,6 +27,8 @@ test('alarms watch API errors, allocation and scaling failures and a full fleet,
   }
   const full = alarms.find((a) => a.MetricName === 'GroupInServiceInstances');
   assert.equal(full.Threshold, 12, 'the fleet at its maxNodes');
+  const stuck = alarms.find((a) => a.MetricName === 'CompositionsPending');
+  assert.deepEqual([stuck.Statistic, stuck.Period, stuck.EvaluationPeriods, stuck.Threshold], ['Minimum', 3600, 3, 1], 'pending all of 3 hours');
 });
 
 test('the alarm topic takes this account’s alarms, over TLS only, and mails the operator', () => {
@@ -53,7 +56,10 @@ test('failures and participants are counted from the API’s logs by what it wri
 test('the API writes the log lines the filters count (functions/src/fleet/service.rs)', () => {
   const service = readFileSync(resolve(repoRoot, 'functions/src/fleet/service.rs'), 'utf8');
   for (const message of [...SCALING_FAILURE_MESSAGES, FLEET_SUMMARY_MESSAGE]) assert.ok(service.includes(`"${message}"`), message);
-  assert.match(service, /participants = report\.participants, "fleet looked at"/);
+  const summary = service.slice(service.indexOf('nodes = report.nodes'), service.indexOf(`"${FLEET_SUMMARY_MESSAGE}"`));
+  for (const field of ['participants = report.participants', 'compositions_pending = u8::from(report.compositions_pending)']) {
+    assert.ok(summary.includes(field), `the summary line carries ${field}`);
+  }
   const routes = readFileSync(resolve(repoRoot, 'functions/src/api/mod.rs'), 'utf8');
   assert.ok(routes.includes(`"${ALLOCATION_PATH}"`), 'the allocation route');
 });

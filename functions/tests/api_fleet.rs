@@ -19,7 +19,7 @@ use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_functions::clock::Clock;
 use peershare_functions::fleet::{FixedFleet, FleetSettings};
 use peershare_functions::session::random_id;
-use peershare_functions::store::{MediaNodeEntry, RecordingRecord, RecordingStatus};
+use peershare_functions::store::{ClaimRequest, MediaNodeEntry, RecordingRecord, RecordingStatus};
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::Duration;
@@ -810,7 +810,12 @@ async fn recordings_waiting_for_the_nodes_composers_keep_a_node_running_until_co
     register(&api, "node-a").await;
     let now = api.clock.now();
     store
-        .claim_queued_recording(now, now.plus(Duration::from_secs(7200)))
+        .claim_queued_recording(&ClaimRequest {
+            claimant: "composer-1".into(),
+            now,
+            until: now.plus(Duration::from_secs(7200)),
+            take_expired: true,
+        })
         .await
         .expect("claims")
         .expect("queued");
@@ -821,7 +826,25 @@ async fn recordings_waiting_for_the_nodes_composers_keep_a_node_running_until_co
         (composing.json["desired"].clone(), composing.json["drained"].clone()),
         (json!({ "local": 1 }), json!([]))
     );
-    store.set_recording_status(&record.id, &RecordingStatus::Ready, None).await.expect("composed");
+    let composed = store.set_recording_status(&record.id, "composer-1", &RecordingStatus::Ready, None);
+    assert!(composed.await.expect("answers"), "composed");
     let done = tick(&api).await;
     assert_eq!(done.json["drained"], json!(["node-a"]), "once composed, the idle node leaves: {done:?}");
+}
+
+#[tokio::test]
+async fn nodes_registered_before_the_fleet_was_proxied_take_no_call_and_drain() {
+    let scaler = WatchedScaler::new(true);
+    let mut api = TestApi::with_fleet(scaler.clone());
+    register(&api, "node-old").await;
+    api.set_fleet(scaler.clone(), FleetSettings { reach: NodeReach::ThroughApi, ..fleet_settings() });
+    let reply = allocate(&api, ask(3)).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::ACCEPTED,
+        "the unproxiable node is not offered; a new one starts: {reply:?}"
+    );
+    let looked = tick(&api).await;
+    assert_eq!(looked.json["drained"], json!(["node-old"]), "{looked:?}");
+    assert!(entry(&api, "node-old").await.expect("known").draining);
 }

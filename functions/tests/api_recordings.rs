@@ -11,9 +11,10 @@ use axum::http::{Method, Request, StatusCode};
 use peershare_core::GroupId;
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::{CallEvent, ConsentRecord, RecordingEvent, StopReason, recording_id};
+use peershare_functions::clock::Clock;
 use peershare_functions::history;
 use peershare_functions::recordings::RecordingFiles;
-use peershare_functions::store::{RecordingOutput, RecordingStatus};
+use peershare_functions::store::{ClaimRequest, RecordingOutput, RecordingStatus};
 use peershare_recording::layout::{composed_key, recording_prefix, track_key};
 use peershare_recording::storage::{LocalStore, ObjectStore, S3Store};
 use serde_json::Value;
@@ -85,11 +86,14 @@ async fn seeded(api: &TestApi, store: &Arc<dyn ObjectStore>, ready: bool) -> ([S
             size_bytes: MP4.len() as u64,
             duration_ms: 20_000,
         };
-        api.state
-            .store
-            .set_recording_status(&id, &RecordingStatus::Ready, Some(&output))
-            .await
-            .expect("ready");
+        // A composer claims it and reports it composed.
+        let now = api.clock.now();
+        let claim = ClaimRequest { claimant: "composer".into(), now, until: now, take_expired: false };
+        let claimed = api.state.store.claim_queued_recording(&claim).await.expect("claims");
+        assert_eq!(claimed.map(|r| r.id), Some(id.clone()));
+        let ready =
+            api.state.store.set_recording_status(&id, "composer", &RecordingStatus::Ready, Some(&output));
+        assert!(ready.await.expect("answers"), "ready");
     }
     ([ada, bob, cy, eve], group, id)
 }

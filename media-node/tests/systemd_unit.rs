@@ -88,6 +88,7 @@ fn the_composer_runs_after_the_calls_and_gives_way_to_them() {
         ("CPUSchedulingPolicy", "batch"),
         ("IOSchedulingClass", "idle"),
         ("OOMScoreAdjust", "500"),
+        ("OOMPolicy", "continue"),
         ("DynamicUser", "yes"),
         ("NoNewPrivileges", "yes"),
         ("ProtectSystem", "strict"),

@@ -159,7 +159,10 @@ pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
         SessionCheck::Alive => true,
         SessionCheck::Lost => false,
         SessionCheck::Unknown => {
-            worker::console_warn!("could not check call session {} (answer {status:?}): keeping it", lease.call_id);
+            worker::console_warn!(
+                "could not check call session {} (answer {status:?}): keeping it",
+                lease.call_id
+            );
             true
         }
     }

@@ -108,6 +108,8 @@ pub struct TickReport {
     pub nodes: usize,
     /// Participants reserved on them.
     pub participants: u64,
+    /// Whether recordings wait for the nodes' composers (a node is kept for them).
+    pub compositions_pending: bool,
 }
 
 /// A call session whose node is gone: its room must move the call.
@@ -433,10 +435,23 @@ impl Fleet {
             report.forgotten.push(entry.registration.id.clone());
             report.lost.extend(lost(self.settings.reach, &entry.registration, sessions));
         }
+        // Nodes the fleet cannot reach the way it must (registered before it was proxied) take
+        // no call: they drain, and leave once empty, and the fleet grows without them.
+        let (live, unreachable): (Vec<MediaNodeEntry>, Vec<MediaNodeEntry>) =
+            live.into_iter().partition(|e| self.settings.reach.admits(&e.registration).is_ok());
+        for entry in unreachable.iter().filter(|e| !e.draining) {
+            match self.store.set_node_draining(&entry.registration.id, true).await {
+                Ok(_) => report.drained.push(entry.registration.id.clone()),
+                Err(e) => {
+                    tracing::warn!(node = %entry.registration.id, error = %e, "could not drain an unreachable node")
+                }
+            }
+        }
         let records: Vec<NodeRecord> = live.iter().map(MediaNodeEntry::record).collect();
         let loads: Vec<NodeLoad<'_>> =
             records.iter().zip(&live).map(|(node, e)| NodeLoad { node, idle_since: e.idle_since }).collect();
         let composing = self.composition_demand().await;
+        report.compositions_pending = !composing.is_empty();
         let decision = scale(&loads, &composing, &self.settings.policy, &self.settings.scale, now);
         for (region, nodes) in &decision.desired {
             if let Err(e) = self.scaler.grow_to(region, *nodes).await {
@@ -457,7 +472,12 @@ impl Fleet {
         report.nodes = records.len();
         report.participants = records.iter().map(|r| u64::from(r.reserved)).sum();
         // The deployment's monitoring counts nodes and participants from this line (cdk/lib/monitoring.ts).
-        tracing::info!(nodes = report.nodes, participants = report.participants, "fleet looked at");
+        tracing::info!(
+            nodes = report.nodes,
+            participants = report.participants,
+            compositions_pending = u8::from(report.compositions_pending),
+            "fleet looked at"
+        );
         Ok(report)
     }
 }

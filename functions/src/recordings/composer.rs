@@ -8,7 +8,7 @@
 
 use super::RecordingFiles;
 use crate::clock::{Clock, SystemClock};
-use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus, Store, StoreError};
+use crate::store::{ClaimRequest, RecordingOutput, RecordingRecord, RecordingStatus, Store, StoreError};
 use peershare_core::groups::RecordingQuality;
 use peershare_recording::compose::{ComposeError, Preset, compose, settled};
 use std::path::PathBuf;
@@ -40,6 +40,13 @@ pub struct Composer {
     store: Arc<dyn Store>,
     files: Arc<RecordingFiles>,
     work: PathBuf,
+    /// This composer's name on its claims: only its writes count while it holds one.
+    claimant: String,
+}
+
+/// Whether `stop` has come, without waiting for it.
+async fn has_come(mut stop: std::pin::Pin<&mut impl std::future::Future<Output = ()>>) -> bool {
+    std::future::poll_fn(|cx| std::task::Poll::Ready(stop.as_mut().poll(cx).is_ready())).await
 }
 
 /// The preset of a group's recording quality.
@@ -54,20 +61,36 @@ pub fn preset(quality: RecordingQuality) -> Preset {
 impl Composer {
     /// A composer over `store` and `files`, working in the folder `work`.
     pub fn new(store: Arc<dyn Store>, files: Arc<RecordingFiles>, work: PathBuf) -> Self {
-        Self { store, files, work }
+        Self { store, files, work, claimant: format!("composer-{:016x}", rand::random::<u64>()) }
     }
 
     /// Composes the oldest queued recording, if there is one and its tracks are all in (or
     /// [`SETTLE_GRACE`] passed since it stopped); its id.
     pub async fn compose_next(&self) -> Result<Option<String>, ComposerError> {
-        let Some(record) = self.claim().await? else { return Ok(None) };
+        let Some(record) = self.claim(true).await? else { return Ok(None) };
         self.compose_claimed(record).await
     }
 
-    /// The next recording to compose, claimed for [`CLAIM_LEASE`].
-    async fn claim(&self) -> Result<Option<RecordingRecord>, StoreError> {
+    /// The next recording to compose, claimed for [`CLAIM_LEASE`]: a queued one, or, when
+    /// `take_expired`, one whose composer's claim ran out.
+    async fn claim(&self, take_expired: bool) -> Result<Option<RecordingRecord>, StoreError> {
         let now = SystemClock.now();
-        self.store.claim_queued_recording(now, now.plus(CLAIM_LEASE)).await
+        let claim =
+            ClaimRequest { claimant: self.claimant.clone(), now, until: now.plus(CLAIM_LEASE), take_expired };
+        self.store.claim_queued_recording(&claim).await
+    }
+
+    /// Reports `status` (and `output`) for recording `id` while this composer holds it.
+    async fn report(
+        &self,
+        id: &str,
+        status: &RecordingStatus,
+        output: Option<&RecordingOutput>,
+    ) -> Result<(), StoreError> {
+        if !self.store.set_recording_status(id, &self.claimant, status, output).await? {
+            tracing::warn!(recording = %id, status = status.name(), "no longer this composer's: its report is dropped");
+        }
+        Ok(())
     }
 
     /// Composes `record`, which this composer claimed; its id once done, or None when its
@@ -77,7 +100,7 @@ impl Composer {
         let settled = settled(self.files.store().as_ref(), &record.id).await.unwrap_or(false);
         if !settled && stopped_ago < SETTLE_GRACE {
             // The node is still shipping its last bytes: back in the queue, looked at again soon.
-            self.store.set_recording_status(&record.id, &RecordingStatus::Queued, None).await?;
+            self.report(&record.id, &RecordingStatus::Queued, None).await?;
             return Ok(None);
         }
         let outcome = {
@@ -108,7 +131,7 @@ impl Composer {
                 (RecordingStatus::Failed { reason: e.to_string() }, None)
             }
         };
-        self.store.set_recording_status(&record.id, &status, output.as_ref()).await?;
+        self.report(&record.id, &status, output.as_ref()).await?;
         Ok(Some(record.id))
     }
 
@@ -120,7 +143,7 @@ impl Composer {
         tracing::info!(recording = %record.id, quality = quality.as_str(), "composing a recording");
         // Progress goes to the store from its own task, so ffmpeg's output is never held up.
         let (tell, mut heard) = tokio::sync::watch::channel(0u8);
-        let (store, id) = (self.store.clone(), record.id.clone());
+        let (store, id, claimant) = (self.store.clone(), record.id.clone(), self.claimant.clone());
         let reporter = tokio::spawn(async move {
             let mut written = 0;
             while heard.changed().await.is_ok() {
@@ -128,7 +151,7 @@ impl Composer {
                 if percent >= written + 5 && percent < 100 {
                     written = percent;
                     let status = RecordingStatus::Processing { percent };
-                    if let Err(e) = store.set_recording_status(&id, &status, None).await {
+                    if let Err(e) = store.set_recording_status(&id, &claimant, &status, None).await {
                         tracing::debug!(error = %e, "could not record composing progress");
                     }
                 }
@@ -159,17 +182,22 @@ impl Composer {
     }
 
     /// Runs until `stop` resolves: composes whatever is queued, then looks again every
-    /// [`POLL_INTERVAL`]. A composition under way when `stop` comes is abandoned (ffmpeg is
-    /// killed) and its recording given back to the queue, where another composer starts it
-    /// again: a node that stops loses no recording.
+    /// [`POLL_INTERVAL`] (at claims that ran out, every [`CLAIM_RENEW_EVERY`]). A composition
+    /// under way when `stop` comes is abandoned (ffmpeg is killed) and its recording given back
+    /// to the queue, where another composer starts it again: a node that stops loses no
+    /// recording. A claim or a report under way is never cut off by `stop`.
     pub async fn run(self, stop: impl std::future::Future<Output = ()>) {
-        tokio::pin!(stop);
+        let mut stop = std::pin::pin!(stop);
+        let mut expired_looked_at: Option<std::time::Instant> = None;
         loop {
-            let claimed = tokio::select! {
-                claimed = self.claim() => claimed,
-                () = &mut stop => return,
-            };
-            match claimed {
+            if has_come(stop.as_mut()).await {
+                return;
+            }
+            let take_expired = expired_looked_at.is_none_or(|at| at.elapsed() >= CLAIM_RENEW_EVERY);
+            if take_expired {
+                expired_looked_at = Some(std::time::Instant::now());
+            }
+            match self.claim(take_expired).await {
                 Ok(Some(record)) => {
                     let id = record.id.clone();
                     let outcome = tokio::select! {
@@ -195,28 +223,33 @@ impl Composer {
         }
     }
 
+    /// Puts recording `id`, whose composition is abandoned, back in the queue, if it is still
+    /// this composer's.
+    async fn give_back(&self, id: &str) {
+        match self.report(id, &RecordingStatus::Queued, None).await {
+            Ok(()) => tracing::info!(recording = %id, "stopping: the recording is back in the queue"),
+            Err(e) => {
+                tracing::warn!(recording = %id, error = %e, "stopping: could not give the recording back")
+            }
+        }
+    }
+
     /// Renews the claim on recording `id` every [`CLAIM_RENEW_EVERY`]; returns once it no
     /// longer holds it. A store that does not answer is tried again at the next renewal (the
     /// lease outlasts a few).
     async fn renew_claim(&self, id: &str) {
         loop {
             tokio::time::sleep(CLAIM_RENEW_EVERY).await;
-            match self.store.renew_recording_claim(id, SystemClock.now().plus(CLAIM_LEASE)).await {
+            match self
+                .store
+                .renew_recording_claim(id, &self.claimant, SystemClock.now().plus(CLAIM_LEASE))
+                .await
+            {
                 Ok(true) => {}
                 Ok(false) => return,
                 Err(e) => {
                     tracing::warn!(recording = %id, error = %e, "could not renew the claim on a recording")
                 }
-            }
-        }
-    }
-
-    /// Puts recording `id`, whose composition is abandoned, back in the queue.
-    async fn give_back(&self, id: &str) {
-        match self.store.set_recording_status(id, &RecordingStatus::Queued, None).await {
-            Ok(()) => tracing::info!(recording = %id, "stopping: the recording is back in the queue"),
-            Err(e) => {
-                tracing::warn!(recording = %id, error = %e, "stopping: could not give the recording back")
             }
         }
     }

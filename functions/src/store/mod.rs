@@ -14,7 +14,10 @@ pub mod sqlite;
 pub use errors::{MembershipChangeError, ProfileUpdateError, RedeemError, SettingsChangeError, StoreError};
 pub use media_nodes::{MediaNodeEntry, MediaNodeRegistry, NodeAllocation, NodeRegistration, Reservation};
 pub use model::{CallAttendance, CallRecord, Group, Identity, Invite, Member, NewInvite, User};
-pub use recordings::{RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore};
+pub use recordings::{
+    ClaimRequest, MAX_TAKEOVERS, RecordingOutput, RecordingRecord, RecordingStatus, RecordingStore,
+    TAKEN_OVER_TOO_OFTEN,
+};
 
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};

@@ -81,6 +81,26 @@ pub struct RecordingRecord {
     pub output: Option<RecordingOutput>,
 }
 
+/// How many times a recording whose composers keep dying is taken over before it is failed.
+pub const MAX_TAKEOVERS: u32 = 2;
+
+/// The failure reason of a recording taken over [`MAX_TAKEOVERS`] times.
+pub const TAKEN_OVER_TOO_OFTEN: &str =
+    "composing it stopped without a word three times: it may be too large to compose here";
+
+/// A composer's claim on the next recording to compose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimRequest {
+    /// Who claims (one id per composer process): only its writes count while it holds it.
+    pub claimant: String,
+    /// Now: claims that ran out before this may be taken.
+    pub now: Timestamp,
+    /// Until when the claim holds unless renewed.
+    pub until: Timestamp,
+    /// Whether to look at claims that ran out, besides the queue (composers do now and then).
+    pub take_expired: bool,
+}
+
 /// Recordings' metadata and the composition queue.
 #[async_trait]
 pub trait RecordingStore: Send + Sync {
@@ -96,28 +116,34 @@ pub trait RecordingStore: Send + Sync {
     /// stop of an unknown id is ignored.
     async fn recording_stopped(&self, id: &str, at: Timestamp, reason: StopReason) -> Result<(), StoreError>;
 
-    /// Takes the queued recording that stopped first, else one whose composer's claim ran out
-    /// before `now` (it died), for composition: status `processing` at 0 %, claimed until
-    /// `until`. One atomic step: of composers claiming at once, each gets a different one
-    /// or none.
+    /// Takes the queued recording that stopped first for `claim.claimant` (status `processing`
+    /// at 0 %, claimed until `claim.until`); else, with `claim.take_expired`, one whose
+    /// composer's claim ran out before `claim.now` (it died), failing instead any taken over
+    /// [`MAX_TAKEOVERS`] times already. One atomic step: of composers claiming at once, each
+    /// gets a different one or none.
     async fn claim_queued_recording(
         &self,
-        now: Timestamp,
-        until: Timestamp,
+        claim: &ClaimRequest,
     ) -> Result<Option<RecordingRecord>, StoreError>;
 
-    /// Extends the claim on recording `id` to `until` while it is being composed; whether it
-    /// still was (a composer whose claim was taken over, or whose recording was deleted or
-    /// given back, learns so here).
-    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError>;
+    /// Extends `claimant`'s claim on recording `id` to `until`; whether it still held it (a
+    /// composer whose claim was taken over, or whose recording was deleted, learns so here).
+    async fn renew_recording_claim(
+        &self,
+        id: &str,
+        claimant: &str,
+        until: Timestamp,
+    ) -> Result<bool, StoreError>;
 
-    /// The composer's progress or outcome; `output` with `Ready`.
+    /// The progress or outcome `claimant` reports for recording `id` (`output` with `Ready`;
+    /// `Queued` gives it back), applied only while it holds the claim; whether it did.
     async fn set_recording_status(
         &self,
         id: &str,
+        claimant: &str,
         status: &RecordingStatus,
         output: Option<&RecordingOutput>,
-    ) -> Result<(), StoreError>;
+    ) -> Result<bool, StoreError>;
 
     /// Whether a recording waits to be composed or is being composed: in the cloud the
     /// composers run on the media-node fleet, which keeps a node while this holds.

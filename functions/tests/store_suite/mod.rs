@@ -89,6 +89,7 @@ macro_rules! store_suite {
             claims_take_queued_recordings_oldest_stop_first,
             ten_claims_at_once_take_three_queued_recordings_once_each,
             a_claim_that_ran_out_is_taken_again_and_a_renewed_one_is_not,
+            a_recording_whose_composers_keep_dying_fails_instead_of_being_taken_again,
             recording_status_and_output_round_trip,
             compositions_are_pending_from_the_stop_until_ready_or_failed,
             recordings_are_listed_newest_first_per_group,

@@ -2,7 +2,9 @@ use super::{Shared, at, group, user};
 use peershare_core::protocol::ParticipantId;
 use peershare_core::room::{ConsentRecord, StopReason, call_id, recording_id};
 use peershare_core::{GroupId, Timestamp};
-use peershare_functions::store::{RecordingOutput, RecordingRecord, RecordingStatus};
+use peershare_functions::store::{
+    ClaimRequest, RecordingOutput, RecordingRecord, RecordingStatus, TAKEN_OVER_TOO_OFTEN,
+};
 use std::collections::HashSet;
 
 /// Participant `p`'s answer at `NOW + ms`.
@@ -43,9 +45,31 @@ async fn team(store: &Shared) -> GroupId {
 const CLAIMED_AT: Timestamp = at(100_000);
 const CLAIMED_UNTIL: Timestamp = at(400_000);
 
-/// A composer's claim at [`CLAIMED_AT`], holding until [`CLAIMED_UNTIL`].
+/// Composer `by`'s claim at `NOW + now_ms`, holding for 300 s, expired claims included.
+fn claim_at(by: &str, now_ms: u64) -> ClaimRequest {
+    ClaimRequest { claimant: by.into(), now: at(now_ms), until: at(now_ms + 300_000), take_expired: true }
+}
+
+/// Composer A's claim at [`CLAIMED_AT`], holding until [`CLAIMED_UNTIL`].
 async fn claim(store: &Shared) -> Option<RecordingRecord> {
-    store.claim_queued_recording(CLAIMED_AT, CLAIMED_UNTIL).await.expect("claims")
+    let request =
+        ClaimRequest { claimant: A.into(), now: CLAIMED_AT, until: CLAIMED_UNTIL, take_expired: true };
+    store.claim_queued_recording(&request).await.expect("claims")
+}
+
+/// The tests' composers.
+const A: &str = "composer-a";
+const B: &str = "composer-b";
+
+/// Composer `by` reports `status` for `id`: whether it held the claim.
+async fn report(
+    store: &Shared,
+    id: &str,
+    by: &str,
+    status: &RecordingStatus,
+    output: Option<&RecordingOutput>,
+) -> bool {
+    store.set_recording_status(id, by, status, output).await.expect("answers")
 }
 
 /// Starts `record` and stops it at `NOW + stopped_ms`.
@@ -143,26 +167,58 @@ pub async fn a_claim_that_ran_out_is_taken_again_and_a_renewed_one_is_not(store:
     let second = claim(&store).await.expect("queued");
     assert_eq!((first.id.as_str(), second.id.as_str()), (a.id.as_str(), b.id.as_str()));
     assert_eq!(claim(&store).await, None, "both are held");
-    // a's composer renews; b's dies. Once b's claim has run out, another composer takes it.
-    assert!(store.renew_recording_claim(&a.id, at(900_000)).await.expect("renews"));
-    let progress = RecordingStatus::Processing { percent: 60 };
-    store.set_recording_status(&b.id, &progress, None).await.expect("progress");
-    let later = |ms| store.claim_queued_recording(at(ms), at(ms + 300_000));
-    assert_eq!(later(400_000).await.expect("claims"), None, "a claim holds until its time");
-    let taken = later(400_001).await.expect("claims").expect("b's claim ran out");
+    // A renews a; b's composer dies. Once b's claim has run out, B takes it.
+    assert!(store.renew_recording_claim(&a.id, A, at(900_000)).await.expect("renews"));
+    assert!(!store.renew_recording_claim(&a.id, B, at(900_000)).await.expect("answers"), "not B's to renew");
+    assert!(report(&store, &b.id, A, &RecordingStatus::Processing { percent: 60 }, None).await);
+    let claim_by = |by: &'static str, ms| {
+        let store = store.clone();
+        async move { store.claim_queued_recording(&claim_at(by, ms)).await.expect("claims") }
+    };
+    assert_eq!(claim_by(B, 300_000).await, None, "a claim holds until its time");
+    let taken = claim_by(B, 400_001).await.expect("b's claim ran out");
     assert_eq!(taken.id, b.id);
     assert_eq!(taken.status, RecordingStatus::Processing { percent: 0 }, "composed again from the start");
-    assert_eq!(later(650_000).await.expect("claims"), None, "a's renewed claim holds, b's new one too");
-    let a_again = later(900_001).await.expect("claims").expect("a's renewal ran out");
+    // The composer that lost it can no longer renew, report, finish or give it back.
+    assert!(!store.renew_recording_claim(&b.id, A, at(500_000)).await.expect("answers"));
+    assert!(!report(&store, &b.id, A, &RecordingStatus::Processing { percent: 90 }, None).await);
+    assert!(!report(&store, &b.id, A, &RecordingStatus::Queued, None).await);
+    assert!(!report(&store, &b.id, A, &RecordingStatus::Ready, None).await);
+    assert_eq!(
+        store.recording(&b.id).await.expect("reads").expect("exists").status,
+        RecordingStatus::Processing { percent: 0 }
+    );
+    assert!(report(&store, &b.id, B, &RecordingStatus::Processing { percent: 10 }, None).await, "B holds it");
+    assert_eq!(claim_by(B, 650_000).await, None, "a's renewed claim holds, b's new one too");
+    // Claims that ran out are only taken when asked.
+    let not_expired = ClaimRequest { take_expired: false, ..claim_at(B, 2_000_000) };
+    assert_eq!(store.claim_queued_recording(&not_expired).await.expect("claims"), None);
+    let a_again = claim_by(B, 900_001).await.expect("a's renewal ran out");
     assert_eq!(a_again.id, a.id);
     // Queued recordings come before claims that ran out.
     let c = recording(&g, 3000);
     queued(&store, &c, 12_000).await;
-    assert_eq!(later(2_000_000).await.expect("claims").expect("queued").id, c.id);
+    assert_eq!(claim_by(A, 3_000_000).await.expect("queued").id, c.id);
     // Only a recording being composed can be renewed.
-    store.set_recording_status(&c.id, &RecordingStatus::Ready, None).await.expect("ready");
-    assert!(!store.renew_recording_claim(&c.id, at(3_000_000)).await.expect("answers"));
-    assert!(!store.renew_recording_claim("r_unknown_1", at(3_000_000)).await.expect("answers"));
+    assert!(report(&store, &c.id, A, &RecordingStatus::Ready, None).await);
+    assert!(!store.renew_recording_claim(&c.id, A, at(3_000_000)).await.expect("answers"));
+    assert!(!store.renew_recording_claim("r_unknown_1", A, at(3_000_000)).await.expect("answers"));
+}
+
+pub async fn a_recording_whose_composers_keep_dying_fails_instead_of_being_taken_again(store: Shared) {
+    let g = team(&store).await;
+    let r = recording(&g, 1000);
+    queued(&store, &r, 10_000).await;
+    assert!(claim(&store).await.is_some());
+    // Every composer that takes it dies (its claim runs out): taken over twice, then failed.
+    for (n, at_ms) in [(1, 1_000_000), (2, 2_000_000)] {
+        let taken = store.claim_queued_recording(&claim_at(B, at_ms)).await.expect("claims");
+        assert_eq!(taken.map(|t| t.id), Some(r.id.clone()), "takeover {n}");
+    }
+    assert_eq!(store.claim_queued_recording(&claim_at(B, 3_000_000)).await.expect("claims"), None);
+    let failed = store.recording(&r.id).await.expect("reads").expect("exists");
+    assert_eq!(failed.status, RecordingStatus::Failed { reason: TAKEN_OVER_TOO_OFTEN.into() });
+    assert!(!store.compositions_pending().await.expect("reads"), "no node is kept for it");
 }
 
 pub async fn ten_claims_at_once_take_three_queued_recordings_once_each(store: Shared) {
@@ -173,7 +229,7 @@ pub async fn ten_claims_at_once_take_three_queued_recordings_once_each(store: Sh
     let claims: Vec<_> = (0..10)
         .map(|_| {
             let store = store.clone();
-            tokio::spawn(async move { store.claim_queued_recording(CLAIMED_AT, CLAIMED_UNTIL).await })
+            tokio::spawn(async move { store.claim_queued_recording(&claim_at(A, 100_000)).await })
         })
         .collect();
     let mut claimed = Vec::new();
@@ -201,13 +257,13 @@ pub async fn compositions_are_pending_from_the_stop_until_ready_or_failed(store:
     let second = claim(&store).await.expect("queued");
     assert!(pending(store.clone()).await, "both being composed");
     let progress = RecordingStatus::Processing { percent: 35 };
-    store.set_recording_status(&first.id, &progress, None).await.expect("sets");
-    store.set_recording_status(&first.id, &RecordingStatus::Ready, None).await.expect("sets");
+    assert!(report(&store, &first.id, A, &progress, None).await);
+    assert!(report(&store, &first.id, A, &RecordingStatus::Ready, None).await);
     assert!(pending(store.clone()).await, "one is still being composed");
-    store.set_recording_status(&second.id, &progress, None).await.expect("sets");
+    assert!(report(&store, &second.id, A, &progress, None).await);
     assert!(pending(store.clone()).await, "its progress keeps it pending");
     let failed = RecordingStatus::Failed { reason: "no media".into() };
-    store.set_recording_status(&second.id, &failed, None).await.expect("sets");
+    assert!(report(&store, &second.id, A, &failed, None).await);
     assert!(!pending(store.clone()).await, "ready and failed are done");
 }
 
@@ -220,34 +276,41 @@ pub async fn recording_status_and_output_round_trip(store: Shared) {
         let stored = store.recording(&id).await.expect("reads").expect("exists");
         (stored.status, stored.output)
     };
-    store
-        .set_recording_status(&record.id, &RecordingStatus::Processing { percent: 40 }, None)
-        .await
-        .expect("sets");
+    assert!(report(&store, &record.id, A, &RecordingStatus::Processing { percent: 40 }, None).await);
     assert_eq!(
         status_of(store.clone(), record.id.clone()).await,
         (RecordingStatus::Processing { percent: 40 }, None)
     );
+    // Given back (its composer stops), it is queued again and taken again.
+    assert!(report(&store, &record.id, A, &RecordingStatus::Queued, None).await);
+    assert_eq!(status_of(store.clone(), record.id.clone()).await, (RecordingStatus::Queued, None));
+    assert!(
+        !report(&store, &record.id, A, &RecordingStatus::Processing { percent: 50 }, None).await,
+        "no longer A's"
+    );
+    let again =
+        store.claim_queued_recording(&claim_at(B, 200_000)).await.expect("claims").expect("queued again");
+    assert_eq!(again.id, record.id);
     let output = RecordingOutput {
         object_key: format!("{}/composed.mp4", record.id),
         size_bytes: 5_000_000_000,
         duration_ms: 4000,
     };
-    store.set_recording_status(&record.id, &RecordingStatus::Ready, Some(&output)).await.expect("sets");
-    assert_eq!(status_of(store.clone(), record.id.clone()).await, (RecordingStatus::Ready, Some(output)));
+    assert!(report(&store, &record.id, B, &RecordingStatus::Ready, Some(&output)).await);
+    assert_eq!(
+        status_of(store.clone(), record.id.clone()).await,
+        (RecordingStatus::Ready, Some(output.clone()))
+    );
     let failed = RecordingStatus::Failed { reason: "the media could not be decoded".into() };
-    store.set_recording_status(&record.id, &failed, None).await.expect("sets");
-    assert_eq!(status_of(store.clone(), record.id.clone()).await, (failed, None));
+    assert!(
+        !report(&store, &record.id, B, &failed, None).await,
+        "a finished recording takes no more reports"
+    );
+    assert_eq!(status_of(store.clone(), record.id.clone()).await, (RecordingStatus::Ready, Some(output)));
     let stored = store.recording(&record.id).await.expect("reads").expect("exists");
     assert_eq!((stored.stopped_at, stored.consents), (Some(at(5000)), record.consents), "the rest is kept");
     assert_eq!(claim(&store).await, None, "no longer queued");
-    store.set_recording_status(&record.id, &RecordingStatus::Queued, None).await.expect("queued again");
-    let again = claim(&store).await.expect("queued again");
-    assert_eq!(again.id, record.id);
-    store
-        .set_recording_status("r_unknown_1", &RecordingStatus::Ready, None)
-        .await
-        .expect("unknown is ignored");
+    assert!(!report(&store, "r_unknown_1", A, &RecordingStatus::Ready, None).await, "unknown is nobody's");
     assert_eq!(store.recording("r_unknown_1").await.expect("reads"), None, "not created");
 }
 

@@ -11,14 +11,17 @@
 //! claimed one moves to the `RECORDING_COMPOSING` partition until it is ready or failed, so
 //! whether any composition is pending is two one-item queries.
 
-use super::client::key_of;
+use super::client::{Values, key_of};
 use super::items::{
     Item, corrupt, get_group_id, get_opt_s, get_opt_time, get_opt_u64, get_s, get_time, get_u64, ms, n, s,
 };
 use super::keys::{self, GSI1_PK, RECORDING_COMPOSING, RECORDING_PREFIX, RECORDING_QUEUE};
 use super::transact::Transacted;
 use super::{DynamoStore, retry};
-use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus, StoreError};
+use crate::store::{
+    ClaimRequest, MAX_TAKEOVERS, RecordingOutput, RecordingRecord, RecordingStatus, StoreError,
+    TAKEN_OVER_TOO_OFTEN,
+};
 use aws_sdk_dynamodb::types::AttributeValue;
 use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_core::{GroupId, Timestamp};
@@ -128,73 +131,121 @@ pub(super) async fn stopped(
     Ok(())
 }
 
-/// Takes the queued recording that stopped first, else one whose composer's claim ran out
-/// before `now`: `processing` at 0 %, claimed until `until`. Each partition of the index is
-/// read in order (it may still list a recording just claimed: the claim's condition skips it,
-/// and the next is tried).
+/// Takes the queued recording that stopped first, else (with `claim.take_expired`) one whose
+/// composer's claim ran out, failing instead those taken over [`MAX_TAKEOVERS`] times already.
+/// Each partition of the index is read in order (it may still list a recording just claimed:
+/// the claim's condition skips it, and the next is tried).
 pub(super) async fn claim(
     store: &DynamoStore,
-    now: Timestamp,
-    until: Timestamp,
+    claim: &ClaimRequest,
 ) -> Result<Option<RecordingRecord>, StoreError> {
-    let values = |condition_value: (&'static str, _)| {
+    let processing = || s(RecordingStatus::Processing { percent: 0 }.name());
+    // DynamoDB refuses values an expression does not use: each update gets exactly its own.
+    let claimed = || {
         vec![
-            (":processing", s(RecordingStatus::Processing { percent: 0 }.name())),
+            (":processing", processing()),
             (":zero", n(0)),
             (":composing", s(RECORDING_COMPOSING)),
-            (":until", ms(until)),
-            condition_value,
+            (":by", s(&claim.claimant)),
+            (":until", ms(claim.until)),
         ]
     };
-    let update = "SET recording_status = :processing, status_percent = :zero, gsi1pk = :composing, \
-                  claimed_until = :until REMOVE failure_reason";
-    let queued = ("recording_status = :queued", values((":queued", s(RecordingStatus::Queued.name()))));
-    let expired = (
-        "recording_status = :processing AND (attribute_not_exists(claimed_until) OR claimed_until < :now)",
-        values((":now", ms(now))),
+    let mut queued = claimed();
+    queued.push((":queued", s(RecordingStatus::Queued.name())));
+    let mut taken = claimed();
+    taken.extend([(":one", n(1)), (":now", ms(claim.now)), (":max", n(u64::from(MAX_TAKEOVERS)))]);
+    let set = "SET recording_status = :processing, status_percent = :zero, gsi1pk = :composing, \
+               claimed_by = :by, claimed_until = :until";
+    let from_queue = (format!("{set} REMOVE failure_reason"), "recording_status = :queued");
+    let expired =
+        "recording_status = :processing AND (attribute_not_exists(claimed_until) OR claimed_until < :now)";
+    let taken_over = (
+        format!("{set}, takeovers = if_not_exists(takeovers, :zero) + :one REMOVE failure_reason"),
+        format!("{expired} AND (attribute_not_exists(takeovers) OR takeovers < :max)"),
     );
-    for (partition, (condition, values)) in [(RECORDING_QUEUE, queued), (RECORDING_COMPOSING, expired)] {
-        let mut start = None;
-        loop {
-            let (candidates, next) = store.query_index_page(partition, Some(CLAIM_PAGE), start).await?;
-            for candidate in &candidates {
-                if let Some(item) = store.update_if(key_of(candidate), update, condition, &values).await? {
-                    return record(&item).map(Some);
-                }
-            }
-            match next {
-                Some(next) => start = Some(next),
-                None => break,
-            }
-        }
+    if let Some(record) = take_first(store, RECORDING_QUEUE, &from_queue.0, from_queue.1, &queued).await? {
+        return Ok(Some(record));
     }
-    Ok(None)
+    if !claim.take_expired {
+        return Ok(None);
+    }
+    // Those taken over too often first fail, so they are not taken again.
+    let failed = [
+        (":failed", s(RecordingStatus::Failed { reason: String::new() }.name())),
+        (":reason", s(TAKEN_OVER_TOO_OFTEN)),
+        (":processing", processing()),
+        (":now", ms(claim.now)),
+        (":max", n(u64::from(MAX_TAKEOVERS))),
+    ];
+    let fail =
+        "SET recording_status = :failed, failure_reason = :reason REMOVE gsi1pk, status_percent, claimed_by";
+    take_first(store, RECORDING_COMPOSING, fail, &format!("{expired} AND takeovers >= :max"), &failed)
+        .await?;
+    take_first(store, RECORDING_COMPOSING, &taken_over.0, &taken_over.1, &taken).await
 }
 
-/// Extends the claim on `id` to `until` while it is being composed; whether it was.
-pub(super) async fn renew_claim(store: &DynamoStore, id: &str, until: Timestamp) -> Result<bool, StoreError> {
+/// The first item of index `partition` that `update` changes under `condition`, as it is after.
+async fn take_first(
+    store: &DynamoStore,
+    partition: &str,
+    update: &str,
+    condition: &str,
+    values: Values<'_>,
+) -> Result<Option<RecordingRecord>, StoreError> {
+    let mut start = None;
+    loop {
+        let (candidates, next) = store.query_index_page(partition, Some(CLAIM_PAGE), start).await?;
+        for candidate in &candidates {
+            if let Some(item) = store.update_if(key_of(candidate), update, condition, values).await? {
+                return record(&item).map(Some);
+            }
+        }
+        match next {
+            Some(next) => start = Some(next),
+            None => return Ok(None),
+        }
+    }
+}
+
+/// Extends `claimant`'s claim on `id` to `until` while it holds it; whether it did.
+pub(super) async fn renew_claim(
+    store: &DynamoStore,
+    id: &str,
+    claimant: &str,
+    until: Timestamp,
+) -> Result<bool, StoreError> {
     let renewed = store
         .update_if(
             keys::recording(id),
             "SET claimed_until = :until",
-            "recording_status = :processing",
-            &[(":until", ms(until)), (":processing", s(RecordingStatus::Processing { percent: 0 }.name()))],
+            "recording_status = :processing AND claimed_by = :by",
+            &[
+                (":until", ms(until)),
+                (":processing", s(RecordingStatus::Processing { percent: 0 }.name())),
+                (":by", s(claimant)),
+            ],
         )
         .await?;
     Ok(renewed.is_some())
 }
 
-/// The composer's progress or outcome; the output is replaced by `output`. Back in `queued`,
-/// the recording rejoins the queue where it stopped. Unknown recordings are ignored.
+/// The progress or outcome `claimant` reports while it holds the claim; the output is replaced
+/// by `output`. Back in `queued`, the recording rejoins the queue where it stopped. Whether it
+/// held the claim (unknown recordings are nobody's).
 pub(super) async fn set_status(
     store: &DynamoStore,
     id: &str,
+    claimant: &str,
     status: &RecordingStatus,
     output: Option<&RecordingOutput>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let mut sets = vec!["recording_status = :status"];
     let mut removes = Vec::new();
-    let mut values = vec![(":status", s(status.name()))];
+    let mut values = vec![
+        (":status", s(status.name())),
+        (":by", s(claimant)),
+        (":processing", s(RecordingStatus::Processing { percent: 0 }.name())),
+    ];
     match status {
         RecordingStatus::Processing { percent } => {
             sets.push("status_percent = :percent");
@@ -232,12 +283,15 @@ pub(super) async fn set_status(
         }
         _ => removes.push(GSI1_PK),
     }
+    if !matches!(status, RecordingStatus::Processing { .. }) {
+        removes.push("claimed_by");
+    }
     let mut update = format!("SET {}", sets.join(", "));
     if !removes.is_empty() {
         update.push_str(&format!(" REMOVE {}", removes.join(", ")));
     }
-    store.update_if(keys::recording(id), &update, "attribute_exists(pk)", &values).await?;
-    Ok(())
+    let condition = "recording_status = :processing AND claimed_by = :by";
+    Ok(store.update_if(keys::recording(id), &update, condition, &values).await?.is_some())
 }
 
 /// Whether a recording is queued or being composed: one item of either partition of the index.

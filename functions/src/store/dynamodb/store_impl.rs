@@ -2,10 +2,10 @@
 
 use super::{DynamoStore, accounts, groups, history, invites, media_nodes, members, recordings, sessions};
 use crate::store::{
-    CallRecord, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member, MembershipChangeError,
-    NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput, RecordingRecord,
-    RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation, SettingsChangeError, Store,
-    StoreError, TokenHash, User,
+    CallRecord, ClaimRequest, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member,
+    MembershipChangeError, NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput,
+    RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation,
+    SettingsChangeError, Store, StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
@@ -191,14 +191,18 @@ impl RecordingStore for DynamoStore {
 
     async fn claim_queued_recording(
         &self,
-        now: Timestamp,
-        until: Timestamp,
+        claim: &ClaimRequest,
     ) -> Result<Option<RecordingRecord>, StoreError> {
-        recordings::claim(self, now, until).await
+        recordings::claim(self, claim).await
     }
 
-    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError> {
-        recordings::renew_claim(self, id, until).await
+    async fn renew_recording_claim(
+        &self,
+        id: &str,
+        claimant: &str,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        recordings::renew_claim(self, id, claimant, until).await
     }
 
     async fn compositions_pending(&self) -> Result<bool, StoreError> {
@@ -208,10 +212,11 @@ impl RecordingStore for DynamoStore {
     async fn set_recording_status(
         &self,
         id: &str,
+        claimant: &str,
         status: &RecordingStatus,
         output: Option<&RecordingOutput>,
-    ) -> Result<(), StoreError> {
-        recordings::set_status(self, id, status, output).await
+    ) -> Result<bool, StoreError> {
+        recordings::set_status(self, id, claimant, status, output).await
     }
 
     async fn recording(&self, id: &str) -> Result<Option<RecordingRecord>, StoreError> {

@@ -4,7 +4,8 @@
 //! composers never claim the same recording.
 
 use super::rows::{corrupt, millis, timestamp};
-use crate::store::{RecordingOutput, RecordingRecord, RecordingStatus};
+use crate::store::recordings::{MAX_TAKEOVERS, TAKEN_OVER_TOO_OFTEN};
+use crate::store::{ClaimRequest, RecordingOutput, RecordingRecord, RecordingStatus};
 use peershare_core::room::{ConsentRecord, StopReason};
 use peershare_core::{GroupId, Timestamp};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
@@ -79,25 +80,46 @@ pub(super) fn stopped(
     Ok(())
 }
 
-/// Takes the queued recording that stopped first, else one whose composer's claim ran out
-/// before `now`: `processing` at 0 %, claimed until `until`.
+/// Takes the queued recording that stopped first, else (with `claim.take_expired`) one whose
+/// composer's claim ran out; fails instead those taken over [`MAX_TAKEOVERS`] times already.
 pub(super) fn claim(
     conn: &mut Connection,
-    now: Timestamp,
-    until: Timestamp,
+    claim: &ClaimRequest,
 ) -> rusqlite::Result<Option<RecordingRecord>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let processing = RecordingStatus::Processing { percent: 0 }.name();
+    if claim.take_expired {
+        tx.execute(
+            "UPDATE recordings SET status = ?1, percent = NULL, failure = ?2, claimed_by = NULL
+             WHERE status = ?3 AND coalesce(claimed_until, 0) < ?4 AND takeovers >= ?5",
+            params![
+                RecordingStatus::Failed { reason: String::new() }.name(),
+                TAKEN_OVER_TOO_OFTEN,
+                processing,
+                millis(claim.now),
+                MAX_TAKEOVERS
+            ],
+        )?;
+    }
     let claimed: Option<String> = tx
         .query_row(
-            "UPDATE recordings SET status = ?1, percent = 0, failure = NULL, claimed_until = ?3
+            "UPDATE recordings
+             SET status = ?1, percent = 0, failure = NULL, claimed_by = ?3, claimed_until = ?4,
+                 takeovers = takeovers + (status = ?1)
              WHERE id = (
                  SELECT id FROM recordings
-                 WHERE status = ?2 OR (status = ?1 AND coalesce(claimed_until, 0) < ?4)
+                 WHERE status = ?2 OR (?5 AND status = ?1 AND coalesce(claimed_until, 0) < ?6)
                  ORDER BY status = ?2 DESC, stopped_at, id LIMIT 1
              )
              RETURNING id",
-            params![processing, RecordingStatus::Queued.name(), millis(until), millis(now)],
+            params![
+                processing,
+                RecordingStatus::Queued.name(),
+                claim.claimant,
+                millis(claim.until),
+                claim.take_expired,
+                millis(claim.now)
+            ],
             |r| r.get(0),
         )
         .optional()?;
@@ -109,11 +131,16 @@ pub(super) fn claim(
     Ok(record)
 }
 
-/// Extends the claim on `id` to `until` while it is being composed; whether it was.
-pub(super) fn renew_claim(conn: &mut Connection, id: &str, until: Timestamp) -> rusqlite::Result<bool> {
+/// Extends `claimant`'s claim on `id` to `until` while it holds it; whether it did.
+pub(super) fn renew_claim(
+    conn: &mut Connection,
+    id: &str,
+    claimant: &str,
+    until: Timestamp,
+) -> rusqlite::Result<bool> {
     let changed = conn.execute(
-        "UPDATE recordings SET claimed_until = ?3 WHERE id = ?1 AND status = ?2",
-        params![id, RecordingStatus::Processing { percent: 0 }.name(), millis(until)],
+        "UPDATE recordings SET claimed_until = ?4 WHERE id = ?1 AND status = ?2 AND claimed_by = ?3",
+        params![id, RecordingStatus::Processing { percent: 0 }.name(), claimant, millis(until)],
     )?;
     Ok(changed > 0)
 }
@@ -127,22 +154,26 @@ pub(super) fn compositions_pending(conn: &mut Connection) -> rusqlite::Result<bo
     )
 }
 
-/// The composer's progress or outcome; the output is replaced by `output`.
+/// The progress or outcome `claimant` reports while it holds the claim; the output is replaced
+/// by `output`. Whether it held it.
 pub(super) fn set_status(
     conn: &mut Connection,
     id: &str,
+    claimant: &str,
     status: &RecordingStatus,
     output: Option<&RecordingOutput>,
-) -> rusqlite::Result<()> {
+) -> rusqlite::Result<bool> {
     let (percent, failure) = match status {
         RecordingStatus::Processing { percent } => (Some(*percent), None),
         RecordingStatus::Failed { reason } => (None, Some(reason.as_str())),
         RecordingStatus::Recording | RecordingStatus::Queued | RecordingStatus::Ready => (None, None),
     };
-    conn.execute(
+    let processing = RecordingStatus::Processing { percent: 0 }.name();
+    let changed = conn.execute(
         "UPDATE recordings
-         SET status = ?2, percent = ?3, failure = ?4, output_key = ?5, output_bytes = ?6, output_ms = ?7
-         WHERE id = ?1",
+         SET status = ?2, percent = ?3, failure = ?4, output_key = ?5, output_bytes = ?6, output_ms = ?7,
+             claimed_by = CASE WHEN ?2 = ?8 THEN claimed_by END
+         WHERE id = ?1 AND status = ?8 AND claimed_by = ?9",
         params![
             id,
             status.name(),
@@ -150,10 +181,12 @@ pub(super) fn set_status(
             failure,
             output.map(|o| o.object_key.as_str()),
             output.map(|o| o.size_bytes),
-            output.map(|o| o.duration_ms)
+            output.map(|o| o.duration_ms),
+            processing,
+            claimant
         ],
     )?;
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// The recording with this id.

@@ -3,10 +3,10 @@
 
 use super::{SqliteStore, accounts, groups, history, invites, media_nodes, members, recordings, sessions};
 use crate::store::{
-    CallRecord, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member, MembershipChangeError,
-    NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput, RecordingRecord,
-    RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation, SettingsChangeError, Store,
-    StoreError, TokenHash, User,
+    CallRecord, ClaimRequest, Group, Identity, Invite, MediaNodeEntry, MediaNodeRegistry, Member,
+    MembershipChangeError, NewInvite, NodeAllocation, NodeRegistration, ProfileUpdateError, RecordingOutput,
+    RecordingRecord, RecordingStatus, RecordingStore, RedeemError, Redeemed, Reservation,
+    SettingsChangeError, Store, StoreError, TokenHash, User,
 };
 use async_trait::async_trait;
 use peershare_core::accounts::{Profile, ProfilePatch};
@@ -226,15 +226,20 @@ impl RecordingStore for SqliteStore {
 
     async fn claim_queued_recording(
         &self,
-        now: Timestamp,
-        until: Timestamp,
+        claim: &ClaimRequest,
     ) -> Result<Option<RecordingRecord>, StoreError> {
-        on_connection!(self, |c| recordings::claim(c, now, until))
+        let claim = claim.clone();
+        on_connection!(self, |c| recordings::claim(c, &claim))
     }
 
-    async fn renew_recording_claim(&self, id: &str, until: Timestamp) -> Result<bool, StoreError> {
-        let id = id.to_owned();
-        on_connection!(self, |c| recordings::renew_claim(c, &id, until))
+    async fn renew_recording_claim(
+        &self,
+        id: &str,
+        claimant: &str,
+        until: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let (id, claimant) = (id.to_owned(), claimant.to_owned());
+        on_connection!(self, |c| recordings::renew_claim(c, &id, &claimant, until))
     }
 
     async fn compositions_pending(&self) -> Result<bool, StoreError> {
@@ -244,11 +249,13 @@ impl RecordingStore for SqliteStore {
     async fn set_recording_status(
         &self,
         id: &str,
+        claimant: &str,
         status: &RecordingStatus,
         output: Option<&RecordingOutput>,
-    ) -> Result<(), StoreError> {
-        let (id, status, output) = (id.to_owned(), status.clone(), output.cloned());
-        on_connection!(self, |c| recordings::set_status(c, &id, &status, output.as_ref()))
+    ) -> Result<bool, StoreError> {
+        let (id, claimant, status, output) =
+            (id.to_owned(), claimant.to_owned(), status.clone(), output.cloned());
+        on_connection!(self, |c| recordings::set_status(c, &id, &claimant, &status, output.as_ref()))
     }
 
     async fn recording(&self, id: &str) -> Result<Option<RecordingRecord>, StoreError> {
