@@ -5,18 +5,24 @@
 use std::path::Path;
 use std::time::{Duration, SystemTime};
 
-/// Executables and incremental caches untouched for this long are removed (cargo rebuilds or
-/// relinks whatever it still needs).
+/// Executables untouched for this long are removed (cargo relinks whatever it still needs).
 const STALE_AFTER: Duration = Duration::from_secs(2 * 24 * 3600);
+
+/// Incremental caches untouched for this long are removed: a day of CI runs left 14 GiB of
+/// them, and those a run uses are touched by it.
+const STALE_INCREMENTAL_AFTER: Duration = Duration::from_secs(12 * 3600);
 
 /// Removes stale test executables and incremental caches under `target`; returns bytes freed.
 pub fn stale_build_output(target: &Path) -> u64 {
     let mut freed = 0;
     for profile in ["debug", "release"] {
-        freed += remove_stale(&target.join(profile).join("deps"), |path, meta| {
+        freed += remove_stale(&target.join(profile).join("deps"), STALE_AFTER, |path, meta| {
             meta.is_file() && path.extension().is_none() && is_executable(meta)
         });
-        freed += remove_stale(&target.join(profile).join("incremental"), |_, meta| meta.is_dir());
+        freed +=
+            remove_stale(&target.join(profile).join("incremental"), STALE_INCREMENTAL_AFTER, |_, meta| {
+                meta.is_dir()
+            });
     }
     freed
 }
@@ -26,7 +32,11 @@ fn is_executable(meta: &std::fs::Metadata) -> bool {
     meta.permissions().mode() & 0o111 != 0
 }
 
-fn remove_stale(dir: &Path, wanted: impl Fn(&Path, &std::fs::Metadata) -> bool) -> u64 {
+fn remove_stale(
+    dir: &Path,
+    stale_after: Duration,
+    wanted: impl Fn(&Path, &std::fs::Metadata) -> bool,
+) -> u64 {
     let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
     let now = SystemTime::now();
     let mut freed = 0;
@@ -34,7 +44,7 @@ fn remove_stale(dir: &Path, wanted: impl Fn(&Path, &std::fs::Metadata) -> bool) 
         let path = entry.path();
         let Ok(meta) = std::fs::symlink_metadata(&path) else { continue };
         let age = meta.modified().ok().and_then(|m| now.duration_since(m).ok()).unwrap_or_default();
-        if age < STALE_AFTER || !wanted(&path, &meta) {
+        if age < stale_after || !wanted(&path, &meta) {
             continue;
         }
         let size = if meta.is_dir() { dir_size(&path) } else { meta.len() };
