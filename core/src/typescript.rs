@@ -6,10 +6,11 @@
 use crate::accounts::{Preferences, ProfilePatch, VideoQuality};
 use crate::groups::{DefaultLayout, GroupSettings, InviteRequest, RecordingQuality, Role, SettingsPatch};
 use crate::protocol::{
-    CallMode, CallStatus, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode, ForwardedTrack,
-    IceCandidate, LeaveReason, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES, MediaNodeAccess, MediaState,
-    NODE_CHANNEL_LABEL, NodeMessage, PROTOCOL_VERSION, ParticipantId, Peer, RecordingPhase,
-    RecordingRequestEnd, RecordingView, SdpType, ServerMessage, SessionDescription, TrackKind, TrackSource,
+    CallMode, CallStatus, ChatMessage, ClientMessage, ClientNodeMessage, ErrorCategory, ErrorCode,
+    ForwardedTrack, IceCandidate, LeaveReason, MAX_CHAT_CHARS, MAX_DISPLAY_NAME_CHARS, MAX_MESSAGE_BYTES,
+    MediaNodeAccess, MediaState, NODE_CHANNEL_LABEL, NodeMessage, PROTOCOL_VERSION, ParticipantId, Peer,
+    RecordingPhase, RecordingRequestEnd, RecordingView, SdpType, ServerMessage, SessionDescription,
+    TrackKind, TrackSource,
 };
 use crate::turn_credentials::{IceConfig, IceServer, IceTransportPolicy};
 use ts_rs::TS;
@@ -34,6 +35,7 @@ pub fn generate() -> String {
         RecordingPhase::decl(),
         RecordingView::decl(),
         RecordingRequestEnd::decl(),
+        ChatMessage::decl(),
         ClientMessage::decl(),
         ServerMessage::decl(),
         IceServer::decl(),
@@ -60,6 +62,7 @@ pub fn generate() -> String {
     out.push_str(&format!("export const PROTOCOL_VERSION = {PROTOCOL_VERSION};\n"));
     out.push_str(&format!("export const MAX_MESSAGE_BYTES = {MAX_MESSAGE_BYTES};\n"));
     out.push_str(&format!("export const MAX_DISPLAY_NAME_CHARS = {MAX_DISPLAY_NAME_CHARS};\n"));
+    out.push_str(&format!("export const MAX_CHAT_CHARS = {MAX_CHAT_CHARS};\n"));
     out.push_str(&format!("export const NODE_CHANNEL_LABEL = {NODE_CHANNEL_LABEL:?};\n"));
     for decl in declarations {
         out.push('\n');

@@ -61,6 +61,12 @@ pub enum ClientMessage {
         /// Whether the sender agrees to be recorded.
         allow: bool,
     },
+    /// A message to everyone in the call's chat (plain text, at most
+    /// [`super::MAX_CHAT_CHARS`] characters); everyone, the sender too, gets it back as `chat`.
+    Chat {
+        /// What it says.
+        text: String,
+    },
     /// My connection to the call's media node failed (it stopped answering, or refused
     /// the join): the room checks the node and, if it is gone, moves the call to another.
     MediaNodeFailed {

@@ -53,6 +53,8 @@ pub enum ErrorCode {
     /// The recording is not in a state that allows this: already asking or recording,
     /// nothing to stop, or no question to answer.
     RecordingConflict,
+    /// A chat message that is empty, too long or holds control characters.
+    InvalidChatMessage,
 }
 
 /// Broad class of an error, so clients can react without knowing every code.
@@ -86,7 +88,7 @@ impl ErrorCode {
             JoinTimeout | HeartbeatTimeout => ErrorCategory::Timeout,
             RateLimited | SlowConsumer => ErrorCategory::Overload,
             AccessRevoked => ErrorCategory::Access,
-            RecordingNotAllowed | RecordingConflict => ErrorCategory::InvalidRequest,
+            RecordingNotAllowed | RecordingConflict | InvalidChatMessage => ErrorCategory::InvalidRequest,
             RecordingUnavailable => ErrorCategory::Unavailable,
         }
     }
@@ -116,6 +118,7 @@ impl ErrorCode {
             RecordingNotAllowed => 4017,
             RecordingUnavailable => 4018,
             RecordingConflict => 4019,
+            InvalidChatMessage => 4020,
         }
     }
 
@@ -143,6 +146,7 @@ impl ErrorCode {
             RecordingNotAllowed => "recording_not_allowed",
             RecordingUnavailable => "recording_unavailable",
             RecordingConflict => "recording_conflict",
+            InvalidChatMessage => "invalid_chat_message",
         }
     }
 }
@@ -164,6 +168,7 @@ mod tests {
             ErrorCode::RecordingNotAllowed,
             ErrorCode::RecordingUnavailable,
             ErrorCode::RecordingConflict,
+            ErrorCode::InvalidChatMessage,
         ] {
             let json = serde_json::to_string(&code).expect("serialize");
             assert_eq!(json, format!("\"{}\"", code.as_str()));

@@ -4,6 +4,7 @@
 //! the web client are generated from these definitions (see [`crate::typescript`]).
 
 mod call_status;
+mod chat;
 mod client_message;
 mod error_code;
 mod node_channel;
@@ -12,6 +13,7 @@ mod server_message;
 mod types;
 
 pub use call_status::{CallAccess, CallStatus};
+pub use chat::{ChatMessage, MAX_CHAT_CHARS};
 pub use client_message::{ClientMessage, ParseError};
 pub use error_code::{ErrorCategory, ErrorCode};
 pub use node_channel::{

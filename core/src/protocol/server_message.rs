@@ -1,8 +1,8 @@
 //! Messages a call room sends to a browser.
 
 use super::{
-    ErrorCategory, ErrorCode, IceCandidate, MediaNodeAccess, MediaState, ParticipantId, RecordingRequestEnd,
-    RecordingView, SessionDescription,
+    ChatMessage, ErrorCategory, ErrorCode, IceCandidate, MediaNodeAccess, MediaState, ParticipantId,
+    RecordingRequestEnd, RecordingView, SessionDescription,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -80,6 +80,15 @@ pub enum ServerMessage {
         #[serde(default)]
         #[ts(optional = nullable)]
         recording: Option<RecordingView>,
+        /// The call's chat so far (its latest messages), oldest first.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[ts(as = "Option<Vec<ChatMessage>>", optional)]
+        chat: Vec<ChatMessage>,
+    },
+    /// A message of the call's chat, to everyone in it (its sender too).
+    Chat {
+        /// The message, numbered by the room.
+        message: ChatMessage,
     },
     /// The call is moving to a media node to make room for you; `welcome` follows (or an
     /// error if no node can be had).

@@ -6,6 +6,7 @@
 //! same outputs, whether the host is a tokio task, a Durable Object or a unit test.
 
 mod access;
+mod chat;
 mod config;
 mod history;
 mod io;
@@ -18,6 +19,9 @@ mod snapshot;
 mod state;
 
 pub use access::{AccessChange, AccessLedger, AccessNotice, MAX_LEDGER_ENTRIES, Refusal};
+pub use chat::{
+    ChatError, ChatLog, MAX_KEPT_BYTES as MAX_CHAT_KEPT_BYTES, MAX_KEPT_MESSAGES as MAX_CHAT_KEPT_MESSAGES,
+};
 pub use config::RoomConfig;
 pub use history::{CallEvent, call_id};
 pub use io::{CloseFrame, ConnectionId, Input, Output};

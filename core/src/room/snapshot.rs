@@ -31,6 +31,9 @@ pub struct RoomSnapshot {
     /// Who may record, and the consent of everyone present to a recording asked for or running.
     #[serde(default)]
     pub recording: super::RecordingDesk,
+    /// The call's chat so far (boxed: most snapshots are written while nobody chats).
+    #[serde(default)]
+    pub chat: Box<super::ChatLog>,
 }
 
 /// One participant in a [`RoomSnapshot`].

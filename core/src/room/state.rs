@@ -5,8 +5,8 @@ use super::participant::{Member, Phase, Standing};
 use super::rate_limit::{RateBudget, Verdict};
 use super::recording::{Effect, Person, RecordingRefusal};
 use super::{
-    AccessChange, AccessLedger, AccessNotice, CallEvent, CloseFrame, ConnectionId, Input, Output,
-    ParticipantSnapshot, RecordingDesk, RecordingPlan, Refusal, RoomConfig, RoomSnapshot,
+    AccessChange, AccessLedger, AccessNotice, CallEvent, ChatError, ChatLog, CloseFrame, ConnectionId, Input,
+    Output, ParticipantSnapshot, RecordingDesk, RecordingPlan, Refusal, RoomConfig, RoomSnapshot,
 };
 use crate::media::{MediaNodeLease, MediaTokenSigner};
 use crate::protocol::{
@@ -57,6 +57,8 @@ pub struct Room {
     access: AccessLedger,
     /// Who may record, and everyone's consent to a recording.
     recording: RecordingDesk,
+    /// The call's chat.
+    chat: ChatLog,
     /// The time of the input being handled.
     now: Timestamp,
     outputs: VecDeque<Output>,
@@ -78,6 +80,7 @@ impl Room {
             call_started_at: None,
             access: AccessLedger::default(),
             recording: RecordingDesk::default(),
+            chat: ChatLog::default(),
             now: Timestamp::from_millis(0),
             outputs: VecDeque::new(),
         }
@@ -116,6 +119,7 @@ impl Room {
         room.call_started_at = snapshot.call_started_at;
         room.access = snapshot.access;
         room.recording = snapshot.recording;
+        room.chat = *snapshot.chat;
         room.now = now;
         for p in snapshot.participants {
             room.connections.insert(
@@ -272,6 +276,7 @@ impl Room {
             call_started_at: self.call_started_at,
             access: self.access.clone(),
             recording: self.recording.clone(),
+            chat: Box::new(self.chat.clone()),
         }
     }
 
@@ -466,6 +471,7 @@ impl Room {
                 self.push(Output::Broadcast(others, ServerMessage::ParticipantUpdated { id, media }));
                 self.persist();
             }
+            (Some(Phase::Joined(from)), ClientMessage::Chat { text }) => self.chat(conn, from, &text, now),
             (Some(Phase::Joined(_)), ClientMessage::MediaNodeFailed { call_id }) => {
                 self.media_node_failed(&call_id)
             }
@@ -490,6 +496,27 @@ impl Room {
                 }
             }
             (None, _) | (Some(Phase::Joined(_)), ClientMessage::Unknown) => {}
+        }
+    }
+
+    /// A chat message from participant `from`: to everyone (the sender too), or the reason it
+    /// was refused to the sender.
+    fn chat(&mut self, conn: ConnectionId, from: ParticipantId, text: &str, now: Timestamp) {
+        let name = match self.connections.get(&conn) {
+            Some(Standing::Joined(m)) => m.display_name.clone(),
+            _ => return,
+        };
+        match self.chat.post(from, &name, text, now) {
+            Ok(message) => {
+                let everyone = self.members().map(|(c, _)| c).collect();
+                self.push(Output::Broadcast(everyone, ServerMessage::Chat { message }));
+                self.persist();
+            }
+            Err(ChatError::TooFast { tell: false }) => {}
+            Err(e @ ChatError::TooFast { tell: true }) => {
+                self.send_error(conn, ErrorCode::RateLimited, e.to_string(), false)
+            }
+            Err(e) => self.send_error(conn, ErrorCode::InvalidChatMessage, e.to_string(), false),
         }
     }
 
@@ -663,6 +690,7 @@ impl Room {
             heartbeat_interval_ms: self.config.heartbeat_interval.as_millis() as u32,
             media_node,
             recording: self.recording.view(),
+            chat: self.chat.kept(),
         };
         let joined = Peer {
             id: member.id,
@@ -721,6 +749,8 @@ impl Room {
         if self.participant_count() + self.waiting_count() == 0
             && let Some(started_at) = self.call_started_at.take()
         {
+            // The next call starts a chat of its own.
+            self.chat = ChatLog::default();
             self.push(Output::History(CallEvent::Ended { started_at, at: self.now }));
             self.persist();
         }

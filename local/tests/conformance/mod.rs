@@ -36,6 +36,40 @@ pub async fn two_clients_exchange_offers_answers_and_candidates(server: &Server)
     assert_eq!(bob.recv_type("ice_candidate").await["candidate"], serde_json::Value::Null);
 }
 
+pub async fn chat_reaches_everyone_junk_is_refused_and_a_late_joiner_sees_it(server: &Server) {
+    let (mut ada, ada_id) = server.join("team-chat", "Ada").await;
+    let (mut bob, _) = server.join("team-chat", "Bob").await;
+    ada.recv_type("participant_joined").await;
+    ada.send_json(json!({"type":"chat","text":"<b>not bold</b> https://example.com"})).await;
+    for client in [&mut ada, &mut bob] {
+        let message = client.recv_type("chat").await["message"].clone();
+        assert_eq!(message["seq"], 1);
+        assert_eq!(message["from"], ada_id);
+        assert_eq!(message["name"], "Ada");
+        assert_eq!(message["text"], "<b>not bold</b> https://example.com", "text as sent, never rewritten");
+    }
+    bob.send_json(json!({"type":"chat","text":"   "})).await;
+    let refused = bob.recv_type("error").await;
+    assert_eq!(
+        (refused["code"].as_str(), refused["fatal"].as_bool()),
+        (Some("invalid_chat_message"), Some(false))
+    );
+    // Bob leaves, and Cy, joining after, is welcomed with what was said.
+    bob.send_json(json!({"type":"leave"})).await;
+    ada.recv_type("participant_left").await;
+    let pass = server.guest_pass("team-chat", "Cy").await;
+    let mut cy = server.connect_with("team-chat", Some(&pass)).await.expect("connect");
+    cy.send_join("Cy", None).await;
+    let welcome = cy.recv_type("welcome").await;
+    let said: Vec<&str> = welcome["chat"]
+        .as_array()
+        .expect("the chat so far")
+        .iter()
+        .filter_map(|m| m["text"].as_str())
+        .collect();
+    assert_eq!(said, ["<b>not bold</b> https://example.com"]);
+}
+
 pub async fn rooms_of_different_groups_do_not_hear_each_other(server: &Server) {
     let (mut ada, _) = server.join("group-a", "Ada").await;
     let (mut bob, bob_id) = server.join("group-b", "Bob").await;
@@ -816,6 +850,7 @@ macro_rules! conformance_suite {
     ($start:path) => {
         conformance_suite!(@cases $start;
             two_clients_exchange_offers_answers_and_candidates,
+            chat_reaches_everyone_junk_is_refused_and_a_late_joiner_sees_it,
             rooms_of_different_groups_do_not_hear_each_other,
             bad_frames_get_typed_errors_and_the_connection_and_room_survive,
             frames_beyond_the_transport_limit_close_only_that_connection,

@@ -143,6 +143,12 @@ const INFO: Record<ErrorCode, CallErrorInfo> = {
     action: "ignore",
     actionLabel: "",
   },
+  invalid_chat_message: {
+    title: "That message can't be sent",
+    suggestion: "A chat message can't be empty, longer than 2000 characters, or hold control characters.",
+    action: "ignore",
+    actionLabel: "",
+  },
   slow_consumer: {
     title: "Your browser fell behind",
     suggestion: "It stopped taking in the call's messages for too long, perhaps because the device was busy or asleep. Reconnect to continue.",

@@ -3,6 +3,7 @@
 export const PROTOCOL_VERSION = 1;
 export const MAX_MESSAGE_BYTES = 65536;
 export const MAX_DISPLAY_NAME_CHARS = 64;
+export const MAX_CHAT_CHARS = 2000;
 export const NODE_CHANNEL_LABEL = "peershare";
 
 export type ParticipantId = number;
@@ -47,7 +48,7 @@ sdpMLineIndex?: number | null,
  */
 usernameFragment?: string | null, };
 
-export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer" | "access_revoked" | "recording_not_allowed" | "recording_unavailable" | "recording_conflict";
+export type ErrorCode = "malformed_message" | "unknown_message_type" | "message_too_large" | "binary_not_supported" | "unsupported_version" | "not_joined" | "already_joined" | "invalid_display_name" | "unknown_participant" | "cannot_signal_self" | "room_full" | "group_calls_unavailable" | "join_timeout" | "heartbeat_timeout" | "rate_limited" | "slow_consumer" | "access_revoked" | "recording_not_allowed" | "recording_unavailable" | "recording_conflict" | "invalid_chat_message";
 
 export type ErrorCategory = "invalid_request" | "capacity" | "unavailable" | "timeout" | "overload" | "access";
 
@@ -144,6 +145,28 @@ waiting: Array<ParticipantId>, } | { "kind": "node_unavailable",
  */
 reason: string, };
 
+export type ChatMessage = { 
+/**
+ * Its number in this call's chat, from 1: messages are shown in this order.
+ */
+seq: number, 
+/**
+ * Who sent it.
+ */
+from: ParticipantId, 
+/**
+ * Their display name when they sent it.
+ */
+name: string, 
+/**
+ * The text: plain text, never markup (clients render it as text).
+ */
+text: string, 
+/**
+ * When the room received it (milliseconds since the Unix epoch).
+ */
+sent_at_ms: number, };
+
 export type ClientMessage = { "type": "join", 
 /**
  * Protocol version the client speaks.
@@ -191,7 +214,11 @@ nonce: number, } | { "type": "leave" } | { "type": "start_recording" } | { "type
 /**
  * Whether the sender agrees to be recorded.
  */
-allow: boolean, } | { "type": "media_node_failed", 
+allow: boolean, } | { "type": "chat", 
+/**
+ * What it says.
+ */
+text: string, } | { "type": "media_node_failed", 
 /**
  * The call session on the node (from `MediaNodeAccess`), so a report about a node
  * the call already left changes nothing.
@@ -231,7 +258,15 @@ media_node?: MediaNodeAccess | null,
  * The call's recording, when someone asked to record or it is being recorded: a
  * newcomer who is asked gets a prompt; nothing of theirs is written before they agree.
  */
-recording?: RecordingView | null, } | { "type": "waiting_for_media_node" } | { "type": "media_node_starting" } | { "type": "media_node_lost" } | { "type": "move_to_media_node", 
+recording?: RecordingView | null, 
+/**
+ * The call's chat so far (its latest messages), oldest first.
+ */
+chat?: Array<ChatMessage>, } | { "type": "chat", 
+/**
+ * The message, numbered by the room.
+ */
+message: ChatMessage, } | { "type": "waiting_for_media_node" } | { "type": "media_node_starting" } | { "type": "media_node_lost" } | { "type": "move_to_media_node", 
 /**
  * Where and how to connect.
  */

@@ -1,6 +1,7 @@
 //! Room rules, each as a script: inputs in, outputs out, time advanced by hand.
 
 mod access;
+mod chat;
 mod history;
 mod limits;
 mod media_node;
