@@ -8,6 +8,7 @@ import { backoffDelayMs } from "../lib/backoff";
 import { type CallErrorInfo, describeCallError, errorCodeFromCloseCode, isApplicationCloseCode } from "../lib/callErrors";
 import {
   type CallMode,
+  type ChatMessage,
   type ClientMessage,
   type ErrorCategory,
   type MediaNodeAccess,
@@ -80,6 +81,10 @@ export type CallSnapshot = {
    * goes on as it is meanwhile) or "moving" (the node stopped; the call moves to another).
    */
   mediaNode: "starting" | "moving" | null;
+  /** The call's chat: the latest messages, oldest first, as the room numbered them. */
+  chat: ChatMessage[];
+  /** Why the last chat message was not sent (null: it was, or none was tried). */
+  chatError: string | null;
 };
 
 export type JoinOptions = {
@@ -128,7 +133,15 @@ const IDLE: CallSnapshot = {
   recordRole: null,
   recording: null,
   mediaNode: null,
+  chat: [],
+  chatError: null,
 };
+
+/** Most chat messages a session keeps (the room keeps as many for late joiners). */
+const MAX_CHAT_MESSAGES = 200;
+
+/** How long after a chat message a `rate_limited` error is taken as its answer. */
+const CHAT_ANSWER_MS = 5_000;
 
 /** How long a report that the node link failed waits for the room to move the call, before rejoining. */
 const NODE_REPORT_WAIT_MS = 12_000;
@@ -162,6 +175,8 @@ export class CallSession {
   private nodeReportTimer: ReturnType<typeof setTimeout> | null = null;
   /** When this session last sent a recording command (`now()`), to read a `rate_limited` answer. */
   private recordingCommandAt: number | null = null;
+  /** When this session last sent a chat message (`now()`), to read a `rate_limited` answer. */
+  private chatSentAt: number | null = null;
 
   private readonly random: () => number;
   private readonly now: () => number;
@@ -264,6 +279,14 @@ export class CallSession {
   /** Answers the question to record, or changes the answer while recording (false: withdraw). */
   answerRecording(allow: boolean): void {
     this.sendRecordingCommand({ type: "recording_consent", allow });
+  }
+
+  /** Sends `text` to everyone in the call's chat; it shows once the room relays it back. */
+  sendChat(text: string): void {
+    if (this.snapshot.status !== "connected") return;
+    this.chatSentAt = this.now();
+    this.update({ chatError: null });
+    this.socket?.send({ type: "chat", text });
   }
 
   private sendRecordingCommand(message: Extract<ClientMessage, { type: "start_recording" | "stop_recording" | "recording_consent" }>): void {
@@ -435,6 +458,8 @@ export class CallSession {
       }
       case "recording_changed":
         return this.update({ recording: message.recording ?? null });
+      case "chat":
+        return this.update({ chat: withMessage(this.snapshot.chat, message.message) });
       case "recording_request_ended":
         return this.update({ notice: requestEndedMessage(message.reason, (id) => this.participants.get(id)?.displayName ?? null) });
       case "description":
@@ -461,6 +486,8 @@ export class CallSession {
     this.nodeAccess = null;
     this.update({ mode: message.mode, switching: false, mediaNode: null });
     for (const peer of message.participants) this.addParticipant(peer);
+    // The room's chat so far replaces ours: after a reconnect it is the whole story.
+    this.update({ chat: (message.chat ?? []).slice(-MAX_CHAT_MESSAGES) });
     this.update({
       status: "connected",
       selfId: message.you,
@@ -534,6 +561,12 @@ export class CallSession {
     // A rejected name is not fatal for the server, but the join cannot go on without a new one.
     if (message.fatal || message.code === "invalid_display_name") {
       this.fail(problem);
+      return;
+    }
+    const chatAt = this.chatSentAt;
+    if (message.code === "invalid_chat_message" || (message.code === "rate_limited" && chatAt !== null && this.now() - chatAt < CHAT_ANSWER_MS)) {
+      this.chatSentAt = null;
+      this.update({ chatError: message.code === "rate_limited" ? "You're sending messages too fast. Wait a moment." : message.message });
       return;
     }
     if (this.isRecordingAnswer(message.code)) {
@@ -634,4 +667,11 @@ function newResumeKey(): string {
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** `messages` with `message` in its place by number (a repeat is dropped), at most the latest 200. */
+export function withMessage(messages: ChatMessage[], message: ChatMessage): ChatMessage[] {
+  if (messages.some((m) => m.seq === message.seq)) return messages;
+  const next = [...messages, message].sort((a, b) => a.seq - b.seq);
+  return next.slice(-MAX_CHAT_MESSAGES);
 }

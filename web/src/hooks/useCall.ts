@@ -23,6 +23,8 @@ export type UseCall = CallSnapshot & {
   stopRecording(): void;
   /** Answers the question to record, or changes the answer while recording (false: withdraw). */
   answerRecording(allow: boolean): void;
+  /** Sends a message to the call's chat. */
+  sendChat(text: string): void;
 };
 
 export type LocalMediaForCall = { stream: MediaStream | null; media: MediaState };
@@ -107,5 +109,6 @@ export function useCall({ groupId, accessToken, localStream, media }: Options): 
   const stopRecording = useCallback(() => session.stopRecording(), [session]);
   const answerRecording = useCallback((allow: boolean) => session.answerRecording(allow), [session]);
 
-  return { ...snapshot, preparing, join, leave, dismissNotice, setViewport, startRecording, stopRecording, answerRecording };
+  const sendChat = useCallback((text: string) => session.sendChat(text), [session]);
+  return { ...snapshot, preparing, join, leave, dismissNotice, setViewport, startRecording, stopRecording, answerRecording, sendChat };
 }

@@ -8,7 +8,7 @@ import { describeCallError } from "../../lib/callErrors";
 import { fakeLocalMedia } from "../../test/fakeLocalMedia";
 import { CallScreen } from "./CallScreen";
 
-function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
+function fakeCall(overrides: Partial<UseCall> = {}): UseCall {
   return {
     status: "connected",
     selfId: 2,
@@ -26,6 +26,8 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     recordRole: null,
     recording: null,
     mediaNode: null,
+    chat: [],
+    chatError: null,
     preparing: false,
     join: vi.fn(),
     leave: vi.fn(),
@@ -34,6 +36,7 @@ function fakeCall(overrides: Partial<CallSnapshot> = {}): UseCall {
     startRecording: vi.fn(),
     stopRecording: vi.fn(),
     answerRecording: vi.fn(),
+    sendChat: vi.fn(),
     ...overrides,
   };
 }
@@ -231,3 +234,50 @@ describe("CallScreen recording", () => {
     expect(call.stopRecording).toHaveBeenCalled();
   });
 });
+
+describe("CallScreen chat", () => {
+  const said = (seq: number, from: number, name: string, text: string) => ({ seq, from, name, text, sent_at_ms: 1_800_000_000_000 + seq });
+
+  it("counts unread messages from others on the Chat button and clears them when opened", async () => {
+    const user = userEvent.setup();
+    const chat = [said(1, 1, "Grace Hopper", "hello"), said(2, 2, "Ada", "hi"), said(3, 1, "Grace Hopper", "see https://example.com/doc")];
+    renderScreen(fakeCall({ chat }));
+    const button = screen.getByRole("button", { name: "Chat" });
+    expect(button).toHaveAttribute("aria-expanded", "false");
+    expect(button).toHaveAccessibleDescription("2 unread messages");
+    await user.click(button);
+    expect(button).toHaveAttribute("aria-expanded", "true");
+    expect(button).not.toHaveAccessibleDescription("2 unread messages");
+    const panel = screen.getByRole("complementary", { name: "Chat" });
+    expect(within(panel).getByText("Ada (you)")).toBeInTheDocument();
+    const link = within(panel).getByRole("link", { name: "https://example.com/doc" });
+    expect(link).toHaveAttribute("href", "https://example.com/doc");
+    expect(link).toHaveAttribute("rel", "noopener noreferrer nofollow");
+  });
+
+  it("renders what people type as text, never as markup", async () => {
+    const user = userEvent.setup();
+    renderScreen(fakeCall({ chat: [said(1, 1, "Grace Hopper", "<img src=x onerror=alert(1)>")] }));
+    await user.click(screen.getByRole("button", { name: "Chat" }));
+    const panel = screen.getByRole("complementary", { name: "Chat" });
+    expect(within(panel).getByText("<img src=x onerror=alert(1)>")).toBeInTheDocument();
+    expect(panel.querySelector("img")).toBeNull();
+  });
+
+  it("sends with Send or Enter, keeps Shift+Enter for a new line, and shows why a message was refused", async () => {
+    const user = userEvent.setup();
+    const sendChat = vi.fn();
+    renderScreen(fakeCall({ sendChat, chatError: "A chat message cannot be empty" }));
+    await user.click(screen.getByRole("button", { name: "Chat" }));
+    const box = screen.getByRole("textbox", { name: "Message" });
+    expect(box).toHaveFocus();
+    expect(screen.getByRole("alert")).toHaveTextContent("A chat message cannot be empty");
+    await user.type(box, "first line{Shift>}{Enter}{/Shift}second{Enter}");
+    expect(sendChat).toHaveBeenCalledWith("first line\nsecond");
+    expect(box).toHaveValue("");
+    await user.type(box, "again");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    expect(sendChat).toHaveBeenLastCalledWith("again");
+  });
+});
+

@@ -1,5 +1,5 @@
 import { LoaderCircle, Users, X } from "lucide-react";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import type { UseCall } from "../../hooks/useCall";
 import type { UseLocalMedia } from "../../hooks/useLocalMedia";
 import { isGroupCall } from "../../lib/callId";
@@ -9,6 +9,8 @@ import { effectiveMedia } from "../../media/localMedia";
 import { CopyLinkButton } from "../ui/CopyLinkButton";
 import { CallErrorPanel } from "./CallErrorPanel";
 import { CallRecording } from "./CallRecording";
+import { ChatButton } from "./ChatButton";
+import { ChatPanel } from "./ChatPanel";
 import { ConnectionIndicator } from "./ConnectionIndicator";
 import { ControlsBar } from "./ControlsBar";
 import { DeviceSettings } from "./DeviceSettings";
@@ -32,6 +34,15 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
   const alone = call.status === "connected" && call.participants.length === 0;
   const ended = call.status === "disconnected" && call.error !== null;
   const { controller, micOn, cameraOn } = local;
+  const [chatOpen, setChatOpen] = useState(false);
+  // The latest message there was when the chat was last closed; others' later ones are unread.
+  const [seenSeq, setSeenSeq] = useState(0);
+  const lastSeq = call.chat.at(-1)?.seq ?? 0;
+  const unread = chatOpen ? 0 : call.chat.filter((m) => m.seq > seenSeq && m.from !== call.selfId).length;
+  const closeChat = () => {
+    setSeenSeq(lastSeq);
+    setChatOpen(false);
+  };
   const recording = recordingUi(call.recording, {
     id: call.selfId,
     role: call.selfRole,
@@ -106,15 +117,29 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
         </div>
       ) : null}
 
-      <main className="min-h-0 flex-1 px-3 sm:px-6">
+      <main className="flex min-h-0 flex-1 gap-3 px-3 sm:px-6">
         {ended && call.error ? (
           <CallErrorPanel problem={call.error} onRejoin={onRejoin} onHome={onHome} />
         ) : (
-          <VideoGrid
-            self={{ name, stream: local.stream, media: selfMedia }}
-            participants={call.participants}
-            onViewport={call.setViewport}
-          />
+          <>
+            <div className="min-w-0 flex-1">
+              <VideoGrid
+                self={{ name, stream: local.stream, media: selfMedia }}
+                participants={call.participants}
+                onViewport={call.setViewport}
+              />
+            </div>
+            {chatOpen ? (
+              <ChatPanel
+                messages={call.chat}
+                selfId={call.selfId}
+                error={call.chatError}
+                canSend={call.status === "connected"}
+                onSend={call.sendChat}
+                onClose={closeChat}
+              />
+            ) : null}
+          </>
         )}
       </main>
 
@@ -130,6 +155,7 @@ export function CallScreen({ callId, shareUrl, name, call, local, onLeave, onRej
             onLeave={onLeave}
           >
             {call.status === "connected" ? <RecordButton control={recording.control} onStart={call.startRecording} onStop={call.stopRecording} /> : null}
+            <ChatButton open={chatOpen} unread={unread} onToggle={() => (chatOpen ? closeChat() : setChatOpen(true))} />
             {local.supported ? <DeviceSettings local={local} /> : null}
           </ControlsBar>
         </footer>
