@@ -1,7 +1,7 @@
 //! The API's proxy to media nodes speaks only to the node whose certificate was registered:
 //! a real node's control API served over its self-signed TLS (as `--tls-self-signed` serves
 //! it), a real registry (SQLite), and registrations that pin the right certificate, another
-//! one, or none.
+//! one, or none; and, from a stand-in, answers no real node gives (too large, too late).
 
 use peershare_core::fleet::{NodeReach, certificate_pin};
 use peershare_functions::fleet::{Forwarded, NodeProxy, NodeProxyError};
@@ -96,4 +96,39 @@ async fn only_the_holder_of_the_registered_certificate_is_spoken_to() {
     let direct =
         NodeProxy::new(store_with(&[registration("n-real", &url, Some(&pin))]).await, NodeReach::Direct);
     assert!(matches!(status_of_a_call(&direct, "n-real").await, Err(NodeProxyError::NotProxied)));
+}
+
+/// A control API that answers `GET /v1/calls/big` with 70 KiB and `GET /v1/calls/slow` never
+/// (no real node does either), over its own certificate: its URL and pin.
+async fn misbehaving_node() -> (String, String) {
+    use axum::routing::get;
+    let router = axum::Router::new().route("/v1/calls/big", get(|| async { "x".repeat(70 * 1024) })).route(
+        "/v1/calls/slow",
+        get(|| async {
+            tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+            "late"
+        }),
+    );
+    let (tls, der) = peershare_listener::Tls::self_signed(vec!["127.0.0.1".to_owned()]).expect("certificate");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("https://{}", listener.local_addr().expect("addr"));
+    let limits = peershare_listener::Limits::default();
+    tokio::spawn(peershare_listener::serve_with(listener, router, limits, Some(tls), std::future::pending()));
+    (url, certificate_pin(&der))
+}
+
+#[tokio::test]
+async fn an_answer_too_large_or_too_late_is_not_passed_on() {
+    let (url, pin) = misbehaving_node().await;
+    let store = store_with(&[registration("n-odd", &url, Some(&pin))]).await;
+    let proxy = NodeProxy::new(store, NodeReach::ThroughApi);
+    let big = proxy.forward("GET", "n-odd/v1/calls/big", Forwarded::default()).await;
+    assert!(matches!(big, Err(NodeProxyError::AnswerTooLarge(_))), "{big:?}");
+    let started = std::time::Instant::now();
+    let slow = proxy.forward("GET", "n-odd/v1/calls/slow", Forwarded::default()).await;
+    assert!(matches!(slow, Err(NodeProxyError::TimedOut(_))), "{slow:?}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(30),
+        "gave up at its deadline, not the node's"
+    );
 }
