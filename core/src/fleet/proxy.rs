@@ -81,6 +81,14 @@ pub enum SessionCheck {
     Unknown,
 }
 
+impl SessionCheck {
+    /// Whether the call stays on its node: only a node found gone moves it, never the API's
+    /// failure to say.
+    pub fn keeps_session(self) -> bool {
+        self != Self::Lost
+    }
+}
+
 /// Longest wait for a session check through the API: above the proxy's own deadlines (3 s to
 /// connect, 5 s to answer), so the proxy says which it was.
 pub const PROXIED_CHECK_WITHIN_MS: u64 = 9_000;
@@ -279,6 +287,11 @@ mod tests {
             assert_eq!(session_check(unknown, false), SessionCheck::Lost, "at its own address: {unknown:?}");
         }
         assert_eq!(session_check(Some(204), false), SessionCheck::Alive);
+        let keeps = |check: SessionCheck| check.keeps_session();
+        assert_eq!(
+            (keeps(SessionCheck::Alive), keeps(SessionCheck::Unknown), keeps(SessionCheck::Lost)),
+            (true, true, false)
+        );
     }
 
     #[test]

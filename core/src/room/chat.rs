@@ -84,11 +84,6 @@ impl ChatLog {
     pub fn kept(&self) -> Vec<ChatMessage> {
         self.kept.iter().cloned().collect()
     }
-
-    /// Forgets a participant's pace (they left).
-    pub fn forget(&mut self, who: ParticipantId) {
-        self.budgets.remove(&who);
-    }
 }
 
 /// `text` as sent: trimmed, `\r` dropped, within [`MAX_CHAT_CHARS`], no control characters but

@@ -155,17 +155,14 @@ pub async fn check(config: &EdgeConfig, lease: &MediaNodeLease) -> bool {
         Ok(bearer_request(Method::Get, &url, &token, None).await?.status_code())
     };
     let status = within(limit, asked).await.ok();
-    match session_check(status, through_api) {
-        SessionCheck::Alive => true,
-        SessionCheck::Lost => false,
-        SessionCheck::Unknown => {
-            worker::console_warn!(
-                "could not check call session {} (answer {status:?}): keeping it",
-                lease.call_id
-            );
-            true
-        }
+    let verdict = session_check(status, through_api);
+    if verdict == SessionCheck::Unknown {
+        worker::console_warn!(
+            "could not check call session {} (answer {status:?}): keeping it",
+            lease.call_id
+        );
     }
+    verdict.keeps_session()
 }
 
 /// Removes a participant from the call session (they may never have reached the node).

@@ -197,22 +197,22 @@ impl Composer {
             if take_expired {
                 expired_looked_at = Some(std::time::Instant::now());
             }
-            match self.claim(take_expired).await {
+            let outcome = match self.claim(take_expired).await {
                 Ok(Some(record)) => {
                     let id = record.id.clone();
-                    let outcome = tokio::select! {
+                    tokio::select! {
                         outcome = self.compose_claimed(record) => outcome,
                         () = &mut stop => {
                             self.give_back(&id).await;
                             return;
                         }
-                    };
-                    match outcome {
-                        Ok(Some(_)) => continue,
-                        Ok(None) => {}
-                        Err(e) => tracing::warn!(error = %e, "the composer could not reach the store"),
                     }
                 }
+                Ok(None) => Ok(None),
+                Err(e) => Err(e.into()),
+            };
+            match outcome {
+                Ok(Some(_)) => continue,
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "the composer could not reach the store"),
             }

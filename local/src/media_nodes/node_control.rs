@@ -74,14 +74,11 @@ impl NodeControl {
             Ok(request) => request.timeout(limit).send().await.ok().map(|r| r.status().as_u16()),
             Err(_) => return false,
         };
-        match session_check(status, through_api) {
-            SessionCheck::Alive => true,
-            SessionCheck::Lost => false,
-            SessionCheck::Unknown => {
-                tracing::warn!(call = %lease.call_id, ?status, "could not check a call session: keeping it");
-                true
-            }
+        let verdict = session_check(status, through_api);
+        if verdict == SessionCheck::Unknown {
+            tracing::warn!(call = %lease.call_id, ?status, "could not check a call session: keeping it");
         }
+        verdict.keeps_session()
     }
 
     /// Ends the session.
